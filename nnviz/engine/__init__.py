@@ -1,0 +1,26 @@
+"""The nnviz engine: pure NumPy, no Qt. Usable from a script or a notebook.
+
+    from nnviz.engine import Network, Trainer, GradientDescent
+    net = Network([2, 4, 1], "tanh", head="sigmoid", init="random")
+"""
+from .activations import ACTIVATIONS, DERIVATIVES, FUNCTIONS, activation_slope, activation_value
+from .data.dataset import Dataset, Split, targets_matrix, train_test_split
+from .initialization import INIT_SCHEMES, init_std, initialize_parameters
+from .losses import HEADS, softmax
+from .metrics import accuracy, evaluate, r2_score, rmse
+from .network import Network
+from .normalization import Standardizer
+from .optimizers import OPTIMIZERS, Adam, GradientDescent, Momentum, make_optimizer
+from .propagation import (backward, forward, linear_activation_backward,
+                          linear_activation_forward, linear_backward, linear_forward, update)
+from .trainer import StepResult, Trainer
+
+__all__ = [
+    "ACTIVATIONS", "DERIVATIVES", "FUNCTIONS", "activation_slope", "activation_value",
+    "Dataset", "Split", "targets_matrix", "train_test_split",
+    "INIT_SCHEMES", "init_std", "initialize_parameters", "HEADS", "softmax",
+    "accuracy", "evaluate", "r2_score", "rmse", "Network", "Standardizer",
+    "OPTIMIZERS", "Adam", "GradientDescent", "Momentum", "make_optimizer",
+    "backward", "forward", "linear_activation_backward", "linear_activation_forward",
+    "linear_backward", "linear_forward", "update", "StepResult", "Trainer",
+]

@@ -1,0 +1,135 @@
+"""A training loop with mini-batches, L2, dropout and divergence detection (no Qt).
+
+The app's worker thread drives a :class:`Trainer` one ``step()`` at a time; a script or a
+notebook can call ``run(n)``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from .network import Network
+from .optimizers import GradientDescent
+
+
+@dataclass(frozen=True)
+class StepResult:
+    iteration: int  # optimizer steps taken so far (after this one)
+    epoch: int  # full passes over the training set completed
+    cost: float  # J on this step's (mini-)batch, with the L2 term, before the update
+    diverged: bool = False
+    message: str = ""
+
+
+class Diverged(RuntimeError):
+    pass
+
+
+class Trainer:
+    def __init__(self, net: Network, X, Y, optimizer=None, batch_size: int | None = None,
+                 lambd: float = 0.0, keep_prob: float | Sequence[float] = 1.0, seed: int = 0):
+        X = np.asarray(X)
+        Y = np.asarray(Y)
+        if X.ndim != 2 or Y.ndim != 2 or X.shape[1] != Y.shape[1]:
+            raise ValueError(f"X must be (n_x, m) and Y (n_y, m) with the same m; "
+                             f"got {X.shape} and {Y.shape}")
+        if X.shape[0] != net.layer_dims[0]:
+            raise ValueError(f"the network expects {net.layer_dims[0]} input features, "
+                             f"the data has {X.shape[0]}")
+        if Y.shape[0] != net.layer_dims[-1]:
+            raise ValueError(f"the output layer has {net.layer_dims[-1]} units, "
+                             f"the targets have {Y.shape[0]} rows")
+        if not (np.isfinite(X).all() and np.isfinite(Y).all()):
+            raise ValueError("the training data contains NaN or infinite values")
+        self.net = net
+        self.X = np.ascontiguousarray(X, dtype=net.dtype)
+        self.Y = np.ascontiguousarray(Y, dtype=net.dtype)
+        self.optimizer = optimizer if optimizer is not None else GradientDescent(0.01)
+        self.batch_size = batch_size
+        self.lambd = lambd
+        self.keep_prob = keep_prob
+        self.rng = np.random.default_rng(seed)
+        self.iteration = 0
+        self.epoch = 0
+        self.diverged = False
+        self._order = None
+        self._position = 0
+        self._backup = np.empty_like(net.theta)
+
+    @property
+    def m(self) -> int:
+        return self.X.shape[1]
+
+    def keep_probs(self):
+        """Per hidden layer; ``None`` when dropout is off (the fast path)."""
+        kp = self.keep_prob
+        kps = [float(kp)] * (self.net.L - 1) if np.isscalar(kp) else [float(k) for k in kp]
+        if len(kps) != self.net.L - 1:
+            raise ValueError(f"keep_prob needs one value per hidden layer ({self.net.L - 1})")
+        if any(not 0.0 < k <= 1.0 for k in kps):
+            raise ValueError(f"keep_prob must be in (0, 1], got {kps}")
+        return None if all(k == 1.0 for k in kps) else kps
+
+    def _next_batch(self):
+        bs = self.batch_size
+        if bs is None or bs >= self.m:
+            self.epoch += 1
+            return self.X, self.Y
+        if self._order is None or self._position >= self.m:
+            self._order = self.rng.permutation(self.m)  # shuffled once per epoch
+            self._position = 0
+        idx = self._order[self._position:self._position + bs]
+        self._position += bs
+        if self._position >= self.m:
+            self.epoch += 1
+        return self.X[:, idx], self.Y[:, idx]
+
+    def step(self) -> StepResult:
+        """One optimizer step. A non-finite cost, gradient or parameter stops training:
+        the parameters stay at their last finite values and the result says so."""
+        if self.diverged:
+            return StepResult(self.iteration, self.epoch, float("nan"), True,
+                              "training diverged; reset or lower the learning rate")
+        X, Y = self._next_batch()
+        kps = self.keep_probs()
+        rng = self.rng if kps is not None else None
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            cost, _, _ = self.net.gradients(X, Y, self.lambd, kps, rng=rng)
+            if not np.isfinite(cost) or not np.isfinite(self.net.grad).all():
+                return self._diverge(cost, "the cost or its gradient became NaN or infinite")
+            np.copyto(self._backup, self.net.theta)
+            self.optimizer.step(self.net.theta, self.net.grad)
+            if not np.isfinite(self.net.theta).all():
+                np.copyto(self.net.theta, self._backup)
+                return self._diverge(cost, "a parameter became NaN or infinite")
+        self.iteration += 1
+        return StepResult(self.iteration, self.epoch, cost)
+
+    def _diverge(self, cost, what) -> StepResult:
+        self.diverged = True
+        lr = getattr(self.optimizer, "learning_rate", None)
+        msg = (f"Training diverged at iteration {self.iteration + 1}: {what} "
+               f"(learning rate {lr:g}). The last finite parameters are kept. "
+               "Lower the learning rate or normalize the inputs, then reset.")
+        return StepResult(self.iteration, self.epoch, float(cost), True, msg)
+
+    def run(self, iterations: int, raise_on_divergence: bool = False) -> list[float]:
+        """Take ``iterations`` steps; returns the costs. Stops early on divergence."""
+        costs = []
+        for _ in range(iterations):
+            r = self.step()
+            if r.diverged:
+                if raise_on_divergence:
+                    raise Diverged(r.message)
+                break
+            costs.append(r.cost)
+        return costs
+
+    def reset_state(self):
+        """Forget progress (after re-initializing the network): counters, optimizer, batches."""
+        self.iteration = self.epoch = self._position = 0
+        self._order = None
+        self.diverged = False
+        self.optimizer.reset()
