@@ -169,3 +169,112 @@ def activation_slope(name: str, z, alpha: float | None = None):
 
 def _alpha(act: Activation, alpha):
     return act.default_alpha if alpha is None else alpha
+
+
+# --- Analysis helpers (used by the activation explorer and the gradient-flow statistics) ---
+
+DISPLAY_NAMES: dict[str, str] = {
+    "sigmoid": "sigmoid",
+    "tanh": "tanh",
+    "relu": "ReLU",
+    "leaky_relu": "leaky ReLU",
+    "linear": "linear",
+    "elu": "ELU",
+    "softplus": "softplus",
+    "gelu": "GELU",
+    "swish": "swish",
+}
+
+# One or two sentences per function: why it saturates or not, and what that does to learning.
+TEACHING_NOTES: dict[str, str] = {
+    "sigmoid": (
+        "Both tails are flat: for |z| beyond about 4 the slope a(1 - a) is nearly 0, so "
+        "dZ = dA * g'(Z) is tiny and the unit barely learns. Even at its best (z = 0) the "
+        "slope is only 0.25, so each sigmoid layer shrinks the back-propagated gradient by "
+        "at least 4x: through many layers gradients vanish. Use it for a binary output, "
+        "not in hidden layers."
+    ),
+    "tanh": (
+        "Zero-centred and with slope 1 at z = 0 (four times sigmoid's), so it trains better "
+        "in hidden layers, but its tails saturate just the same: for |z| beyond about 3 the "
+        "slope 1 - a^2 is nearly 0. Keep Z[l] near 0 with small (Xavier) initial weights "
+        "and normalized inputs."
+    ),
+    "relu": (
+        "Never saturates for z > 0 (slope exactly 1), which is why it is the default for "
+        "hidden layers. For z < 0 the slope is 0: a unit whose Z is negative on every "
+        "example gets no gradient and is 'dead'. At the kink z = 0 the slope is taken as 0; "
+        "a numerical slope there would give 0.5."
+    ),
+    "leaky_relu": (
+        "Like ReLU but with slope alpha (0.01 by default) for z < 0, so a unit whose Z "
+        "went negative still gets a small gradient and can recover: leaky ReLU fixes dead "
+        "units. The slope at the kink z = 0 is taken as alpha."
+    ),
+    "linear": (
+        "Slope 1 everywhere: nothing saturates, but nothing bends either. A stack of linear "
+        "layers is one linear map, so use it for a regression output, not in hidden layers."
+    ),
+    "elu": (
+        "Smooth for z < 0, where it levels off at -alpha: large negative z saturates (slope "
+        "a + alpha tends to 0) but moderate negative z still passes gradient, and mean "
+        "activations sit closer to 0 than ReLU's. Beyond the course."
+    ),
+    "softplus": (
+        "A smooth ReLU: log(1 + e^z). Its slope is sigmoid(z), so it never is exactly 0, "
+        "but it is tiny for very negative z. Beyond the course."
+    ),
+    "gelu": (
+        "Weights z by how likely a standard normal variable is below it. Smooth, slightly "
+        "negative around z = -0.75 (its slope is negative there), ReLU-like for large |z|. "
+        "Used in transformers. Beyond the course."
+    ),
+    "swish": (
+        "z sigmoid(z) (SiLU): smooth and non-monotonic, with a small dip to about -0.28 near "
+        "z = -1.28, ReLU-like for large |z|. Beyond the course."
+    ),
+}
+
+
+def saturated_mask(name: str, z, threshold: float, alpha: float | None = None):
+    """True where the slope is small, ``|g'(z)| < threshold``: backprop multiplies
+    ``dA[l]`` by ``g'(Z[l])``, so these entries pass (almost) no gradient."""
+    if not threshold > 0:
+        raise ValueError(f"threshold must be a positive slope, got {threshold!r}")
+    z = np.asarray(z, dtype=float)
+    return np.abs(activation_slope(name, z, alpha)) < threshold
+
+
+def saturated_intervals(name: str, threshold: float, z_min: float, z_max: float,
+                        alpha: float | None = None, samples: int = 2001):
+    """The sub-intervals of ``[z_min, z_max]`` where ``|g'(z)| < threshold``, as a list of
+    ``(lo, hi)``. Each boundary is found on a grid of ``samples`` points and then refined
+    by bisection to float64 precision (it is where ``|g'| = threshold``, or the jump of a
+    slope that is discontinuous at a kink). Intervals narrower than the grid step may be
+    missed."""
+    if not z_max > z_min:
+        raise ValueError(f"need z_min < z_max, got z_min={z_min!r}, z_max={z_max!r}")
+    z = np.linspace(z_min, z_max, samples)
+    inside = saturated_mask(name, z, threshold, alpha)
+    starts = np.flatnonzero(~inside[:-1] & inside[1:])  # leaves the slope > t region
+    ends = np.flatnonzero(inside[:-1] & ~inside[1:])  # enters it again
+    lo_edges = _bisect_boundary(name, threshold, alpha, z[starts], z[starts + 1])
+    hi_edges = _bisect_boundary(name, threshold, alpha, z[ends], z[ends + 1])
+    lows = ([z_min] if inside[0] else []) + list(lo_edges)
+    highs = list(hi_edges) + ([z_max] if inside[-1] else [])
+    return [(float(lo), float(hi)) for lo, hi in zip(lows, highs)]
+
+
+def _bisect_boundary(name, threshold, alpha, left, right):
+    # Vectorized bisection: at `left` the mask differs from at `right`; keep it that way.
+    left = np.array(left, dtype=float)
+    right = np.array(right, dtype=float)
+    if left.size == 0:
+        return left
+    left_inside = saturated_mask(name, left, threshold, alpha)
+    for _ in range(60):
+        mid = 0.5 * (left + right)
+        same_as_left = saturated_mask(name, mid, threshold, alpha) == left_inside
+        left = np.where(same_as_left, mid, left)
+        right = np.where(same_as_left, right, mid)
+    return 0.5 * (left + right)
