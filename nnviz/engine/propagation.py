@@ -89,7 +89,7 @@ def linear_backward(dZ, cache: LayerCache, dW_out=None, db_out=None, need_dA_pre
     inv_m = 1.0 / A_prev.shape[1]
     dW = np.matmul(dZ, A_prev.T, out=dW_out)
     dW *= inv_m
-    db = np.sum(dZ, axis=1, keepdims=True, out=db_out)
+    db = dZ.sum(axis=1, keepdims=True, out=db_out)
     db *= inv_m
     dA_prev = W.T @ dZ if need_dA_prev else None
     return dA_prev, dW, db

@@ -10,6 +10,7 @@ from typing import Sequence
 
 import numpy as np
 
+from .memory import reuse_large_allocations
 from .network import Network
 from .optimizers import GradientDescent
 
@@ -43,13 +44,14 @@ class Trainer:
                              f"the targets have {Y.shape[0]} rows")
         if not (np.isfinite(X).all() and np.isfinite(Y).all()):
             raise ValueError("the training data contains NaN or infinite values")
+        reuse_large_allocations()
         self.net = net
         self.X = np.ascontiguousarray(X, dtype=net.dtype)
         self.Y = np.ascontiguousarray(Y, dtype=net.dtype)
         self.optimizer = optimizer if optimizer is not None else GradientDescent(0.01)
         self.batch_size = batch_size
         self.lambd = lambd
-        self.keep_prob = keep_prob
+        self.keep_prob = keep_prob  # validated by the property setter
         self.rng = np.random.default_rng(seed)
         self.iteration = 0
         self.epoch = 0
@@ -62,15 +64,23 @@ class Trainer:
     def m(self) -> int:
         return self.X.shape[1]
 
-    def keep_probs(self):
-        """Per hidden layer; ``None`` when dropout is off (the fast path)."""
-        kp = self.keep_prob
+    @property
+    def keep_prob(self):
+        return self._keep_prob
+
+    @keep_prob.setter
+    def keep_prob(self, kp):
         kps = [float(kp)] * (self.net.L - 1) if np.isscalar(kp) else [float(k) for k in kp]
         if len(kps) != self.net.L - 1:
             raise ValueError(f"keep_prob needs one value per hidden layer ({self.net.L - 1})")
         if any(not 0.0 < k <= 1.0 for k in kps):
             raise ValueError(f"keep_prob must be in (0, 1], got {kps}")
-        return None if all(k == 1.0 for k in kps) else kps
+        self._keep_prob = kp
+        self._keep_probs = None if all(k == 1.0 for k in kps) else kps
+
+    def keep_probs(self):
+        """Per hidden layer; ``None`` when dropout is off (the fast path)."""
+        return self._keep_probs
 
     def _next_batch(self):
         bs = self.batch_size
