@@ -1,0 +1,169 @@
+"""What a training session is made of, as plain immutable values (no Qt).
+
+The app's builder panel edits a :class:`SessionConfig`; the worker rebuilds what changed:
+
+- :class:`DataSpec` and :class:`NetworkSpec` changes rebuild the network (seeded, so the same
+  settings always give the same network);
+- :class:`Hyperparameters` changes apply at the next step without a reset.
+
+Session files (save/load) can store ``SessionConfig.to_dict()`` and rebuild it with
+``SessionConfig.from_dict``.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from nnviz.engine.activations import ACTIVATIONS
+from nnviz.engine.initialization import INIT_SCHEMES, RANDOM_BASE_STD
+from nnviz.engine.network import MAX_LAYERS, MAX_UNITS
+from nnviz.engine.optimizers import OPTIMIZERS
+
+CSV_DATASET = "csv"  # DataSpec.name of a user's CSV file
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """Which data, how it is split and whether inputs are normalized.
+
+    ``name`` is a key of ``nnviz.engine.data.DATASETS`` (generators and shipped sets) or
+    ``"csv"`` with ``csv_path`` (and the CSV reading options). ``params`` are the generator's
+    keyword arguments (``noise``, ``m``, ``seed``) as sorted ``(key, value)`` pairs so the
+    spec stays hashable.
+    """
+
+    name: str = "flower"
+    params: tuple[tuple[str, object], ...] = ()
+    csv_path: str | None = None
+    csv_label_column: int | str | None = None
+    csv_has_header: bool | None = None
+    csv_task: str | None = None
+    train_fraction: float = 0.8
+    split_seed: int = 0
+    normalize: bool = False
+
+    def __post_init__(self):
+        if not 0.0 < self.train_fraction <= 1.0:
+            raise ValueError(f"train fraction must be in (0, 1], got {self.train_fraction}")
+        if self.name == CSV_DATASET and not self.csv_path:
+            raise ValueError("a CSV data set needs csv_path")
+
+    @property
+    def param_dict(self) -> dict:
+        return dict(self.params)
+
+    def with_params(self, **kwargs) -> "DataSpec":
+        merged = {**self.param_dict, **kwargs}
+        return dataclasses.replace(self, params=tuple(sorted(merged.items())))
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """Hidden layers and initialization. The input and output sizes and the output head
+    follow the data (``n[0]`` = features; sigmoid, softmax or linear by task).
+
+    ``init_scale`` is the engine's multiplier: ``W[l] ~ randn * base_std(scheme) * scale``,
+    where the "random" scheme's base std is the course's 0.01. So the course default
+    (``randn * 0.01``) is ``init="random", init_scale=1``.
+    """
+
+    hidden_units: tuple[int, ...] = (4,)
+    activations: tuple[str, ...] = ("tanh",)
+    init: str = "random"
+    init_scale: float = 1.0
+    seed: int = 2
+    alpha: float | None = None
+    dtype: str = "float64"
+
+    def __post_init__(self):
+        if len(self.hidden_units) != len(self.activations):
+            raise ValueError(f"{len(self.hidden_units)} hidden layers need as many activations, "
+                             f"got {len(self.activations)}")
+        if len(self.hidden_units) + 1 > MAX_LAYERS:
+            raise ValueError(f"at most {MAX_LAYERS - 1} hidden layers")
+        for n in self.hidden_units:
+            if not 1 <= n <= MAX_UNITS:
+                raise ValueError(f"a hidden layer needs 1 to {MAX_UNITS} units, got {n}")
+        for a in self.activations:
+            if a not in ACTIVATIONS:
+                raise ValueError(f"unknown activation {a!r}")
+        if self.init not in INIT_SCHEMES:
+            raise ValueError(f"unknown init scheme {self.init!r}; choose one of {INIT_SCHEMES}")
+        if not (self.init_scale >= 0 and self.init_scale < float("inf")):
+            raise ValueError(f"init scale must be finite and >= 0, got {self.init_scale}")
+        if self.dtype not in ("float64", "float32"):
+            raise ValueError(f"dtype must be float64 or float32, got {self.dtype!r}")
+
+
+def init_base_std(scheme: str) -> float | None:
+    """The std the "random" scheme multiplies (0.01); None for the fan-in based schemes."""
+    return RANDOM_BASE_STD if scheme == "random" else None
+
+
+@dataclass(frozen=True)
+class Hyperparameters:
+    """Settings that apply at the next step without a reset."""
+
+    optimizer: str = "gd"
+    learning_rate: float = 1.2
+    beta: float = 0.9            # momentum
+    beta1: float = 0.9           # Adam
+    beta2: float = 0.999         # Adam
+    epsilon: float = 1e-8        # Adam
+    batch_size: int | None = None  # None = full batch
+    lambd: float = 0.0           # L2
+    keep_prob: float = 1.0       # dropout on hidden layers
+
+    def __post_init__(self):
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {self.optimizer!r}; choose one of "
+                             f"{', '.join(OPTIMIZERS)}")
+        if not (self.learning_rate > 0 and self.learning_rate < float("inf")):
+            raise ValueError(f"learning rate must be a positive number, got {self.learning_rate}")
+        if self.batch_size is not None and self.batch_size < 1:
+            raise ValueError(f"batch size must be at least 1 (or None for full batch), "
+                             f"got {self.batch_size}")
+        if not self.lambd >= 0:
+            raise ValueError(f"L2 lambda must be >= 0, got {self.lambd}")
+        if not 0.0 < self.keep_prob <= 1.0:
+            raise ValueError(f"keep_prob must be in (0, 1], got {self.keep_prob}")
+
+    def optimizer_kwargs(self) -> dict:
+        kw = {"learning_rate": self.learning_rate}
+        if self.optimizer == "momentum":
+            kw["beta"] = self.beta
+        elif self.optimizer == "adam":
+            kw.update(beta1=self.beta1, beta2=self.beta2, epsilon=self.epsilon)
+        return kw
+
+
+@dataclass(frozen=True)
+class SessionConfig:
+    data: DataSpec = field(default_factory=DataSpec)
+    network: NetworkSpec = field(default_factory=NetworkSpec)
+    hyper: Hyperparameters = field(default_factory=Hyperparameters)
+
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["data"]["params"] = dict(self.data.params)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "SessionConfig":
+        data = dict(d.get("data", {}))
+        data["params"] = tuple(sorted(dict(data.get("params", {})).items()))
+        net = dict(d.get("network", {}))
+        for key in ("hidden_units", "activations"):
+            if key in net:
+                net[key] = tuple(net[key])
+        return cls(DataSpec(**data), NetworkSpec(**net), Hyperparameters(**d.get("hyper", {})))
+
+
+def course_default() -> SessionConfig:
+    """The course's planar flower: one hidden layer of 4 tanh units, sigmoid output,
+    ``randn * 0.01`` init, gradient descent with learning rate 1.2."""
+    return SessionConfig(
+        DataSpec(name="flower"),
+        NetworkSpec(hidden_units=(4,), activations=("tanh",), init="random", init_scale=1.0),
+        Hyperparameters(optimizer="gd", learning_rate=1.2),
+    )

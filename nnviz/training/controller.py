@@ -1,0 +1,167 @@
+"""The GUI thread's handle on the training worker.
+
+:class:`TrainingController` lives in the GUI thread. It owns the ``QThread`` and the
+:class:`~nnviz.training.worker.TrainingWorker` moved onto it, forwards requests as queued
+signals (so the GUI never waits for training), and hands on only the latest snapshot:
+when snapshots arrive faster than the GUI draws, older ones are dropped, never queued.
+
+``shutdown()`` stops the worker and waits for the thread to finish; call it before the
+application quits (the main window does, in ``closeEvent``).
+"""
+from __future__ import annotations
+
+import weakref
+
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
+
+from .config import Hyperparameters, SessionConfig, course_default
+from .snapshot import IDLE, TrainingSnapshot
+from .worker import TrainingWorker
+
+# Every controller ever started, so tests can assert that no thread is left running.
+LIVE_CONTROLLERS: "weakref.WeakSet[TrainingController]" = weakref.WeakSet()
+
+
+class TrainingController(QObject):
+    snapshot = Signal(object)          # the latest TrainingSnapshot (stale ones dropped)
+    state_changed = Signal(str)
+    diverged = Signal(str)
+    error = Signal(str)
+    config_applied = Signal(object)    # SessionConfig in use
+    config_rejected = Signal(object, str)
+
+    # Requests, delivered to the worker thread as queued calls.
+    _play = Signal()
+    _pause = Signal()
+    _toggle = Signal()
+    _step = Signal(int)
+    _reset = Signal()
+    _apply = Signal(object)
+    _speed = Signal(float)
+    _snapshot_request = Signal()
+    _stop = Signal()
+
+    def __init__(self, config: SessionConfig | None = None, max_snapshot_rate: float = 30.0,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.config = config if config is not None else course_default()  # in use
+        self.requested_config = self.config                                # last asked for
+        self.state = IDLE
+        self.latest: TrainingSnapshot | None = None
+        self.snapshots_received = 0    # every snapshot the worker sent (before coalescing)
+        self.snapshots_delivered = 0
+        self._closed = False
+
+        self.thread = QThread()
+        self.thread.setObjectName("nnviz-training")
+        self.worker = TrainingWorker(self.config, max_snapshot_rate)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.start)
+
+        for request, slot in ((self._play, self.worker.play), (self._pause, self.worker.pause),
+                              (self._toggle, self.worker.toggle), (self._step, self.worker.step),
+                              (self._reset, self.worker.reset),
+                              (self._apply, self.worker.apply_config),
+                              (self._speed, self.worker.set_speed),
+                              (self._snapshot_request, self.worker.request_snapshot),
+                              (self._stop, self.worker.stop)):
+            request.connect(slot)
+        self.worker.snapshot_ready.connect(self._on_snapshot)
+        self.worker.state_changed.connect(self._on_state)
+        self.worker.diverged.connect(self.diverged)
+        self.worker.error.connect(self.error)
+        self.worker.config_applied.connect(self._on_config_applied)
+        self.worker.config_rejected.connect(self._on_config_rejected)
+
+        # Coalescing: a zero-interval single-shot timer delivers whatever is latest once
+        # the GUI gets back to its event loop.
+        self._deliver_timer = QTimer(self)
+        self._deliver_timer.setSingleShot(True)
+        self._deliver_timer.setInterval(0)
+        self._deliver_timer.timeout.connect(self._deliver)
+        LIVE_CONTROLLERS.add(self)
+
+    # -- life cycle --------------------------------------------------------------------
+    def start(self) -> None:
+        if not self.thread.isRunning() and not self._closed:
+            self.thread.start()
+
+    def shutdown(self, timeout_ms: int = 10000) -> bool:
+        """Stop training and the thread; True when the thread has finished."""
+        if self._closed:
+            return self.thread.isFinished() or not self.thread.isRunning()
+        self._closed = True
+        self._deliver_timer.stop()
+        if self.thread.isRunning():
+            self._stop.emit()
+            finished = self.thread.wait(timeout_ms)
+            if not finished:  # should not happen: a chunk lasts ~20 ms
+                self.thread.quit()
+                finished = self.thread.wait(timeout_ms)
+            return finished
+        return True
+
+    @property
+    def is_running(self) -> bool:
+        return self.thread.isRunning()
+
+    # -- requests ----------------------------------------------------------------------
+    def play(self) -> None:
+        self._play.emit()
+
+    def pause(self) -> None:
+        self._pause.emit()
+
+    def toggle(self) -> None:
+        self._toggle.emit()
+
+    def step(self, n: int = 1) -> None:
+        self._step.emit(int(n))
+
+    def reset(self) -> None:
+        self._reset.emit()
+
+    def apply_config(self, config: SessionConfig) -> None:
+        """Ask for ``config``: data/network changes rebuild (seeded), hyperparameter
+        changes apply at the next step."""
+        self.requested_config = config
+        self._apply.emit(config)
+
+    def set_hyperparameters(self, hyper: Hyperparameters) -> None:
+        from dataclasses import replace
+        self.apply_config(replace(self.requested_config, hyper=hyper))
+
+    def set_speed(self, steps_per_second: float) -> None:
+        """0 = as fast as possible."""
+        self._speed.emit(float(steps_per_second))
+
+    def request_snapshot(self) -> None:
+        self._snapshot_request.emit()
+
+    # -- from the worker ---------------------------------------------------------------
+    def _on_snapshot(self, snapshot: TrainingSnapshot) -> None:
+        if self._closed:
+            return
+        self.snapshots_received += 1
+        self.latest = snapshot
+        if not self._deliver_timer.isActive():
+            self._deliver_timer.start()
+
+    def _deliver(self) -> None:
+        if self._closed or self.latest is None:
+            return
+        self.snapshots_delivered += 1
+        self.snapshot.emit(self.latest)
+
+    def _on_state(self, state: str) -> None:
+        self.state = state
+        self.state_changed.emit(state)
+
+    def _on_config_applied(self, config: SessionConfig) -> None:
+        self.config = config
+        self.config_applied.emit(config)
+
+    def _on_config_rejected(self, config: SessionConfig, message: str) -> None:
+        self.config = self.requested_config = config
+        self.config_rejected.emit(config, message)
+        self.error.emit(message)

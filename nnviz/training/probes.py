@@ -1,0 +1,142 @@
+"""What the worker measures on the network for a snapshot (pure NumPy, worker thread only).
+
+- the decision boundary over the input plane (two features) or the response curve (one),
+- a confusion matrix or predicted-vs-true values (more features),
+- per-layer ``W, dW, Z, A, dZ`` from one forward and backward pass on the training data.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .history import read_only
+from .snapshot import BoundaryGrid, Evaluation, LayerSnapshot, ResponseCurve
+
+# Work budget of one boundary grid, in multiply-adds; the resolution adapts to the network
+# so wide networks keep the snapshot cheap (the worker trains between snapshots).
+GRID_BUDGET = 4_000_000
+GRID_MIN, GRID_MAX = 24, 120
+LAYER_SAMPLE_BUDGET = 60_000      # elements per Z/A/dZ array set across all layers
+LAYER_SAMPLE_MAX_COLUMNS = 256
+
+
+def grid_resolution(layer_dims) -> int:
+    per_example = sum(a * b for a, b in zip(layer_dims[:-1], layer_dims[1:]))
+    n = int(np.sqrt(GRID_BUDGET / max(per_example, 1)))
+    return int(np.clip(n, GRID_MIN, GRID_MAX))
+
+
+def padded_range(values: np.ndarray, pad: float = 0.1) -> tuple[float, float]:
+    lo, hi = float(np.min(values)), float(np.max(values))
+    span = hi - lo if hi > lo else max(abs(lo), 1.0)
+    return lo - pad * span, hi + pad * span
+
+
+def plane_axes(X_raw: np.ndarray, resolution: int) -> tuple[np.ndarray, np.ndarray]:
+    """Evenly spaced raw-unit coordinates covering all points with a margin."""
+    xs = np.linspace(*padded_range(X_raw[0]), resolution)
+    ys = np.linspace(*padded_range(X_raw[1]), resolution)
+    return xs, ys
+
+
+def _outputs(net, X_net: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return net.predict_output(X_net.astype(net.dtype, copy=False))
+
+
+def boundary_grid(net, standardizer, xs: np.ndarray, ys: np.ndarray, task: str,
+                  normalized: bool) -> BoundaryGrid | None:
+    """The network's output on the grid ``xs x ys`` of raw input values (None if not finite)."""
+    gx, gy = np.meshgrid(xs, ys)
+    X = np.vstack([gx.ravel(), gy.ravel()])
+    if normalized:
+        X = standardizer.transform(X)
+    A = _outputs(net, X)
+    if not np.isfinite(A).all():
+        return None
+    shape = gy.shape
+    if task == "multiclass":
+        probs = A.reshape((A.shape[0],) + shape)
+        return BoundaryGrid(task, read_only(xs), read_only(ys), read_only(probs.max(axis=0)),
+                            classes=read_only(probs.argmax(axis=0)),
+                            probabilities=read_only(probs))
+    return BoundaryGrid(task, read_only(xs), read_only(ys), read_only(A[0].reshape(shape)))
+
+
+def response_curve(net, standardizer, X_raw: np.ndarray, task: str, normalized: bool,
+                   n: int = 300) -> ResponseCurve | None:
+    xs = np.linspace(*padded_range(X_raw[0]), n)
+    X = xs.reshape(1, -1)
+    if normalized:
+        X = standardizer.transform(X)
+    A = _outputs(net, X)
+    if not np.isfinite(A).all():
+        return None
+    return ResponseCurve(task, read_only(xs), read_only(A))
+
+
+def evaluation(net, X: np.ndarray, y: np.ndarray, task: str, n_classes: int,
+               split: str, max_points: int = 3000) -> Evaluation | None:
+    if X.shape[1] == 0:
+        return None
+    A = _outputs(net, X)
+    if not np.isfinite(A).all():
+        return None
+    if task == "regression":
+        k = min(max_points, y.size)
+        return Evaluation(split, None, read_only(y[:k]), read_only(A[0, :k]))
+    predicted = (A[0] > 0.5).astype(np.intp) if task == "binary" else A.argmax(axis=0)
+    K = max(n_classes, 2)
+    confusion = np.zeros((K, K), dtype=np.int64)
+    np.add.at(confusion, (y.astype(np.intp), predicted), 1)
+    return Evaluation(split, read_only(confusion), None, None)
+
+
+def sample_columns(m: int, layer_dims, seed: int = 0) -> np.ndarray:
+    """A fixed, sorted subset of example indices for the per-layer Z/A/dZ arrays."""
+    units = max(sum(layer_dims[1:]), 1)
+    k = int(np.clip(LAYER_SAMPLE_BUDGET // units, 16, LAYER_SAMPLE_MAX_COLUMNS))
+    if m <= k:
+        return np.arange(m)
+    return np.sort(np.random.default_rng(seed).choice(m, size=k, replace=False))
+
+
+def _finite(a: np.ndarray) -> np.ndarray:
+    """Read-only copy with any overflowed entries replaced (plots never see NaN/inf)."""
+    if np.isfinite(a).all():
+        return read_only(a)
+    big = np.finfo(a.dtype).max if np.issubdtype(a.dtype, np.floating) else 0
+    return read_only(np.nan_to_num(a, nan=0.0, posinf=big, neginf=-big))
+
+
+def _norm(a: np.ndarray) -> float:
+    with np.errstate(over="ignore", invalid="ignore"):
+        v = float(np.linalg.norm(a))
+    return v if np.isfinite(v) else float(np.finfo(np.float64).max)
+
+
+def layer_probe(net, X: np.ndarray, Y: np.ndarray, lambd: float,
+                columns: np.ndarray) -> tuple[float, list[LayerSnapshot], list, dict]:
+    """One forward and backward pass on ``(X, Y)`` (no dropout, L2 included).
+
+    Returns ``(J, layer snapshots, caches, grads)``; caches and grads are the engine's own
+    (live) arrays, for further statistics before the next step overwrites them.
+    """
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        J, caches, grads = net.gradients(X, Y, lambd, keep_dZ=True)
+    layers = []
+    acts = net.layer_activations
+    for l in range(1, net.L + 1):
+        cache = caches[l - 1]
+        W, b = net.params[f"W{l}"], net.params[f"b{l}"]
+        dW, db, dZ = grads[f"dW{l}"], grads[f"db{l}"], grads[f"dZ{l}"]
+        abs_dW = np.abs(dW)
+        layers.append(LayerSnapshot(
+            index=l, units=net.layer_dims[l], activation=acts[l - 1],
+            W=_finite(W), b=_finite(b), dW=_finite(dW), db=_finite(db),
+            Z=_finite(cache.Z[:, columns]), A=_finite(cache.A[:, columns]),
+            dZ=_finite(dZ[:, columns]),
+            W_norm=_norm(W), dW_norm=_norm(dW), db_norm=_norm(db), dZ_norm=_norm(dZ),
+            dW_mean_abs=float(abs_dW.mean()) if np.isfinite(abs_dW).all() else 0.0,
+            dW_max_abs=float(abs_dW.max()) if np.isfinite(abs_dW).all() else 0.0,
+        ))
+    return float(J), layers, caches, grads

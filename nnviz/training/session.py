@@ -1,0 +1,317 @@
+"""A training session without Qt: data, network, trainer, history and snapshots.
+
+The worker thread owns one :class:`TrainingSession` and drives it; scripts and tests can
+drive one directly. ``apply(config)`` rebuilds only what changed, and leaves the session as
+it was if the new settings are bad (the error says what is wrong).
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnviz.engine.data import DATASETS, Dataset, load_csv, make_dataset, train_test_split
+from nnviz.engine.metrics import evaluate
+from nnviz.engine.network import Network
+from nnviz.engine.normalization import Standardizer
+from nnviz.engine.optimizers import make_optimizer
+from nnviz.engine.trainer import StepResult, Trainer
+
+from . import probes
+from .config import CSV_DATASET, DataSpec, Hyperparameters, NetworkSpec, SessionConfig, course_default
+from .history import MetricHistory, Trajectory, read_only
+from .snapshot import IDLE, DataSummary, History, TrainingSnapshot
+
+try:  # per-layer statistics from the analysis engine, once it exists
+    from nnviz.engine import layer_stats as _layer_stats_module
+except ImportError:  # pragma: no cover - depends on the analysis engine being present
+    _layer_stats_module = None
+
+_DATASET_CACHE_SIZE = 8
+
+
+@dataclass(frozen=True)
+class _Data:
+    spec: DataSpec
+    dataset: Dataset
+    standardizer: Standardizer
+    summary: DataSummary
+
+
+def describe_changes(old: SessionConfig | None, new: SessionConfig) -> str:
+    """``"data"``, ``"network"``, ``"hyper"`` or ``"none"``: the biggest part that changed."""
+    if old is None or old.data != new.data:
+        return "data"
+    if old.network != new.network:
+        return "network"
+    if old.hyper != new.hyper:
+        return "hyper"
+    return "none"
+
+
+class TrainingSession:
+    def __init__(self, config: SessionConfig | None = None, history_capacity: int = 1024,
+                 trajectory_capacity: int = 256):
+        self.config: SessionConfig | None = None
+        self.generation = 0
+        self.history = MetricHistory(history_capacity)
+        self.trajectory = Trajectory(trajectory_capacity)
+        self._datasets: OrderedDict = OrderedDict()
+        self._data: _Data | None = None
+        self.net: Network | None = None
+        self.trainer: Trainer | None = None
+        self._columns = np.arange(0)
+        self._last_finite: dict = {}
+        self.apply(config if config is not None else course_default())
+
+    # -- building ----------------------------------------------------------------------
+    @property
+    def data(self) -> DataSummary:
+        return self._data.summary
+
+    @property
+    def standardizer(self) -> Standardizer:
+        return self._data.standardizer
+
+    @property
+    def dataset(self) -> Dataset:
+        return self._data.dataset
+
+    def apply(self, config: SessionConfig) -> str:
+        """Switch to ``config``; returns what had to change (see :func:`describe_changes`).
+
+        Raises ``ValueError`` (including ``CSVError``) with a clear message on bad settings;
+        the session is then unchanged.
+        """
+        change = describe_changes(self.config, config)
+        if change == "none":
+            return change
+        if change == "hyper":
+            self.set_hyperparameters(config.hyper)
+            self.config = config
+            return change
+        data = self._build_data(config.data) if change == "data" else self._data
+        net = self._build_network(config.network, data.summary)
+        trainer = self._build_trainer(net, data.summary, config.hyper)
+        # Everything built without error: swap it in.
+        self._data, self.net, self.trainer, self.config = data, net, trainer, config
+        self._columns = probes.sample_columns(data.summary.m_train, net.layer_dims)
+        self._restart()
+        return change
+
+    def _load_dataset(self, spec: DataSpec) -> Dataset:
+        key = (spec.name, spec.params, spec.csv_path, spec.csv_label_column,
+               spec.csv_has_header, spec.csv_task)
+        if key in self._datasets:
+            self._datasets.move_to_end(key)
+            return self._datasets[key]
+        if spec.name == CSV_DATASET:
+            dataset = load_csv(spec.csv_path, label_column=spec.csv_label_column,
+                               has_header=spec.csv_has_header, task=spec.csv_task)
+        else:
+            dataset = make_dataset(spec.name, **spec.param_dict)
+        self._datasets[key] = dataset
+        if len(self._datasets) > _DATASET_CACHE_SIZE:
+            self._datasets.popitem(last=False)
+        return dataset
+
+    def _build_data(self, spec: DataSpec) -> _Data:
+        dataset = self._load_dataset(spec)
+        split = train_test_split(dataset, spec.train_fraction, seed=spec.split_seed)
+        if split.train_idx.size < 1:
+            raise ValueError("the training split is empty; raise the train fraction")
+        X_train_raw, X_test_raw = split.X_train, split.X_test
+        standardizer = Standardizer.fit(X_train_raw)
+        if spec.normalize:
+            X_train, X_test = standardizer.transform(X_train_raw), standardizer.transform(X_test_raw)
+        else:
+            X_train, X_test = X_train_raw, X_test_raw
+        info = DATASETS.get(dataset.name)
+        title = info.title if info is not None and spec.name != CSV_DATASET else dataset.name
+        summary = DataSummary(
+            name=spec.name, title=title, task=dataset.task,
+            feature_names=tuple(dataset.feature_names), class_names=tuple(dataset.class_names),
+            head=dataset.head, n_features=dataset.n_features, n_outputs=dataset.n_outputs,
+            normalized=spec.normalize, mean=read_only(standardizer.mean[:, 0]),
+            std=read_only(standardizer.std[:, 0]),
+            constant_features=standardizer.constant_features,
+            X_train=read_only(X_train), Y_train=read_only(split.Y_train),
+            X_test=read_only(X_test), Y_test=read_only(split.Y_test),
+            X_train_raw=read_only(X_train_raw), X_test_raw=read_only(X_test_raw),
+            y_train=read_only(dataset.y[split.train_idx]),
+            y_test=read_only(dataset.y[split.test_idx]),
+            description=info.description if info is not None and spec.name != CSV_DATASET
+            else dataset.source,
+        )
+        return _Data(spec, dataset, standardizer, summary)
+
+    @staticmethod
+    def _build_network(spec: NetworkSpec, data: DataSummary) -> Network:
+        dims = [data.n_features, *spec.hidden_units, data.n_outputs]
+        return Network(dims, list(spec.activations), data.head, alpha=spec.alpha,
+                       dtype=np.dtype(spec.dtype), init=spec.init, init_scale=spec.init_scale,
+                       seed=spec.seed)
+
+    @staticmethod
+    def _build_trainer(net: Network, data: DataSummary, hyper: Hyperparameters) -> Trainer:
+        optimizer = make_optimizer(hyper.optimizer, **hyper.optimizer_kwargs())
+        return Trainer(net, data.X_train, data.Y_train, optimizer, batch_size=hyper.batch_size,
+                       lambd=hyper.lambd, keep_prob=hyper.keep_prob, seed=net.seed)
+
+    def set_hyperparameters(self, hyper: Hyperparameters) -> None:
+        """Apply at the next step, without a reset (a new optimizer type starts fresh
+        moving averages; the same type keeps them)."""
+        trainer = self.trainer
+        if trainer.optimizer.name != hyper.optimizer:
+            trainer.optimizer = make_optimizer(hyper.optimizer, **hyper.optimizer_kwargs())
+        else:
+            for key, value in hyper.optimizer_kwargs().items():
+                setattr(trainer.optimizer, key, value)
+        trainer.batch_size = hyper.batch_size
+        trainer.lambd = hyper.lambd
+        trainer.keep_prob = hyper.keep_prob
+        self.config = dataclasses.replace(self.config, hyper=hyper)
+
+    def reset(self) -> None:
+        """Re-initialize the network with its seed and forget all progress."""
+        self.net.initialize()
+        self.trainer = self._build_trainer(self.net, self.data, self.config.hyper)
+        self._restart()
+
+    def _restart(self) -> None:
+        self.generation += 1
+        self.history.clear()
+        self.trajectory.clear()
+        self._last_finite = {}
+        self._record(force=True)
+
+    # -- training ----------------------------------------------------------------------
+    @property
+    def iteration(self) -> int:
+        return self.trainer.iteration
+
+    @property
+    def diverged(self) -> bool:
+        return self.trainer.diverged
+
+    def step(self, n: int = 1) -> StepResult:
+        """Up to ``n`` steps; stops at a divergence (the returned result says so)."""
+        result = StepResult(self.trainer.iteration, self.trainer.epoch, float("nan"))
+        for _ in range(n):
+            result = self.trainer.step()
+            if result.diverged:
+                return dataclasses.replace(result, message=self.divergence_message(result))
+            self._record()
+        return result
+
+    def clear_divergence(self) -> None:
+        """Allow training to continue from the last finite parameters (e.g. after lowering
+        the learning rate)."""
+        self.trainer.diverged = False
+
+    def divergence_message(self, result: StepResult) -> str:
+        lr = self.config.hyper.learning_rate
+        fixes = [f"lower the learning rate (now {lr:g}; try {lr / 10:g})"]
+        if not self.data.normalized and self.data.n_features > 0:
+            spread = self.data.std.max() / max(self.data.std.min(), 1e-300)
+            if spread > 10 or self.data.std.max() > 10:
+                fixes.append("turn on input normalization (the features differ in scale: "
+                             f"std from {self.data.std.min():.3g} to {self.data.std.max():.3g})")
+            else:
+                fixes.append("turn on input normalization")
+        return (f"Training diverged at iteration {result.iteration + 1}: the cost or a "
+                f"parameter became NaN or infinite. The plots keep the last finite state. "
+                f"To fix it, {' or '.join(fixes)}, then press Reset.")
+
+    def measure(self) -> dict:
+        """Train/test cost and accuracy (or R^2) at the current parameters; non-finite
+        values are replaced by the last finite ones (so plots never see NaN/inf)."""
+        d, lambd = self.data, self.trainer.lambd
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            train = evaluate(self.net, self.trainer.X, self.trainer.Y, lambd)
+            test = (evaluate(self.net, d.X_test.astype(self.net.dtype, copy=False),
+                             d.Y_test.astype(self.net.dtype, copy=False))
+                    if d.m_test else {})
+        metric = "accuracy" if d.is_classification else "r2"
+        values = {
+            "train_cost": train.get("cost", np.nan),
+            "train_cost_with_l2": train.get("cost_with_l2", np.nan),
+            "test_cost": test.get("cost", np.nan),
+            "train_metric": train.get(metric, np.nan),
+            "test_metric": test.get(metric, np.nan),
+        }
+        out = {}
+        for key, value in values.items():
+            value = float(value)
+            if np.isfinite(value):
+                self._last_finite[key] = value
+            elif not np.isnan(value) or key in self._last_finite:
+                value = self._last_finite.get(key, np.nan)  # inf -> last finite (or NaN)
+            out[key] = value
+        return out
+
+    def _record(self, force: bool = False) -> None:
+        it = self.trainer.iteration
+        if force or self.history.due(it):
+            m = self.measure()
+            if np.isfinite(m["train_cost"]):
+                self.history.append(it, m["train_cost"], m["test_cost"], m["train_metric"],
+                                    m["test_metric"])
+        if force or self.trajectory.due(it):
+            self.trajectory.append(it, self.net.theta)
+
+    # -- snapshots ---------------------------------------------------------------------
+    def snapshot(self, state: str = IDLE, steps_per_second: float = 0.0, message: str = "",
+                 serial: int = 0) -> TrainingSnapshot:
+        """An immutable picture of the session now (worker thread; a few milliseconds)."""
+        net, d = self.net, self.data
+        measured = self.measure()
+        _, layers, caches, grads = probes.layer_probe(net, self.trainer.X, self.trainer.Y,
+                                                      self.trainer.lambd, self._columns)
+        stats = self._layer_stats(caches, grads)
+        boundary = curve = evaluation = None
+        if d.n_features == 2:
+            xs, ys = probes.plane_axes(np.hstack([d.X_train_raw, d.X_test_raw]),
+                                       probes.grid_resolution(net.layer_dims))
+            boundary = probes.boundary_grid(net, self.standardizer, xs, ys, d.task, d.normalized)
+        elif d.n_features == 1:
+            curve = probes.response_curve(net, self.standardizer,
+                                          np.hstack([d.X_train_raw, d.X_test_raw]), d.task,
+                                          d.normalized)
+        else:
+            use_test = d.m_test > 0
+            X = d.X_test if use_test else d.X_train
+            y = d.y_test if use_test else d.y_train
+            evaluation = probes.evaluation(net, X.astype(net.dtype, copy=False), y, d.task,
+                                           len(d.class_names), "test" if use_test else "train")
+        hist = self.history.arrays()
+        return TrainingSnapshot(
+            serial=serial, generation=self.generation, iteration=self.trainer.iteration,
+            epoch=self.trainer.epoch, state=state, config=self.config,
+            layer_dims=tuple(net.layer_dims), activations=tuple(net.activations), head=net.head,
+            theta=read_only(net.theta), layout=tuple(net.layout),
+            train_cost=measured["train_cost"],
+            train_cost_with_l2=measured["train_cost_with_l2"],
+            test_cost=measured["test_cost"], train_metric=measured["train_metric"],
+            test_metric=measured["test_metric"],
+            metric_name="accuracy" if d.is_classification else "R^2",
+            steps_per_second=float(steps_per_second),
+            history=History(stride=self.history.stride, **hist),
+            layers=tuple(layers), data=d,
+            trajectory=self.trajectory.thetas(),
+            trajectory_iterations=self.trajectory.iterations(),
+            boundary=boundary, curve=curve, evaluation=evaluation, layer_stats=stats,
+            message=message,
+        )
+
+    def _layer_stats(self, caches, grads):
+        """Statistics from ``nnviz.engine.layer_stats`` when that module provides them."""
+        module = _layer_stats_module
+        if module is None:
+            return None
+        compute = getattr(module, "layer_statistics", None) or getattr(module, "compute", None)
+        if compute is None:
+            return None
+        return compute(self.net, caches, grads)

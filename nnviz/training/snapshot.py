@@ -1,0 +1,203 @@
+"""Immutable pictures of a training session that the worker hands to the GUI.
+
+Every array in a snapshot is a read-only copy (or an array that is never written again, such
+as the data and trajectory entries shared between snapshots), so any thread may read it while
+the worker keeps training. Nothing in a snapshot is NaN or infinite where a plot could see it:
+after a divergence it shows the last finite state.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .config import SessionConfig
+
+RUNNING, PAUSED, DIVERGED, IDLE = "running", "paused", "diverged", "idle"
+STATES = (RUNNING, PAUSED, DIVERGED, IDLE)
+
+
+@dataclass(frozen=True)
+class DataSummary:
+    """The data of the current session. Shared by all snapshots of one build.
+
+    ``X_train``/``X_test`` are what the network sees (normalized when ``normalized``);
+    ``X_train_raw``/``X_test_raw`` are in the data's own units (for plotting).
+    ``mean``/``std`` are fitted on the training split whether or not normalization is on,
+    so the builder can show them.
+    """
+
+    name: str
+    title: str
+    task: str                      # binary / multiclass / regression
+    feature_names: tuple[str, ...]
+    class_names: tuple[str, ...]
+    head: str                      # sigmoid / softmax / linear
+    n_features: int
+    n_outputs: int
+    normalized: bool
+    mean: np.ndarray               # (n_x,)
+    std: np.ndarray                # (n_x,)
+    constant_features: tuple[int, ...]
+    X_train: np.ndarray
+    Y_train: np.ndarray
+    X_test: np.ndarray
+    Y_test: np.ndarray
+    X_train_raw: np.ndarray
+    X_test_raw: np.ndarray
+    y_train: np.ndarray            # raw labels/targets (m_train,)
+    y_test: np.ndarray
+    description: str = ""
+
+    @property
+    def m_train(self) -> int:
+        return self.X_train.shape[1]
+
+    @property
+    def m_test(self) -> int:
+        return self.X_test.shape[1]
+
+    @property
+    def is_classification(self) -> bool:
+        return self.task != "regression"
+
+
+@dataclass(frozen=True)
+class History:
+    """Curves against iteration, evenly decimated (at most a few thousand points).
+    ``train_metric``/``test_metric`` are accuracy (classification) or R^2 (regression);
+    NaN where not available (no test split)."""
+
+    iterations: np.ndarray
+    train_cost: np.ndarray
+    test_cost: np.ndarray
+    train_metric: np.ndarray
+    test_metric: np.ndarray
+    stride: int = 1
+
+
+@dataclass(frozen=True)
+class BoundaryGrid:
+    """The network's output over the plane of two input features (raw units).
+
+    ``values`` is ``(ny, nx)``: P(y = 1) for a sigmoid head, the winning class's probability
+    for softmax (with ``classes`` the winning class and ``probabilities`` ``(K, ny, nx)``),
+    the predicted value for a linear head. Row ``i`` is ``y = ys[i]``, column ``j`` is
+    ``x = xs[j]``.
+    """
+
+    kind: str                      # binary / multiclass / regression
+    xs: np.ndarray
+    ys: np.ndarray
+    values: np.ndarray
+    classes: np.ndarray | None = None
+    probabilities: np.ndarray | None = None
+
+    @property
+    def extent(self) -> tuple[float, float, float, float]:
+        return float(self.xs[0]), float(self.xs[-1]), float(self.ys[0]), float(self.ys[-1])
+
+
+@dataclass(frozen=True)
+class ResponseCurve:
+    """For one input feature: the output along ``x`` (raw units)."""
+
+    kind: str
+    xs: np.ndarray
+    values: np.ndarray             # (K, n) probabilities / (1, n) value
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """For data with more than two features: how predictions compare on the test split
+    (training split when there is no test split)."""
+
+    split: str                     # "test" or "train"
+    confusion: np.ndarray | None   # (K, K) counts, rows = true class, cols = predicted
+    y_true: np.ndarray | None      # regression: targets (at most a few thousand)
+    y_pred: np.ndarray | None
+
+
+@dataclass(frozen=True)
+class LayerSnapshot:
+    """Layer ``l`` (1..L) at the snapshot's parameters, from one forward and backward pass on
+    the training data (no dropout, with L2 in ``dW``).
+
+    ``Z``, ``A``, ``dZ`` hold a fixed subsample of training examples (columns) to bound the
+    size; the norms are over all training examples.
+    """
+
+    index: int
+    units: int
+    activation: str
+    W: np.ndarray
+    b: np.ndarray
+    dW: np.ndarray
+    db: np.ndarray
+    Z: np.ndarray
+    A: np.ndarray
+    dZ: np.ndarray
+    W_norm: float
+    dW_norm: float
+    db_norm: float
+    dZ_norm: float
+    dW_mean_abs: float
+    dW_max_abs: float
+
+
+@dataclass(frozen=True)
+class TrainingSnapshot:
+    serial: int                    # grows with every snapshot of one worker
+    generation: int                # grows with every rebuild/reset: history restarted
+    iteration: int
+    epoch: int
+    state: str                     # running / paused / diverged / idle
+    config: SessionConfig
+    layer_dims: tuple[int, ...]
+    activations: tuple[str, ...]   # hidden layers g[1..L-1]
+    head: str
+    theta: np.ndarray              # flat W1, b1, ..., WL, bL (see Network.layout)
+    layout: tuple                  # ((name, slice, shape), ...)
+    train_cost: float              # data term J (no L2) on the training split
+    train_cost_with_l2: float
+    test_cost: float               # NaN without a test split
+    train_metric: float            # accuracy or R^2
+    test_metric: float
+    metric_name: str               # "accuracy" or "R^2"
+    steps_per_second: float
+    history: History
+    layers: tuple[LayerSnapshot, ...]
+    data: DataSummary
+    trajectory: tuple[np.ndarray, ...]
+    trajectory_iterations: np.ndarray
+    boundary: BoundaryGrid | None = None
+    curve: ResponseCurve | None = None
+    evaluation: Evaluation | None = None
+    layer_stats: Any = None        # nnviz.engine.layer_stats output, when available
+    message: str = ""
+    extras: dict = field(default_factory=dict)
+
+    @property
+    def L(self) -> int:
+        return len(self.layer_dims) - 1
+
+    @property
+    def n_params(self) -> int:
+        return int(self.theta.size)
+
+    def params(self) -> dict[str, np.ndarray]:
+        """``{"W1": ..., "b1": ...}`` as read-only views of :attr:`theta`."""
+        return {name: self.theta[s].reshape(shape) for name, s, shape in self.layout}
+
+    def network(self, dtype=None):
+        """A fresh engine ``Network`` with these parameters (for analysis off the GUI
+        thread: cost surface, gradient check)."""
+        from nnviz.engine.network import Network
+
+        net = Network(self.layer_dims, list(self.activations), self.head,
+                      alpha=self.config.network.alpha,
+                      dtype=self.theta.dtype if dtype is None else dtype,
+                      init="zeros")
+        net.set_theta(self.theta)
+        return net

@@ -1,0 +1,275 @@
+"""The training worker: a ``QObject`` living on its own ``QThread`` (never on the GUI thread).
+
+It trains in short chunks driven by a zero-interval ``QTimer``: each tick runs steps for about
+``CHUNK_SECONDS`` and then returns to the thread's event loop, so queued slot calls (play,
+pause, a new learning rate, ...) are handled between chunks. It emits an immutable
+:class:`~nnviz.training.snapshot.TrainingSnapshot` at most ``max_snapshot_rate`` times per
+second however fast it trains. It never touches a widget.
+
+Use it through :class:`~nnviz.training.controller.TrainingController`, which owns the
+thread, forwards the GUI's requests as queued signals and shuts everything down cleanly.
+"""
+from __future__ import annotations
+
+import time
+import traceback
+
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
+from threadpoolctl import threadpool_limits
+
+from .config import Hyperparameters, SessionConfig
+from .session import TrainingSession
+from .snapshot import DIVERGED, IDLE, PAUSED, RUNNING
+
+CHUNK_SECONDS = 0.02          # train this long, then let the event loop handle requests
+THROTTLED_INTERVAL_MS = 5     # timer interval when a speed limit leaves nothing to do
+SNAPSHOT_COST_FACTOR = 8      # emit no more often than 8x the time one snapshot takes
+
+
+class TrainingWorker(QObject):
+    snapshot_ready = Signal(object)    # TrainingSnapshot
+    state_changed = Signal(str)        # running / paused / diverged / idle
+    diverged = Signal(str)             # what happened and how to fix it
+    error = Signal(str)                # refused settings or an unexpected failure
+    config_applied = Signal(object)    # the SessionConfig now in use
+    config_rejected = Signal(object, str)  # (the SessionConfig still in use, why)
+    stopped = Signal()
+
+    def __init__(self, config: SessionConfig | None = None, max_snapshot_rate: float = 30.0):
+        super().__init__()  # no parent: it is moved to its own thread
+        self._initial_config = config
+        self.max_snapshot_rate = float(max_snapshot_rate)
+        self.session: TrainingSession | None = None
+        self.state = IDLE
+        self._timer: QTimer | None = None
+        self._pending_config: SessionConfig | None = None
+        self._apply_scheduled = False
+        self._blas_limit = None
+        self._serial = 0
+        self._speed = 0.0                  # steps per second; 0 = as fast as possible
+        self._last_emit = 0.0
+        self._steps_since_emit = 0
+        self._snapshot_cost = 0.0
+        self._rate_steps = 0               # steps since the last rate measurement
+        self._rate_t0 = time.perf_counter()
+        self._steps_per_second = 0.0
+        self._throttle_t0 = 0.0
+        self._throttle_steps = 0
+
+    # -- life cycle (worker thread) ----------------------------------------------------
+    @Slot()
+    def start(self) -> None:
+        """Runs when the thread starts: build the session and show it."""
+        # One BLAS thread: the machine may have only two cores and the GUI thread needs one
+        # to stay responsive; the matrices here are small, so extra BLAS threads mostly add
+        # synchronisation overhead anyway. (OpenBLAS applies the limit process-wide, which
+        # is fine: the GUI thread does no heavy linear algebra.)
+        self._blas_limit = threadpool_limits(limits=1, user_api="blas")
+        self._timer = QTimer(self)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._tick)
+        try:
+            self.session = TrainingSession(self._initial_config)
+        except ValueError as exc:
+            self.error.emit(f"Could not build the requested session ({exc}); "
+                            "the course default is shown instead.")
+            self.session = TrainingSession()
+        self.config_applied.emit(self.session.config)
+        self._set_state(IDLE)
+        self._emit_snapshot()
+
+    @Slot()
+    def stop(self) -> None:
+        """Stop training and end the thread. Timers are stopped here, in their own thread."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer.deleteLater()
+            self._timer = None
+        if self._blas_limit is not None:
+            self._blas_limit.restore_original_limits()
+            self._blas_limit = None
+        thread = QThread.currentThread()
+        app = QCoreApplication.instance()
+        if app is not None and thread is not app.thread():
+            # Hand the object back to the GUI thread so it can be deleted there safely.
+            self.moveToThread(app.thread())
+        self.stopped.emit()
+        thread.quit()
+
+    # -- requests from the GUI ---------------------------------------------------------
+    @Slot()
+    def play(self) -> None:
+        if self.session is None or self.state == RUNNING:
+            return
+        if self.session.diverged:
+            self.session.clear_divergence()  # try again from the last finite parameters
+        self._set_state(RUNNING)
+        self._rate_t0, self._rate_steps = time.perf_counter(), 0
+        self._throttle_t0, self._throttle_steps = time.perf_counter(), 0
+        self._update_timer_interval()
+        self._timer.start()
+
+    @Slot()
+    def pause(self) -> None:
+        if self.state != RUNNING:
+            return
+        self._timer.stop()
+        self._set_state(PAUSED)
+        self._emit_snapshot()
+
+    @Slot()
+    def toggle(self) -> None:
+        if self.state == RUNNING:
+            self.pause()
+        else:
+            self.play()
+
+    @Slot(int)
+    def step(self, n: int = 1) -> None:
+        """Take ``n`` steps now (pausing first if running)."""
+        if self.session is None:
+            return
+        if self.state == RUNNING:
+            self._timer.stop()
+        if self.session.diverged:
+            self.session.clear_divergence()
+        t0 = time.perf_counter()
+        result = self.session.step(max(1, int(n)))
+        elapsed = time.perf_counter() - t0
+        if result.diverged:
+            self._on_divergence(result.message)
+            return
+        self._steps_per_second = max(1, n) / elapsed if elapsed > 0 else 0.0
+        self._set_state(PAUSED)
+        self._emit_snapshot()
+
+    @Slot()
+    def reset(self) -> None:
+        """Re-initialize the network with its seed and forget progress; keeps playing if
+        it was playing."""
+        if self.session is None:
+            return
+        self.session.reset()
+        if self.state != RUNNING:
+            self._set_state(IDLE)
+        self._emit_snapshot()
+
+    @Slot(object)
+    def apply_config(self, config: SessionConfig) -> None:
+        """Rebuild what changed (data, network) or just apply new hyperparameters.
+
+        Requests are coalesced: while the user drags a slider only the latest is applied.
+        """
+        self._pending_config = config
+        if not self._apply_scheduled:
+            self._apply_scheduled = True
+            QTimer.singleShot(0, self, self._apply_pending)
+
+    @Slot(object)
+    def set_hyperparameters(self, hyper: Hyperparameters) -> None:
+        base = self._pending_config or (self.session.config if self.session else None)
+        if base is not None:
+            from dataclasses import replace
+            self.apply_config(replace(base, hyper=hyper))
+
+    @Slot(float)
+    def set_speed(self, steps_per_second: float) -> None:
+        """Limit training to ``steps_per_second`` (0 = as fast as possible)."""
+        self._speed = max(0.0, float(steps_per_second))
+        self._throttle_t0, self._throttle_steps = time.perf_counter(), 0
+        self._update_timer_interval()
+
+    @Slot()
+    def request_snapshot(self) -> None:
+        self._emit_snapshot()
+
+    # -- internals ---------------------------------------------------------------------
+    def _apply_pending(self) -> None:
+        self._apply_scheduled = False
+        config, self._pending_config = self._pending_config, None
+        if config is None or self.session is None:
+            return
+        try:
+            change = self.session.apply(config)
+        except (ValueError, OSError) as exc:
+            self.config_rejected.emit(self.session.config, str(exc))
+            return
+        self.config_applied.emit(self.session.config)
+        if change in ("data", "network") and self.state != RUNNING:
+            self._set_state(IDLE)
+        if change != "none" and self.state != RUNNING:
+            # A live what-if while paused: show the new network's activations and gradients.
+            self._emit_snapshot()
+
+    def _update_timer_interval(self) -> None:
+        if self._timer is not None:
+            self._timer.setInterval(0 if self._speed == 0 else THROTTLED_INTERVAL_MS)
+
+    def _steps_allowed(self, now: float) -> int:
+        if self._speed == 0:
+            return 1 << 30
+        due = int(self._speed * (now - self._throttle_t0)) - self._throttle_steps
+        return max(0, due)
+
+    @Slot()
+    def _tick(self) -> None:
+        if self.state != RUNNING or self.session is None:
+            return
+        try:
+            self._train_chunk()
+        except Exception:  # a bug must not kill the thread silently
+            self._timer.stop()
+            self._set_state(PAUSED)
+            self.error.emit("Training stopped by an unexpected error:\n" + traceback.format_exc())
+
+    def _train_chunk(self) -> None:
+        t0 = time.perf_counter()
+        allowed = self._steps_allowed(t0)
+        done = 0
+        session = self.session
+        while done < allowed:
+            result = session.step(1)
+            if result.diverged:
+                self._rate_steps += done
+                self._on_divergence(result.message)
+                return
+            done += 1
+            if time.perf_counter() - t0 >= CHUNK_SECONDS:
+                break
+        self._rate_steps += done
+        self._throttle_steps += done
+        self._steps_since_emit += done
+        now = time.perf_counter()
+        interval = max(1.0 / self.max_snapshot_rate, SNAPSHOT_COST_FACTOR * self._snapshot_cost)
+        if self._steps_since_emit and now - self._last_emit >= interval:
+            elapsed = now - self._rate_t0
+            if elapsed > 0:
+                self._steps_per_second = self._rate_steps / elapsed
+            self._rate_t0, self._rate_steps = now, 0
+            self._emit_snapshot()
+
+    def _on_divergence(self, message: str) -> None:
+        self._timer.stop()
+        self._set_state(DIVERGED)
+        self._emit_snapshot(message)
+        self.diverged.emit(message)
+
+    def _set_state(self, state: str) -> None:
+        if state == PAUSED and self.session is not None and self.session.iteration == 0:
+            state = IDLE
+        if state != self.state:
+            self.state = state
+            self.state_changed.emit(state)
+
+    def _emit_snapshot(self, message: str = "") -> None:
+        if self.session is None:
+            return
+        t0 = time.perf_counter()
+        self._serial += 1
+        rate = self._steps_per_second if self.state in (RUNNING, PAUSED, DIVERGED) else 0.0
+        snap = self.session.snapshot(self.state, rate, message, self._serial)
+        t1 = time.perf_counter()
+        self._snapshot_cost = t1 - t0
+        self._last_emit = t1
+        self._steps_since_emit = 0
+        self.snapshot_ready.emit(snap)
