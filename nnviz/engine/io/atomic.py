@@ -1,0 +1,69 @@
+"""Atomic file writes: a temporary file in the target's folder, then ``os.replace``.
+
+``os.replace`` within one folder (one file system) is atomic, so a reader sees either the
+old file or the complete new one; a failure or cancellation before the rename deletes the
+temporary file and leaves any older file exactly as it was.
+"""
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from pathlib import Path
+from typing import BinaryIO, Callable
+
+from .errors import ExportError
+
+_DEFAULT_MODE = 0o644  # what a new file gets; an existing file keeps its own mode
+
+
+def atomic_write(path, write: Callable[[BinaryIO], None]) -> Path:
+    """Call ``write(f)`` on a temporary binary file beside ``path``, then rename it over ``path``.
+
+    Raises :class:`ExportError` with a message naming the path when the folder is missing or
+    unwritable or ``path`` is a folder. Any exception from ``write`` propagates after the
+    temporary file is removed.
+    """
+    path = Path(path).expanduser()
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise ExportError(f"Cannot write {path}: it is a folder. Give a file name, such as "
+                          f"{path / 'weights.npz'}.", path)
+    if not folder.is_dir():
+        raise ExportError(f"Cannot write {path}: the folder {folder} does not exist. Create it "
+                          "first or choose another folder.", path)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise _export_error(path, exc) from exc
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        mode = path.stat().st_mode & 0o777 if path.exists() else _DEFAULT_MODE
+        os.chmod(tmp, mode)  # mkstemp makes 0600 files
+        os.replace(tmp, path)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and not isinstance(exc, ExportError):
+            raise _export_error(path, exc) from exc
+        raise
+    return path
+
+
+def atomic_write_text(path, text: str) -> Path:
+    return atomic_write(path, lambda f: f.write(text.encode("utf-8")))
+
+
+def _export_error(path: Path, exc: OSError) -> ExportError:
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        why = "permission denied" if exc.errno != errno.EROFS else "the disk is read-only"
+        return ExportError(f"Cannot write {path}: {why}. Choose a folder you can write to, "
+                           "such as your home or Documents folder.", path)
+    if exc.errno == errno.ENOSPC:
+        return ExportError(f"Cannot write {path}: the disk is full. Free some space or choose "
+                           "another disk; any older file there is unchanged.", path)
+    return ExportError(f"Cannot write {path}: {exc.strerror or exc}. Choose another location; "
+                       "any older file there is unchanged.", path)

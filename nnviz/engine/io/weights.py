@@ -1,0 +1,290 @@
+"""Export trained weights to ``.npz``, ``.json`` or ``.onnx``, and load them back.
+
+``.npz`` (NumPy): arrays ``W1, b1, ..., WL, bL`` under the course's names, ``mean`` and
+``std`` when the inputs were normalized, and ``metadata``: a 0-d unicode array holding the
+JSON metadata (see :mod:`.metadata`). No pickled objects anywhere, so
+``np.load(path, allow_pickle=False)`` opens it::
+
+    d = np.load("weights.npz")
+    meta = json.loads(str(d["metadata"]))
+    W1, b1 = d["W1"], d["b1"]
+
+``.json``: ``{"format": "nnviz-weights", "format_version": 1, "metadata": {...},
+"arrays": {"W1": [[...], ...], "b1": [[...]], ...}}``; numbers are written with Python's
+shortest round-trip ``repr``, so float64 values come back bit for bit.
+
+``.onnx``: a graph from raw inputs to predictions (see :mod:`.onnx_export`).
+"""
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..network import Network
+from ..normalization import Standardizer
+from .atomic import atomic_write
+from .errors import ExportError, LoadError
+from .metadata import FORMAT, FORMAT_VERSION, build_metadata, rebuild, weight_arrays
+
+FORMATS = {".npz": "npz", ".json": "json", ".onnx": "onnx"}
+# The largest network nnviz builds (30 layers of 512 units) is about 8 million float64
+# parameters: 63 MB as .npz, around 200 MB as JSON text. Anything bigger is not a network
+# nnviz wrote, and is refused before it is read.
+MAX_WEIGHTS_FILE_BYTES = 256 * 1024 * 1024
+
+
+@dataclass
+class LoadedModel:
+    """A network rebuilt from an export, with its normalization and metadata."""
+
+    net: Network
+    normalizer: Standardizer | None
+    metadata: dict
+    path: Path | None = None
+    format: str = ""
+
+    @property
+    def feature_names(self) -> list[str]:
+        return list(self.metadata.get("dataset", {}).get("feature_names", []))
+
+    @property
+    def class_names(self) -> list[str]:
+        return list(self.metadata.get("dataset", {}).get("class_names", []))
+
+    def prepare(self, X_raw):
+        """Raw inputs ``(n0, m)`` -> what the first layer sees (normalized if trained so)."""
+        X = np.asarray(X_raw, dtype=np.float64)
+        return X if self.normalizer is None else self.normalizer.transform(X)
+
+    def predict_output(self, X_raw):
+        """``A[L]`` for raw inputs ``(n0, m)``."""
+        return self.net.predict_output(self.prepare(X_raw).astype(self.net.dtype))
+
+    def predict(self, X_raw):
+        """Class indices (classification) or values (regression), shape ``(m,)``."""
+        return self.net.predict(self.prepare(X_raw).astype(self.net.dtype))
+
+
+def format_for(path, format: str | None = None) -> str:
+    """``"npz"``, ``"json"`` or ``"onnx"``, from ``format`` or else the file's suffix."""
+    path = Path(path)
+    if format is not None:
+        fmt = format.lower().lstrip(".")
+        if fmt not in FORMATS.values():
+            raise ExportError(f"Cannot write {path}: unknown format {format!r}; choose one of "
+                              f"{', '.join(FORMATS.values())}.", path)
+        return fmt
+    try:
+        return FORMATS[path.suffix.lower()]
+    except KeyError:
+        raise ExportError(f"Cannot tell the format of {path} from its extension "
+                          f"{path.suffix or '(none)'!r}: name it .npz, .json or .onnx, or "
+                          "pass format=.", path) from None
+
+
+def export_weights(path, net: Network, format: str | None = None,
+                   normalizer: Standardizer | None = None, dataset_info=None,
+                   settings: dict | None = None, metrics: dict | None = None) -> Path:
+    """Write ``net``'s weights and everything needed to use them, atomically.
+
+    format: ``"npz"``, ``"json"``, ``"onnx"`` or None to take it from the suffix.
+    normalizer: the :class:`Standardizer` fitted on the training split, or None.
+    dataset_info: a :class:`Dataset` or a dict (``name, task, feature_names, class_names,
+        source``). settings, metrics: JSON-able dicts (training settings, final metrics).
+
+    Raises :class:`ExportError` (naming the path and what to do) when the path cannot be
+    written, the format is unknown or the network holds NaN/inf; an older file at ``path``
+    is then left untouched.
+    """
+    path = Path(path).expanduser()
+    fmt = format_for(path, format)
+    if not np.isfinite(net.theta).all():
+        raise ExportError(f"Cannot export to {path}: the network's parameters contain NaN or "
+                          "infinite values (training diverged). Reset and retrain with a lower "
+                          "learning rate first.", path)
+    if normalizer is not None and not (np.isfinite(normalizer.mean).all()
+                                       and np.isfinite(normalizer.std).all()):
+        raise ExportError(f"Cannot export to {path}: the normalization mean/std contain NaN "
+                          "or infinite values.", path)
+    try:
+        meta = build_metadata(net, normalizer, dataset_info, settings, metrics)
+    except (TypeError, ValueError) as exc:
+        raise ExportError(f"Cannot export to {path}: {exc}.", path) from exc
+    arrays = weight_arrays(net, normalizer)
+    if fmt == "npz":
+        writer = _npz_writer(arrays, meta)
+    elif fmt == "json":
+        writer = _json_writer(arrays, meta)
+    else:
+        from .onnx_export import onnx_writer
+        writer = onnx_writer(net, normalizer, meta, path)
+    return atomic_write(path, writer)
+
+
+def _npz_writer(arrays, meta):
+    def write(f):
+        np.savez(f, metadata=np.array(json.dumps(meta, allow_nan=False)), **arrays)
+    return write
+
+
+def _json_writer(arrays, meta):
+    document = {"format": FORMAT, "format_version": FORMAT_VERSION, "metadata": meta,
+                # tolist() gives Python floats; json writes them with repr (exact round trip)
+                "arrays": {k: a.tolist() for k, a in arrays.items()}}
+
+    def write(f):
+        f.write(dump_json(document).encode("utf-8"))
+    return write
+
+
+# An innermost list: numbers, null, true/false and plain strings, no nested list or object.
+_INNERMOST_LIST = re.compile(r'\[\s+((?:"[^"\\\[\]{}\n]*"|[^\[\]{}"])*?)\s+\]')
+
+
+def dump_json(document) -> str:
+    """Indented JSON with each innermost list (a matrix row, the names) on one line."""
+    text = json.dumps(document, indent=1, allow_nan=False)
+    return _INNERMOST_LIST.sub(
+        lambda m: "[" + re.sub(r"\s*\n\s*", " ", m.group(1)) + "]", text)
+
+
+# -- loading ------------------------------------------------------------------------------
+
+def load_weights(path) -> LoadedModel:
+    """Rebuild the network (and its normalization) from an nnviz ``.npz`` or ``.json`` export.
+
+    Raises :class:`LoadError` naming the file and the problem: missing file, too large,
+    corrupt zip/JSON, pickled content, missing or extra arrays, shapes that do not chain,
+    unknown activations, non-finite values, a newer format version.
+    """
+    path = Path(path).expanduser()
+    kind = check_readable(path, MAX_WEIGHTS_FILE_BYTES, "weights file")
+    if path.suffix.lower() == ".onnx":
+        raise LoadError(f"{path.name}: ONNX exports are for other programs (onnxruntime, ...); "
+                        "nnviz loads the .npz or .json export of the same weights.", path)
+    if kind == "zip":
+        arrays, meta = _read_npz(path)
+        fmt = "npz"
+    else:
+        arrays, meta = _read_json(path)
+        fmt = "json"
+    net, normalizer = rebuild(arrays, meta, path)
+    return LoadedModel(net, normalizer, meta, path, fmt)
+
+
+def check_readable(path: Path, max_bytes: int, what: str) -> str:
+    """Existence and size checks before reading; returns ``"zip"`` or ``"text"``."""
+    if not path.exists():
+        raise LoadError(f"{path.name}: file not found ({path}). Check the path.", path)
+    if not path.is_file():
+        raise LoadError(f"{path.name}: is a folder, not a {what}.", path)
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise LoadError(f"{path.name}: is {human_size(size)}, too large to be a {what} nnviz "
+                        f"wrote (the limit is {human_size(max_bytes)}). It was not read.", path)
+    if size == 0:
+        raise LoadError(f"{path.name}: is empty (0 bytes); the file is damaged or was not "
+                        "fully written.", path)
+    with open(path, "rb") as f:
+        magic = f.read(4)
+    return "zip" if magic.startswith(b"PK") else "text"
+
+
+def human_size(n: int) -> str:
+    for unit, factor in (("GB", 2**30), ("MB", 2**20), ("kB", 2**10)):
+        if n >= factor:
+            return f"{n / factor:.3g} {unit}"
+    return f"{n} bytes"
+
+
+def open_zip_checked(path: Path, max_bytes: int) -> zipfile.ZipFile:
+    """Open a zip after checking its uncompressed size (a small file may unpack to gigabytes)."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise LoadError(f"{path.name}: is not a valid zip archive ({exc}); the file is damaged "
+                        "or not an nnviz file.", path) from exc
+    total = sum(info.file_size for info in zf.infolist())
+    if total > max_bytes:
+        zf.close()
+        raise LoadError(f"{path.name}: unpacks to {human_size(total)}, too large to be a file "
+                        f"nnviz wrote (the limit is {human_size(max_bytes)}). It was not read.",
+                        path)
+    return zf
+
+
+def read_npz_bytes(data: bytes, path: Path, label: str = "") -> dict[str, np.ndarray]:
+    """Arrays of an ``.npz`` held in memory, never unpickling anything."""
+    where = f"{path.name}{label}"
+    arrays = {}
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            for key in npz.files:
+                try:
+                    arrays[key] = npz[key]
+                except ValueError as exc:
+                    if "allow_pickle" in str(exc) or "Object arrays" in str(exc):
+                        raise LoadError(f"{where}: array {key!r} holds pickled Python objects, "
+                                        "which nnviz never loads (they can run code). nnviz "
+                                        "exports plain numeric arrays only.", path) from exc
+                    raise LoadError(f"{where}: array {key!r} cannot be read ({exc}).",
+                                    path) from exc
+    except LoadError:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise LoadError(f"{where}: is not a valid .npz archive ({exc}); the file is damaged.",
+                        path) from exc
+    return arrays
+
+
+def _read_npz(path: Path):
+    with open_zip_checked(path, MAX_WEIGHTS_FILE_BYTES):
+        pass
+    arrays = read_npz_bytes(path.read_bytes(), path)
+    meta_array = arrays.pop("metadata", None)
+    if meta_array is None:
+        raise LoadError(f"{path.name}: has no 'metadata' entry, so the architecture "
+                        "(activations, output head, normalization) is unknown. Load a file "
+                        "written by nnviz's Export weights.", path)
+    if meta_array.dtype.kind != "U" or meta_array.ndim != 0:
+        raise LoadError(f"{path.name}: its 'metadata' entry is not a JSON text; the file is "
+                        "damaged or not written by nnviz.", path)
+    try:
+        meta = json.loads(str(meta_array[()]))
+    except json.JSONDecodeError as exc:
+        raise LoadError(f"{path.name}: its metadata is not valid JSON ({exc}).", path) from exc
+    return arrays, meta
+
+
+def _read_json(path: Path):
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise LoadError(f"{path.name}: is neither an .npz archive nor UTF-8 JSON text; the "
+                        "file is damaged or not an nnviz export.", path) from exc
+    except json.JSONDecodeError as exc:
+        raise LoadError(f"{path.name}: is not valid JSON (line {exc.lineno}, column "
+                        f"{exc.colno}: {exc.msg}); the file is damaged or was cut short.",
+                        path) from exc
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise LoadError(f"{path.name}: is JSON but not an nnviz weights export (no "
+                        f"\"format\": \"{FORMAT}\").", path)
+    raw = document.get("arrays")
+    if not isinstance(raw, dict):
+        raise LoadError(f"{path.name}: has no \"arrays\" object with the weights.", path)
+    arrays = {}
+    for key, value in raw.items():
+        try:
+            a = np.array(value, dtype=np.float64)
+        except (ValueError, TypeError):
+            raise LoadError(f"{path.name}: array {key!r} is not a rectangular table of numbers.",
+                            path) from None
+        arrays[key] = a
+    # float32 weights were written as their exact float64 values; rebuild() casts them back.
+    return arrays, document.get("metadata")
