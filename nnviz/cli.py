@@ -1,24 +1,264 @@
-"""Command line: plain ``nnviz`` launches the app."""
+"""Command line: plain ``nnviz`` launches the app; ``nnviz train`` and ``nnviz check`` run
+headless (no Qt is imported for them)."""
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+
+DESCRIPTION = """\
+A desktop lab to build, train and see inside small neural networks.
+Run without a command to open the app."""
+
+EPILOG = """\
+commands:
+  nnviz                 open the app
+  nnviz train ...       train headless, print the final metrics, optionally export
+  nnviz check ...       gradient check: backprop against two-sided differences, per layer
+
+Run "nnviz train --help" or "nnviz check --help" for their options.
+
+examples:
+  nnviz train                                   the course's flower, 4 tanh units, GD lr 1.2
+  nnviz train --dataset iris --layers 8 --activation relu --optimizer adam --lr 0.01 \\
+      --normalize --iterations 3000 --export iris.npz
+  nnviz train --csv mydata.csv --label price --layers 16,8 --normalize --export m.onnx
+  nnviz train --config run.nnviz --iterations 500   settings from a saved session
+  nnviz check --layers 5,3 --activation relu        the course's gradient-check exercise
+
+exported weights (--export PATH; format from the suffix):
+  .npz   NumPy arrays W1, b1, ..., WL, bL (W[l] is (n[l], n[l-1])), mean and std of the
+         input normalization, and "metadata" (JSON text): layer sizes, activations, output
+         head, feature and class names, settings, metrics. np.load(path) reads it; no pickle.
+  .json  the same, human readable; numbers round-trip exactly.
+  .onnx  a graph from raw inputs X (m, n0), one example per row, to predictions A (m, nL)
+         and, for classification, class indices "label"; needs pip install 'nnviz[onnx]'.
+"""
+
+TRAIN_EPILOG = """\
+settings are layered: the course defaults, then --config FILE, then the flags given here.
+--config takes a session saved by the app (.nnviz) or a JSON file: either the app's nested
+form {"data": {...}, "network": {...}, "hyper": {...}} or flat keys named like the flags
+({"dataset": "iris", "layers": [8], "lr": 0.01, "normalize": true, "iterations": 3000}).
+
+exit status: 0 trained, 1 training diverged or a file could not be written, 2 bad settings.
+"""
+
+
+def _add_data_network_options(p: argparse.ArgumentParser) -> None:
+    from nnviz.engine.activations import ACTIVATIONS
+    from nnviz.engine.data import DATASETS
+    from nnviz.engine.initialization import INIT_SCHEMES
+
+    g = p.add_argument_group("data")
+    g.add_argument("--config", metavar="FILE",
+                   help="settings from a session (.nnviz) or a JSON file; flags override them")
+    g.add_argument("--dataset", metavar="NAME",
+                   help=f"a built-in data set (default: flower): {', '.join(DATASETS)}")
+    g.add_argument("--csv", metavar="PATH", help="train on a CSV file: one example per row")
+    g.add_argument("--label", metavar="COLUMN",
+                   help="the CSV's label column: a header name or a 0-based index "
+                        "(default: the last column)")
+    g.add_argument("--task", choices=["binary", "multiclass", "regression", "classification"],
+                   help="the CSV's task (default: guessed from the labels)")
+    g.add_argument("--header", action=argparse.BooleanOptionalAction, default=None,
+                   help="whether the CSV's first row is a header (default: detected)")
+    g.add_argument("--samples", type=int, metavar="M", help="examples to generate (m)")
+    g.add_argument("--noise", type=float, help="noise of a generated data set")
+    g.add_argument("--data-seed", type=int, metavar="N", help="seed of a generated data set")
+    g.add_argument("--test-fraction", type=float, metavar="F",
+                   help="share of examples held out for testing (default: 0.2)")
+    g.add_argument("--split-seed", type=int, metavar="N", help="seed of the train/test split")
+    g.add_argument("--normalize", action=argparse.BooleanOptionalAction, default=None,
+                   help="standardize inputs with the training split's mean and std "
+                        "(default: off)")
+
+    g = p.add_argument_group("network")
+    g.add_argument("--layers", metavar="N,N,...",
+                   help="hidden-layer sizes, e.g. 4 or 16,8; 0 for none (default: 4)")
+    g.add_argument("--activation", metavar="NAME[,NAME...]",
+                   help=f"hidden activation, one for all or one per layer (default: tanh): "
+                        f"{', '.join(ACTIVATIONS)}")
+    g.add_argument("--head", choices=["auto", "sigmoid", "softmax", "linear"],
+                   help="output activation; it follows the task: sigmoid (binary), softmax "
+                        "(multi-class), linear (regression) (default: auto)")
+    g.add_argument("--alpha", type=float, help="leaky ReLU / ELU alpha (default: 0.01 / 1.0)")
+    g.add_argument("--init", choices=INIT_SCHEMES,
+                   help="weight initialization (default: random = randn * 0.01)")
+    g.add_argument("--init-scale", type=float, metavar="S",
+                   help="multiplies the initial weights (default: 1)")
+    g.add_argument("--seed", type=int, help="seed of the initial weights and of the mini-batch "
+                                            "shuffles and dropout (default: 2)")
+    g.add_argument("--dtype", choices=["float64", "float32"], help="(default: float64)")
+
+
+def _add_training_options(p: argparse.ArgumentParser, iterations_help: str) -> None:
+    from nnviz.engine.optimizers import OPTIMIZERS
+
+    g = p.add_argument_group("training")
+    g.add_argument("--optimizer", choices=list(OPTIMIZERS), help="(default: gd)")
+    g.add_argument("--lr", type=float, metavar="ALPHA", help="learning rate (default: 1.2)")
+    g.add_argument("--beta", type=float, help="momentum beta (default: 0.9)")
+    g.add_argument("--beta1", type=float, help="Adam beta1 (default: 0.9)")
+    g.add_argument("--beta2", type=float, help="Adam beta2 (default: 0.999)")
+    g.add_argument("--epsilon", type=float, help="Adam epsilon (default: 1e-8)")
+    g.add_argument("--iterations", type=int, metavar="N", help=iterations_help)
+    g.add_argument("--batch-size", type=int, metavar="N",
+                   help="mini-batch size; 0 for full batch (default: full batch)")
+    g.add_argument("--l2", type=float, metavar="LAMBDA", help="L2 lambda (default: 0)")
+    g.add_argument("--keep-prob", type=float, metavar="P",
+                   help="dropout keep probability of hidden units (default: 1 = off)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="nnviz",
-        description="A desktop lab to build, train and see inside small neural networks. "
-                    "Run without a command to open the app.")
+        prog="nnviz", description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="store_true", help="print the version and exit")
+    commands = parser.add_subparsers(dest="command", metavar="{train,check}")
+
+    train = commands.add_parser(
+        "train", help="train headless and print the final metrics",
+        description="Train a network without the app: a progress bar on stderr, the final "
+                    "metrics on stdout, and optionally the weights and the session as files.",
+        epilog=TRAIN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_data_network_options(train)
+    _add_training_options(train, "optimizer steps (default: 2000)")
+    out = train.add_argument_group("output")
+    out.add_argument("--export", metavar="PATH",
+                     help="write the trained weights: .npz, .json or .onnx (see nnviz --help)")
+    out.add_argument("--format", choices=["npz", "json", "onnx"],
+                     help="export format when PATH's suffix does not say it")
+    out.add_argument("--save-session", metavar="PATH",
+                     help="save the whole run as a session (.nnviz) the app can open")
+    out.add_argument("--history-csv", metavar="PATH",
+                     help="write the cost/accuracy history as CSV")
+    out.add_argument("--json", action="store_true",
+                     help="print the final metrics as JSON instead of a table")
+    out.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+
+    check = commands.add_parser(
+        "check", help="gradient check: backprop against two-sided differences",
+        description="Compare backprop's gradient with the two-sided numerical gradient "
+                    "(J(theta + eps) - J(theta - eps)) / (2 eps), in float64, per layer.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_data_network_options(check)
+    _add_training_options(check, "train this many steps first, to check away from the "
+                                 "initialization too (default: 0)")
+    chk = check.add_argument_group("gradient check")
+    chk.add_argument("--epsilon-check", "--eps", dest="eps", type=float, metavar="EPS",
+                     help="the perturbation (default: 1e-7, the course's)")
+    chk.add_argument("--examples", type=int, metavar="M",
+                     help="check on the first M training examples (default: 32)")
+    chk.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if args.version:
         from nnviz import __version__
         print(f"nnviz {__version__}")
         return 0
+    if args.command == "train":
+        return _train(args)
+    if args.command == "check":
+        from nnviz.cli_check import run_check
+        return run_check(args)
     from nnviz.ui.app import run_app
     return run_app()
+
+
+# -- nnviz train --------------------------------------------------------------------------
+
+_NOT_SETTINGS = ("command", "version", "config", "export", "format", "save_session",
+                 "history_csv", "json", "quiet", "eps", "examples")
+
+
+def settings_from_args(args: argparse.Namespace):
+    from nnviz.headless import build_settings
+    flags = {k: v for k, v in vars(args).items() if k not in _NOT_SETTINGS}
+    return build_settings(flags, args.config)
+
+
+def error(command: str, message: str, code: int) -> int:
+    print(f"nnviz {command}: error: {message}", file=sys.stderr)
+    return code
+
+
+def _train(args) -> int:
+    import tempfile
+
+    from nnviz.engine.io import ExportError, export_history_csv, export_weights, save_session
+    from nnviz.headless import ProgressBar, export_info, session_data, train
+
+    try:
+        settings = settings_from_args(args)
+    except ValueError as exc:
+        return error("train", str(exc), 2)
+    progress = ProgressBar(settings.iterations, sys.stderr, enabled=not args.quiet)
+    with tempfile.TemporaryDirectory(prefix="nnviz-") as workdir:
+        try:
+            result = train(settings, progress, workdir)
+        except ValueError as exc:  # bad settings, CSV problems, ...
+            return error("train", str(exc), 2)
+        written = {}
+        try:
+            if not result.diverged:
+                if args.export:
+                    written["weights"] = str(export_weights(args.export, result.session.net,
+                                                            args.format,
+                                                            **export_info(result)))
+                if args.save_session:
+                    written["session"] = str(save_session(args.save_session,
+                                                          session_data(result)))
+            if args.history_csv:
+                export_history_csv(args.history_csv, result.session.history.arrays())
+                written["history"] = args.history_csv
+        except ExportError as exc:
+            _report(result, args.json, written)
+            return error("train", str(exc), 1)
+    _report(result, args.json, written)
+    if result.diverged:
+        print(result.message, file=sys.stderr)
+        if args.export or args.save_session:
+            print("Nothing was exported: training diverged.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _report(result, as_json: bool, written: dict) -> None:
+    session = result.session
+    net, data = session.net, session.data
+    if as_json:
+        print(json.dumps({
+            "dataset": data.name, "task": data.task, "m_train": data.m_train,
+            "m_test": data.m_test, "layer_dims": net.layer_dims,
+            "activations": net.layer_activations, "n_params": net.n_params,
+            "seconds": round(result.seconds, 4), "diverged": result.diverged,
+            **result.metrics, "files": written}, allow_nan=False, default=str))
+        return
+    hyper = result.settings.config.hyper
+    batch = "full batch" if hyper.batch_size is None else f"mini-batches of {hyper.batch_size}"
+    print(f"data      {data.title}: {data.m_train} training and {data.m_test} test examples, "
+          f"{data.n_features} features, {data.task}"
+          + (", normalized" if data.normalized else ""))
+    print(f"network   {net.describe()}")
+    print(f"training  {hyper.optimizer}, learning rate {hyper.learning_rate:g}, {batch}: "
+          f"{result.iterations} iterations ({result.metrics['epochs']} epochs) in "
+          f"{result.seconds:.2f} s")
+    columns = [("cost", "cost", "{:.6f}")]
+    if data.is_classification:
+        columns.append(("accuracy", "accuracy", "{:.2%}"))
+    else:
+        columns += [("rmse", "RMSE", "{:.6g}"), ("r2", "R^2", "{:.4f}")]
+    print(f"{'':10}" + "".join(f"{title:>12}" for _, title, _ in columns))
+    for split in ("train", "test"):
+        values = result.metrics[split]
+        if not values:
+            continue
+        cells = "".join(f"{fmt.format(values[key]):>12}" for key, _, fmt in columns)
+        print(f"{split:10}{cells}")
+    for what, path in written.items():
+        print(f"wrote {what} to {path}")
