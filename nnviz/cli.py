@@ -21,7 +21,7 @@ Run "nnviz train --help" or "nnviz check --help" for their options.
 examples:
   nnviz train                                   the course's flower, 4 tanh units, GD lr 1.2
   nnviz train --dataset iris --layers 8 --activation relu --optimizer adam --lr 0.01 \\
-      --normalize --iterations 3000 --export iris.npz
+      --normalize --iterations 1000 --export iris.npz
   nnviz train --csv mydata.csv --label price --layers 16,8 --normalize --export m.onnx
   nnviz train --config run.nnviz --iterations 500   settings from a saved session
   nnviz check --layers 5,3 --activation relu        the course's gradient-check exercise
@@ -228,6 +228,10 @@ def _train(args) -> int:
     return 0
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _report(result, as_json: bool, written: dict) -> None:
     session = result.session
     net, data = session.net, session.data
@@ -246,7 +250,8 @@ def _report(result, as_json: bool, written: dict) -> None:
           + (", normalized" if data.normalized else ""))
     print(f"network   {net.describe()}")
     print(f"training  {hyper.optimizer}, learning rate {hyper.learning_rate:g}, {batch}: "
-          f"{result.iterations} iterations ({result.metrics['epochs']} epochs) in "
+          f"{_count(result.iterations, 'iteration')} "
+          f"({_count(result.metrics['epochs'], 'epoch')}) in "
           f"{result.seconds:.2f} s")
     columns = [("cost", "cost", "{:.6f}")]
     if data.is_classification:

@@ -212,3 +212,21 @@ def test_progress_bar_redraws_in_place_on_a_terminal():
     text = stream.getvalue()
     assert text.count("\r") == 101  # once per percent, 0% to 100%
     assert text.endswith("\r[##########] 100%  200/200  cost 0.5\n")
+
+
+def test_readme_export_example_runs(capsys, tmp_path, monkeypatch):
+    """The README's iris command and its Python snippet work as printed."""
+    import re
+    import shlex
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme[readme.index("## Export, import and command line"):]
+    snippet = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    commands = re.search(r"```bash\n(.*?)```", section, re.S).group(1).replace("\\\n", " ")
+    iris = next(line for line in commands.splitlines() if "--dataset iris" in line)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(shlex.split(iris)[1:] + ["--quiet"]) == 0
+    capsys.readouterr()
+    exec(compile(snippet, "README.md", "exec"), {})
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["setosa", "['relu', 'softmax'] (8, 1)"]
