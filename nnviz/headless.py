@@ -317,27 +317,39 @@ def export_info(result: RunResult) -> dict:
 
 
 def session_data(result: RunResult) -> SessionData:
-    """The run as a session file's content (what the app saves, too)."""
-    session, config = result.session, result.settings.config
+    """The run as a session file's content."""
+    return session_data_from_training(result.session, csv_text=result.settings.csv_text,
+                                      csv_path=result.settings.config.data.csv_path,
+                                      metrics=result.metrics)
+
+
+def session_data_from_training(session, csv_text: str | None = None,
+                               csv_path: str | None = None, metrics: dict | None = None,
+                               extra: dict | None = None) -> SessionData:
+    """A :class:`SessionData` from a :class:`~nnviz.training.session.TrainingSession` (the
+    app's, or the command line's): settings, weights, history, trajectory, trainer state and,
+    for a CSV data set, the file's text (read from ``csv_path`` unless ``csv_text`` is given).
+    """
+    config = session.config
     spec = config.data
     if spec.name == CSV_DATASET:
-        csv_text = result.settings.csv_text
+        csv_path = csv_path or spec.csv_path
         if csv_text is None:
             csv_text = Path(spec.csv_path).read_text(encoding="utf-8-sig")
-        dataset = {"kind": "csv", "name": session.dataset.name,
-                   "path": str(result.settings.config.data.csv_path),
+        dataset = {"kind": "csv", "name": session.dataset.name, "path": str(csv_path),
                    "label_column": spec.csv_label_column, "has_header": spec.csv_has_header,
                    "task": spec.csv_task}
     else:
         csv_text = None
-        kind = DATASETS[spec.name].kind
-        dataset = {"kind": kind, "name": spec.name, "params": spec.param_dict}
-    history = dict(session.history.arrays())
+        dataset = {"kind": DATASETS[spec.name].kind, "name": spec.name,
+                   "params": spec.param_dict}
+    trainer = session.trainer
     return SessionData.from_network(
         session.net, dataset=dataset,
-        settings={**config.to_dict(), "iterations": result.iterations},
+        settings={**config.to_dict(), "iterations": int(trainer.iteration)},
         normalizer=session.standardizer if session.data.normalized else None,
-        history=history, trajectory=list(session.trajectory.thetas()),
-        trainer=trainer_state(session.trainer), csv_text=csv_text,
+        history=dict(session.history.arrays()), trajectory=list(session.trajectory.thetas()),
+        trainer=trainer_state(trainer), csv_text=csv_text,
         extra={"trajectory_iterations": np.asarray(session.trajectory.iterations()),
-               "metrics": result.metrics})
+               "metrics": metrics if metrics is not None else session.measure(),
+               **(extra or {})})

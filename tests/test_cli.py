@@ -230,3 +230,18 @@ def test_readme_export_example_runs(capsys, tmp_path, monkeypatch):
     exec(compile(snippet, "README.md", "exec"), {})
     out = capsys.readouterr().out.splitlines()
     assert out == ["setosa", "['relu', 'softmax'] (8, 1)"]
+
+
+def test_a_session_carries_its_csv_data(capsys, tmp_path):
+    path = tmp_path / "pets.csv"
+    rng = np.random.default_rng(1)
+    rows = ["weight,height,kind"] + [
+        f"{w:.3f},{h:.3f},{'dog' if w + h > 1 else 'cat'}" for w, h in rng.random((40, 2))]
+    path.write_text("\n".join(rows) + "\n")
+    session = tmp_path / "pets.nnviz"
+    first = run_json(capsys, "train", "--csv", str(path), "--label", "kind", "--layers", "3",
+                     "--save-session", str(session), *FAST)
+    path.unlink()  # the session holds the data now
+    again = run_json(capsys, "train", "--config", str(session), "--quiet")
+    assert again["train"] == first["train"] and again["m_train"] == 32
+    assert load_session(session).dataset["path"] == str(path)
