@@ -278,3 +278,36 @@ def _bisect_boundary(name, threshold, alpha, left, right):
         left = np.where(same_as_left, mid, left)
         right = np.where(same_as_left, right, mid)
     return 0.5 * (left + right)
+
+
+@dataclass(frozen=True)
+class PreactivationStats:
+    """Where a layer's pre-activations ``Z[l]`` sit on its activation function."""
+    n_values: int  # finite values counted
+    n_nonfinite: int
+    saturated_fraction: float  # |g'(Z)| < threshold; NaN for softmax (units are coupled)
+    negative_fraction: float  # Z < 0
+    dead_units: int | None  # ReLU: units with Z <= 0 (slope 0) on every example; else None
+    n_units: int | None  # rows of a 2-D Z (n[l], m); None for 1-D input
+
+
+def preactivation_statistics(name: str, Z, threshold: float,
+                             alpha: float | None = None) -> PreactivationStats:
+    """Saturated and negative fractions of ``Z`` (shape ``(n[l], m)`` or flat) for the
+    activation ``name`` (or ``"softmax"``, which has no per-unit slope), and for ReLU the
+    number of dead units. Non-finite entries are counted apart and left out."""
+    Z = np.asarray(Z, dtype=float)
+    finite = np.isfinite(Z)
+    values = Z[finite]
+    n = max(values.size, 1)
+    if name == "softmax":
+        saturated = float("nan")
+    else:
+        saturated = float(saturated_mask(name, values, threshold, alpha).sum() / n)
+    dead = n_units = None
+    if Z.ndim == 2:
+        n_units = Z.shape[0]
+        if name == "relu":
+            dead = int(np.all(Z <= 0, axis=1).sum())
+    return PreactivationStats(int(values.size), int(Z.size - values.size), saturated,
+                              float((values < 0).sum() / n), dead, n_units)

@@ -1,0 +1,48 @@
+"""The panel registry: every dock of the main window is one line here.
+
+To add a panel: write a :class:`~nnviz.ui.panels.base.Panel` subclass (it gets
+``on_snapshot(snapshot)`` for every drawn snapshot while visible, ``on_config(config)`` when
+the settings in use change, ``on_theme(colors)`` on light/dark switches and ``figures()``
+for File > Export figures), then add a :class:`PanelSpec` line to :data:`PANELS`.
+The main window creates a dock for each, lists it in the View menu and saves its layout.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PanelSpec:
+    key: str                  # object name of the dock; stable (saved layouts use it)
+    title: str
+    factory: str              # "package.module:ClassName", imported when the window builds
+    area: str = "right"       # left / right / top / bottom dock area
+    tab_with: str | None = None   # key of a panel to share a tabbed dock area with
+    visible: bool = True      # shown in the default layout
+    tooltip: str = ""
+
+    def load(self):
+        module_name, _, class_name = self.factory.partition(":")
+        return getattr(importlib.import_module(module_name), class_name)
+
+
+PANELS: list[PanelSpec] = [
+    PanelSpec("builder", "Network builder", "nnviz.ui.panels.builder:BuilderPanel",
+              area="left", tooltip="Data, layers, initialization and optimizer settings"),
+    PanelSpec("training", "Training", "nnviz.ui.panels.training:TrainingPanel",
+              area="right", tooltip="Cost, accuracy and the decision boundary, live"),
+    PanelSpec("network", "Network diagram", "nnviz.ui.panels.network:NetworkPanel",
+              area="bottom", tooltip="Units by layer; links coloured by weight sign, "
+                                     "thick by magnitude"),
+    # Analysis panels plug in here, for example:
+    # PanelSpec("gradient_flow", "Gradient flow", "nnviz.ui.panels.gradient_flow:GradientFlowPanel",
+    #           area="bottom", tab_with="network"),
+]
+
+
+def panel_spec(key: str) -> PanelSpec:
+    for spec in PANELS:
+        if spec.key == key:
+            return spec
+    raise KeyError(f"no panel {key!r}; known: {[s.key for s in PANELS]}")

@@ -1,0 +1,677 @@
+"""Activation explorer: g(z) and g'(z) side by side, tied to the live network's Z[l].
+
+Top plot: g(z) for every checked function, with the chosen layer's Z[l] histogram drawn
+beneath it on a secondary (right) axis. Bottom plot: the analytic slope g'(z) as a line and
+the numerical slope (g(z + h) - g(z - h)) / 2h as dots, so a learner sees they agree.
+Regions where the current function's |g'(z)| falls below a threshold are shaded in both.
+The widget only draws; everything it shows comes from nnviz.engine.activations.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+    QListWidget, QListWidgetItem, QPushButton, QScrollArea, QSplitter, QTextBrowser,
+    QVBoxLayout, QWidget,
+)
+from superqt import QLabeledDoubleSlider
+
+from nnviz.engine.activations import (
+    ACTIVATIONS, DISPLAY_NAMES, TEACHING_NOTES, PreactivationStats, activation_slope,
+    activation_value, preactivation_statistics, saturated_intervals,
+)
+
+CURVE_SAMPLES = 801  # points per analytic curve
+NUMERIC_SAMPLES = 40  # dots for the numerical slope, at cell midpoints (never exactly z = 0)
+NUMERIC_STEP = 1e-5  # h of the central difference; its error ~ h^2, round-off ~ 1e-16 / h
+HISTOGRAM_BINS = 60
+MAX_HISTOGRAM_VALUES = 20_000  # a strided sample beyond this; keeps the GUI thread cheap
+MAX_SHADED_REGIONS = 6
+COLOURS = {  # Tableau 10: distinct on white; lightened on a dark palette
+    "sigmoid": "#1f77b4", "tanh": "#ff7f0e", "relu": "#2ca02c", "leaky_relu": "#d62728",
+    "linear": "#7f7f7f", "elu": "#9467bd", "softplus": "#8c564b", "gelu": "#e377c2",
+    "swish": "#17becf",
+}
+ALPHA_TOOLTIPS = {
+    "leaky_relu": "alpha: leaky ReLU's slope for z < 0, g(z) = max(alpha z, z). With alpha > 0 "
+                  "a unit with negative Z[l] still passes dZ = alpha dA back, so it cannot die.",
+    "elu": "alpha: ELU's negative saturation value, g(z) = alpha (e^z - 1) for z <= 0, which "
+           "levels off at -alpha for very negative z.",
+}
+
+
+class _Curves:
+    """The plot items of one function, created once and updated with setData."""
+
+    def __init__(self, value_plot, slope_plot):
+        self.value = value_plot.plot()
+        self.slope = slope_plot.plot(connect="finite")
+        self.numeric = slope_plot.plot(pen=None, symbol="o", symbolSize=6)
+
+    def items(self):
+        return (self.value, self.slope, self.numeric)
+
+
+class ActivationExplorerPanel(QWidget):
+    """Explore activation functions and where a live layer's Z[l] sits on them.
+
+    Feed it with ``on_snapshot(snapshot)`` from the training worker or directly with
+    ``set_layer_preactivations([(label, activation_name, Z), ...])``.
+    """
+
+    def __init__(self, parent: QWidget | None = None, *,
+                 functions: Sequence[str] = ("sigmoid", "tanh", "relu"),
+                 z_range: tuple[float, float] = (-6.0, 6.0), threshold: float = 0.05):
+        super().__init__(parent)
+        for name in functions:
+            _check_activation(name)
+        self._layers: list[tuple[str, str, np.ndarray]] = []
+        self._layer_stats: PreactivationStats | None = None
+        self._histogram_dirty = False
+        self._cursor_z = 1.0
+        self._network_alpha: float | None = None
+        self._build_controls(functions, z_range, threshold)
+        self._build_plots()
+        self._build_layout()
+        self._apply_palette()
+        self._connect()
+        self._redraw_all()
+
+    # ----- public API ------------------------------------------------------------------
+    def on_snapshot(self, snapshot) -> None:
+        """Take the per-layer Z[l] and activation names from a TrainingSnapshot."""
+        self.set_layer_preactivations(layers_from_snapshot(snapshot))
+        alpha = snapshot.config.network.alpha  # None: each function's default
+        if alpha is not None and alpha != self._network_alpha:
+            # Follow the network's alpha when it changes, not on every snapshot, so a
+            # learner's own slider experiments survive training.
+            self._network_alpha = float(alpha)
+            for name in ("leaky_relu", "elu"):
+                if name in snapshot.activations:
+                    self.alpha_sliders[name].setValue(float(alpha))
+
+    def set_layer_preactivations(self, layers: Sequence[tuple[str, str, np.ndarray]]) -> None:
+        """Show ``layers``: a list of (label, activation_name, Z) with Z of shape (n[l], m)."""
+        checked = []
+        for index, entry in enumerate(layers):
+            try:
+                label, activation, Z = entry
+            except (TypeError, ValueError):
+                raise ValueError(f"layer {index}: expected (label, activation_name, Z), "
+                                 f"got {entry!r}") from None
+            if activation != "softmax":
+                _check_activation(activation)
+            Z = np.asarray(Z, dtype=float)
+            if Z.ndim not in (1, 2):
+                raise ValueError(f"layer {label!r}: Z must have shape (n[l], m) or (m,), "
+                                 f"got shape {Z.shape}")
+            checked.append((str(label), activation, Z))
+        previous = self.layer_combo.currentText()
+        labels = [self._layer_item_text(label, act) for label, act, _ in checked]
+        first_data = not self._layers
+        self._layers = checked
+        labels_changed = labels != [self.layer_combo.itemText(i)
+                                    for i in range(self.layer_combo.count())]
+        if labels_changed:
+            self.layer_combo.blockSignals(True)
+            self.layer_combo.clear()
+            self.layer_combo.addItems(labels)
+            keep = labels.index(previous) if previous in labels else 0
+            self.layer_combo.setCurrentIndex(keep)
+            self.layer_combo.blockSignals(False)
+        self.layer_combo.setEnabled(bool(labels))
+        self.fit_button.setEnabled(bool(labels))
+        if checked and (first_data or labels_changed):
+            self._show_layer_function()
+        self._request_histogram()
+
+    def select_layer(self, index: int) -> None:
+        self.layer_combo.setCurrentIndex(index)
+
+    def set_shown_functions(self, names: Sequence[str]) -> None:
+        for name in names:
+            _check_activation(name)
+        for row in range(self.function_list.count()):
+            item = self.function_list.item(row)
+            item.setCheckState(Qt.Checked if item.data(Qt.UserRole) in names else Qt.Unchecked)
+
+    def shown_functions(self) -> list[str]:
+        return [item.data(Qt.UserRole) for item in self._function_items()
+                if item.checkState() == Qt.Checked]
+
+    def set_current_function(self, name: str) -> None:
+        _check_activation(name)
+        self.function_list.setCurrentRow(list(ACTIVATIONS).index(name))
+
+    def current_function(self) -> str:
+        item = self.function_list.currentItem()
+        return item.data(Qt.UserRole) if item is not None else "sigmoid"
+
+    def set_z_range(self, z_min: float, z_max: float) -> None:
+        if not z_max > z_min:
+            raise ValueError(f"z range needs from < to, got {z_min} .. {z_max}")
+        # Widen the spin boxes' mutual limits first so neither value gets clamped.
+        self.z_min_spin.setMaximum(z_max - 0.5)
+        self.z_max_spin.setMinimum(z_min + 0.5)
+        self.z_min_spin.setValue(z_min)
+        self.z_max_spin.setValue(z_max)
+
+    def z_range(self) -> tuple[float, float]:
+        return self.z_min_spin.value(), self.z_max_spin.value()
+
+    def threshold(self) -> float:
+        return self.threshold_spin.value()
+
+    def alpha_for(self, name: str) -> float | None:
+        slider = self.alpha_sliders.get(name)
+        return float(slider.value()) if slider is not None else None
+
+    def set_cursor(self, z: float) -> None:
+        self._cursor_z = float(z)
+        self._update_cursor()
+
+    def readout(self, z: float | None = None) -> dict[str, tuple[float, float]]:
+        """{name: (g(z), g'(z))} for the shown functions at z (default: the cursor)."""
+        z = self._cursor_z if z is None else z
+        zs = np.array([z], dtype=float)
+        return {name: (float(activation_value(name, zs, self.alpha_for(name))[0]),
+                       float(activation_slope(name, zs, self.alpha_for(name))[0]))
+                for name in self.shown_functions()}
+
+    def shaded_regions(self) -> list[tuple[float, float]]:
+        """The (lo, hi) z intervals currently shaded as saturated."""
+        return [tuple(region.getRegion()) for region in self._value_regions if region.isVisible()]
+
+    def histogram_data(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(bin edges, counts) of the drawn Z[l] histogram, or None when nothing is drawn."""
+        if not self.histogram_item.isVisible():
+            return None
+        return self.histogram_item.getData()[0], self._histogram_counts
+
+    def layer_statistics(self) -> PreactivationStats | None:
+        return self._layer_stats
+
+    # ----- construction ----------------------------------------------------------------
+    def _build_controls(self, functions, z_range, threshold) -> None:
+        self.function_list = QListWidget()
+        self.function_list.setToolTip(
+            "Tick functions to compare them. The highlighted one is described on the right "
+            "and its saturated regions (|g'(z)| below the threshold) are shaded.")
+        for name, act in ACTIVATIONS.items():
+            text = DISPLAY_NAMES[name] + ("" if act.in_course else "  (extra)")
+            item = QListWidgetItem(text)
+            item.setData(Qt.UserRole, name)
+            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+            item.setCheckState(Qt.Checked if name in functions else Qt.Unchecked)
+            item.setToolTip(f"{act.formula};  {act.slope_formula}"
+                            + ("" if act.in_course else "  (beyond the course)"))
+            self.function_list.addItem(item)
+        self.function_list.setCurrentRow(list(ACTIVATIONS).index(functions[0]) if functions else 0)
+
+        self.alpha_sliders: dict[str, QLabeledDoubleSlider] = {}
+        for name, (low, high, step) in {"leaky_relu": (0.0, 0.5, 0.01),
+                                        "elu": (0.1, 3.0, 0.05)}.items():
+            slider = QLabeledDoubleSlider(Qt.Horizontal)
+            slider.setDecimals(2)
+            slider.setRange(low, high)
+            slider.setSingleStep(step)
+            slider.setValue(ACTIVATIONS[name].default_alpha)
+            slider.setToolTip(ALPHA_TOOLTIPS[name])
+            self.alpha_sliders[name] = slider
+
+        self.z_min_spin, self.z_max_spin = QDoubleSpinBox(), QDoubleSpinBox()
+        for spin, value in ((self.z_min_spin, z_range[0]), (self.z_max_spin, z_range[1])):
+            spin.setRange(-100.0, 100.0)
+            spin.setDecimals(1)
+            spin.setSingleStep(1.0)
+            spin.setValue(value)
+            spin.setToolTip("The z axis: pre-activation values Z[l] = W[l] A[l-1] + b[l]. "
+                            "Widen it to see how far sigmoid and tanh flatten out.")
+        self.set_z_range(*z_range)
+
+        self.threshold_spin = QDoubleSpinBox()
+        self.threshold_spin.setRange(0.001, 1.0)
+        self.threshold_spin.setDecimals(3)
+        self.threshold_spin.setSingleStep(0.01)
+        self.threshold_spin.setValue(threshold)
+        self.threshold_spin.setToolTip(
+            "Call a unit saturated where |g'(z)| is below this. Backprop computes "
+            "dZ[l] = dA[l] * g'(Z[l]), so there the gradient reaching W[l] nearly vanishes.")
+
+        self.numeric_check = QCheckBox("numerical slope (dots)")
+        self.numeric_check.setChecked(True)
+        self.numeric_check.setToolTip(
+            "Dots: the two-sided difference (g(z + h) - g(z - h)) / 2h with h = 1e-5, the "
+            "same check gradient checking uses. They should sit on the analytic g'(z) line.")
+
+        self.layer_combo = QComboBox()
+        self.layer_combo.setEnabled(False)
+        self.layer_combo.setToolTip(
+            "Pick a layer l of the live network: the histogram of its pre-activations Z[l] "
+            "(all units, all examples of the snapshot) is drawn under g(z).")
+        self.fit_button = QPushButton("Fit z range to Z[l]")
+        self.fit_button.setEnabled(False)
+        self.fit_button.setToolTip("Set the z range to cover the chosen layer's Z[l] values "
+                                   "(0.5% to 99.5% of them, and always z = 0).")
+        self.stats_label = QLabel("No network yet: start or step training to see where "
+                                  "its Z[l] values sit.")
+        self.stats_label.setWordWrap(True)
+        self.stats_label.setTextFormat(Qt.RichText)
+        self.stats_label.setToolTip(
+            "Saturated: |g'(Z)| below the threshold, so dZ = dA * g'(Z) is tiny. For ReLU, "
+            "Z <= 0 means slope 0 for that example; a unit dead on every example never learns.")
+
+    def _build_plots(self) -> None:
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setToolTip("")
+        self.value_plot = self.graphics.addPlot(row=0, col=0)
+        self.slope_plot = self.graphics.addPlot(row=1, col=0)
+        self.slope_plot.setXLink(self.value_plot)
+        for plot, label in ((self.value_plot, "g(z)"), (self.slope_plot, "g'(z)")):
+            plot.setLabel("left", label)
+            plot.showGrid(x=True, y=True, alpha=0.15)
+            plot.setMouseEnabled(x=False, y=False)
+            plot.hideButtons()
+            plot.getAxis("left").setWidth(48)
+        self.slope_plot.setLabel("bottom", "z")
+        self.value_plot.getAxis("bottom").setStyle(showValues=False)
+
+        self.curves = {name: _Curves(self.value_plot, self.slope_plot) for name in ACTIVATIONS}
+
+        self._value_regions, self._slope_regions = [], []
+        for plot, pool in ((self.value_plot, self._value_regions),
+                           (self.slope_plot, self._slope_regions)):
+            for _ in range(MAX_SHADED_REGIONS):
+                region = pg.LinearRegionItem(movable=False)
+                region.setZValue(-20)
+                region.hide()
+                plot.addItem(region, ignoreBounds=True)
+                pool.append(region)
+            plot.cursor_line = pg.InfiniteLine(angle=90, movable=False)
+            plot.addItem(plot.cursor_line, ignoreBounds=True)
+        self.value_markers = pg.ScatterPlotItem(size=8)
+        self.slope_markers = pg.ScatterPlotItem(size=8)
+        self.value_plot.addItem(self.value_markers)
+        self.slope_plot.addItem(self.slope_markers)
+
+        # Z[l] histogram on its own view box, sharing z with the top plot, behind the curves.
+        self.histogram_view = pg.ViewBox(enableMouse=False)
+        self.histogram_view.setZValue(-100)
+        self.value_plot.scene().addItem(self.histogram_view)
+        self.value_plot.showAxis("right")
+        self.value_plot.getAxis("right").linkToView(self.histogram_view)
+        self.value_plot.getAxis("right").setLabel("share of Z[l] values (%)")
+        self.value_plot.getAxis("right").setWidth(48)
+        self.histogram_view.setXLink(self.value_plot)
+        self.histogram_item = pg.PlotDataItem(stepMode="center", fillLevel=0)
+        self.histogram_item.hide()
+        self.histogram_view.addItem(self.histogram_item)
+        self._histogram_counts = np.zeros(0, dtype=int)
+        self.slope_plot.showAxis("right")  # keeps both plots' z axes aligned
+        self.slope_plot.getAxis("right").setStyle(showValues=False)
+        self.slope_plot.getAxis("right").setWidth(48)
+
+        self.value_plot.setTitle("g(z) over the chosen layer's Z[l] histogram (grey)", size="9pt")
+        self.slope_plot.setTitle("g'(z): line analytic, dots numerical", size="9pt")
+
+        self.info = QTextBrowser()
+        self.info.setOpenLinks(False)
+        self.info.setToolTip("Formula, slope and range of the highlighted function.")
+        self.readout_label = QLabel()
+        self.readout_label.setTextFormat(Qt.RichText)
+        self.readout_label.setToolTip("Values under the cursor: move the mouse over either plot.")
+
+    def _build_layout(self) -> None:
+        controls = QWidget()
+        column = QVBoxLayout(controls)
+        column.setContentsMargins(4, 4, 4, 4)
+        functions_box = QGroupBox("Functions")
+        QVBoxLayout(functions_box).addWidget(self.function_list)
+        rows = self.function_list.count()
+        self.function_list.setMinimumHeight(self.function_list.sizeHintForRow(0) * rows + 6)
+        shape_box = QGroupBox("Shape and range")
+        form = QFormLayout(shape_box)
+        form.addRow("leaky ReLU α", self.alpha_sliders["leaky_relu"])
+        form.addRow("ELU α", self.alpha_sliders["elu"])
+        z_row = QHBoxLayout()
+        z_row.addWidget(self.z_min_spin)
+        z_row.addWidget(QLabel("to"))
+        z_row.addWidget(self.z_max_spin)
+        form.addRow("z range", z_row)
+        form.addRow("|g'| threshold", self.threshold_spin)
+        form.addRow(self.numeric_check)
+        network_box = QGroupBox("Live network")
+        network = QVBoxLayout(network_box)
+        network.addWidget(self.layer_combo)
+        network.addWidget(self.fit_button)
+        network.addWidget(self.stats_label)
+        for box in (functions_box, shape_box, network_box):
+            column.addWidget(box)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(controls)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.NoFrame)
+        scroll.setMinimumWidth(controls.minimumSizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width())
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+
+        side = QWidget()
+        side_column = QVBoxLayout(side)
+        side_column.setContentsMargins(0, 0, 0, 0)
+        side_column.addWidget(self.info, 1)
+        side_column.addWidget(self.readout_label)
+
+        splitter = QSplitter(Qt.Horizontal)
+        splitter.addWidget(scroll)
+        splitter.addWidget(self.graphics)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([scroll.minimumWidth(), 500, 250])
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(splitter)
+
+    def _connect(self) -> None:
+        self.function_list.itemChanged.connect(lambda _item: self._on_functions_changed())
+        self.function_list.currentItemChanged.connect(lambda *_: self._on_current_changed())
+        for slider in self.alpha_sliders.values():
+            slider.valueChanged.connect(lambda _v: self._redraw_all())
+        self.z_min_spin.valueChanged.connect(self._on_range_changed)
+        self.z_max_spin.valueChanged.connect(self._on_range_changed)
+        self.threshold_spin.valueChanged.connect(lambda _v: self._on_threshold_changed())
+        self.numeric_check.toggled.connect(lambda _v: self._update_curves())
+        self.layer_combo.currentIndexChanged.connect(self._on_layer_chosen)
+        self.fit_button.clicked.connect(self.fit_range_to_layer)
+        self.value_plot.vb.sigResized.connect(self._sync_histogram_geometry)
+        self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
+    # ----- reactions ---------------------------------------------------------------------
+    def _on_functions_changed(self) -> None:
+        self._update_curves()
+        self._update_cursor()
+
+    def _on_current_changed(self) -> None:
+        self._update_shading()
+        self._update_info()
+
+    def _on_range_changed(self) -> None:
+        self.z_min_spin.setMaximum(self.z_max_spin.value() - 0.5)
+        self.z_max_spin.setMinimum(self.z_min_spin.value() + 0.5)
+        self._redraw_all()
+
+    def _on_threshold_changed(self) -> None:
+        self._update_shading()
+        self._update_info()
+        self._request_histogram()
+
+    def _on_layer_chosen(self, _index: int) -> None:
+        self._show_layer_function()
+        self._request_histogram()
+
+    def _on_mouse_moved(self, scene_pos) -> None:
+        for plot in (self.value_plot, self.slope_plot):
+            if plot.vb.sceneBoundingRect().contains(scene_pos):
+                self.set_cursor(plot.vb.mapSceneToView(scene_pos).x())
+                return
+
+    def fit_range_to_layer(self) -> None:
+        Z = self._current_layer_sample()
+        Z = None if Z is None else Z[np.isfinite(Z)]
+        if Z is None or Z.size == 0:
+            return
+        low, high = np.percentile(Z, [0.5, 99.5])
+        low, high = min(np.floor(low), -1.0), max(np.ceil(high), 1.0)
+        self.set_z_range(max(low, -100.0), min(high, 100.0))
+
+    def _show_layer_function(self) -> None:
+        # Choosing a layer checks and highlights its activation, so curve, shading and
+        # text all speak about the function that layer really uses.
+        index = self.layer_combo.currentIndex()
+        if not 0 <= index < len(self._layers):
+            return
+        activation = self._layers[index][1]
+        if activation in ACTIVATIONS:
+            row = list(ACTIVATIONS).index(activation)
+            self.function_list.item(row).setCheckState(Qt.Checked)
+            self.function_list.setCurrentRow(row)
+
+    # ----- drawing -----------------------------------------------------------------------
+    def _redraw_all(self) -> None:
+        self._update_curves()
+        self._update_shading()
+        self._update_info()
+        self._update_cursor()
+        self._request_histogram()
+
+    def _update_curves(self) -> None:
+        z_min, z_max = self.z_range()
+        z = np.linspace(z_min, z_max, CURVE_SAMPLES)
+        step = (z_max - z_min) / NUMERIC_SAMPLES
+        z_num = z_min + step * (np.arange(NUMERIC_SAMPLES) + 0.5)
+        shown = set(self.shown_functions())
+        for name, curves in self.curves.items():
+            visible = name in shown
+            for item in curves.items():
+                item.setVisible(visible)
+            if not visible:
+                continue
+            alpha = self.alpha_for(name)
+            curves.value.setData(z, activation_value(name, z, alpha))
+            slope = activation_slope(name, z, alpha)
+            if ACTIVATIONS[name].kink_at_zero and z_min < 0 < z_max:
+                # Break the line at the kink instead of drawing a vertical jump.
+                cut = np.searchsorted(z, 0.0, side="right")
+                curves.slope.setData(np.insert(z, cut, 0.0), np.insert(slope, cut, np.nan))
+            else:
+                curves.slope.setData(z, slope)
+            numeric = (activation_value(name, z_num + NUMERIC_STEP, alpha)
+                       - activation_value(name, z_num - NUMERIC_STEP, alpha)) / (2 * NUMERIC_STEP)
+            curves.numeric.setData(z_num, numeric)
+            curves.numeric.setVisible(self.numeric_check.isChecked())
+        for plot in (self.value_plot, self.slope_plot):
+            plot.setXRange(z_min, z_max, padding=0.0)
+
+    def _update_shading(self) -> None:
+        name = self.current_function()
+        z_min, z_max = self.z_range()
+        intervals = saturated_intervals(name, self.threshold(), z_min, z_max, self.alpha_for(name))
+        colour = QColor(self._colour(name))
+        colour.setAlpha(45)
+        for pool in (self._value_regions, self._slope_regions):
+            for i, region in enumerate(pool):
+                if i < len(intervals):
+                    region.setRegion(intervals[i])
+                    region.setBrush(colour)
+                    for line in region.lines:
+                        line.setPen(pg.mkPen(None))
+                    region.show()
+                else:
+                    region.hide()
+
+    def _update_cursor(self) -> None:
+        z = self._cursor_z
+        for plot in (self.value_plot, self.slope_plot):
+            plot.cursor_line.setPos(z)
+        values = self.readout(z)
+        brushes = [self._marker_brushes[name] for name in values]
+        self.value_markers.setData([z] * len(values), [v for v, _ in values.values()],
+                                   brush=brushes)
+        self.slope_markers.setData([z] * len(values), [s for _, s in values.values()],
+                                   brush=brushes)
+        rows = "".join(
+            f"<tr><td style='color:{self._colour(name)}'><b>{DISPLAY_NAMES[name]}</b></td>"
+            f"<td align='right'>{value:.4f}</td><td align='right'>{slope:.4f}</td></tr>"
+            for name, (value, slope) in values.items())
+        self.readout_label.setText(
+            f"<b>Cursor</b> at z = {z:.3f}<table cellspacing='4'>"
+            f"<tr><th align='left'>function</th><th>g(z)</th><th>g'(z)</th></tr>{rows}</table>")
+
+    def _update_info(self) -> None:
+        name = self.current_function()
+        act = ACTIVATIONS[name]
+        alpha = self.alpha_for(name)
+        alpha_text = f" (alpha = {alpha:.2f})" if alpha is not None else ""
+        value_range = act.value_range.replace("-alpha", f"-{alpha:.2f}") if alpha else act.value_range
+        t = self.threshold()
+        z_min, z_max = self.z_range()
+        intervals = saturated_intervals(name, t, z_min, z_max, alpha)
+        shaded = ("z in " + ", ".join(f"[{lo:.2f}, {hi:.2f}]" for lo, hi in intervals)
+                  if intervals else "nowhere in the plotted range")
+        origin = "in the course" if act.in_course else "beyond the course"
+        self.info.setHtml(
+            f"<h3 style='color:{self._colour(name)}; margin-bottom:2px'>{DISPLAY_NAMES[name]}"
+            f"{alpha_text}</h3><i>{origin}</i>"
+            f"<p><b>{_html(act.formula)}</b><br><b>{_html(act.slope_formula)}</b></p>"
+            f"<p><b>Range:</b> {_html(value_range)}<br>"
+            f"<b>Saturates:</b> {'yes, both tails' if act.saturates else 'no (not both tails)'}"
+            f"</p><p>{_html(TEACHING_NOTES[name])}</p>"
+            f"<p><b>Shaded</b> where |g'(z)| &lt; {t:g}: {shaded}</p>")
+
+    def _request_histogram(self) -> None:
+        # Drawing waits until the panel is on screen; one redraw per snapshot at most.
+        if self.isVisible():
+            self._update_histogram()
+        else:
+            self._histogram_dirty = True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._histogram_dirty:
+            self._update_histogram()
+
+    def _current_layer_sample(self) -> np.ndarray | None:
+        """The chosen layer's Z[l] flattened, strided down to MAX_HISTOGRAM_VALUES."""
+        index = self.layer_combo.currentIndex()
+        if not 0 <= index < len(self._layers):
+            return None
+        Z = self._layers[index][2].ravel()
+        if Z.size > MAX_HISTOGRAM_VALUES:
+            Z = Z[:: -(-Z.size // MAX_HISTOGRAM_VALUES)]
+        return Z
+
+    def _update_histogram(self) -> None:
+        self._histogram_dirty = False
+        index = self.layer_combo.currentIndex()
+        sample = self._current_layer_sample()
+        if sample is None:
+            self.histogram_item.hide()
+            self._layer_stats = None
+            return
+        label, activation, Z = self._layers[index]
+        values = sample[np.isfinite(sample)]
+        z_min, z_max = self.z_range()
+        edges = np.linspace(z_min, z_max, HISTOGRAM_BINS + 1)
+        counts, _ = np.histogram(values, bins=edges)
+        self._histogram_counts = counts
+        shares = 100.0 * counts / max(values.size, 1)
+        self.histogram_item.setData(edges, shares)
+        self.histogram_item.show()
+        self.histogram_view.setYRange(0.0, max(shares.max(), 1.0) * 1.15, padding=0.0)
+        self._layer_stats = preactivation_statistics(activation, sample, self.threshold(),
+                                                     self.alpha_for(activation))
+        if activation == "relu" and Z.ndim == 2:  # dead units need every example of a unit
+            dead = int(np.all(Z <= 0, axis=1).sum())
+            self._layer_stats = replace(self._layer_stats, dead_units=dead, n_units=Z.shape[0])
+        outside = ((values < z_min) | (values > z_max)).sum() / max(values.size, 1)
+        self.stats_label.setText(self._statistics_html(label, activation, self._layer_stats,
+                                                       outside))
+
+    def _statistics_html(self, label, activation, stats: PreactivationStats, outside) -> str:
+        name = DISPLAY_NAMES.get(activation, activation)
+        lines = [f"<b>{_html(label)}</b> ({name}), {stats.n_values} values"]
+        if np.isnan(stats.saturated_fraction):
+            lines.append("softmax couples the units: no per-unit slope to judge")
+        else:
+            lines.append(f"saturated, |g'(z)| &lt; {self.threshold():g}: "
+                         f"<b>{100 * stats.saturated_fraction:.1f}%</b>")
+        lines.append(f"below zero, z &lt; 0: <b>{100 * stats.negative_fraction:.1f}%</b>")
+        if stats.dead_units is not None:
+            lines.append(f"dead units (z &le; 0 on every example): "
+                         f"<b>{stats.dead_units} of {stats.n_units}</b>")
+        if outside > 0:
+            lines.append(f"outside the plotted z range: {100 * outside:.1f}% "
+                         "(use Fit)")
+        if stats.n_nonfinite:
+            lines.append(f"<span style='color:#d62728'>{stats.n_nonfinite} values are "
+                         "inf/NaN: training diverged</span>")
+        return "<br>".join(lines)
+
+    def _sync_histogram_geometry(self) -> None:
+        self.histogram_view.setGeometry(self.value_plot.vb.sceneBoundingRect())
+        self.histogram_view.linkedViewChanged(self.value_plot.vb, self.histogram_view.XAxis)
+
+    # ----- palette -----------------------------------------------------------------------
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.PaletteChange:
+            self._apply_palette()
+            self._redraw_all()
+
+    def _dark(self) -> bool:
+        return self.palette().color(QPalette.Base).lightness() < 128
+
+    def _colour(self, name: str) -> str:
+        colour = QColor(COLOURS[name])
+        return colour.lighter(135).name() if self._dark() else colour.name()
+
+    def _apply_palette(self) -> None:
+        palette = self.palette()
+        text = palette.color(QPalette.Text)
+        self.graphics.setBackground(palette.color(QPalette.Base))
+        for plot in (self.value_plot, self.slope_plot):
+            for side in ("left", "bottom", "right"):
+                plot.getAxis(side).setPen(text)
+                plot.getAxis(side).setTextPen(text)
+            plot.cursor_line.setPen(pg.mkPen(text, width=1, style=Qt.DashLine))
+        for plot in (self.value_plot, self.slope_plot):
+            plot.titleLabel.setAttr("color", text)
+            plot.titleLabel.setText(plot.titleLabel.text)
+        neutral = QColor(text)
+        neutral.setAlpha(60)
+        self.histogram_item.setBrush(neutral)
+        self.histogram_item.setPen(pg.mkPen(None))
+        # Made once per palette: ScatterPlotItem caches per brush object, so fresh brushes
+        # on every cursor move would pile up in its cache.
+        self._marker_brushes = {name: pg.mkBrush(self._colour(name)) for name in ACTIVATIONS}
+        for name, curves in self.curves.items():
+            colour = self._colour(name)
+            curves.value.setPen(pg.mkPen(colour, width=2))
+            curves.slope.setPen(pg.mkPen(colour, width=2))
+            curves.numeric.setSymbolPen(pg.mkPen(colour, width=1.5))
+            curves.numeric.setSymbolBrush(palette.color(QPalette.Base))
+            pixmap = QPixmap(12, 12)
+            pixmap.fill(QColor(colour))
+            self.function_list.item(list(ACTIVATIONS).index(name)).setIcon(QIcon(pixmap))
+
+    def _function_items(self):
+        return [self.function_list.item(row) for row in range(self.function_list.count())]
+
+    @staticmethod
+    def _layer_item_text(label: str, activation: str) -> str:
+        return f"{label}  ({DISPLAY_NAMES.get(activation, activation)})"
+
+
+def layers_from_snapshot(snapshot) -> list[tuple[str, str, np.ndarray]]:
+    """(label, activation_name, Z) per layer l = 1..L of a TrainingSnapshot; Z[l] holds the
+    snapshot's fixed subsample of training examples."""
+    layers = []
+    for layer in snapshot.layers:
+        output = " output" if layer.index == len(snapshot.layers) else ""
+        layers.append((f"Z[{layer.index}]{output}", layer.activation, layer.Z))
+    return layers
+
+
+def _check_activation(name: str) -> None:
+    if name not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
