@@ -44,6 +44,15 @@ form {"data": {...}, "network": {...}, "hyper": {...}} or flat keys named like t
 exit status: 0 trained, 1 training diverged or a file could not be written, 2 bad settings.
 """
 
+CHECK_EPILOG = """\
+J includes the L2 term (--l2) and is computed in float64. The report gives the course's
+difference ||dtheta - dtheta_approx|| / (||dtheta|| + ||dtheta_approx||) per tensor and per
+layer: around 1e-7 is right, around 1e-5 worth a look, 1e-3 or more almost surely a bug.
+ReLU-like activations have kinks at 0 that can raise false alarms; the report counts them.
+
+exit status: 0 the check passed, 1 it did not, 2 bad settings.
+"""
+
 
 def _add_data_network_options(p: argparse.ArgumentParser) -> None:
     from nnviz.engine.activations import ACTIVATIONS
@@ -141,16 +150,30 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="gradient check: backprop against two-sided differences",
         description="Compare backprop's gradient with the two-sided numerical gradient "
                     "(J(theta + eps) - J(theta - eps)) / (2 eps), in float64, per layer.",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog=CHECK_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_data_network_options(check)
     _add_training_options(check, "train this many steps first, to check away from the "
                                  "initialization too (default: 0)")
     chk = check.add_argument_group("gradient check")
-    chk.add_argument("--epsilon-check", "--eps", dest="eps", type=float, metavar="EPS",
+    chk.add_argument("--eps", type=float, metavar="EPS",
                      help="the perturbation (default: 1e-7, the course's)")
     chk.add_argument("--examples", type=int, metavar="M",
-                     help="check on the first M training examples (default: 32)")
+                     help="check on M training examples drawn with --seed (default: 32)")
+    chk.add_argument("--layer", type=int, action="append", metavar="L",
+                     help="check only layer L's dW and db (repeatable; default: all)")
+    chk.add_argument("--per-tensor", type=int, metavar="N",
+                     help="check N random elements of each W and b (default: all)")
+    chk.add_argument("--dropout", choices=["off", "frozen"],
+                     help="with --keep-prob < 1: switch dropout off in J, or freeze its masks "
+                          "(default: off)")
+    chk.add_argument("--planted-bug", metavar="BUG",
+                     help="teaching: check a backward pass with a planted bug, e.g. "
+                          "'dW2 doubled', 'db1 x4', or 'course' for both of the course's")
+    chk.add_argument("--course-exercise", action="store_true",
+                     help="the course's exercise instead of the data/network options: "
+                          "4-5-3-1 RELU-RELU-SIGMOID on 3 examples (47 parameters)")
     chk.add_argument("--json", action="store_true", help="print the report as JSON")
+    chk.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     return parser
 
 
@@ -173,7 +196,8 @@ def main(argv: list[str] | None = None) -> int:
 # -- nnviz train --------------------------------------------------------------------------
 
 _NOT_SETTINGS = ("command", "version", "config", "export", "format", "save_session",
-                 "history_csv", "json", "quiet", "eps", "examples")
+                 "history_csv", "json", "quiet", "eps", "examples", "layer", "per_tensor",
+                 "dropout", "planted_bug", "course_exercise")
 
 
 def settings_from_args(args: argparse.Namespace):

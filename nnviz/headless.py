@@ -235,7 +235,7 @@ class ProgressBar:
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self._shown = -1
 
-    def update(self, done: int, cost: float) -> None:
+    def update(self, done: int, cost: float | None = None) -> None:
         if not self.enabled:
             return
         percent = min(100, done * 100 // self.total)
@@ -245,7 +245,7 @@ class ProgressBar:
         self._shown = percent
         filled = self.width * percent // 100
         line = (f"[{'#' * filled}{'.' * (self.width - filled)}] {percent:3d}%  "
-                f"{done}/{self.total}  cost {cost:.4g}")
+                f"{done}/{self.total}" + ("" if cost is None else f"  cost {cost:.4g}"))
         self.stream.write("\r" + line if self.tty else line + "\n")
         self.stream.flush()
 

@@ -245,3 +245,48 @@ def test_a_session_carries_its_csv_data(capsys, tmp_path):
     again = run_json(capsys, "train", "--config", str(session), "--quiet")
     assert again["train"] == first["train"] and again["m_train"] == 32
     assert load_session(session).dataset["path"] == str(path)
+
+
+# -- nnviz check --------------------------------------------------------------------------
+
+def test_check_prints_a_per_layer_report_and_passes(capsys):
+    code, out, err = run(capsys, "check", "--layers", "5,3", "--activation", "tanh", "--init",
+                         "xavier", "--quiet")
+    assert code == 0, err
+    assert out.startswith("network   [2, 5, 3, 1] TANH-TANH-SIGMOID (37 parameters), 32 of 320 "
+                          "training examples")
+    assert "Backprop is right" in out
+    layer_rows = [line.split() for line in out.splitlines() if line.startswith("    ")]
+    assert [(r[0], r[1], r[-1]) for r in layer_rows] == [
+        ("1", "dW1+db1", "pass"), ("2", "dW2+db2", "pass"), ("3", "dW3+db3", "pass")]
+    assert all(float(r[3]) < 2e-7 for r in layer_rows)  # the course's threshold, per layer
+
+
+def test_check_finds_the_course_bugs_in_their_layers(capsys):
+    code, out, err = run(capsys, "check", "--course-exercise", "--planted-bug", "course",
+                         "--json", "--quiet")
+    assert code == 1  # the check failed, as it must
+    report = json.loads(out)
+    assert report["n_parameters"] == 47 and report["verdict"] == "bug"
+    assert [layer["status"] for layer in report["layers"]] == ["bug", "bug", "pass"]
+    assert sorted(report["suspects"]) == ["dW2", "db1"]
+
+
+def test_check_after_training_with_l2_and_frozen_dropout(capsys):
+    code, out, err = run(capsys, "check", "--dataset", "iris", "--layers", "6",
+                         "--activation", "relu", "--init", "he", "--normalize",
+                         "--iterations", "30", "--l2", "0.7", "--keep-prob", "0.8",
+                         "--dropout", "frozen", "--examples", "20", "--json", "--quiet")
+    report = json.loads(out)
+    assert code == 0, report["message"]
+    assert report["lambda"] == 0.7
+    assert report["examples"].startswith("20 of 120 training examples of Iris, after 30 "
+                                         "iterations")
+    assert report["difference"] < 2e-7
+
+
+def test_check_refuses_bad_requests(capsys):
+    code, out, err = run(capsys, "check", "--planted-bug", "dW9 doubled", "--quiet")
+    assert code == 2 and "the network has layers 1..2" in err
+    code, out, err = run(capsys, "check", "--examples", "0", "--quiet")
+    assert code == 2 and "--examples must be at least 1" in err
