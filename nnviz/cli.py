@@ -24,7 +24,8 @@ examples:
       --normalize --iterations 1000 --export iris.npz
   nnviz train --csv mydata.csv --label price --layers 16,8 --normalize --export m.onnx
   nnviz train --config run.nnviz --iterations 500   settings from a saved session
-  nnviz check --layers 5,3 --activation relu        the course's gradient-check exercise
+  nnviz check --layers 5,3 --activation relu        check backprop on the flower data
+  nnviz check --course-exercise --planted-bug course   find the course's two planted bugs
 
 exported weights (--export PATH; format from the suffix):
   .npz   NumPy arrays W1, b1, ..., WL, bL (W[l] is (n[l], n[l-1])), mean and std of the
@@ -128,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = commands.add_parser(
         "train", help="train headless and print the final metrics",
-        description="Train a network without the app: a progress bar on stderr, the final "
+        description="Train a network without the app: a progress bar on stderr, the final\n"
                     "metrics on stdout, and optionally the weights and the session as files.",
         epilog=TRAIN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_data_network_options(train)
@@ -148,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser(
         "check", help="gradient check: backprop against two-sided differences",
-        description="Compare backprop's gradient with the two-sided numerical gradient "
+        description="Compare backprop's gradient with the two-sided numerical gradient\n"
                     "(J(theta + eps) - J(theta - eps)) / (2 eps), in float64, per layer.",
         epilog=CHECK_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_data_network_options(check)
