@@ -10,16 +10,16 @@ application quits (the main window does, in ``closeEvent``).
 """
 from __future__ import annotations
 
-import weakref
-
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from .config import Hyperparameters, SessionConfig, course_default
 from .snapshot import IDLE, TrainingSnapshot
 from .worker import TrainingWorker
 
-# Every controller ever started, so tests can assert that no thread is left running.
-LIVE_CONTROLLERS: "weakref.WeakSet[TrainingController]" = weakref.WeakSet()
+# Controllers whose thread was started and not yet shut down. Holding them here means a
+# running thread is never destroyed by garbage collection (Qt aborts the process when a
+# running QThread is destroyed), and tests can assert that nothing is left running.
+RUNNING_CONTROLLERS: "set[TrainingController]" = set()
 
 
 class TrainingController(QObject):
@@ -79,11 +79,11 @@ class TrainingController(QObject):
         self._deliver_timer.setSingleShot(True)
         self._deliver_timer.setInterval(0)
         self._deliver_timer.timeout.connect(self._deliver)
-        LIVE_CONTROLLERS.add(self)
 
     # -- life cycle --------------------------------------------------------------------
     def start(self) -> None:
         if not self.thread.isRunning() and not self._closed:
+            RUNNING_CONTROLLERS.add(self)
             self.thread.start()
 
     def shutdown(self, timeout_ms: int = 10000) -> bool:
@@ -98,7 +98,10 @@ class TrainingController(QObject):
             if not finished:  # should not happen: a chunk lasts ~20 ms
                 self.thread.quit()
                 finished = self.thread.wait(timeout_ms)
+            if finished:
+                RUNNING_CONTROLLERS.discard(self)
             return finished
+        RUNNING_CONTROLLERS.discard(self)
         return True
 
     @property

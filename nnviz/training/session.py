@@ -299,7 +299,7 @@ class TrainingSession:
             metric_name="accuracy" if d.is_classification else "R^2",
             steps_per_second=float(steps_per_second),
             history=History(stride=self.history.stride, **hist),
-            layers=tuple(layers), data=d,
+            layers=tuple(layers), layer_columns=read_only(self._columns), data=d,
             trajectory=self.trajectory.thetas(),
             trajectory_iterations=self.trajectory.iterations(),
             boundary=boundary, curve=curve, evaluation=evaluation, layer_stats=stats,

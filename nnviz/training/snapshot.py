@@ -168,6 +168,7 @@ class TrainingSnapshot:
     steps_per_second: float
     history: History
     layers: tuple[LayerSnapshot, ...]
+    layer_columns: np.ndarray      # which training examples (columns) the layers' Z/A/dZ hold
     data: DataSummary
     trajectory: tuple[np.ndarray, ...]
     trajectory_iterations: np.ndarray

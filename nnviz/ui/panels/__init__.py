@@ -1,9 +1,11 @@
 """The panel registry: every dock of the main window is one line here.
 
-To add a panel: write a :class:`~nnviz.ui.panels.base.Panel` subclass (it gets
-``on_snapshot(snapshot)`` for every drawn snapshot while visible, ``on_config(config)`` when
-the settings in use change, ``on_theme(colors)`` on light/dark switches and ``figures()``
-for File > Export figures), then add a :class:`PanelSpec` line to :data:`PANELS`.
+To add a panel: write a :class:`~nnviz.ui.panels.base.Panel` subclass, built as
+``cls(context)`` (or any QWidget built as ``cls()`` with an ``on_snapshot`` method). It gets
+``on_snapshot(snapshot)`` for every drawn snapshot while visible, and, if it defines them,
+``on_config(config)`` when the settings in use change, ``on_theme(colors)`` on light/dark
+switches, ``figures()`` for File > Export figures and ``shutdown()`` when the window closes.
+Then add a :class:`PanelSpec` line to :data:`PANELS`.
 The main window creates a dock for each, lists it in the View menu and saves its layout.
 """
 from __future__ import annotations

@@ -1,0 +1,69 @@
+"""File > Export figures: every plot of the visible panels as PNG (and SVG for plots)."""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import pyqtgraph as pg
+import pyqtgraph.exporters  # noqa: F401  (registers the exporters)
+from PySide6.QtWidgets import QWidget
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") or "figure"
+
+
+def _atomic_export(path: Path, write) -> None:
+    """Write through a temporary file in the same folder, then rename over ``path``."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def export_figure(item, path: Path) -> None:
+    """Save one figure: a pyqtgraph PlotItem/PlotWidget/GraphicsLayout or a QWidget."""
+    path = Path(path)
+    if isinstance(item, pg.PlotWidget):
+        item = item.getPlotItem()
+    if isinstance(item, QWidget):
+        if path.suffix.lower() != ".png":
+            raise ValueError(f"{path.name}: widgets export as PNG only")
+        _atomic_export(path, lambda tmp: _check(item.grab().save(tmp, "PNG"), path))
+        return
+    if path.suffix.lower() == ".svg":
+        exporter = pg.exporters.SVGExporter(item)
+    else:
+        exporter = pg.exporters.ImageExporter(item)
+        width = int(item.sceneBoundingRect().width())
+        exporter.parameters()["width"] = max(2 * width, 800)  # crisp at twice screen size
+    _atomic_export(path, exporter.export)
+
+
+def _check(ok: bool, path: Path) -> None:
+    if not ok:
+        raise OSError(f"could not write {path}")
+
+
+def export_figures(figures: dict[str, object], folder: Path, svg: bool = True) -> list[Path]:
+    """Export ``{name: item}`` into ``folder``; returns the files written."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise OSError(f"{folder} is not a folder")
+    written = []
+    for name, item in figures.items():
+        base = folder / _safe(name)
+        export_figure(item, base.with_suffix(".png"))
+        written.append(base.with_suffix(".png"))
+        is_plot = isinstance(item, pg.PlotWidget) or not isinstance(item, QWidget)
+        if svg and is_plot:
+            export_figure(item, base.with_suffix(".svg"))
+            written.append(base.with_suffix(".svg"))
+    return written

@@ -1,0 +1,477 @@
+"""The main window: dock panels from the registry, toolbar, menus, status bar, settings.
+
+The window owns a :class:`~nnviz.training.controller.TrainingController` (the worker thread)
+and hands each snapshot it delivers to the visible panels. Closing the window stops the
+worker and waits for its thread.
+
+File menu hooks for the export/session work: :meth:`MainWindow.export_weights`,
+:meth:`MainWindow.save_session`, :meth:`MainWindow.load_session` (placeholders now);
+:meth:`MainWindow.last_folder` / :meth:`MainWindow.remember_folder` keep the last folders.
+"""
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, QThreadPool
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QDockWidget, QFileDialog,
+                               QLabel, QMainWindow, QMessageBox, QSizePolicy, QStyle,
+                               QTextBrowser, QToolBar, QVBoxLayout)
+
+from nnviz import __version__
+from nnviz.training.config import CSV_DATASET, SessionConfig
+from nnviz.training.controller import TrainingController
+
+from .figures import export_figures
+from .help import CONCEPTS_HTML
+from .panels import PANELS, PanelSpec
+from .panels.base import Panel, PanelContext
+from .settings import open_settings
+from .theme import MODES, Appearance
+from .widgets.status import MessageBanner, StatusReadout
+
+STATE_VERSION = 1
+AREAS = {"left": Qt.DockWidgetArea.LeftDockWidgetArea,
+         "right": Qt.DockWidgetArea.RightDockWidgetArea,
+         "top": Qt.DockWidgetArea.TopDockWidgetArea,
+         "bottom": Qt.DockWidgetArea.BottomDockWidgetArea}
+SPEEDS = [("Max speed", 0.0), ("1000 steps/s", 1000.0), ("100 steps/s", 100.0),
+          ("10 steps/s", 10.0), ("1 step/s", 1.0)]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, config: SessionConfig | None = None, settings=None,
+                 appearance: Appearance | None = None,
+                 controller: TrainingController | None = None,
+                 panels: list[PanelSpec] | None = None, restore_layout: bool = True):
+        super().__init__()
+        self.setObjectName("nnvizMainWindow")
+        self.setWindowTitle("nnviz — see inside a neural network")
+        app = QApplication.instance()
+        self.settings = settings if settings is not None else open_settings()
+        self.appearance = appearance or app.findChild(Appearance) or Appearance(
+            app, str(self.settings.value("appearance/mode", "system")))
+        self.controller = controller or TrainingController(config, parent=self)
+        self.context = PanelContext(self.controller, self.settings, self.appearance, self)
+        self.panels: dict[str, Panel] = {}
+        self.docks: dict[str, QDockWidget] = {}
+        self._visible: dict[str, bool] = {}
+        self._stale: set[str] = set()
+        self._closing = False
+        self._sized = False
+        self._layout_restored = False
+
+        self.setDockNestingEnabled(True)
+        self.setCorner(Qt.Corner.TopLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._build_actions()
+        self._build_toolbars()
+        self._build_docks(PANELS if panels is None else panels)
+        self._build_menus()
+        self.status = StatusReadout(self.statusBar())
+        self.resize(1440, 900)
+        self._default_state = self.saveState(STATE_VERSION)
+        if restore_layout:
+            self._restore_settings()
+        self.banner_bar.setVisible(False)
+
+        c = self.controller
+        c.snapshot.connect(self._on_snapshot)
+        c.state_changed.connect(self._on_state)
+        c.diverged.connect(self._on_diverged)
+        c.error.connect(self._on_error)
+        c.config_applied.connect(self._on_config)
+        c.config_rejected.connect(lambda config, _msg: self._on_config(config))
+        self.appearance.changed.connect(self._on_theme)
+        app.aboutToQuit.connect(self._shutdown)
+        self._on_theme(self.appearance.colors)
+        c.start()
+
+    # -- construction ------------------------------------------------------------------
+    def _action(self, text: str, slot, shortcut=None, tip: str = "", icon=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        SP = QStyle.StandardPixmap
+        self.play_action = self._action("Play", self.controller.toggle, Qt.Key.Key_Space,
+                                        "Play / pause training (Space)", SP.SP_MediaPlay)
+        self.step_action = self._action("Step", lambda: self.controller.step(1),
+                                        Qt.Key.Key_Right, "One gradient step (→)",
+                                        SP.SP_MediaSkipForward)
+        self.step100_action = self._action("Step 100", lambda: self.controller.step(100),
+                                           QKeySequence("Shift+Right"),
+                                           "100 gradient steps (Shift+→)")
+        self.reset_action = self._action("Reset", self.controller.reset, Qt.Key.Key_R,
+                                         "Re-initialize the network with its seed and start "
+                                         "again (R)", SP.SP_BrowserReload)
+        self.open_data_action = self._action("Open data…", self.open_data,
+                                             QKeySequence.StandardKey.Open,
+                                             "Load a CSV file as the data set", SP.SP_DialogOpenButton)
+        self.load_session_action = self._action("Load session…", self.load_session, "Ctrl+L",
+                                                "Open a saved .nnviz session")
+        self.save_session_action = self._action("Save session…", self.save_session,
+                                                QKeySequence.StandardKey.Save,
+                                                "Save settings, weights and history")
+        self.export_weights_action = self._action("Export weights…", self.export_weights,
+                                                  "Ctrl+E", "Export the trained weights")
+        self.export_figures_action = self._action("Export figures…", self.export_figures,
+                                                  "Ctrl+Shift+E",
+                                                  "Save every plot of the visible panels as "
+                                                  "PNG and SVG")
+        self.quit_action = self._action("Quit", self.close, QKeySequence("Ctrl+Q"), "Quit nnviz")
+        self.reset_layout_action = self._action("Reset layout", self.reset_layout,
+                                                tip="Put every panel back where it started")
+        self.concepts_action = self._action("Concepts", self.show_concepts, "F1",
+                                            "The notation and ideas behind the plots")
+        self.about_action = self._action("About nnviz", self.show_about)
+
+    def _build_toolbars(self) -> None:
+        bar = QToolBar("Training")
+        bar.setObjectName("toolbar_training")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        bar.addAction(self.play_action)
+        bar.addAction(self.step_action)
+        bar.addAction(self.reset_action)
+        bar.addSeparator()
+        self.speed = QComboBox()
+        for text, value in SPEEDS:
+            self.speed.addItem(text, value)
+        self.speed.setToolTip("Training speed: as fast as the worker can go, or limited to a "
+                              "number of gradient steps per second to watch each step.")
+        self.speed.currentIndexChanged.connect(
+            lambda: self.controller.set_speed(self.speed.currentData()))
+        bar.addWidget(QLabel(" Speed "))
+        bar.addWidget(self.speed)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.training_toolbar = bar
+
+        self.addToolBarBreak()
+        self.banner = MessageBanner()
+        self.banner.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.banner.dismissed.connect(lambda: self.banner_bar.setVisible(False))
+        self.banner_bar = QToolBar("Messages")
+        self.banner_bar.setObjectName("toolbar_messages")
+        self.banner_bar.setMovable(False)
+        self.banner_bar.setFloatable(False)
+        self.banner_bar.toggleViewAction().setVisible(False)
+        self.banner_bar.addWidget(self.banner)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.banner_bar)
+
+    def _build_docks(self, specs: list[PanelSpec]) -> None:
+        shared = [self.play_action, self.step_action, self.step100_action, self.reset_action]
+        for spec in specs:
+            panel = self._make_panel(spec)
+            dock = QDockWidget(spec.title, self)
+            dock.setObjectName(f"dock_{spec.key}")
+            dock.setWidget(panel)
+            dock.setToolTip(spec.tooltip)
+            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable |
+                             QDockWidget.DockWidgetFeature.DockWidgetMovable |
+                             QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+            dock.addActions(shared)  # shortcuts keep working when the dock floats
+            if spec.tab_with in self.docks:
+                self.tabifyDockWidget(self.docks[spec.tab_with], dock)
+            else:
+                self.addDockWidget(AREAS.get(spec.area, Qt.DockWidgetArea.RightDockWidgetArea),
+                                   dock)
+            if not spec.visible:
+                dock.hide()
+            dock.visibilityChanged.connect(lambda visible, key=spec.key:
+                                           self._dock_visibility(key, visible))
+            self.panels[spec.key] = panel
+            self.docks[spec.key] = dock
+            self._visible[spec.key] = spec.visible
+        for spec in specs:  # the first panel of each tab group in front
+            if spec.tab_with in self.docks:
+                self.docks[spec.tab_with].raise_()
+
+    def _make_panel(self, spec: PanelSpec):
+        cls = spec.load()
+        if isinstance(cls, type) and issubclass(cls, Panel):
+            return cls(self.context)
+        panel = cls()  # a plain widget with on_snapshot(); give it the context anyway
+        if getattr(panel, "context", None) is None:
+            panel.context = self.context
+        return panel
+
+    def _call_panels(self, method: str, *args) -> None:
+        for panel in self.panels.values():
+            function = getattr(panel, method, None)
+            if function is not None:
+                function(*args)
+
+    def _default_dock_sizes(self) -> None:
+        """Builder narrow on the left, the training plots large (needs a shown window)."""
+        left = [d for d in self.docks.values() if self.dockWidgetArea(d) == AREAS["left"]]
+        if left:
+            self.resizeDocks(left[:1], [380], Qt.Orientation.Horizontal)
+        stacked = [self.docks[k] for k in ("training", "network") if k in self.docks]
+        if len(stacked) == 2:
+            self.resizeDocks(stacked, [int(self.height() * 0.62), int(self.height() * 0.28)],
+                             Qt.Orientation.Vertical)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            if not self._layout_restored:
+                self._default_dock_sizes()
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addAction(self.open_data_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.load_session_action)
+        file_menu.addAction(self.save_session_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.export_weights_action)
+        file_menu.addAction(self.export_figures_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        train_menu = menu.addMenu("&Training")
+        for action in (self.play_action, self.step_action, self.step100_action,
+                       self.reset_action):
+            train_menu.addAction(action)
+
+        view = menu.addMenu("&View")
+        self.view_menu = view
+        for key, dock in self.docks.items():
+            action = dock.toggleViewAction()
+            action.setStatusTip(f"Show or hide the {dock.windowTitle()} panel")
+            view.addAction(action)
+        view.addSeparator()
+        appearance_menu = view.addMenu("Appearance")
+        group = QActionGroup(self)
+        self.appearance_actions = {}
+        for mode in MODES:
+            action = QAction({"system": "Follow the system", "light": "Light",
+                              "dark": "Dark"}[mode], self, checkable=True)
+            action.setChecked(mode == self.appearance.mode)
+            action.triggered.connect(lambda _=False, m=mode: self.set_appearance(m))
+            group.addAction(action)
+            appearance_menu.addAction(action)
+            self.appearance_actions[mode] = action
+        view.addAction(self.reset_layout_action)
+
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self.concepts_action)
+        help_menu.addAction(self.about_action)
+
+    # -- settings ----------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        s = self.settings
+        geometry = s.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        state = s.value("window/state")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self._layout_restored = self.restoreState(state, STATE_VERSION)
+        speed = s.value("training/speed_index", 0)
+        try:
+            self.speed.setCurrentIndex(int(speed))
+        except (TypeError, ValueError):
+            pass
+
+    def _save_settings(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState(STATE_VERSION))
+        s.setValue("appearance/mode", self.appearance.mode)
+        s.setValue("training/speed_index", self.speed.currentIndex())
+        s.sync()
+
+    def last_folder(self, kind: str) -> str:
+        """The folder last used for ``kind`` ("data", "figures", "weights", "session")."""
+        folder = self.settings.value(f"paths/{kind}", "")
+        return str(folder) if folder and Path(str(folder)).is_dir() else str(Path.home())
+
+    def remember_folder(self, kind: str, path: str | Path) -> None:
+        p = Path(path)
+        self.settings.setValue(f"paths/{kind}", str(p if p.is_dir() else p.parent))
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state, STATE_VERSION)
+        for dock in self.docks.values():
+            dock.setFloating(False)
+        self.banner_bar.setVisible(self.banner.isVisible())
+        self._default_dock_sizes()
+
+    def set_appearance(self, mode: str) -> None:
+        self.appearance.set_mode(mode)
+        self.settings.setValue("appearance/mode", mode)
+
+    # -- snapshots and worker events ---------------------------------------------------
+    def _panel_shown(self, key: str) -> bool:
+        dock = self.docks[key]
+        return self._visible.get(key, False) and not dock.isHidden()
+
+    def _dock_visibility(self, key: str, visible: bool) -> None:
+        self._visible[key] = visible
+        if visible and key in self._stale and self.controller.latest is not None:
+            self._stale.discard(key)
+            self._feed(key, self.controller.latest)
+
+    def _feed(self, key: str, snapshot) -> None:
+        try:
+            self.panels[key].on_snapshot(snapshot)
+        except Exception:  # one broken panel must not stop the others from drawing
+            sys.excepthook(*sys.exc_info())
+
+    def _on_snapshot(self, snapshot) -> None:
+        if self._closing:
+            return
+        self.status.show_snapshot(snapshot)
+        for key in self.panels:
+            if self._panel_shown(key):
+                self._feed(key, snapshot)
+            else:
+                self._stale.add(key)
+
+    def _on_state(self, state: str) -> None:
+        SP = QStyle.StandardPixmap
+        running = state == "running"
+        self.play_action.setText("Pause" if running else "Play")
+        self.play_action.setIcon(self.style().standardIcon(SP.SP_MediaPause if running
+                                                           else SP.SP_MediaPlay))
+        self.status.set_state(state)
+        if running and self.banner.isVisible() and self.banner.level == "warning":
+            self.banner.dismiss()
+        if state == "idle" and self.banner.isVisible() and self.banner.level == "warning":
+            self.banner.dismiss()  # reset after a divergence
+
+    def _on_diverged(self, message: str) -> None:
+        self.show_message(message, "warning")
+        self.statusBar().showMessage("Training diverged: lower the learning rate or "
+                                     "normalize the inputs, then reset.", 15000)
+
+    def _on_error(self, message: str) -> None:
+        self.show_message(message, "error")
+
+    def _on_config(self, config: SessionConfig) -> None:
+        self._call_panels("on_config", config)
+
+    def _on_theme(self, colors) -> None:
+        self.status.on_theme(colors)
+        self._call_panels("on_theme", colors)
+        for mode, action in getattr(self, "appearance_actions", {}).items():
+            action.setChecked(mode == self.appearance.mode)
+
+    def show_message(self, text: str, level: str = "warning") -> None:
+        """A non-modal message under the toolbar (dismissable)."""
+        self.banner.show_message(text, level)
+        self.banner_bar.setVisible(True)
+
+    # -- File menu ---------------------------------------------------------------------
+    def open_data(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open data", self.last_folder("data"),
+            "CSV files (*.csv *.tsv *.txt);;All files (*)")
+        if path:
+            self.open_data_file(path)
+
+    def open_data_file(self, path: str) -> bool:
+        """Preview ``path`` in the CSV dialog; on Load, switch the session to it."""
+        from .widgets.csv_dialog import CsvDialog
+
+        self.remember_folder("data", path)
+        dialog = CsvDialog(path, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        self.use_csv(path, **dialog.options())
+        return True
+
+    def use_csv(self, path: str, label_column=None, has_header=None, task=None) -> None:
+        config = self.controller.requested_config
+        data = dataclasses.replace(config.data, name=CSV_DATASET, params=(), csv_path=str(path),
+                                   csv_label_column=label_column, csv_has_header=has_header,
+                                   csv_task=task)
+        self.controller.apply_config(dataclasses.replace(config, data=data))
+
+    def export_weights(self) -> None:
+        """Hook: File > Export weights (Ctrl+E). Filled in by the export work."""
+        self._not_available("Export weights")
+
+    def save_session(self) -> None:
+        """Hook: File > Save session (Ctrl+S). Filled in by the session work."""
+        self._not_available("Saving sessions")
+
+    def load_session(self) -> None:
+        """Hook: File > Load session (Ctrl+L). Filled in by the session work."""
+        self._not_available("Loading sessions")
+
+    def _not_available(self, what: str) -> None:
+        self.statusBar().showMessage(f"{what} is not available in this version yet.", 5000)
+
+    def visible_figures(self) -> dict[str, object]:
+        figures = {}
+        for key, panel in self.panels.items():
+            if self._panel_shown(key) and hasattr(panel, "figures"):
+                for name, item in panel.figures().items():
+                    figures[f"{key}_{name}"] = item
+        return figures
+
+    def export_figures(self, folder: str | None = None) -> list[Path]:
+        if folder is None:
+            folder = QFileDialog.getExistingDirectory(self, "Export figures to folder",
+                                                      self.last_folder("figures"))
+            if not folder:
+                return []
+        self.remember_folder("figures", folder)
+        try:
+            written = export_figures(self.visible_figures(), Path(folder))
+        except (OSError, ValueError) as exc:
+            self.show_message(f"Exporting figures failed: {exc}", "error")
+            return []
+        self.statusBar().showMessage(f"Exported {len(written)} files to {folder}", 8000)
+        return written
+
+    # -- Help --------------------------------------------------------------------------
+    def show_concepts(self) -> None:
+        dialog = getattr(self, "_concepts", None)
+        if dialog is None:
+            dialog = QDialog(self)
+            dialog.setWindowTitle("nnviz concepts")
+            dialog.resize(620, 640)
+            text = QTextBrowser()
+            text.setHtml(CONCEPTS_HTML)
+            QVBoxLayout(dialog).addWidget(text)
+            self._concepts = dialog
+        dialog.show()  # non-modal: keep it open beside the plots
+        dialog.raise_()
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self, "About nnviz",
+            f"<b>nnviz {__version__}</b><p>Build a small fully-connected neural network, "
+            "train it live and see why it learns or fails: cost, decision boundary, weights "
+            "and gradients, in the notation of the deep-learning course.</p>"
+            "<p>MIT license. Data sets: see resources/datasets/README.md.</p>")
+
+    # -- shutdown ----------------------------------------------------------------------
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if not self._closing:
+            self._save_settings()
+        self._shutdown()
+        event.accept()
+
+    def _shutdown(self) -> None:
+        if self._closing and not self.controller.is_running:
+            return
+        self._closing = True
+        self._call_panels("shutdown")
+        self.controller.shutdown()
+        QThreadPool.globalInstance().waitForDone(5000)

@@ -1,0 +1,163 @@
+"""The training panel: cost and accuracy against iteration, and what the network predicts."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSplitter, QStackedWidget, QVBoxLayout
+
+from ..plotting import finite_xy, make_plot, positive_xy, style_plot
+from ..theme import PlotColors
+from ..widgets.outcome_views import BoundaryView, ConfusionView, PredictedVsTrueView, ResponseView
+from .base import Panel, PanelContext
+
+COST_TIP = ("Cost J against iteration (without the L2 term, so train and test compare).\n"
+            "Binary cross-entropy J = -(1/m) Σ [y log a + (1-y) log(1-a)] for a sigmoid output,\n"
+            "cross-entropy for softmax, (1/2m) Σ (a - y)² for a linear output.\n"
+            "Train falling while test rises = overfitting.")
+METRIC_TIP = ("Accuracy: the fraction of examples whose predicted class is right "
+              "(ŷ = 1 when a[L] > 0.5).\nR² (regression): 1 - Σ(y - ŷ)² / Σ(y - ȳ)²; 1 is perfect, "
+              "0 is no better than predicting the mean.")
+
+
+class TrainingPanel(Panel):
+    def __init__(self, context: PanelContext, parent=None):
+        super().__init__(context, parent)
+        self._generation = None
+        self._metric_name = None
+
+        self.cost_plot = make_plot("Cost", "iteration", "cost J")
+        self.cost_plot.setToolTip(COST_TIP)
+        self.cost_plot.getPlotItem().addLegend(offset=(-6, 6), labelTextSize="8pt")
+        self.train_cost = self.cost_plot.plot([], [], name="train")
+        self.test_cost = self.cost_plot.plot([], [], name="test")
+        self.metric_plot = make_plot("Accuracy", "iteration", "accuracy")
+        self.metric_plot.setToolTip(METRIC_TIP)
+        self.metric_plot.getPlotItem().addLegend(offset=(-6, -6), labelTextSize="8pt")
+        self.train_metric = self.metric_plot.plot([], [], name="train")
+        self.test_metric = self.metric_plot.plot([], [], name="test")
+        for item in (self.train_cost, self.test_cost, self.train_metric, self.test_metric):
+            item.setClipToView(True)
+            item.setDownsampling(auto=True, method="peak")
+        self.metric_plot.setXLink(self.cost_plot)
+
+        self.log_y = QCheckBox("log scale")
+        self.log_y.setToolTip("Show the cost on a logarithmic axis: steady progress toward a "
+                              "minimum looks like a straight line, and small late gains stay "
+                              "visible.")
+        self.log_y.toggled.connect(self._set_log)
+        self.summary = QLabel()
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.boundary = BoundaryView()
+        self.boundary.setToolTip(
+            "The network's output over the plane of the two inputs: the colour is a[L] = "
+            "P(y = 1 | x) for a sigmoid output, the dashed line is a[L] = 0.5 (the decision "
+            "boundary). Circles: training examples; triangles: test examples.")
+        self.response = ResponseView()
+        self.confusion = ConfusionView()
+        self.confusion.setToolTip("How often each true class (row) is predicted as each class "
+                                  "(column); the diagonal is right.")
+        self.pred_true = PredictedVsTrueView()
+        self.outcome = QStackedWidget()
+        for view in (self.boundary, self.response, self.confusion, self.pred_true):
+            self.outcome.addWidget(view)
+
+        curves = QSplitter(Qt.Orientation.Vertical)
+        curves.addWidget(self.cost_plot)
+        curves.addWidget(self.metric_plot)
+        curves.setSizes([300, 200])
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.outcome)
+        splitter.addWidget(curves)
+        splitter.setStretchFactor(0, 5)
+        splitter.setStretchFactor(1, 6)
+        splitter.setChildrenCollapsible(False)
+
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.log_y)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        self.on_theme(context.appearance.colors)
+
+    # -- Panel API ---------------------------------------------------------------------
+    def on_snapshot(self, snapshot) -> None:
+        h = snapshot.history
+        it = h.iterations.astype(np.float64)
+        log = self.log_y.isChecked()
+        pick = positive_xy if log else finite_xy
+        self.train_cost.setData(*pick(it, h.train_cost))
+        self.test_cost.setData(*pick(it, h.test_cost))
+        self.train_metric.setData(*finite_xy(it, h.train_metric))
+        self.test_metric.setData(*finite_xy(it, h.test_metric))
+        if snapshot.metric_name != self._metric_name:
+            self._metric_name = snapshot.metric_name
+            item = self.metric_plot.getPlotItem()
+            title = "Accuracy" if snapshot.metric_name == "accuracy" else "R² (regression)"
+            item.setTitle(title, color=self.context.appearance.colors.foreground)
+            item.setLabel("left", snapshot.metric_name,
+                          color=self.context.appearance.colors.foreground)
+            if snapshot.metric_name == "accuracy":
+                item.setYRange(0, 1.02, padding=0)
+                item.enableAutoRange(axis="y", enable=False)
+            else:
+                item.enableAutoRange(axis="y", enable=True)
+        if snapshot.generation != self._generation:
+            self._generation = snapshot.generation
+            self.cost_plot.getPlotItem().enableAutoRange()
+        self._update_outcome(snapshot)
+        self.summary.setText(self._summary_text(snapshot))
+
+    def _update_outcome(self, snapshot) -> None:
+        if snapshot.boundary is not None:
+            view = self.boundary
+        elif snapshot.curve is not None:
+            view = self.response
+        elif snapshot.evaluation is not None and snapshot.evaluation.confusion is not None:
+            view = self.confusion
+        elif snapshot.evaluation is not None:
+            view = self.pred_true
+        else:
+            return
+        self.outcome.setCurrentWidget(view)
+        view.update_from(snapshot)
+
+    @staticmethod
+    def _summary_text(s) -> str:
+        def fmt(v, pct=False):
+            if not np.isfinite(v):
+                return "–"
+            return f"{v:.1%}" if pct else f"{v:.4g}"
+
+        pct = s.metric_name == "accuracy"
+        d = s.data
+        parts = [f"<b>{d.title}</b> ({d.m_train} train / {d.m_test} test)",
+                 f"J train {fmt(s.train_cost)}, test {fmt(s.test_cost)}",
+                 f"{s.metric_name} train {fmt(s.train_metric, pct)}, "
+                 f"test {fmt(s.test_metric, pct)}"]
+        return " &nbsp;·&nbsp; ".join(parts)
+
+    def on_theme(self, c: PlotColors) -> None:
+        for plot in (self.cost_plot, self.metric_plot):
+            style_plot(plot, c)
+        self.train_cost.setPen(pg.mkPen(c.train, width=2))
+        self.test_cost.setPen(pg.mkPen(c.test, width=2))
+        self.train_metric.setPen(pg.mkPen(c.train, width=2))
+        self.test_metric.setPen(pg.mkPen(c.test, width=2))
+        for view in (self.boundary, self.response, self.confusion, self.pred_true):
+            view.on_theme(c)
+
+    def figures(self) -> dict[str, object]:
+        return {"cost": self.cost_plot.getPlotItem(),
+                "accuracy": self.metric_plot.getPlotItem(),
+                "prediction": self.outcome.currentWidget().getPlotItem()}
+
+    # -- helpers -----------------------------------------------------------------------
+    def _set_log(self, on: bool) -> None:
+        self.cost_plot.getPlotItem().setLogMode(y=on)
+        snap = self.controller.latest
+        if snap is not None:
+            self.on_snapshot(snap)

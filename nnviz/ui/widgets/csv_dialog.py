@@ -1,0 +1,237 @@
+"""File > Open data: preview a CSV, pick the label column and the task, check it, load it.
+
+The check (a full ``load_csv``) runs on a thread-pool thread, so a large file never freezes
+the window; problems are reported with the row and column ``CSVError`` names, and the
+offending cell is highlighted in the preview when it is visible there.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
+                               QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout)
+
+from nnviz.engine.data import CSVError, load_csv
+
+PREVIEW_ROWS = 20
+PREVIEW_BYTES = 64 * 1024
+TASKS = [("Detect automatically", None), ("Classification (2 or more classes)", "classification"),
+         ("Binary classification", "binary"), ("Multi-class classification", "multiclass"),
+         ("Regression (numeric target)", "regression")]
+
+
+def read_preview(path: Path) -> list[list[str]]:
+    """The first rows of the file as text cells (delimiter guessed like load_csv does)."""
+    with open(path, "r", encoding="utf-8-sig", errors="replace", newline="") as f:
+        text = f.read(PREVIEW_BYTES)
+    lines = text.splitlines()
+    if not lines:
+        return []
+    first = lines[0]
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
+    delimiter = max(counts, key=counts.get) if max(counts.values()) > 0 else ","
+    rows = list(csv.reader(io.StringIO("\n".join(lines[:PREVIEW_ROWS + 1])), delimiter=delimiter))
+    return [r for r in rows if r]
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def guess_header(rows: list[list[str]]) -> bool:
+    """A header if the first row has text where the second row has numbers (or is all text)."""
+    if not rows:
+        return False
+    first = rows[0]
+    if len(rows) < 2:
+        return not any(_is_number(c) for c in first)
+    second = rows[1]
+    return any(not _is_number(a) and _is_number(b) for a, b in zip(first, second)) or \
+        not any(_is_number(c) for c in first)
+
+
+class _CheckSignals(QObject):
+    done = Signal(object, object)      # (request id, Dataset)
+    failed = Signal(object, object)    # (request id, exception)
+
+
+class _CheckTask(QRunnable):
+    def __init__(self, request_id: int, path: Path, kwargs: dict, signals: _CheckSignals):
+        super().__init__()
+        self.request_id, self.path, self.kwargs, self.signals = request_id, path, kwargs, signals
+
+    def run(self) -> None:
+        try:
+            dataset = load_csv(self.path, **self.kwargs)
+        except (CSVError, ValueError, OSError) as exc:
+            self.signals.failed.emit(self.request_id, exc)
+        else:
+            self.signals.done.emit(self.request_id, dataset)
+
+
+class CsvDialog(QDialog):
+    """Returns the reading options in :meth:`options` after ``exec()`` is accepted."""
+
+    def __init__(self, path: str | Path, parent=None):
+        super().__init__(parent)
+        self.path = Path(path)
+        self.setWindowTitle(f"Open data: {self.path.name}")
+        self.resize(760, 520)
+        self.dataset = None
+        self._request = 0
+        self._signals = _CheckSignals(self)
+        self._signals.done.connect(self._check_done)
+        self._signals.failed.connect(self._check_failed)
+
+        try:
+            self.rows = read_preview(self.path)
+        except OSError as exc:
+            self.rows = []
+            self._read_error = f"{self.path.name}: cannot be read ({exc.strerror or exc})."
+        else:
+            self._read_error = "" if self.rows else f"{self.path.name} is empty."
+
+        self.table = QTableWidget()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.header = QCheckBox("First row holds column names")
+        self.header.setChecked(guess_header(self.rows))
+        self.header.setToolTip("Detected from the file: a first row with text where the next row "
+                               "has numbers is a header.")
+        self.label_column = QComboBox()
+        self.label_column.setToolTip("The column holding y, the target; every other column is "
+                                     "an input feature x_j (one example per row).")
+        self.task = QComboBox()
+        for text, value in TASKS:
+            self.task.addItem(text, value)
+        self.task.setToolTip("Classification: y holds classes (sigmoid output for 2, softmax for "
+                             "more). Regression: y is a number (linear output, squared error).")
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
+                                        QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Load")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        form = QFormLayout()
+        form.addRow(self.header)
+        form.addRow("Label column (y):", self.label_column)
+        form.addRow("Task:", self.task)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"<b>{self.path}</b> — first {PREVIEW_ROWS} rows:"))
+        layout.addWidget(self.table, 1)
+        layout.addLayout(form)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+
+        self.header.toggled.connect(self._refresh)
+        self.label_column.currentIndexChanged.connect(self._check)
+        self.task.currentIndexChanged.connect(self._check)
+        self._refresh()
+
+    # -- options -----------------------------------------------------------------------
+    def options(self) -> dict:
+        """Keyword arguments for ``load_csv`` (``label_column`` as a 0-based index)."""
+        return {"label_column": self.label_column.currentData(),
+                "has_header": self.header.isChecked(),
+                "task": self.task.currentData()}
+
+    # -- preview -----------------------------------------------------------------------
+    def _refresh(self) -> None:
+        rows = self.rows
+        has_header = self.header.isChecked()
+        width = max((len(r) for r in rows), default=0)
+        names = (rows[0] + [""] * (width - len(rows[0]))) if has_header and rows else []
+        names = [n or f"column {k + 1}" for k, n in enumerate(names)] or \
+            [f"column {k + 1}" for k in range(width)]
+        body = rows[1:] if has_header else rows
+        self.table.clear()
+        self.table.setColumnCount(width)
+        self.table.setRowCount(len(body))
+        self.table.setHorizontalHeaderLabels(names)
+        first_row = 2 if has_header else 1
+        self.table.setVerticalHeaderLabels([str(first_row + i) for i in range(len(body))])
+        for i, row in enumerate(body):
+            for j, cell in enumerate(row):
+                self.table.setItem(i, j, QTableWidgetItem(cell))
+        self.table.resizeColumnsToContents()
+        previous = self.label_column.currentData()
+        blocked = self.label_column.blockSignals(True)
+        self.label_column.clear()
+        for k, name in enumerate(names):
+            self.label_column.addItem(f"{k + 1}: {name}", k)
+        index = previous if isinstance(previous, int) and previous < width else width - 1
+        self.label_column.setCurrentIndex(max(index, 0))
+        self.label_column.blockSignals(blocked)
+        self._check()
+
+    # -- background check --------------------------------------------------------------
+    def _check(self) -> None:
+        self.dataset = None
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        self._clear_highlight()
+        if self._read_error:
+            self._show_problem(self._read_error)
+            return
+        self._request += 1
+        self.status.setText("Checking the whole file…")
+        QThreadPool.globalInstance().start(
+            _CheckTask(self._request, self.path, self.options(), self._signals))
+
+    def _check_done(self, request_id, dataset) -> None:
+        if request_id != self._request:
+            return
+        self.dataset = dataset
+        classes = (f", {len(dataset.class_names)} classes ({', '.join(dataset.class_names[:6])}"
+                   f"{'…' if len(dataset.class_names) > 6 else ''})"
+                   if dataset.task != "regression" else "")
+        self.status.setStyleSheet("")
+        self.status.setText(f"OK: {dataset.m} examples, {dataset.n_features} features, "
+                            f"task {dataset.task}{classes}.")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
+
+    def _check_failed(self, request_id, exc) -> None:
+        if request_id != self._request:
+            return
+        self._show_problem(str(exc))
+        row, col = getattr(exc, "row", None), getattr(exc, "column", None)
+        self._highlight(row, col)
+
+    def _show_problem(self, text: str) -> None:
+        self.status.setStyleSheet("color: #c62828;")
+        self.status.setText(f"Problem: {text}")
+
+    def _clear_highlight(self) -> None:
+        for i in range(self.table.rowCount()):
+            for j in range(self.table.columnCount()):
+                item = self.table.item(i, j)
+                if item is not None:
+                    item.setBackground(QBrush())
+
+    def _highlight(self, row: int | None, col: int | None) -> None:
+        """Mark the reported row/column (1-based, spreadsheet rows) in the preview."""
+        first_row = 2 if self.header.isChecked() else 1
+        color = QBrush(QColor(230, 80, 80, 110))
+        for i in range(self.table.rowCount()):
+            for j in range(self.table.columnCount()):
+                in_row = row is not None and i == row - first_row
+                in_col = col is not None and j == col - 1
+                if (in_row and (col is None or in_col)) or (in_col and row is None):
+                    item = self.table.item(i, j)
+                    if item is None:
+                        item = QTableWidgetItem("")
+                        self.table.setItem(i, j, item)
+                    item.setBackground(color)
+        if row is not None and 0 <= row - first_row < self.table.rowCount():
+            item = self.table.item(row - first_row, max((col or 1) - 1, 0))
+            if item is not None:
+                self.table.scrollToItem(item)

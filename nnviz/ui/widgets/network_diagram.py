@@ -1,0 +1,246 @@
+"""A live drawing of the network: units as columns of nodes, weights as links.
+
+Link colour = sign of ``W[l][i, j]``, thickness = ``|W[l][i, j]|`` relative to the largest
+weight in the network; node fill = the bias ``b[l][i]``. Hovering shows the value and the
+current gradient of a weight or bias. Wide layers are drawn with at most
+``MAX_DRAWN_UNITS`` units (the caption says how many are hidden), so the picture stays legible.
+"""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import QToolTip, QWidget
+
+from ..theme import PlotColors, colors
+
+MAX_DRAWN_UNITS = 12
+WIDTH_LEVELS = 8
+MAX_WIDTH = 5.0
+HOVER_DISTANCE = 6.0
+
+ACTIVATION_LABELS = {"sigmoid": "σ sigmoid", "softmax": "softmax", "linear": "linear",
+                     "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU", "elu": "ELU",
+                     "softplus": "softplus", "gelu": "GELU", "swish": "swish"}
+
+
+def drawn_units(n: int) -> list[int]:
+    """Indices of the units drawn for a layer of ``n`` (the first ones, when capped)."""
+    return list(range(n)) if n <= MAX_DRAWN_UNITS else list(range(MAX_DRAWN_UNITS - 1))
+
+
+class NetworkDiagram(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setMouseTracking(True)
+        self.setMinimumSize(240, 150)
+        self._colors = colors()
+        self._dims: tuple[int, ...] = ()
+        self._acts: tuple[str, ...] = ()
+        self._features: tuple[str, ...] = ()
+        self._W: list[np.ndarray] = []
+        self._b: list[np.ndarray] = []
+        self._dW: list[np.ndarray] = []
+        self._db: list[np.ndarray] = []
+        self._positions: list[dict[int, QPointF]] = []
+        self._segments = np.zeros((0, 4))
+        self._segment_keys: list[tuple[int, int, int]] = []
+        self._node_keys: list[tuple[int, int]] = []
+        self._node_points = np.zeros((0, 2))
+        self._max_abs = 0.0
+        self._radius = 8.0
+
+    # -- data --------------------------------------------------------------------------
+    def set_snapshot(self, snapshot) -> None:
+        dims = tuple(snapshot.layer_dims)
+        changed = dims != self._dims
+        self._dims = dims
+        self._acts = tuple(snapshot.activations) + (snapshot.head,)
+        self._features = tuple(snapshot.data.feature_names)
+        self._W = [layer.W for layer in snapshot.layers]
+        self._b = [layer.b for layer in snapshot.layers]
+        self._dW = [layer.dW for layer in snapshot.layers]
+        self._db = [layer.db for layer in snapshot.layers]
+        self._max_abs = max((float(np.abs(W).max()) for W in self._W if W.size), default=0.0)
+        if changed:
+            self._layout()
+        self._build_segments()
+        self.update()
+
+    def set_colors(self, c: PlotColors) -> None:
+        self._colors = c
+        self.update()
+
+    @property
+    def max_abs_weight(self) -> float:
+        return self._max_abs
+
+    @property
+    def hidden_units(self) -> int:
+        """How many units are not drawn (wide layers)."""
+        return sum(max(0, n - len(drawn_units(n))) for n in self._dims)
+
+    # -- geometry ----------------------------------------------------------------------
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._layout()
+        self._build_segments()
+
+    def _layout(self) -> None:
+        self._positions = []
+        if not self._dims:
+            return
+        w, h = self.width(), self.height()
+        top, bottom = 34.0, 30.0
+        left, right = 56.0, 56.0
+        n_cols = len(self._dims)
+        tallest = max(len(drawn_units(n)) + (n > MAX_DRAWN_UNITS) for n in self._dims)
+        spacing = (h - top - bottom) / max(tallest, 1)
+        self._radius = float(np.clip(spacing * 0.32, 3.5, 11.0))
+        for l, n in enumerate(self._dims):
+            x = left + (w - left - right) * (l / (n_cols - 1) if n_cols > 1 else 0.5)
+            units = drawn_units(n)
+            slots = len(units) + (n > MAX_DRAWN_UNITS)
+            y0 = top + (h - top - bottom - spacing * slots) / 2 + spacing / 2
+            self._positions.append({i: QPointF(x, y0 + k * spacing) for k, i in enumerate(units)})
+
+    def _build_segments(self) -> None:
+        segs, keys = [], []
+        for l in range(1, len(self._dims)):
+            if l - 1 >= len(self._W) or l >= len(self._positions):
+                break
+            prev, cur = self._positions[l - 1], self._positions[l]
+            for i, p in cur.items():
+                for j, q in prev.items():
+                    segs.append((q.x(), q.y(), p.x(), p.y()))
+                    keys.append((l, i, j))
+        self._segments = np.array(segs, dtype=np.float64).reshape(-1, 4)
+        self._segment_keys = keys
+        nodes = [(l, i) for l, pos in enumerate(self._positions) for i in pos]
+        self._node_keys = nodes
+        self._node_points = np.array([[self._positions[l][i].x(), self._positions[l][i].y()]
+                                      for l, i in nodes], dtype=np.float64).reshape(-1, 2)
+
+    # -- painting ----------------------------------------------------------------------
+    def paintEvent(self, event) -> None:  # noqa: N802
+        c = self._colors
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), QColor(c.background))
+        if not self._dims or not self._positions:
+            p.end()
+            return
+        self._paint_links(p)
+        self._paint_nodes(p)
+        self._paint_labels(p)
+        p.end()
+
+    def _paint_links(self, p: QPainter) -> None:
+        c = self._colors
+        if not self._segment_keys:
+            return
+        values = np.array([self._W[l - 1][i, j] for l, i, j in self._segment_keys])
+        ref = self._max_abs if self._max_abs > 0 else 1.0
+        level = np.minimum((np.abs(values) / ref * WIDTH_LEVELS).astype(int), WIDTH_LEVELS - 1)
+        for sign, color in ((1, c.positive), (-1, c.negative)):
+            base = QColor(color)
+            for k in range(WIDTH_LEVELS):
+                mask = (level == k) & ((values > 0) if sign > 0 else (values <= 0))
+                if not mask.any():
+                    continue
+                col = QColor(base)
+                col.setAlphaF(0.35 + 0.65 * (k + 1) / WIDTH_LEVELS)
+                pen = QPen(col, 0.4 + MAX_WIDTH * (k + 0.5) / WIDTH_LEVELS)
+                pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+                p.setPen(pen)
+                p.drawLines([QLineF(*s) for s in self._segments[mask]])
+
+    def _paint_nodes(self, p: QPainter) -> None:
+        c = self._colors
+        r = self._radius
+        fg = QColor(c.foreground)
+        bmax = max((float(np.abs(b).max()) for b in self._b if b.size), default=0.0) or 1.0
+        for l, pos in enumerate(self._positions):
+            for i, pt in pos.items():
+                if l == 0:
+                    fill = QColor(c.neutral)
+                else:
+                    b = float(self._b[l - 1][i, 0]) if l - 1 < len(self._b) else 0.0
+                    fill = QColor(c.positive if b > 0 else c.negative)
+                    fill.setAlphaF(0.15 + 0.85 * min(abs(b) / bmax, 1.0))
+                p.setPen(QPen(fg, 1.2))
+                p.setBrush(fill)
+                p.drawEllipse(pt, r, r)
+            n = self._dims[l]
+            if n > MAX_DRAWN_UNITS and pos:
+                last = list(pos.values())[-1]
+                p.setPen(fg)
+                p.drawText(QRectF(last.x() - 40, last.y() + r, 80, 2.2 * r + 10),
+                           Qt.AlignmentFlag.AlignCenter, f"⋮ +{n - len(pos)}")
+
+    def _paint_labels(self, p: QPainter) -> None:
+        c = self._colors
+        fg = QColor(c.foreground)
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF() - 1, 7))
+        p.setFont(font)
+        p.setPen(fg)
+        L = len(self._dims) - 1
+        for l, pos in enumerate(self._positions):
+            if not pos:
+                continue
+            x = next(iter(pos.values())).x()
+            if l == 0:
+                head, foot = f"input n[0]={self._dims[0]}", "x"
+            else:
+                kind = "output" if l == L else f"layer {l}"
+                head = f"{kind} n[{l}]={self._dims[l]}"
+                foot = ACTIVATION_LABELS.get(self._acts[l - 1], self._acts[l - 1])
+            p.drawText(QRectF(x - 60, 4, 120, 16), Qt.AlignmentFlag.AlignCenter, head)
+            p.drawText(QRectF(x - 60, self.height() - 22, 120, 16), Qt.AlignmentFlag.AlignCenter,
+                       foot)
+        # Input feature names beside the input nodes (short ones only).
+        if self._positions and len(self._features) <= MAX_DRAWN_UNITS:
+            for i, pt in self._positions[0].items():
+                if i < len(self._features):
+                    name = self._features[i]
+                    name = name if len(name) <= 8 else name[:7] + "…"
+                    p.drawText(QRectF(2, pt.y() - 8, pt.x() - self._radius - 4, 16),
+                               Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name)
+
+    # -- hover -------------------------------------------------------------------------
+    def describe_at(self, x: float, y: float) -> str | None:
+        """The tooltip text for the weight or unit under ``(x, y)``, if any."""
+        if self._node_points.size:
+            d = np.hypot(self._node_points[:, 0] - x, self._node_points[:, 1] - y)
+            k = int(np.argmin(d))
+            if d[k] <= self._radius + 2:
+                l, i = self._node_keys[k]
+                if l == 0:
+                    name = self._features[i] if i < len(self._features) else f"x{i + 1}"
+                    return f"input {i + 1}: {name}"
+                b, db = float(self._b[l - 1][i, 0]), float(self._db[l - 1][i, 0])
+                return (f"unit {i + 1} of layer {l} ({self._acts[l - 1]})\n"
+                        f"b{l}[{i}] = {b:.4g}\ndb{l}[{i}] = {db:.3g}")
+        if self._segments.size:
+            s = self._segments
+            ax, ay, bx, by = s[:, 0], s[:, 1], s[:, 2], s[:, 3]
+            dx, dy = bx - ax, by - ay
+            t = np.clip(((x - ax) * dx + (y - ay) * dy) / np.maximum(dx * dx + dy * dy, 1e-9), 0, 1)
+            dist = np.hypot(ax + t * dx - x, ay + t * dy - y)
+            k = int(np.argmin(dist))
+            if dist[k] <= HOVER_DISTANCE:
+                l, i, j = self._segment_keys[k]
+                w, dw = float(self._W[l - 1][i, j]), float(self._dW[l - 1][i, j])
+                return (f"W{l}[{i},{j}] = {w:.4g}  (unit {j + 1} of layer {l - 1} → "
+                        f"unit {i + 1} of layer {l})\ndW{l}[{i},{j}] = {dw:.3g}")
+        return None
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        pos = event.position()
+        text = self.describe_at(pos.x(), pos.y())
+        if text:
+            QToolTip.showText(event.globalPosition().toPoint(), text, self)
+        else:
+            QToolTip.hideText()
+        super().mouseMoveEvent(event)

@@ -1,0 +1,99 @@
+"""The status bar read-out and the dismissable message banner."""
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QStatusBar, QToolButton, QWidget
+
+from ..theme import PlotColors, colors
+
+STATE_TEXT = {"running": "● running", "paused": "❚❚ paused", "diverged": "⚠ diverged",
+              "idle": "○ ready"}
+
+
+def _fmt(value: float, percent: bool = False) -> str:
+    if value is None or not math.isfinite(value):
+        return "–"
+    return f"{value:.1%}" if percent else f"{value:.4g}"
+
+
+class StatusReadout:
+    """Permanent labels in the status bar: state, iteration, epoch, costs, metric, speed."""
+
+    def __init__(self, bar: QStatusBar):
+        self.state = QLabel()
+        self.state.setMinimumWidth(90)
+        self.state.setToolTip("running: training; paused; diverged: the cost or a parameter "
+                              "became NaN/inf and training stopped; ready: not trained yet")
+        self.iteration = QLabel()
+        self.iteration.setToolTip("Iterations: parameter updates so far (one per mini-batch)")
+        self.epoch = QLabel()
+        self.epoch.setToolTip("Epochs: full passes over the training set")
+        self.cost = QLabel()
+        self.cost.setToolTip("Cost J (without the L2 term) on the training and test sets")
+        self.metric = QLabel()
+        self.metric.setToolTip("Accuracy (classification) or R² (regression), train / test")
+        self.speed = QLabel()
+        self.speed.setToolTip("Training steps per second in the worker thread")
+        for w in (self.iteration, self.epoch, self.cost, self.metric, self.speed, self.state):
+            w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            bar.addPermanentWidget(w)
+        self._colors = colors()
+        self.set_state("idle")
+
+    def set_state(self, state: str) -> None:
+        self._state = state
+        c = self._colors
+        color = {"running": c.good, "diverged": c.bad, "paused": c.warn}.get(state, c.foreground)
+        self.state.setText(f"<b style='color:{color}'>{STATE_TEXT.get(state, state)}</b>")
+
+    def show_snapshot(self, s) -> None:
+        pct = s.metric_name == "accuracy"
+        self.iteration.setText(f"iteration {s.iteration:,}")
+        self.epoch.setText(f"epoch {s.epoch:,}")
+        self.cost.setText(f"J train {_fmt(s.train_cost)} / test {_fmt(s.test_cost)}")
+        self.metric.setText(f"{s.metric_name} {_fmt(s.train_metric, pct)} / "
+                            f"{_fmt(s.test_metric, pct)}")
+        self.speed.setText(f"{s.steps_per_second:,.0f} steps/s")
+        self.set_state(s.state)
+
+    def on_theme(self, c: PlotColors) -> None:
+        self._colors = c
+        self.set_state(self._state)
+
+
+class MessageBanner(QFrame):
+    """A non-modal message across the window (divergence, refused settings)."""
+
+    dismissed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("messageBanner")
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.close_button = QToolButton()
+        self.close_button.setText("✕")
+        self.close_button.setToolTip("Dismiss")
+        self.close_button.clicked.connect(self.dismiss)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.level = ""
+        self.hide()
+
+    def show_message(self, text: str, level: str = "warning") -> None:
+        self.level = level
+        c = colors()
+        accent = c.bad if level == "error" else c.warn
+        self.setStyleSheet(f"#messageBanner {{ border: 1px solid {accent}; border-left: 5px "
+                           f"solid {accent}; border-radius: 3px; }}")
+        self.text.setText(text)
+        self.show()
+
+    def dismiss(self) -> None:
+        self.hide()
+        self.dismissed.emit()

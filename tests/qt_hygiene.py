@@ -1,0 +1,31 @@
+"""Shared fixtures for Qt tests: isolated settings, no Qt warnings, no thread left running."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, QtMsgType
+
+BAD_MESSAGES = (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg)
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path, monkeypatch):
+    """Every test gets its own settings file; the user's settings are never read or written."""
+    path = tmp_path / "nnviz-settings.ini"
+    monkeypatch.setenv("NNVIZ_SETTINGS", str(path))
+    for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
+    return path
+
+
+@pytest.fixture(autouse=True)
+def qt_hygiene(qtlog):
+    """Fail a test that leaves a training thread running or makes Qt log a warning."""
+    yield
+    from nnviz.training.controller import RUNNING_CONTROLLERS
+
+    running = [c for c in list(RUNNING_CONTROLLERS) if c.thread.isRunning()]
+    for controller in running:
+        controller.shutdown()
+    assert not running, f"{len(running)} training thread(s) left running"
+    messages = [r.message for r in qtlog.records if r.type in BAD_MESSAGES]
+    assert not messages, f"Qt logged: {messages}"

@@ -1,0 +1,71 @@
+"""Bounded, decimating history and trajectory."""
+import numpy as np
+import pytest
+
+from nnviz.training.history import DecimatingRecorder, MetricHistory, Trajectory
+
+
+def record(recorder, iterations):
+    for it in range(iterations + 1):
+        if recorder.due(it):
+            recorder.append(it, float(it))
+
+
+@pytest.mark.parametrize("iterations", [0, 7, 100, 1000, 12345])
+def test_recorder_stays_bounded_evenly_spaced_and_keeps_the_start(iterations):
+    rec = DecimatingRecorder(capacity=64)
+    record(rec, iterations)
+    its = np.array(rec.iterations)
+    assert 1 <= len(its) <= 64
+    assert its[0] == 0
+    steps = np.diff(its)
+    assert (steps == rec.stride).all()  # evenly spaced at the current stride
+    # The records reach to within one stride of the last iteration.
+    assert iterations - its[-1] < rec.stride
+    assert rec.values == [float(i) for i in its]
+
+
+def test_recorder_stride_doubles_only_when_full():
+    rec = DecimatingRecorder(capacity=8)
+    record(rec, 7)
+    assert rec.stride == 1 and rec.iterations == list(range(8))
+    record_more = [8]
+    for it in record_more:
+        assert rec.due(it)
+        rec.append(it, float(it))
+    assert rec.stride == 2 and rec.iterations == [0, 2, 4, 6, 8]
+
+
+def test_recorder_rejects_bad_capacity():
+    with pytest.raises(ValueError):
+        DecimatingRecorder(capacity=5)
+
+
+def test_metric_history_arrays_are_read_only_copies():
+    h = MetricHistory(capacity=16)
+    for it in range(10):
+        h.append(it, 1.0 / (it + 1), np.nan, 0.5, np.nan)
+    a = h.arrays()
+    assert set(a) == {"iterations", *MetricHistory.FIELDS}
+    assert a["iterations"].tolist() == list(range(10))
+    assert np.allclose(a["train_cost"], 1.0 / (np.arange(10) + 1))
+    assert np.isnan(a["test_cost"]).all()
+    with pytest.raises(ValueError):
+        a["train_cost"][0] = 5.0
+    h.append(10, 0.01, 0.02, 0.9, 0.8)
+    assert a["train_cost"].size == 10  # earlier arrays are not changed by later records
+
+
+def test_trajectory_shares_immutable_copies():
+    t = Trajectory(capacity=8)
+    theta = np.zeros(3)
+    for it in range(20):
+        theta += 1.0
+        if t.due(it):
+            t.append(it, theta)
+    thetas = t.thetas()
+    assert len(thetas) <= 8
+    assert all(not th.flags.writeable for th in thetas)
+    # Each stored copy is the value at its own iteration, not the live array.
+    for it, th in zip(t.iterations(), thetas):
+        assert np.all(th == it + 1)
