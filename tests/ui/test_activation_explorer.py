@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QWidget
 
 from nnviz.engine.activations import ACTIVATIONS, activation_slope, activation_value
 from nnviz.training.config import NetworkSpec, course_default
@@ -14,17 +15,21 @@ from nnviz.ui.panels.activation_explorer import ActivationExplorerPanel
 
 @pytest.fixture
 def panel(qtbot):
-    """A panel that is never painted (fast): for curves, shading, cursor and text."""
-    widget = ActivationExplorerPanel()
-    qtbot.addWidget(widget)
+    """A panel inside a plain, not yet shown, top-level host, as a dock would hold it; never
+    painted unless a test shows the host. (Shown as a top-level window itself, the panel's
+    layout minimum size makes the offscreen platform warn.)"""
+    host = QWidget()
+    qtbot.addWidget(host)
+    host.resize(1000, 650)
+    widget = ActivationExplorerPanel(parent=host)
     widget.resize(1000, 650)
-    return widget
+    yield widget  # the fixture holds `host`: pytest-qt keeps only a weak reference
 
 
 @pytest.fixture
 def shown_panel(panel):
-    """On screen: the Z[l] histogram is drawn only while the panel is visible."""
-    panel.show()
+    """Visible: the Z[l] histogram is drawn only while the panel is visible."""
+    panel.parentWidget().show()
     return panel
 
 
@@ -40,7 +45,7 @@ def sigmoid(z):
 
 def test_panel_builds_with_default_functions(panel):
     assert panel.shown_functions() == ["sigmoid", "tanh", "relu"]
-    for name, curves in panel.curves.items():
+    for name, curves in panel.plots.curves.items():
         assert curves.value.isVisible() == (name in ("sigmoid", "tanh", "relu"))
     assert panel.histogram_data() is None  # no network yet
     assert "sigmoid" in panel.info.toPlainText()
@@ -50,30 +55,30 @@ def test_plotted_curves_are_the_engine_functions(panel):
     panel.set_shown_functions(list(ACTIVATIONS))
     for name in ACTIVATIONS:
         alpha = panel.alpha_for(name)
-        x, y = finite_xy(panel.curves[name].value)
+        x, y = finite_xy(panel.plots.curves[name].value)
         np.testing.assert_allclose(y, activation_value(name, x, alpha), rtol=1e-12, atol=0)
-        x, slope = finite_xy(panel.curves[name].slope)
+        x, slope = finite_xy(panel.plots.curves[name].slope)
         assert x.size >= 800
         np.testing.assert_allclose(slope, activation_slope(name, x, alpha), rtol=1e-12, atol=0)
     # And against the calculus, independent of the engine: sigmoid' = e^-z / (1 + e^-z)^2.
-    x, slope = finite_xy(panel.curves["sigmoid"].slope)
+    x, slope = finite_xy(panel.plots.curves["sigmoid"].slope)
     np.testing.assert_allclose(slope, np.exp(-x) / (1 + np.exp(-x)) ** 2, rtol=1e-10, atol=1e-15)
 
 
 def test_numerical_slope_dots_agree_with_analytic_slope(panel):
     panel.set_shown_functions(list(ACTIVATIONS))
     for name in ACTIVATIONS:
-        x, numeric = panel.curves[name].numeric.getData()
+        x, numeric = panel.plots.curves[name].numeric.getData()
         assert x.size == 40 and np.all(np.abs(x) > 1e-3)  # never on the kink at 0
         analytic = activation_slope(name, x, panel.alpha_for(name))
         np.testing.assert_allclose(numeric, analytic, rtol=1e-6, atol=1e-8, err_msg=name)
     panel.numeric_check.setChecked(False)
-    assert not panel.curves["tanh"].numeric.isVisible()
-    assert panel.curves["tanh"].slope.isVisible()
+    assert not panel.plots.curves["tanh"].numeric.isVisible()
+    assert panel.plots.curves["tanh"].slope.isVisible()
 
 
 def test_relu_slope_line_breaks_at_the_kink(panel):
-    x, y = panel.curves["relu"].slope.getData()
+    x, y = panel.plots.curves["relu"].slope.getData()
     gap = np.flatnonzero(np.isnan(y))
     assert gap.size == 1 and x[gap[0]] == 0.0
     assert np.all(y[:gap[0]] == 0.0) and np.all(y[gap[0] + 1:] == 1.0)
@@ -84,18 +89,18 @@ def test_toggling_functions_shows_and_hides_curves(panel):
     gelu_row = list(ACTIVATIONS).index("gelu")
     panel.function_list.item(tanh_row).setCheckState(Qt.Unchecked)
     panel.function_list.item(gelu_row).setCheckState(Qt.Checked)
-    assert not any(item.isVisible() for item in panel.curves["tanh"].items())
-    assert all(item.isVisible() for item in panel.curves["gelu"].items())
+    assert not any(item.isVisible() for item in panel.plots.curves["tanh"].items())
+    assert all(item.isVisible() for item in panel.plots.curves["gelu"].items())
     assert set(panel.readout()) == {"sigmoid", "relu", "gelu"}
-    assert len(panel.value_markers.data) == 3
+    assert len(panel.plots.value_markers.data) == 3
 
 
 def test_alpha_slider_changes_leaky_relu(panel):
     panel.set_shown_functions(["leaky_relu"])
     panel.alpha_sliders["leaky_relu"].setValue(0.2)
-    x, y = finite_xy(panel.curves["leaky_relu"].value)
+    x, y = finite_xy(panel.plots.curves["leaky_relu"].value)
     np.testing.assert_allclose(y, np.where(x > 0, x, 0.2 * x))
-    x, slope = finite_xy(panel.curves["leaky_relu"].slope)
+    x, slope = finite_xy(panel.plots.curves["leaky_relu"].slope)
     np.testing.assert_array_equal(slope, np.where(x > 0, 1.0, 0.2))
     assert "alpha = 0.20" in panel.info.toPlainText() or panel.current_function() != "leaky_relu"
 
@@ -110,8 +115,8 @@ def test_sigmoid_shading_is_where_slope_is_below_threshold(panel):
         edge = np.log(a / (1 - a))
         regions = panel.shaded_regions()
         np.testing.assert_allclose(regions, [(-8.0, -edge), (edge, 8.0)], atol=1e-9)
-        assert all(r.isVisible() == (i < 2) for i, r in enumerate(panel._slope_regions))
-        assert [tuple(r.getRegion()) for r in panel._slope_regions[:2]] == regions
+        assert all(r.isVisible() == (i < 2) for i, r in enumerate(panel.plots.slope_regions))
+        assert [tuple(r.getRegion()) for r in panel.plots.slope_regions[:2]] == regions
         assert f"{edge:.2f}]" in panel.info.toPlainText()
 
 
@@ -158,7 +163,7 @@ def test_layer_histogram_and_saturated_fraction(shown_panel):
     outside = np.mean(np.abs(Z_tanh) > 6)
     assert f"outside the plotted z range: {100 * outside:.1f}%" in panel.stats_label.text()
     # The drawn heights are shares of all values, in percent.
-    _, shares = panel.histogram_item.getData()
+    _, shares = panel.plots.histogram_item.getData()
     np.testing.assert_allclose(shares, 100 * counts / Z_tanh.size)
 
 
@@ -174,14 +179,12 @@ def test_fit_range_covers_the_layer(shown_panel):
     assert edges[0] == low and edges[-1] == high and counts.sum() == np.sum(inside * Z.size)
 
 
-def test_hidden_panel_defers_histogram_until_shown(qtbot):
-    widget = ActivationExplorerPanel()
-    qtbot.addWidget(widget)
+def test_hidden_panel_defers_histogram_until_shown(panel):
+    widget = panel
     Z = np.random.default_rng(5).standard_normal((3, 50))
     widget.set_layer_preactivations([("Z[1]", "tanh", Z)])
     assert widget.histogram_data() is None  # nothing drawn while hidden
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget.parentWidget().show()
     edges, counts = widget.histogram_data()
     assert counts.sum() == Z.size
 
@@ -215,16 +218,16 @@ def test_cursor_readout_matches_formulas(panel):
         np.testing.assert_allclose(values["softplus"], (np.log1p(np.exp(z)), s), rtol=1e-12)
         text = panel.readout_label.text()
         assert f"z = {z:.3f}" in text and f"{np.tanh(z):.4f}" in text
-        assert panel.value_plot.cursor_line.value() == pytest.approx(z)
-        np.testing.assert_allclose(sorted(panel.slope_markers.data["y"]),
+        assert panel.plots.cursor_lines[0].value() == pytest.approx(z)
+        np.testing.assert_allclose(sorted(panel.plots.slope_markers.data["y"]),
                                    sorted(v[1] for v in values.values()))
 
 
 def test_mouse_over_plot_moves_cursor(shown_panel):
     panel = shown_panel
-    scene_pos = panel.slope_plot.vb.mapViewToScene(QPointF(2.5, 0.5))
-    panel.graphics.scene().sigMouseMoved.emit(scene_pos)
-    assert panel.readout().keys() and panel.value_plot.cursor_line.value() == pytest.approx(2.5)
+    scene_pos = panel.plots.slope_plot.vb.mapViewToScene(QPointF(2.5, 0.5))
+    panel.plots.scene().sigMouseMoved.emit(scene_pos)
+    assert panel.readout().keys() and panel.plots.cursor_lines[0].value() == pytest.approx(2.5)
 
 
 def test_on_snapshot_from_a_real_session(shown_panel):
@@ -256,14 +259,14 @@ def test_softmax_output_layer_is_shown_without_slope(shown_panel):
 
 
 def test_dark_palette_lightens_curves(panel):
-    light = panel.curves["sigmoid"].value.opts["pen"].color()
+    light = panel.plots.curves["sigmoid"].value.opts["pen"].color()
     palette = panel.palette()
     palette.setColor(QPalette.Base, QColor("#1e1e1e"))
     palette.setColor(QPalette.Text, QColor("#e0e0e0"))
     panel.setPalette(palette)
-    dark = panel.curves["sigmoid"].value.opts["pen"].color()
+    dark = panel.plots.curves["sigmoid"].value.opts["pen"].color()
     assert dark.lightness() > light.lightness()
-    assert panel.graphics.backgroundBrush().color() == QColor("#1e1e1e")
+    assert panel.plots.backgroundBrush().color() == QColor("#1e1e1e")
 
 
 def test_every_control_has_a_tooltip(panel):

@@ -12,7 +12,6 @@ from dataclasses import replace
 from typing import Sequence
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import (
@@ -27,12 +26,11 @@ from nnviz.engine.activations import (
     activation_value, preactivation_statistics, saturated_intervals,
 )
 
-CURVE_SAMPLES = 801  # points per analytic curve
-NUMERIC_SAMPLES = 40  # dots for the numerical slope, at cell midpoints (never exactly z = 0)
-NUMERIC_STEP = 1e-5  # h of the central difference; its error ~ h^2, round-off ~ 1e-16 / h
+from .activation_explorer_plots import ActivationPlots
+from .base import Panel, PanelContext
+
 HISTOGRAM_BINS = 60
 MAX_HISTOGRAM_VALUES = 20_000  # a strided sample beyond this; keeps the GUI thread cheap
-MAX_SHADED_REGIONS = 6
 COLOURS = {  # Tableau 10: distinct on white; lightened on a dark palette
     "sigmoid": "#1f77b4", "tanh": "#ff7f0e", "relu": "#2ca02c", "leaky_relu": "#d62728",
     "linear": "#7f7f7f", "elu": "#9467bd", "softplus": "#8c564b", "gelu": "#e377c2",
@@ -46,36 +44,26 @@ ALPHA_TOOLTIPS = {
 }
 
 
-class _Curves:
-    """The plot items of one function, created once and updated with setData."""
-
-    def __init__(self, value_plot, slope_plot):
-        self.value = value_plot.plot()
-        self.slope = slope_plot.plot(connect="finite")
-        self.numeric = slope_plot.plot(pen=None, symbol="o", symbolSize=6)
-
-    def items(self):
-        return (self.value, self.slope, self.numeric)
-
-
-class ActivationExplorerPanel(QWidget):
+class ActivationExplorerPanel(Panel):
     """Explore activation functions and where a live layer's Z[l] sits on them.
 
     Feed it with ``on_snapshot(snapshot)`` from the training worker or directly with
     ``set_layer_preactivations([(label, activation_name, Z), ...])``.
     """
 
-    def __init__(self, parent: QWidget | None = None, *,
+    def __init__(self, context: PanelContext | None = None, parent: QWidget | None = None, *,
                  functions: Sequence[str] = ("sigmoid", "tanh", "relu"),
                  z_range: tuple[float, float] = (-6.0, 6.0), threshold: float = 0.05):
-        super().__init__(parent)
+        super().__init__(context, parent)
         for name in functions:
             _check_activation(name)
         self._layers: list[tuple[str, str, np.ndarray]] = []
         self._layer_stats: PreactivationStats | None = None
+        self._histogram_counts = np.zeros(0, dtype=int)
         self._histogram_dirty = False
         self._cursor_z = 1.0
         self._network_alpha: float | None = None
+        self._theme = None  # PlotColors from the main window; the Qt palette until then
         self._build_controls(functions, z_range, threshold)
         self._build_plots()
         self._build_layout()
@@ -95,6 +83,15 @@ class ActivationExplorerPanel(QWidget):
             for name in ("leaky_relu", "elu"):
                 if name in snapshot.activations:
                     self.alpha_sliders[name].setValue(float(alpha))
+
+    def on_theme(self, colors) -> None:
+        """Restyle for the main window's light/dark PlotColors."""
+        self._theme = colors
+        self._apply_palette()
+        self._redraw_all()
+
+    def figures(self) -> dict[str, object]:
+        return {"curves": self.plots.ci}
 
     def set_layer_preactivations(self, layers: Sequence[tuple[str, str, np.ndarray]]) -> None:
         """Show ``layers``: a list of (label, activation_name, Z) with Z of shape (n[l], m)."""
@@ -186,13 +183,13 @@ class ActivationExplorerPanel(QWidget):
 
     def shaded_regions(self) -> list[tuple[float, float]]:
         """The (lo, hi) z intervals currently shaded as saturated."""
-        return [tuple(region.getRegion()) for region in self._value_regions if region.isVisible()]
+        return self.plots.shaded_regions()
 
     def histogram_data(self) -> tuple[np.ndarray, np.ndarray] | None:
         """(bin edges, counts) of the drawn Z[l] histogram, or None when nothing is drawn."""
-        if not self.histogram_item.isVisible():
+        if not self.plots.histogram_item.isVisible():
             return None
-        return self.histogram_item.getData()[0], self._histogram_counts
+        return self.plots.histogram_item.getData()[0], self._histogram_counts
 
     def layer_statistics(self) -> PreactivationStats | None:
         return self._layer_stats
@@ -268,58 +265,7 @@ class ActivationExplorerPanel(QWidget):
             "Z <= 0 means slope 0 for that example; a unit dead on every example never learns.")
 
     def _build_plots(self) -> None:
-        self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setToolTip("")
-        self.value_plot = self.graphics.addPlot(row=0, col=0)
-        self.slope_plot = self.graphics.addPlot(row=1, col=0)
-        self.slope_plot.setXLink(self.value_plot)
-        for plot, label in ((self.value_plot, "g(z)"), (self.slope_plot, "g'(z)")):
-            plot.setLabel("left", label)
-            plot.showGrid(x=True, y=True, alpha=0.15)
-            plot.setMouseEnabled(x=False, y=False)
-            plot.hideButtons()
-            plot.getAxis("left").setWidth(48)
-        self.slope_plot.setLabel("bottom", "z")
-        self.value_plot.getAxis("bottom").setStyle(showValues=False)
-
-        self.curves = {name: _Curves(self.value_plot, self.slope_plot) for name in ACTIVATIONS}
-
-        self._value_regions, self._slope_regions = [], []
-        for plot, pool in ((self.value_plot, self._value_regions),
-                           (self.slope_plot, self._slope_regions)):
-            for _ in range(MAX_SHADED_REGIONS):
-                region = pg.LinearRegionItem(movable=False)
-                region.setZValue(-20)
-                region.hide()
-                plot.addItem(region, ignoreBounds=True)
-                pool.append(region)
-            plot.cursor_line = pg.InfiniteLine(angle=90, movable=False)
-            plot.addItem(plot.cursor_line, ignoreBounds=True)
-        self.value_markers = pg.ScatterPlotItem(size=8)
-        self.slope_markers = pg.ScatterPlotItem(size=8)
-        self.value_plot.addItem(self.value_markers)
-        self.slope_plot.addItem(self.slope_markers)
-
-        # Z[l] histogram on its own view box, sharing z with the top plot, behind the curves.
-        self.histogram_view = pg.ViewBox(enableMouse=False)
-        self.histogram_view.setZValue(-100)
-        self.value_plot.scene().addItem(self.histogram_view)
-        self.value_plot.showAxis("right")
-        self.value_plot.getAxis("right").linkToView(self.histogram_view)
-        self.value_plot.getAxis("right").setLabel("share of Z[l] values (%)")
-        self.value_plot.getAxis("right").setWidth(48)
-        self.histogram_view.setXLink(self.value_plot)
-        self.histogram_item = pg.PlotDataItem(stepMode="center", fillLevel=0)
-        self.histogram_item.hide()
-        self.histogram_view.addItem(self.histogram_item)
-        self._histogram_counts = np.zeros(0, dtype=int)
-        self.slope_plot.showAxis("right")  # keeps both plots' z axes aligned
-        self.slope_plot.getAxis("right").setStyle(showValues=False)
-        self.slope_plot.getAxis("right").setWidth(48)
-
-        self.value_plot.setTitle("g(z) over the chosen layer's Z[l] histogram (grey)", size="9pt")
-        self.slope_plot.setTitle("g'(z): line analytic, dots numerical", size="9pt")
-
+        self.plots = ActivationPlots()
         self.info = QTextBrowser()
         self.info.setOpenLinks(False)
         self.info.setToolTip("Formula, slope and range of the highlighted function.")
@@ -370,7 +316,7 @@ class ActivationExplorerPanel(QWidget):
 
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(scroll)
-        splitter.addWidget(self.graphics)
+        splitter.addWidget(self.plots)
         splitter.addWidget(side)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([scroll.minimumWidth(), 500, 250])
@@ -387,10 +333,9 @@ class ActivationExplorerPanel(QWidget):
         self.z_max_spin.valueChanged.connect(self._on_range_changed)
         self.threshold_spin.valueChanged.connect(lambda _v: self._on_threshold_changed())
         self.numeric_check.toggled.connect(lambda _v: self._update_curves())
+        self.plots.cursor_moved.connect(self.set_cursor)
         self.layer_combo.currentIndexChanged.connect(self._on_layer_chosen)
         self.fit_button.clicked.connect(self.fit_range_to_layer)
-        self.value_plot.vb.sigResized.connect(self._sync_histogram_geometry)
-        self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
     # ----- reactions ---------------------------------------------------------------------
     def _on_functions_changed(self) -> None:
@@ -414,12 +359,6 @@ class ActivationExplorerPanel(QWidget):
     def _on_layer_chosen(self, _index: int) -> None:
         self._show_layer_function()
         self._request_histogram()
-
-    def _on_mouse_moved(self, scene_pos) -> None:
-        for plot in (self.value_plot, self.slope_plot):
-            if plot.vb.sceneBoundingRect().contains(scene_pos):
-                self.set_cursor(plot.vb.mapSceneToView(scene_pos).x())
-                return
 
     def fit_range_to_layer(self) -> None:
         Z = self._current_layer_sample()
@@ -451,60 +390,20 @@ class ActivationExplorerPanel(QWidget):
         self._request_histogram()
 
     def _update_curves(self) -> None:
-        z_min, z_max = self.z_range()
-        z = np.linspace(z_min, z_max, CURVE_SAMPLES)
-        step = (z_max - z_min) / NUMERIC_SAMPLES
-        z_num = z_min + step * (np.arange(NUMERIC_SAMPLES) + 0.5)
-        shown = set(self.shown_functions())
-        for name, curves in self.curves.items():
-            visible = name in shown
-            for item in curves.items():
-                item.setVisible(visible)
-            if not visible:
-                continue
-            alpha = self.alpha_for(name)
-            curves.value.setData(z, activation_value(name, z, alpha))
-            slope = activation_slope(name, z, alpha)
-            if ACTIVATIONS[name].kink_at_zero and z_min < 0 < z_max:
-                # Break the line at the kink instead of drawing a vertical jump.
-                cut = np.searchsorted(z, 0.0, side="right")
-                curves.slope.setData(np.insert(z, cut, 0.0), np.insert(slope, cut, np.nan))
-            else:
-                curves.slope.setData(z, slope)
-            numeric = (activation_value(name, z_num + NUMERIC_STEP, alpha)
-                       - activation_value(name, z_num - NUMERIC_STEP, alpha)) / (2 * NUMERIC_STEP)
-            curves.numeric.setData(z_num, numeric)
-            curves.numeric.setVisible(self.numeric_check.isChecked())
-        for plot in (self.value_plot, self.slope_plot):
-            plot.setXRange(z_min, z_max, padding=0.0)
+        alphas = {name: self.alpha_for(name) for name in self.alpha_sliders}
+        self.plots.draw_curves(self.shown_functions(), self.z_range(), alphas,
+                               self.numeric_check.isChecked())
 
     def _update_shading(self) -> None:
         name = self.current_function()
-        z_min, z_max = self.z_range()
-        intervals = saturated_intervals(name, self.threshold(), z_min, z_max, self.alpha_for(name))
-        colour = QColor(self._colour(name))
-        colour.setAlpha(45)
-        for pool in (self._value_regions, self._slope_regions):
-            for i, region in enumerate(pool):
-                if i < len(intervals):
-                    region.setRegion(intervals[i])
-                    region.setBrush(colour)
-                    for line in region.lines:
-                        line.setPen(pg.mkPen(None))
-                    region.show()
-                else:
-                    region.hide()
+        intervals = saturated_intervals(name, self.threshold(), *self.z_range(),
+                                        self.alpha_for(name))
+        self.plots.draw_shading(intervals, QColor(self._colour(name)))
 
     def _update_cursor(self) -> None:
         z = self._cursor_z
-        for plot in (self.value_plot, self.slope_plot):
-            plot.cursor_line.setPos(z)
         values = self.readout(z)
-        brushes = [self._marker_brushes[name] for name in values]
-        self.value_markers.setData([z] * len(values), [v for v, _ in values.values()],
-                                   brush=brushes)
-        self.slope_markers.setData([z] * len(values), [s for _, s in values.values()],
-                                   brush=brushes)
+        self.plots.draw_cursor(z, values)
         rows = "".join(
             f"<tr><td style='color:{self._colour(name)}'><b>{DISPLAY_NAMES[name]}</b></td>"
             f"<td align='right'>{value:.4f}</td><td align='right'>{slope:.4f}</td></tr>"
@@ -561,7 +460,7 @@ class ActivationExplorerPanel(QWidget):
         index = self.layer_combo.currentIndex()
         sample = self._current_layer_sample()
         if sample is None:
-            self.histogram_item.hide()
+            self.plots.hide_histogram()
             self._layer_stats = None
             return
         label, activation, Z = self._layers[index]
@@ -570,10 +469,7 @@ class ActivationExplorerPanel(QWidget):
         edges = np.linspace(z_min, z_max, HISTOGRAM_BINS + 1)
         counts, _ = np.histogram(values, bins=edges)
         self._histogram_counts = counts
-        shares = 100.0 * counts / max(values.size, 1)
-        self.histogram_item.setData(edges, shares)
-        self.histogram_item.show()
-        self.histogram_view.setYRange(0.0, max(shares.max(), 1.0) * 1.15, padding=0.0)
+        self.plots.draw_histogram(edges, 100.0 * counts / max(values.size, 1))
         self._layer_stats = preactivation_statistics(activation, sample, self.threshold(),
                                                      self.alpha_for(activation))
         if activation == "relu" and Z.ndim == 2:  # dead units need every example of a unit
@@ -589,7 +485,8 @@ class ActivationExplorerPanel(QWidget):
         if np.isnan(stats.saturated_fraction):
             lines.append("softmax couples the units: no per-unit slope to judge")
         else:
-            lines.append(f"saturated, |g'(z)| &lt; {self.threshold():g}: "
+            flat = "saturated" if ACTIVATIONS[activation].saturates else "flat"
+            lines.append(f"{flat}, |g'(z)| &lt; {self.threshold():g}: "
                          f"<b>{100 * stats.saturated_fraction:.1f}%</b>")
         lines.append(f"below zero, z &lt; 0: <b>{100 * stats.negative_fraction:.1f}%</b>")
         if stats.dead_units is not None:
@@ -603,10 +500,6 @@ class ActivationExplorerPanel(QWidget):
                          "inf/NaN: training diverged</span>")
         return "<br>".join(lines)
 
-    def _sync_histogram_geometry(self) -> None:
-        self.histogram_view.setGeometry(self.value_plot.vb.sceneBoundingRect())
-        self.histogram_view.linkedViewChanged(self.value_plot.vb, self.histogram_view.XAxis)
-
     # ----- palette -----------------------------------------------------------------------
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
@@ -615,6 +508,8 @@ class ActivationExplorerPanel(QWidget):
             self._redraw_all()
 
     def _dark(self) -> bool:
+        if self._theme is not None:
+            return self._theme.dark
         return self.palette().color(QPalette.Base).lightness() < 128
 
     def _colour(self, name: str) -> str:
@@ -623,32 +518,15 @@ class ActivationExplorerPanel(QWidget):
 
     def _apply_palette(self) -> None:
         palette = self.palette()
-        text = palette.color(QPalette.Text)
-        self.graphics.setBackground(palette.color(QPalette.Base))
-        for plot in (self.value_plot, self.slope_plot):
-            for side in ("left", "bottom", "right"):
-                plot.getAxis(side).setPen(text)
-                plot.getAxis(side).setTextPen(text)
-            plot.cursor_line.setPen(pg.mkPen(text, width=1, style=Qt.DashLine))
-        for plot in (self.value_plot, self.slope_plot):
-            plot.titleLabel.setAttr("color", text)
-            plot.titleLabel.setText(plot.titleLabel.text)
-        neutral = QColor(text)
-        neutral.setAlpha(60)
-        self.histogram_item.setBrush(neutral)
-        self.histogram_item.setPen(pg.mkPen(None))
-        # Made once per palette: ScatterPlotItem caches per brush object, so fresh brushes
-        # on every cursor move would pile up in its cache.
-        self._marker_brushes = {name: pg.mkBrush(self._colour(name)) for name in ACTIVATIONS}
-        for name, curves in self.curves.items():
-            colour = self._colour(name)
-            curves.value.setPen(pg.mkPen(colour, width=2))
-            curves.slope.setPen(pg.mkPen(colour, width=2))
-            curves.numeric.setSymbolPen(pg.mkPen(colour, width=1.5))
-            curves.numeric.setSymbolBrush(palette.color(QPalette.Base))
+        base, text = palette.color(QPalette.Base), palette.color(QPalette.Text)
+        if self._theme is not None:
+            base, text = QColor(self._theme.background), QColor(self._theme.foreground)
+        colours = {name: self._colour(name) for name in ACTIVATIONS}
+        self.plots.apply_colours(base, text, colours)
+        for row, name in enumerate(ACTIVATIONS):
             pixmap = QPixmap(12, 12)
-            pixmap.fill(QColor(colour))
-            self.function_list.item(list(ACTIVATIONS).index(name)).setIcon(QIcon(pixmap))
+            pixmap.fill(QColor(colours[name]))
+            self.function_list.item(row).setIcon(QIcon(pixmap))
 
     def _function_items(self):
         return [self.function_list.item(row) for row in range(self.function_list.count())]

@@ -1,0 +1,194 @@
+"""The two stacked plots of the activation explorer (g(z) above, g'(z) below).
+
+Every plot item is created once; the panel tells this widget what to draw and it updates the
+items with setData/setRegion/setPos. It computes only the curves themselves (a few thousand
+function values), so all of it is cheap enough for the GUI thread.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Mapping
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+
+from nnviz.engine.activations import ACTIVATIONS, activation_slope, activation_value
+
+CURVE_SAMPLES = 801  # points per analytic curve
+NUMERIC_SAMPLES = 40  # dots for the numerical slope, at cell midpoints (never exactly z = 0)
+NUMERIC_STEP = 1e-5  # h of the central difference; its error ~ h^2, round-off ~ 1e-16 / h
+MAX_SHADED_REGIONS = 6
+AXIS_WIDTH = 48  # fixed so both plots' z axes line up
+
+
+class FunctionCurves:
+    """The plot items of one function: g(z), analytic g'(z), numerical slope dots."""
+
+    def __init__(self, value_plot, slope_plot):
+        self.value = value_plot.plot()
+        self.slope = slope_plot.plot(connect="finite")
+        self.numeric = slope_plot.plot(pen=None, symbol="o", symbolSize=6)
+
+    def items(self):
+        return (self.value, self.slope, self.numeric)
+
+
+class ActivationPlots(pg.GraphicsLayoutWidget):
+    """g(z) with a Z[l] histogram on a right-hand axis, and g'(z) with numerical dots."""
+
+    cursor_moved = Signal(float)  # z under the mouse, over either plot
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.value_plot = self.addPlot(row=0, col=0)
+        self.slope_plot = self.addPlot(row=1, col=0)
+        self.slope_plot.setXLink(self.value_plot)
+        for plot, label in ((self.value_plot, "g(z)"), (self.slope_plot, "g'(z)")):
+            plot.setLabel("left", label)
+            plot.showGrid(x=True, y=True, alpha=0.15)
+            plot.setMouseEnabled(x=False, y=False)  # the z range comes from the controls
+            plot.hideButtons()
+            plot.getAxis("left").setWidth(AXIS_WIDTH)
+            plot.showAxis("right")
+            plot.getAxis("right").setWidth(AXIS_WIDTH)
+        self.value_plot.setTitle("g(z) over the chosen layer's Z[l] histogram (grey)", size="9pt")
+        self.slope_plot.setTitle("g'(z): line analytic, dots numerical", size="9pt")
+        self.slope_plot.setLabel("bottom", "z")
+        self.value_plot.getAxis("bottom").setStyle(showValues=False)
+        self.slope_plot.getAxis("right").setStyle(showValues=False)
+
+        self.curves = {name: FunctionCurves(self.value_plot, self.slope_plot)
+                       for name in ACTIVATIONS}
+        self.value_regions = self._region_pool(self.value_plot)
+        self.slope_regions = self._region_pool(self.slope_plot)
+        self.cursor_lines = []
+        for plot in (self.value_plot, self.slope_plot):
+            line = pg.InfiniteLine(angle=90, movable=False)
+            plot.addItem(line, ignoreBounds=True)
+            self.cursor_lines.append(line)
+        self.value_markers = pg.ScatterPlotItem(size=8)
+        self.slope_markers = pg.ScatterPlotItem(size=8)
+        self.value_plot.addItem(self.value_markers)
+        self.slope_plot.addItem(self.slope_markers)
+        self._marker_brushes: dict[str, object] = {}
+
+        # The Z[l] histogram lives on its own view box, sharing z with the top plot and
+        # drawn behind its curves; its y axis is the top plot's right axis.
+        self.histogram_view = pg.ViewBox(enableMouse=False)
+        self.histogram_view.setZValue(-100)
+        self.value_plot.scene().addItem(self.histogram_view)
+        self.value_plot.getAxis("right").linkToView(self.histogram_view)
+        self.value_plot.getAxis("right").setLabel("share of Z[l] values (%)")
+        self.histogram_view.setXLink(self.value_plot)
+        self.histogram_item = pg.PlotDataItem(stepMode="center", fillLevel=0)
+        self.histogram_item.hide()
+        self.histogram_view.addItem(self.histogram_item)
+
+        self.value_plot.vb.sigResized.connect(self._sync_histogram_geometry)
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
+    @staticmethod
+    def _region_pool(plot) -> list:
+        pool = []
+        for _ in range(MAX_SHADED_REGIONS):
+            region = pg.LinearRegionItem(movable=False)
+            region.setZValue(-20)
+            for line in region.lines:
+                line.setPen(pg.mkPen(None))
+            region.hide()
+            plot.addItem(region, ignoreBounds=True)
+            pool.append(region)
+        return pool
+
+    # ----- drawing -----------------------------------------------------------------------
+    def draw_curves(self, shown: Iterable[str], z_range: tuple[float, float],
+                    alphas: Mapping[str, float | None], show_numeric: bool) -> None:
+        z_min, z_max = z_range
+        z = np.linspace(z_min, z_max, CURVE_SAMPLES)
+        step = (z_max - z_min) / NUMERIC_SAMPLES
+        z_num = z_min + step * (np.arange(NUMERIC_SAMPLES) + 0.5)
+        shown = set(shown)
+        for name, curves in self.curves.items():
+            for item in curves.items():
+                item.setVisible(name in shown)
+            if name not in shown:
+                continue
+            alpha = alphas.get(name)
+            curves.value.setData(z, activation_value(name, z, alpha))
+            slope = activation_slope(name, z, alpha)
+            if ACTIVATIONS[name].kink_at_zero and z_min < 0 < z_max:
+                # Break the line at the kink instead of drawing a vertical jump.
+                cut = np.searchsorted(z, 0.0, side="right")
+                curves.slope.setData(np.insert(z, cut, 0.0), np.insert(slope, cut, np.nan))
+            else:
+                curves.slope.setData(z, slope)
+            numeric = (activation_value(name, z_num + NUMERIC_STEP, alpha)
+                       - activation_value(name, z_num - NUMERIC_STEP, alpha)) / (2 * NUMERIC_STEP)
+            curves.numeric.setData(z_num, numeric)
+            curves.numeric.setVisible(show_numeric)
+        for plot in (self.value_plot, self.slope_plot):
+            plot.setXRange(z_min, z_max, padding=0.0)
+
+    def draw_shading(self, intervals: list[tuple[float, float]], colour: QColor) -> None:
+        colour = QColor(colour)
+        colour.setAlpha(45)
+        for pool in (self.value_regions, self.slope_regions):
+            for i, region in enumerate(pool):
+                region.setVisible(i < len(intervals))
+                if i < len(intervals):
+                    region.setRegion(intervals[i])
+                    region.setBrush(colour)
+
+    def shaded_regions(self) -> list[tuple[float, float]]:
+        return [tuple(region.getRegion()) for region in self.value_regions if region.isVisible()]
+
+    def draw_cursor(self, z: float, values: Mapping[str, tuple[float, float]]) -> None:
+        for line in self.cursor_lines:
+            line.setPos(z)
+        brushes = [self._marker_brushes[name] for name in values]
+        xs = [z] * len(values)
+        self.value_markers.setData(xs, [v for v, _ in values.values()], brush=brushes)
+        self.slope_markers.setData(xs, [s for _, s in values.values()], brush=brushes)
+
+    def draw_histogram(self, edges: np.ndarray, shares: np.ndarray) -> None:
+        self.histogram_item.setData(edges, shares)
+        self.histogram_item.show()
+        self.histogram_view.setYRange(0.0, max(float(shares.max()), 1.0) * 1.15, padding=0.0)
+
+    def hide_histogram(self) -> None:
+        self.histogram_item.hide()
+
+    def apply_colours(self, base: QColor, text: QColor, colours: Mapping[str, str]) -> None:
+        self.setBackground(base)
+        for plot in (self.value_plot, self.slope_plot):
+            for side in ("left", "bottom", "right"):
+                plot.getAxis(side).setPen(text)
+                plot.getAxis(side).setTextPen(text)
+            plot.titleLabel.setAttr("color", text)
+            plot.titleLabel.setText(plot.titleLabel.text)
+        for line in self.cursor_lines:
+            line.setPen(pg.mkPen(text, width=1, style=Qt.DashLine))
+        neutral = QColor(text)
+        neutral.setAlpha(60)
+        self.histogram_item.setBrush(neutral)
+        self.histogram_item.setPen(pg.mkPen(None))
+        # Made once per palette: ScatterPlotItem caches per brush object, so fresh brushes
+        # on every cursor move would pile up in its cache.
+        self._marker_brushes = {name: pg.mkBrush(colour) for name, colour in colours.items()}
+        for name, curves in self.curves.items():
+            curves.value.setPen(pg.mkPen(colours[name], width=2))
+            curves.slope.setPen(pg.mkPen(colours[name], width=2))
+            curves.numeric.setSymbolPen(pg.mkPen(colours[name], width=1.5))
+            curves.numeric.setSymbolBrush(base)
+
+    # ----- internals ---------------------------------------------------------------------
+    def _sync_histogram_geometry(self) -> None:
+        self.histogram_view.setGeometry(self.value_plot.vb.sceneBoundingRect())
+        self.histogram_view.linkedViewChanged(self.value_plot.vb, self.histogram_view.XAxis)
+
+    def _on_mouse_moved(self, scene_pos) -> None:
+        for plot in (self.value_plot, self.slope_plot):
+            if plot.vb.sceneBoundingRect().contains(scene_pos):
+                self.cursor_moved.emit(plot.vb.mapSceneToView(scene_pos).x())
+                return
