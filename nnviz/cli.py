@@ -125,6 +125,14 @@ def build_parser() -> argparse.ArgumentParser:
         prog="nnviz", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument("--screenshot", metavar="PATH",
+                        help="open the app, train --steps steps, save a PNG of the window "
+                             "(or of --panel) to PATH and exit")
+    parser.add_argument("--steps", type=int, default=0, metavar="N",
+                        help="with --screenshot: training steps before the picture (default 0)")
+    parser.add_argument("--panel", metavar="NAME",
+                        help="with --screenshot: picture of one panel (e.g. training, builder, "
+                             "network) instead of the whole window")
     commands = parser.add_subparsers(dest="command", metavar="{train,check}")
 
     train = commands.add_parser(
@@ -191,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         from nnviz.cli_check import run_check
         return run_check(args)
     from nnviz.ui.app import run_app
-    return run_app()
+    return run_app(screenshot=args.screenshot, steps=args.steps, panel=args.panel)
 
 
 # -- nnviz train --------------------------------------------------------------------------
