@@ -122,8 +122,8 @@ def save_session(path, data: SessionData) -> Path:
     def write(f):
         with zipfile.ZipFile(f, "w") as zf:
             zf.writestr(_MANIFEST, manifest_text, compress_type=zipfile.ZIP_DEFLATED)
-            zf.writestr(_ARRAYS, buffer.getvalue(), compress_type=zipfile.ZIP_DEFLATED,
-                        compresslevel=1)
+            # Stored, not deflated: float bits barely compress and deflate costs ~1 s/10 MB.
+            zf.writestr(_ARRAYS, buffer.getvalue(), compress_type=zipfile.ZIP_STORED)
             if data.csv_text is not None:
                 zf.writestr(_CSV, data.csv_text, compress_type=zipfile.ZIP_DEFLATED)
     return atomic_write(path, write)

@@ -134,12 +134,8 @@ def _npz_writer(arrays, meta):
 
 
 def _json_writer(arrays, meta):
-    document = {"format": FORMAT, "format_version": FORMAT_VERSION, "metadata": meta,
-                # tolist() gives Python floats; json writes them with repr (exact round trip)
-                "arrays": {k: a.tolist() for k, a in arrays.items()}}
-
     def write(f):
-        f.write(dump_json(document).encode("utf-8"))
+        f.write(json_document_text(arrays, meta).encode("utf-8"))
     return write
 
 
@@ -148,10 +144,29 @@ _INNERMOST_LIST = re.compile(r'\[\s+((?:"[^"\\\[\]{}\n]*"|[^\[\]{}"])*?)\s+\]')
 
 
 def dump_json(document) -> str:
-    """Indented JSON with each innermost list (a matrix row, the names) on one line."""
+    """Indented JSON with each innermost list (the names, the layer sizes) on one line."""
     text = json.dumps(document, indent=1, allow_nan=False)
     return _INNERMOST_LIST.sub(
         lambda m: "[" + re.sub(r"\s*\n\s*", " ", m.group(1)) + "]", text)
+
+
+def json_document_text(arrays: dict, meta: dict) -> str:
+    """The JSON export: metadata indented, each matrix row on one line.
+
+    Rows are written with ``repr`` (what ``json`` uses for floats: the shortest text that
+    reads back as the same float64), straight from ``tolist()``, which is far faster than
+    formatting a large network through ``json.dumps`` and a regular expression.
+    """
+    placeholders = {k: f"@@array:{k}@@" for k in arrays}
+    text = dump_json({"format": FORMAT, "format_version": FORMAT_VERSION, "metadata": meta,
+                      "arrays": placeholders})
+    split = text.rindex('\n "arrays": {')  # after the metadata, whatever its strings hold
+    head, tail = text[:split], text[split:]
+    for key, a in arrays.items():
+        rows = np.asarray(a, dtype=np.float64).reshape(a.shape[0], -1).tolist()
+        body = ",\n".join("   [" + ", ".join(map(repr, row)) + "]" for row in rows)
+        tail = tail.replace(json.dumps(placeholders[key]), "[\n" + body + "\n  ]", 1)
+    return head + tail
 
 
 # -- loading ------------------------------------------------------------------------------
