@@ -199,7 +199,9 @@ def main(argv: list[str] | None = None) -> int:
         from nnviz.cli_check import run_check
         return run_check(args)
     from nnviz.ui.app import run_app
-    return run_app(screenshot=args.screenshot, steps=args.steps, panel=args.panel)
+    if args.screenshot:
+        return run_app(screenshot=args.screenshot, steps=args.steps, panel=args.panel)
+    return run_app()
 
 
 # -- nnviz train --------------------------------------------------------------------------
