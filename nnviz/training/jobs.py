@@ -1,0 +1,191 @@
+"""Background jobs for the analysis panels: a cost surface, a gradient check, a sweep.
+
+A :class:`JobRunner` owns one ``QThread`` and runs one job at a time on it, off the GUI
+thread. Submitting while a job is pending replaces the pending one (latest wins: a panel
+that asks for a surface 30 times a second gets the newest, not a queue); ``submit(...,
+cancel_running=True)`` also asks the running job to stop. A job is a plain callable
+``fn(job) -> result`` that reads ``job.cancelled`` and calls ``job.progress(fraction, text)``;
+it never touches a widget. Results come back on the GUI thread through ``finished``.
+"""
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+import traceback
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+
+class Cancelled(Exception):
+    """Raised by ``job.check()`` inside a job that was asked to stop."""
+
+
+class Job:
+    """What a running job sees: cancellation and a rate-limited progress report."""
+
+    def __init__(self, fn: Callable[["Job"], Any], tag: Any, report: Callable):
+        self.fn, self.tag = fn, tag
+        self.id = next(_ids)
+        self._cancel = threading.Event()
+        self._report = report
+        self._last_report = 0.0
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def check(self) -> None:
+        if self._cancel.is_set():
+            raise Cancelled()
+
+    def progress(self, fraction: float, text: str = "") -> bool:
+        """Report progress (at most ~20 times a second); returns False once cancelled, so it
+        can be passed straight to engine functions that take a ``progress`` callback."""
+        now = time.monotonic()
+        if fraction >= 1.0 or now - self._last_report > 0.05:
+            self._last_report = now
+            self._report(self.id, self.tag, float(fraction), text)
+        return not self._cancel.is_set()
+
+
+_ids = itertools.count(1)
+
+
+class _Worker(QObject):
+    done = Signal(int, object, object)  # job id, tag, result
+    failed = Signal(int, object, str)
+    cancelled = Signal(int, object)
+    progress = Signal(int, object, float, str)
+    _wake = Signal()
+
+    def __init__(self):
+        super().__init__()
+        self._lock = threading.Lock()
+        self._pending: Job | None = None
+        self.current: Job | None = None
+        self._wake.connect(self._run_pending)
+
+    def offer(self, job: Job) -> Job | None:
+        """Make ``job`` the pending one; returns the job it replaced, if any."""
+        with self._lock:
+            replaced, self._pending = self._pending, job
+        self._wake.emit()
+        return replaced
+
+    def take_pending(self) -> Job | None:
+        with self._lock:
+            job, self._pending = self._pending, None
+        return job
+
+    @Slot()
+    def _run_pending(self):
+        job = self.take_pending()
+        if job is None:
+            return
+        self.current = job
+        try:
+            result = job.fn(job)
+        except Cancelled:
+            self.cancelled.emit(job.id, job.tag)
+        except Exception as exc:  # a job's error is reported, never kills the thread
+            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            self.failed.emit(job.id, job.tag, detail)
+        else:
+            if job.cancelled:
+                self.cancelled.emit(job.id, job.tag)
+            else:
+                self.done.emit(job.id, job.tag, result)
+        finally:
+            self.current = None
+
+
+class JobRunner(QObject):
+    finished = Signal(object, object)  # tag, result (GUI thread)
+    failed = Signal(object, str)  # tag, message
+    cancelled = Signal(object)  # tag
+    progress = Signal(object, float, str)  # tag, fraction in [0, 1], text
+    busy_changed = Signal(bool)
+
+    def __init__(self, name: str = "nnviz-jobs", parent: QObject | None = None):
+        super().__init__(parent)
+        self._thread = QThread()
+        self._thread.setObjectName(name)
+        self._worker = _Worker()
+        self._worker.moveToThread(self._thread)
+        self._worker.done.connect(self._on_done)
+        self._worker.failed.connect(self._on_failed)
+        self._worker.cancelled.connect(self._on_cancelled)
+        self._worker.progress.connect(self._on_progress)
+        self._outstanding: set[int] = set()
+        self._thread.start()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._outstanding)
+
+    def submit(self, fn: Callable[[Job], Any], tag: Any = None,
+               cancel_running: bool = False) -> Job:
+        if not self._thread.isRunning():
+            raise RuntimeError("the job runner has been shut down")
+        job = Job(fn, tag, self._worker.progress.emit)
+        was_busy = self.busy
+        self._outstanding.add(job.id)
+        replaced = self._worker.offer(job)
+        if replaced is not None:
+            self._outstanding.discard(replaced.id)
+        if cancel_running and self._worker.current is not None:
+            self._worker.current.cancel()
+        if not was_busy:
+            self.busy_changed.emit(True)
+        return job
+
+    def cancel(self) -> None:
+        """Drop the pending job and ask the running one to stop."""
+        replaced = self._worker.take_pending()
+        if replaced is not None:
+            self._finish(replaced.id)
+            self.cancelled.emit(replaced.tag)
+        current = self._worker.current
+        if current is not None:
+            current.cancel()
+
+    def shutdown(self, timeout_ms: int = 10000) -> bool:
+        """Cancel everything and stop the thread; True when it has finished."""
+        self.cancel()
+        self._thread.quit()
+        ok = self._thread.wait(timeout_ms)
+        self._outstanding.clear()
+        return ok
+
+    def _finish(self, job_id: int) -> bool:
+        if job_id not in self._outstanding:
+            return False  # superseded or already reported
+        self._outstanding.discard(job_id)
+        if not self._outstanding:
+            self.busy_changed.emit(False)
+        return True
+
+    @Slot(int, object, object)
+    def _on_done(self, job_id, tag, result):
+        if self._finish(job_id):
+            self.finished.emit(tag, result)
+
+    @Slot(int, object, str)
+    def _on_failed(self, job_id, tag, message):
+        if self._finish(job_id):
+            self.failed.emit(tag, message)
+
+    @Slot(int, object)
+    def _on_cancelled(self, job_id, tag):
+        if self._finish(job_id):
+            self.cancelled.emit(tag)
+
+    @Slot(int, object, float, str)
+    def _on_progress(self, job_id, tag, fraction, text):
+        if job_id in self._outstanding:
+            self.progress.emit(tag, fraction, text)
