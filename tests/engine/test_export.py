@@ -4,12 +4,17 @@ from __future__ import annotations
 import csv
 import json
 import os
+import tempfile
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nnviz import __version__
+from nnviz.engine.activations import ACTIVATIONS
 from nnviz.engine.io import (ExportError, LoadError, export_history_csv, export_weights,
                              load_weights)
 from nnviz.engine.io import atomic as atomic_module
@@ -76,6 +81,25 @@ def test_round_trip_reproduces_predictions_bit_for_bit(tmp_path, dims, acts, hea
     else:
         assert np.array_equal(loaded.normalizer.mean, norm.mean)
         assert np.array_equal(loaded.normalizer.std, norm.std)
+
+
+@settings(max_examples=25, deadline=None)
+@given(hidden=st.lists(st.integers(1, 6), max_size=3),
+       activation=st.sampled_from(sorted(ACTIVATIONS)),
+       head_outputs=st.sampled_from([("sigmoid", 1), ("softmax", 3), ("linear", 2)]),
+       magnitude=st.sampled_from([1e-300, 1e-8, 1.0, 1e8, 1e300]),
+       seed=st.integers(0, 2**32 - 1))
+def test_any_network_and_any_finite_values_round_trip_exactly(hidden, activation,
+                                                              head_outputs, magnitude, seed):
+    """Extreme magnitudes (near the float64 limits, subnormal-adjacent) survive JSON too."""
+    head, n_out = head_outputs
+    net = Network([3, *hidden, n_out], activation, head=head, init="zeros")
+    net.theta[...] = np.random.default_rng(seed).standard_normal(net.n_params) * magnitude
+    with tempfile.TemporaryDirectory() as folder:
+        for fmt in ("npz", "json"):
+            loaded = load_weights(export_weights(Path(folder) / f"w.{fmt}", net))
+            assert loaded.net.theta.tobytes() == net.theta.tobytes()
+            assert loaded.net.layer_activations == net.layer_activations
 
 
 @pytest.mark.parametrize("fmt", ["npz", "json"])
@@ -167,6 +191,20 @@ def test_onnx_maps_raw_inputs_to_engine_predictions(tmp_path, dims, acts, head, 
         assert "label" not in outputs
     else:
         assert np.array_equal(outputs["label"], net.predict(X_seen))
+
+
+def test_onnx_of_a_float32_network_takes_float32_inputs(tmp_path):
+    ort = pytest.importorskip("onnxruntime", reason="ONNX parity needs onnxruntime "
+                              "(pip install 'nnviz[onnx]')")
+    X = raw_inputs()
+    norm = Standardizer.fit(X)
+    net = trained_like([3, 5, 4, 3], ["gelu", "elu"], "softmax", dtype=np.float32)
+    path = export_weights(tmp_path / "w32.onnx", net, normalizer=norm)
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    A = session.run(["A"], {"X": X.T.astype(np.float32)})[0]
+    assert A.dtype == np.float32
+    expected = net.predict_output(norm.transform(X).astype(np.float32)).T
+    np.testing.assert_allclose(A, expected, rtol=0, atol=1e-6)
 
 
 def test_onnx_carries_metadata_and_course_names(tmp_path, setup):
