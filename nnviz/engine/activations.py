@@ -241,7 +241,9 @@ def saturated_mask(name: str, z, threshold: float, alpha: float | None = None):
     ``dA[l]`` by ``g'(Z[l])``, so these entries pass (almost) no gradient."""
     if not threshold > 0:
         raise ValueError(f"threshold must be a positive slope, got {threshold!r}")
-    z = np.asarray(z, dtype=float)
+    # Every slope in the table has reached its limit long before |z| = 1e6; clipping keeps
+    # exploded pre-activations (up to float max) from overflowing GELU's z^3 into NaN.
+    z = np.clip(np.asarray(z, dtype=float), -1e6, 1e6)
     return np.abs(activation_slope(name, z, alpha)) < threshold
 
 

@@ -7,7 +7,10 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QWidget
 
-from nnviz.engine.activations import ACTIVATIONS, activation_slope, activation_value
+from nnviz.engine.activations import (
+    ACTIVATIONS, activation_slope, activation_value, preactivation_statistics, saturated_intervals,
+    saturated_mask,
+)
 from nnviz.training.config import NetworkSpec, course_default
 from nnviz.training.session import TrainingSession
 from nnviz.ui.panels.activation_explorer import ActivationExplorerPanel
@@ -277,3 +280,33 @@ def test_every_control_has_a_tooltip(panel):
         assert len(control.toolTip()) > 30, control
     for row in range(panel.function_list.count()):
         assert "g'(z)" in panel.function_list.item(row).toolTip()
+
+
+# ----- the engine helpers the panel draws from (pure NumPy) --------------------------------
+
+def test_saturated_intervals_match_the_calculus():
+    # tanh: 1 - a^2 = t  =>  |z| = artanh(sqrt(1 - t)); leaky ReLU: slope alpha < t below 0.
+    edge = np.arctanh(np.sqrt(1 - 0.02))
+    np.testing.assert_allclose(saturated_intervals("tanh", 0.02, -10, 10),
+                               [(-10, -edge), (edge, 10)], atol=1e-12)
+    assert saturated_intervals("leaky_relu", 0.05, -3, 3, alpha=0.01) == [(-3.0, pytest.approx(0, abs=1e-12))]
+    assert saturated_intervals("leaky_relu", 0.05, -3, 3, alpha=0.1) == []
+    # softplus: slope sigmoid(z) < t  =>  z < log(t / (1 - t)), one-sided.
+    (lo, hi), = saturated_intervals("softplus", 0.1, -8, 8)
+    assert lo == -8 and hi == pytest.approx(np.log(0.1 / 0.9), abs=1e-12)
+    with pytest.raises(ValueError, match="z_min < z_max"):
+        saturated_intervals("tanh", 0.1, 2, 1)
+    with pytest.raises(ValueError, match="positive"):
+        saturated_mask("tanh", np.zeros(3), 0.0)
+
+
+def test_preactivation_statistics_on_exploded_values():
+    Z = np.array([[-1.7e308, -3.0, 0.0, 2.0], [np.inf, np.nan, -1e10, 1.7e308]])
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        for name in ACTIVATIONS:
+            stats = preactivation_statistics(name, Z, 0.05)
+            assert stats.n_values == 6 and stats.n_nonfinite == 2 and stats.n_units == 2
+            assert stats.negative_fraction == pytest.approx(3 / 6)
+    relu = preactivation_statistics("relu", np.array([[-1.0, 0.0], [1.0, -2.0]]), 0.05)
+    assert relu.dead_units == 1 and relu.saturated_fraction == pytest.approx(3 / 4)
+    assert np.isnan(preactivation_statistics("softmax", Z, 0.05).saturated_fraction)
