@@ -52,7 +52,7 @@ class ActivationPlots(pg.GraphicsLayoutWidget):
             plot.getAxis("left").setWidth(AXIS_WIDTH)
             plot.showAxis("right")
             plot.getAxis("right").setWidth(AXIS_WIDTH)
-        self.value_plot.setTitle("g(z) over the chosen layer's Z[l] histogram (grey)", size="9pt")
+        self.value_plot.setTitle("g(z); grey: histogram of Z[l]", size="9pt")
         self.slope_plot.setTitle("g'(z): line analytic, dots numerical", size="9pt")
         self.slope_plot.setLabel("bottom", "z")
         self.value_plot.getAxis("bottom").setStyle(showValues=False)
