@@ -1,0 +1,441 @@
+"""The cost surface around ``theta``: ``J(theta + alpha d1 + beta d2)`` on a grid (pure NumPy).
+
+Directions (reference §7):
+
+- :func:`parameter_directions`: two chosen parameters, exact axes (``W1[0,0]`` and
+  ``W1[0,1]``; with two inputs and no hidden layer that is the ``(w1, w2)`` bowl itself).
+- :func:`random_directions`: two seeded random directions, filter-normalized (Li et al. 2018):
+  each neuron's incoming weight row of the direction is rescaled to the norm of that neuron's
+  weight row, bias directions are zero. Surfaces of differently scaled nets become comparable.
+- :func:`pca_directions`: the first two principal components of the recorded trajectory
+  ``theta_t - theta_centre`` (mean-centred PCA), with the explained variance in the labels.
+
+:func:`cost_surface` evaluates the grid, vectorized: all grid points of a chunk go through the
+network together (``(grid, examples, units)`` arrays, one batched matrix product per layer).
+Layers before the first one the directions touch are computed once; in that first layer
+``Z = Z0 + alpha P + beta Q`` is linear in ``(alpha, beta)`` and costs no matrix product at all
+(so for two chosen parameters only the layers from the chosen one onward are recomputed);
+layers the directions do not touch share one weight matrix for the whole chunk. Chunks bound the
+memory. :func:`project_trajectory` gives the path's coordinates in the slice.
+
+``J`` is the training cost ``(1/m) sum loss + (lambda/2m) sum ||W||^2`` on the data as the
+network sees it (normalized or not: pass what the trainer uses), or on a fixed subsample
+(``max_examples``, seeded); the L2 term keeps the full ``m``, so a subsample estimates the same
+``J``. The default dtype is float32 (the app refreshes it live); float64 for exact values.
+"""
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import get_activation
+from .gradcheck.example_losses import example_losses
+from .gradcheck.indexing import element_label, parse_parameter, tensor_infos
+from .network import Network
+from .propagation import forward
+
+DEFAULT_RESOLUTION = 41
+DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024
+MAX_RESOLUTION = 401
+KINDS = ("parameters", "random", "pca", "custom")
+
+
+@dataclass(frozen=True)
+class SurfaceDirections:
+    kind: str  # one of KINDS
+    d1: np.ndarray  # (n_params,), float64, layout order
+    d2: np.ndarray
+    labels: tuple[str, str]  # axis labels, e.g. "W1[0,0]" or "PC1 (83.1% of variance)"
+    explained_variance: tuple[float, float] | None = None  # PCA: fractions of the variance
+    parameters: tuple[int, int] | None = None  # "parameters": the two flat indices
+    seed: int | None = None  # "random"
+    filter_normalized: bool = False
+
+    def __post_init__(self):
+        for name in ("d1", "d2"):
+            d = np.array(getattr(self, name), dtype=np.float64).reshape(-1)
+            if not np.isfinite(d).all():
+                raise ValueError(f"direction {name} contains NaN or infinite values")
+            if not np.any(d):
+                raise ValueError(f"direction {name} is all zeros")
+            d.setflags(write=False)
+            object.__setattr__(self, name, d)
+        if self.d1.shape != self.d2.shape:
+            raise ValueError(f"the two directions differ in length: {self.d1.size} and {self.d2.size}")
+        cos = abs(self.d1 @ self.d2) / (np.linalg.norm(self.d1) * np.linalg.norm(self.d2))
+        if cos > 1 - 1e-9:
+            raise ValueError("the two directions are parallel: the slice would be a line")
+
+
+@dataclass(frozen=True)
+class CostSurface:
+    alphas: np.ndarray  # (n_alpha,) coordinates along d1
+    betas: np.ndarray  # (n_beta,) along d2
+    costs: np.ndarray  # (n_beta, n_alpha): costs[i, j] = J(centre + alphas[j] d1 + betas[i] d2)
+    centre_cost: float  # J(centre) in float64 on the same examples
+    centre: np.ndarray  # the theta at (0, 0)
+    directions: SurfaceDirections
+    trajectory: np.ndarray | None  # (T, 2) the recorded thetas' coordinates in the slice
+    lambd: float
+    n_examples: int  # examples J was evaluated on
+    subsample: np.ndarray | None  # their indices when a subsample was used
+    dtype: str
+    elapsed: float  # seconds
+
+    @property
+    def axis_labels(self) -> tuple[str, str]:
+        return self.directions.labels
+
+    @property
+    def minimum(self) -> tuple[float, float, float]:
+        """``(alpha, beta, J)`` of the lowest grid point (NaN-safe)."""
+        c = np.where(np.isfinite(self.costs), self.costs, np.inf)
+        i, j = np.unravel_index(int(np.argmin(c)), c.shape)
+        return float(self.alphas[j]), float(self.betas[i]), float(self.costs[i, j])
+
+
+# -- directions --------------------------------------------------------------------------
+def parameter_directions(net: Network, first, second) -> SurfaceDirections:
+    """Unit vectors along two parameters, e.g. ``"W1[0,0]"`` and ``"W1[0,1]"`` (or flat
+    indices): ``alpha`` and ``beta`` are then those parameters' offsets from the centre."""
+    infos = tensor_infos(net.layout)
+    i, j = parse_parameter(infos, first), parse_parameter(infos, second)
+    if i == j:
+        raise ValueError("choose two different parameters")
+    d1 = np.zeros(net.n_params)
+    d2 = np.zeros(net.n_params)
+    d1[i] = d2[j] = 1.0
+    return SurfaceDirections("parameters", d1, d2, (element_label(infos, i, grad=False),
+                                                    element_label(infos, j, grad=False)),
+                             parameters=(i, j))
+
+
+def random_directions(net: Network, seed: int = 0, filter_normalize: bool = True,
+                      zero_bias: bool = True, centre=None) -> SurfaceDirections:
+    """Two Gaussian random directions (``seed``). Filter-normalized (Li et al. 2018): for
+    each neuron ``i`` of layer ``l`` the direction's row ``d[W[l]][i, :]`` is rescaled to
+    ``||W[l][i, :]||`` of the centre (``net.theta`` unless ``centre`` is given). Bias
+    directions are zero (``zero_bias``); with ``zero_bias=False`` a neuron's bias joins its
+    weight row in the normalization."""
+    theta = _centre(net, centre)
+    rng = np.random.default_rng(seed)
+    ds = [rng.standard_normal(net.n_params) for _ in range(2)]
+    if filter_normalize or zero_bias:
+        for d in ds:
+            for l in range(1, net.L + 1):
+                sW, sb = net.param_slice(f"W{l}"), net.param_slice(f"b{l}")
+                shape = net.params[f"W{l}"].shape
+                dW, W = d[sW].reshape(shape), theta[sW].reshape(shape)
+                db, b = d[sb], theta[sb]
+                if zero_bias:
+                    db[...] = 0.0
+                if filter_normalize:
+                    if zero_bias:
+                        target = np.linalg.norm(W, axis=1)
+                        now = np.linalg.norm(dW, axis=1)
+                    else:
+                        target = np.sqrt((W * W).sum(axis=1) + b * b)
+                        now = np.sqrt((dW * dW).sum(axis=1) + db * db)
+                    scale = np.divide(target, now, out=np.zeros_like(now), where=now > 0)
+                    dW *= scale[:, None]
+                    if not zero_bias:
+                        db *= scale
+    if filter_normalize and not (np.any(ds[0]) and np.any(ds[1])):
+        raise ValueError("every weight row is zero, so filter-normalized directions are zero; "
+                         "initialize the network or use filter_normalize=False")
+    note = " (filter-normalized)" if filter_normalize else ""
+    return SurfaceDirections("random", ds[0], ds[1],
+                             (f"random direction 1{note}", f"random direction 2{note}"),
+                             seed=int(seed), filter_normalized=bool(filter_normalize))
+
+
+def pca_directions(trajectory, centre=None) -> SurfaceDirections:
+    """The first two principal components of ``trajectory - centre`` (rows are recorded
+    thetas, oldest first; the centre defaults to the last one), mean-centred. Signs are chosen
+    so the first recorded theta has coordinates <= 0 (training moves toward +alpha, +beta)."""
+    T = _trajectory(trajectory)
+    c = T[-1] if centre is None else np.asarray(centre, dtype=np.float64).reshape(-1)
+    if c.size != T.shape[1]:
+        raise ValueError(f"the centre has {c.size} values, the trajectory rows {T.shape[1]}")
+    M = T - c
+    Mc = M - M.mean(axis=0)
+    # eigenvectors of the small (T x T) Gram matrix give the right singular vectors
+    gram = Mc @ Mc.T
+    vals, vecs = np.linalg.eigh(gram)
+    vals, vecs = vals[::-1], vecs[:, ::-1]
+    total = float(np.clip(vals, 0, None).sum())
+    if total <= 0 or vals[1] <= 1e-12 * total:
+        raise ValueError("the trajectory does not span two directions: record at least three "
+                         "different parameter vectors (train a few more steps)")
+    dirs = []
+    for r in range(2):
+        d = Mc.T @ vecs[:, r] / np.sqrt(vals[r])
+        d /= np.linalg.norm(d)
+        if (T[0] - c) @ d > 0:
+            d = -d
+        dirs.append(d)
+    ratios = (float(vals[0] / total), float(vals[1] / total))
+    labels = (f"PC1 ({100 * ratios[0]:.1f}% of variance)",
+              f"PC2 ({100 * ratios[1]:.1f}% of variance)")
+    return SurfaceDirections("pca", dirs[0], dirs[1], labels, explained_variance=ratios)
+
+
+def project_trajectory(trajectory, directions: SurfaceDirections, centre) -> np.ndarray:
+    """``(T, 2)`` coordinates ``(alpha, beta)`` of each recorded theta in the slice: the
+    least-squares solution of ``theta_t - centre = alpha d1 + beta d2`` (for orthonormal
+    directions simply the projections)."""
+    T = _trajectory(trajectory, min_rows=1)
+    c = np.asarray(centre, dtype=np.float64).reshape(-1)
+    D = np.stack([directions.d1, directions.d2], axis=1)
+    if T.shape[1] != D.shape[0] or c.size != D.shape[0]:
+        raise ValueError(f"the trajectory rows ({T.shape[1]}), the centre ({c.size}) and the "
+                         f"directions ({D.shape[0]}) must have the same length")
+    return np.linalg.solve(D.T @ D, D.T @ (T - c).T).T
+
+
+# -- the grid ----------------------------------------------------------------------------
+def cost_surface(net: Network, X, Y, directions: SurfaceDirections, *, centre=None,
+                 resolution=DEFAULT_RESOLUTION, extent=None, lambd: float = 0.0,
+                 max_examples: int | None = None, seed: int = 0, dtype=np.float32,
+                 trajectory=None, chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+                 threads: int = 1) -> CostSurface:
+    """``J(centre + alpha d1 + beta d2)`` on a ``resolution`` grid (an int, or
+    ``(n_alpha, n_beta)``) over ``extent``: a number ``e`` (``[-e, e]`` on both axes), a pair
+    ``(e_alpha, e_beta)``, or ``(alpha_min, alpha_max, beta_min, beta_max)``; by default 1 (the
+    PCA slice: the trajectory's range plus a margin). ``trajectory`` (recorded thetas) is
+    projected into the slice. ``max_examples`` evaluates on a fixed random subsample."""
+    return CostSurfaceEvaluator(net, X, Y, lambd=lambd, max_examples=max_examples, seed=seed,
+                                dtype=dtype, chunk_bytes=chunk_bytes, threads=threads).evaluate(
+        directions, centre=centre, resolution=resolution, extent=extent, trajectory=trajectory)
+
+
+class CostSurfaceEvaluator:
+    """Holds the data (and subsample) so the app can refresh the surface while training:
+    ``evaluate`` with the current theta as ``centre`` as often as needed."""
+
+    def __init__(self, net: Network, X, Y, *, lambd: float = 0.0,
+                 max_examples: int | None = None, seed: int = 0, dtype=np.float32,
+                 chunk_bytes: int = DEFAULT_CHUNK_BYTES, threads: int = 1):
+        X = np.asarray(X)
+        Y = np.asarray(Y)
+        if X.ndim != 2 or Y.ndim != 2 or X.shape[1] != Y.shape[1] or X.shape[1] == 0:
+            raise ValueError(f"X must be (n_x, m) and Y (n_y, m) with the same m > 0; got "
+                             f"{X.shape} and {Y.shape}")
+        if X.shape[0] != net.layer_dims[0] or Y.shape[0] != net.layer_dims[-1]:
+            raise ValueError(f"the network is {net.layer_dims[0]} inputs -> "
+                             f"{net.layer_dims[-1]} outputs; the data has {X.shape[0]} features "
+                             f"and {Y.shape[0]} target rows")
+        if not (np.isfinite(X).all() and np.isfinite(Y).all()):
+            raise ValueError("the data contains NaN or infinite values")
+        self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.float32, np.float64):
+            raise ValueError(f"dtype must be float32 or float64, got {self.dtype}")
+        lambd = float(lambd)
+        if not (np.isfinite(lambd) and lambd >= 0):
+            raise ValueError(f"lambda must be a finite number >= 0, got {lambd}")
+        self.net = net
+        self.lambd = lambd
+        self.m_full = X.shape[1]
+        self.subsample = None
+        if max_examples is not None:
+            if int(max_examples) < 1:
+                raise ValueError(f"max_examples must be at least 1, got {max_examples}")
+            if int(max_examples) < X.shape[1]:
+                rng = np.random.default_rng(seed)
+                self.subsample = np.sort(rng.choice(X.shape[1], int(max_examples), replace=False))
+                X, Y = X[:, self.subsample], Y[:, self.subsample]
+        self.X64 = np.ascontiguousarray(X, dtype=np.float64)
+        self.Y64 = np.ascontiguousarray(Y, dtype=np.float64)
+        self.XT = np.ascontiguousarray(X.T, dtype=self.dtype)
+        self.YT = np.ascontiguousarray(Y.T, dtype=self.dtype)
+        self.chunk_bytes = max(int(chunk_bytes), 1 << 16)
+        self.threads = max(1, int(threads))
+        self.acts = [get_activation(a) for a in net.activations]
+        self.alphas_g = [a.default_alpha if net.alpha is None else net.alpha for a in self.acts]
+
+    @property
+    def n_examples(self) -> int:
+        return self.XT.shape[0]
+
+    def evaluate(self, directions: SurfaceDirections, *, centre=None,
+                 resolution=DEFAULT_RESOLUTION, extent=None, trajectory=None) -> CostSurface:
+        start = time.perf_counter()
+        net = self.net
+        c = _centre(net, centre)
+        if directions.d1.size != net.n_params:
+            raise ValueError(f"the directions have {directions.d1.size} values, the network "
+                             f"{net.n_params} parameters; make them for this network")
+        coords = None
+        if trajectory is not None:
+            coords = project_trajectory(trajectory, directions, c)
+        alphas, betas = _axes(resolution, extent, directions, coords)
+        grid_a, grid_b = np.meshgrid(alphas, betas)  # (n_beta, n_alpha)
+        costs = self._grid(c, directions, grid_a.ravel(), grid_b.ravel()).reshape(grid_a.shape)
+        centre_cost = self._cost64(c)
+        return CostSurface(_ro(alphas), _ro(betas), _ro(costs), centre_cost, _ro(c.copy()),
+                           directions, None if coords is None else _ro(coords), self.lambd,
+                           self.n_examples, None if self.subsample is None else _ro(self.subsample),
+                           self.dtype.name, time.perf_counter() - start)
+
+    def _cost64(self, theta) -> float:
+        """``J(theta)`` in float64 on the same examples, through the engine's own forward."""
+        net = self.net
+        params = {name: theta[sl].reshape(shape) for name, sl, shape in net.layout}
+        ZL, _ = forward(self.X64, params, net.activations, net.head, net.alpha)
+        loss = float(example_losses(net.head, np.ascontiguousarray(ZL.T), self.Y64.T).mean())
+        return loss + self._penalty(theta)
+
+    def _penalty(self, theta) -> float:
+        if not self.lambd:
+            return 0.0
+        s = sum(float(theta[self.net.param_slice(f"W{l}")] @ theta[self.net.param_slice(f"W{l}")])
+                for l in range(1, self.net.L + 1))
+        return self.lambd / (2 * self.m_full) * s
+
+    # -- the vectorized grid ---------------------------------------------------------------
+    def _grid(self, theta, directions, a, b) -> np.ndarray:
+        net, dt = self.net, self.dtype
+        L, dims, m = net.L, net.layer_dims, self.n_examples
+        d1, d2 = directions.d1, directions.d2
+
+        def tensor(vec, l):  # [W[l]^T; b[l]^T]: (n[l-1] + 1, n[l]), what A_ext @ it gives Z^T
+            W = vec[net.param_slice(f"W{l}")].reshape(dims[l], dims[l - 1])
+            bias = vec[net.param_slice(f"b{l}")].reshape(1, dims[l])
+            return np.vstack([W.T, bias])
+
+        touched = [l for l in range(1, L + 1)
+                   if np.any(tensor(d1, l)) or np.any(tensor(d2, l))]
+        l0 = touched[0]
+        # layers before l0: one forward pass at the centre, in float64
+        A = self.X64
+        for l in range(1, l0):
+            Wb = tensor(theta, l)
+            A = self.acts[l - 1].g(Wb[:-1].T @ A + Wb[-1][:, None], self.alphas_g[l - 1])
+        A_ext = np.vstack([A, np.ones((1, m))]).T  # (m, n[l0-1] + 1)
+        # layer l0: Z^T = Z0 + alpha P + beta Q (no product per grid point)
+        basis0 = np.stack([(A_ext @ tensor(v, l0)).ravel() for v in (theta, d1, d2)]).astype(dt)
+        layers = []  # (l, per-grid basis (3, (n+1) n) or None, shared (n+1, n) or None)
+        for l in range(l0 + 1, L + 1):
+            if l in touched:
+                layers.append((l, np.stack([tensor(v, l).ravel() for v in (theta, d1, d2)]).astype(dt),
+                               None))
+            else:
+                layers.append((l, None, tensor(theta, l).astype(dt)))
+        coef = np.stack([np.ones_like(a), a, b], axis=1).astype(dt)
+        penalty = self._grid_penalty(theta, d1, d2, a, b)
+
+        width = max(dims[l0 - 1:]) + 1
+        per = max(1, min(a.size, self.chunk_bytes // (m * width * dt.itemsize)))
+        chunks = [(s, min(s + per, a.size)) for s in range(0, a.size, per)]
+        out = np.empty(a.size)
+
+        def run(span):
+            s, e = span
+            out[s:e] = self._chunk(coef[s:e], basis0, l0, layers)
+
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            if self.threads > 1 and len(chunks) > 1:
+                with ThreadPoolExecutor(self.threads) as pool:
+                    list(pool.map(run, chunks))
+            else:
+                for span in chunks:
+                    run(span)
+        return out + penalty
+
+    def _chunk(self, coef, basis0, l0, layers) -> np.ndarray:
+        net, dims, m = self.net, self.net.layer_dims, self.n_examples
+        G = coef.shape[0]
+        Z = (coef @ basis0).reshape(G, m, dims[l0])
+        l = l0
+        for l, per_grid, shared in layers:
+            n_prev = dims[l - 1]
+            A_ext = np.empty((G, m, n_prev + 1), dtype=Z.dtype)
+            A_ext[..., n_prev] = 1.0
+            act = self.acts[l - 2]
+            if act.name == "relu":
+                np.maximum(Z, 0, out=A_ext[..., :n_prev])
+            else:
+                A_ext[..., :n_prev] = act.g(Z, self.alphas_g[l - 2])
+            if per_grid is not None:
+                Wg = (coef @ per_grid).reshape(G, n_prev + 1, dims[l])
+                Z = np.matmul(A_ext, Wg)
+            else:
+                Z = (A_ext.reshape(G * m, n_prev + 1) @ shared).reshape(G, m, dims[l])
+        return example_losses(net.head, Z, self.YT).mean(axis=1, dtype=np.float64)
+
+    def _grid_penalty(self, theta, d1, d2, a, b):
+        """``(lambda/2m) sum ||W + a D1 + b D2||^2``, exactly: a quadratic in ``(a, b)``."""
+        if not self.lambd:
+            return np.zeros(a.size)
+        mask = np.zeros(theta.size, dtype=bool)
+        for l in range(1, self.net.L + 1):
+            mask[self.net.param_slice(f"W{l}")] = True
+        w, u, v = theta[mask], d1[mask], d2[mask]
+        total = (w @ w + 2 * a * (w @ u) + 2 * b * (w @ v) + a * a * (u @ u)
+                 + 2 * a * b * (u @ v) + b * b * (v @ v))
+        return self.lambd / (2 * self.m_full) * total
+
+
+# -- helpers -------------------------------------------------------------------------------
+def _centre(net: Network, centre) -> np.ndarray:
+    if centre is None:
+        c = np.array(net.theta, dtype=np.float64)
+    else:
+        c = np.asarray(centre, dtype=np.float64).reshape(-1).copy()
+        if c.size != net.n_params:
+            raise ValueError(f"centre has {c.size} values, the network {net.n_params} parameters")
+    if not np.isfinite(c).all():
+        raise ValueError("the centre parameters contain NaN or infinite values")
+    return c
+
+
+def _trajectory(trajectory, min_rows: int = 3) -> np.ndarray:
+    T = np.asarray(trajectory, dtype=np.float64)
+    if T.ndim != 2 or T.shape[0] < min_rows:
+        raise ValueError(f"a trajectory is a (T, n_params) array with T >= {min_rows} recorded "
+                         f"thetas, got shape {T.shape}")
+    if not np.isfinite(T).all():
+        raise ValueError("the trajectory contains NaN or infinite values")
+    return T
+
+
+def _axes(resolution, extent, directions, coords):
+    if np.isscalar(resolution):
+        ra = rb = int(resolution)
+    else:
+        ra, rb = (int(r) for r in resolution)
+    if not (2 <= ra <= MAX_RESOLUTION and 2 <= rb <= MAX_RESOLUTION):
+        raise ValueError(f"resolution must be between 2 and {MAX_RESOLUTION} points per axis, "
+                         f"got {resolution}")
+    if extent is None:
+        if directions.kind == "pca" and coords is not None:
+            lo, hi = coords.min(axis=0), coords.max(axis=0)
+            lo, hi = np.minimum(lo, 0.0), np.maximum(hi, 0.0)
+            pad = 0.25 * np.maximum(hi - lo, 1e-12)
+            box = (lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1])
+        else:
+            box = (-1.0, 1.0, -1.0, 1.0)
+    elif np.isscalar(extent):
+        e = float(extent)
+        box = (-e, e, -e, e)
+    else:
+        ext = [float(v) for v in extent]
+        if len(ext) == 2:
+            box = (-ext[0], ext[0], -ext[1], ext[1])
+        elif len(ext) == 4:
+            box = tuple(ext)
+        else:
+            raise ValueError(f"extent is a number, (e_alpha, e_beta) or (a_min, a_max, b_min, "
+                             f"b_max); got {extent!r}")
+    if not (np.all(np.isfinite(box)) and box[0] < box[1] and box[2] < box[3]):
+        raise ValueError(f"the extent must give min < max on both axes, got {box}")
+    return np.linspace(box[0], box[1], ra), np.linspace(box[2], box[3], rb)
+
+
+def _ro(a):
+    a = np.asarray(a)
+    a.setflags(write=False)
+    return a

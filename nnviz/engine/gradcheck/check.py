@@ -1,0 +1,345 @@
+"""The gradient checks: full (or subset) element-wise, directional, and error against eps."""
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+from ..network import Network
+from .indexing import element_label, parse_parameter, parse_tensor
+from .perturb import DEFAULT_CHUNK_BYTES, METHODS, cost_changes
+from .planted_bugs import bugs_name, parse_planted_bugs, planted_gradient
+from .problem import CheckProblem, Progress, prepare
+from .results import (BUG_THRESHOLD, PASS_THRESHOLD, THRESHOLDS, DirectionalCheckResult,
+                      EpsilonSweepResult, GradientCheckResult, LayerSummary,
+                      TensorSummary, _worst_order, difference, noise_floor, read_only, status)
+
+DEFAULT_EPS = 1e-7  # the course's
+DIRECTIONAL_EPS = 1e-6  # a unit direction moves every parameter: a slightly larger step
+SWEEP_EPSILONS = tuple(10.0 ** -np.arange(1, 12.5, 0.5))  # 1e-1 .. 1e-12
+
+
+def gradient_check(net: Network, X, Y, *, lambd: float = 0.0, eps: float = DEFAULT_EPS,
+                   keep_prob=1.0, dropout: str = "off", masks=None, seed: int = 0,
+                   layers: Iterable[int] | None = None, tensors: Iterable[str] | None = None,
+                   per_tensor: int | None = None, parameters: Sequence | None = None,
+                   planted_bug=None, method: str = "structured",
+                   pass_threshold: float = PASS_THRESHOLD, n_worst: int = 10,
+                   progress: Callable[[int, int], bool | None] | None = None, cancel=None,
+                   chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> GradientCheckResult:
+    """Backprop's ``dtheta`` against two-sided differences ``(J(theta+eps) - J(theta-eps)) / 2eps``.
+
+    Works on a float64 copy of ``net`` (the network is not modified). ``J`` includes the L2
+    term ``(lambda/2m) sum ||W||^2``. Dropout (``keep_prob < 1``) is switched off
+    (``dropout="off"``, the default) or its masks are frozen (``"frozen"``: ``masks`` or masks
+    drawn with ``seed``); the result says which.
+
+    Subset mode: ``layers=[2]`` checks ``W2, b2``; ``tensors=["W1", "db3"]`` those tensors;
+    ``per_tensor=N`` N random elements (``seed``) of each selected tensor; ``parameters`` an
+    explicit list (``"W2[0,3]"``, flat indices). ``planted_bug`` (teaching): compare against a
+    backward pass with a named defect, e.g. ``"dW2 doubled"`` (see ``planted_bugs``).
+
+    ``progress(done, total)`` is called every ~50 ms; returning ``False`` cancels, as does
+    setting ``cancel`` (a ``threading.Event`` or a callable): :class:`CheckCancelled` is raised.
+    """
+    start = time.perf_counter()
+    eps = _check_eps(eps)
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    if not pass_threshold > 0:
+        raise ValueError(f"pass_threshold must be > 0, got {pass_threshold!r}")
+    bug = None if planted_bug is None else parse_planted_bugs(planted_bug, net)
+    problem = prepare(net, X, Y, lambd, keep_prob, dropout, masks, seed)
+    indices = _select(problem, layers, tensors, per_tensor, parameters, seed)
+    cost, analytic = _analytic(problem, bug)
+
+    tracker = Progress(2 * indices.size, progress, cancel)
+    tracker.check()
+    both = np.concatenate([indices, indices])
+    steps = np.concatenate([np.full(indices.size, eps), np.full(indices.size, -eps)])
+    dJ, crossed = cost_changes(problem, both, steps, method, tracker, chunk_bytes)
+    n = indices.size
+    numeric_sel = (dJ[:n] - dJ[n:]) / (2 * eps)
+
+    size = problem.net.n_params
+    checked = np.zeros(size, dtype=bool)
+    checked[indices] = True
+    numeric = np.full(size, np.nan)
+    numeric[indices] = numeric_sel
+    near_kink = np.zeros(size, dtype=bool)
+    near_kink[indices] = crossed[:n] | crossed[n:]
+    return _build_result(problem, analytic, numeric, checked, near_kink, cost, eps, method,
+                         bug, pass_threshold, n_worst, time.perf_counter() - start)
+
+
+def directional_check(net: Network, X, Y, *, n_directions: int = 3,
+                      eps: float = DIRECTIONAL_EPS, lambd: float = 0.0, keep_prob=1.0,
+                      dropout: str = "off", masks=None, seed: int = 0, directions=None,
+                      planted_bug=None, pass_threshold: float = PASS_THRESHOLD,
+                      explain: bool = False, **explain_kwargs) -> DirectionalCheckResult:
+    """A fast check for large networks: for a few random unit vectors ``u`` compare
+    ``grad . u`` with ``(J(theta + eps u) - J(theta - eps u)) / 2 eps``: two evaluations of
+    ``J`` per direction instead of two per parameter. A failure says *that* backprop is wrong,
+    not where; with ``explain=True`` a failing check runs the element-wise
+    :func:`gradient_check` (``explain_kwargs`` go to it, e.g. ``per_tensor=20``) and attaches
+    it as ``detail``."""
+    start = time.perf_counter()
+    eps = _check_eps(eps)
+    bug = None if planted_bug is None else parse_planted_bugs(planted_bug, net)
+    problem = prepare(net, X, Y, lambd, keep_prob, dropout, masks, seed)
+    size = problem.net.n_params
+    if directions is None:
+        if int(n_directions) < 1:
+            raise ValueError(f"n_directions must be at least 1, got {n_directions}")
+        U = np.random.default_rng(seed).standard_normal((int(n_directions), size))
+    else:
+        U = np.atleast_2d(np.asarray(directions, dtype=np.float64))
+        if U.shape[1] != size or not np.isfinite(U).all():
+            raise ValueError(f"directions must be finite rows of length {size} (the number "
+                             f"of parameters), got shape {U.shape}")
+    norms = np.linalg.norm(U, axis=1, keepdims=True)
+    if np.any(norms == 0):
+        raise ValueError("a direction is all zeros")
+    U = U / norms
+    cost, grad = _analytic(problem, bug)
+    analytic = U @ grad
+    theta = problem.net.theta
+    theta0 = theta.copy()
+    numeric = np.empty(U.shape[0])
+    try:
+        for r, u in enumerate(U):
+            theta[...] = theta0 + eps * u
+            jp = problem.cost()
+            theta[...] = theta0 - eps * u
+            jm = problem.cost()
+            numeric[r] = (jp - jm) / (2 * eps)
+    finally:
+        theta[...] = theta0
+    err = np.abs(analytic - numeric)
+    den = np.abs(analytic) + np.abs(numeric)
+    rel = np.divide(err, den, out=np.zeros_like(err), where=den > 0)
+    floor = noise_floor(cost, eps)
+    within = err <= floor
+    judged = np.where(within, 0.0, rel)
+    worst = float(judged.max())
+    verdict = status(worst, pass_threshold)
+    passed = verdict == "pass"
+    if passed:
+        msg = (f"All {U.shape[0]} random directions agree (worst relative difference "
+               f"{float(rel.max()):.1e}).")
+    else:
+        msg = (f"Backprop disagrees with J along a random direction (relative difference "
+               f"{worst:.1e}): {'almost surely a bug' if verdict == 'bug' else 'look closer'}. "
+               "Run the element-wise check to see which parameters.")
+    if bug is not None:
+        msg = f"PLANTED BUG (teaching mode): {bugs_name(bug)}. " + msg
+    detail = None
+    if explain and not passed:
+        explain_kwargs.setdefault("seed", seed)
+        detail = gradient_check(net, X, Y, lambd=lambd, keep_prob=keep_prob, dropout=dropout,
+                                masks=problem.masks if problem.dropout == "frozen" else None,
+                                planted_bug=bug, pass_threshold=pass_threshold,
+                                **explain_kwargs)
+    return DirectionalCheckResult(passed, verdict, msg, worst, read_only(U),
+                                  read_only(analytic), read_only(numeric), read_only(rel),
+                                  read_only(within), eps, problem.lambd, problem.dropout,
+                                  problem.dropout_note, None if bug is None else bugs_name(bug),
+                                  cost, floor, time.perf_counter() - start, detail)
+
+
+def epsilon_sweep(net: Network, X, Y, *, parameter=None, epsilons=SWEEP_EPSILONS,
+                  lambd: float = 0.0, keep_prob=1.0, dropout: str = "off", masks=None,
+                  seed: int = 0, fit_range: tuple[float, float] = (1e-5, 1e-2),
+                  method: str = "structured",
+                  progress: Callable[[int, int], bool | None] | None = None, cancel=None,
+                  chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> EpsilonSweepResult:
+    """The error of one-sided ``(J(theta+eps) - J(theta)) / eps`` and two-sided differences
+    over ``epsilons`` (default ``1e-1 .. 1e-12``), for one ``parameter`` (``"W2[0,3]"`` or a
+    flat index) or, with ``parameter=None``, the whole vector (3 evaluations of ``J`` per
+    parameter and eps: use a small network or the progress callback).
+
+    Smooth activations show the textbook picture; with ReLU a large eps may step over a kink.
+    """
+    start = time.perf_counter()
+    eps_arr = np.asarray(epsilons, dtype=np.float64).reshape(-1)
+    if eps_arr.size < 2 or not np.all(np.isfinite(eps_arr)) or np.any(eps_arr <= 0):
+        raise ValueError("epsilons must be at least two finite positive numbers")
+    eps_arr = np.sort(eps_arr)[::-1]
+    lo, hi = sorted(float(v) for v in fit_range)
+    if not lo > 0:
+        raise ValueError(f"fit_range must be positive, got {fit_range}")
+    problem = prepare(net, X, Y, lambd, keep_prob, dropout, masks, seed)
+    if parameter is None:
+        indices = np.arange(problem.net.n_params)
+        target = "all parameters"
+    else:
+        indices = np.array([parse_parameter(problem.infos, parameter)])
+        target = element_label(problem.infos, int(indices[0]))
+    _, grad = problem.gradient()
+    analytic = grad[indices]
+    n, E = indices.size, eps_arr.size
+    # every (eps, sign) pair is one batch of perturbations: +eps, -eps per index
+    idx = np.tile(indices, 2 * E)
+    steps = np.repeat(np.concatenate([eps_arr, -eps_arr]), n)
+    tracker = Progress(idx.size, progress, cancel)
+    dJ, _ = cost_changes(problem, idx, steps, method, tracker, chunk_bytes)
+    dJ = dJ.reshape(2 * E, n)
+    plus, minus = dJ[:E], dJ[E:]
+    one = plus / eps_arr[:, None]
+    two = (plus - minus) / (2 * eps_arr[:, None])
+    one_err = np.array([difference(analytic, row) for row in one])
+    two_err = np.array([difference(analytic, row) for row in two])
+    fit = (eps_arr >= lo) & (eps_arr <= hi)
+    return EpsilonSweepResult(
+        target, read_only(indices), read_only(eps_arr), read_only(one_err), read_only(two_err),
+        _slope(eps_arr[fit], one_err[fit]), _slope(eps_arr[fit], two_err[fit]), (lo, hi),
+        float(eps_arr[np.argmin(one_err)]), float(eps_arr[np.argmin(two_err)]),
+        read_only(analytic), problem.lambd, problem.dropout_note, time.perf_counter() - start)
+
+
+# -- helpers -------------------------------------------------------------------------------
+def _check_eps(eps) -> float:
+    eps = float(eps)
+    if not (np.isfinite(eps) and 0 < eps < 1):
+        raise ValueError(f"eps must be a number in (0, 1), got {eps!r}")
+    return eps
+
+
+def _analytic(problem: CheckProblem, bug) -> tuple[float, np.ndarray]:
+    cost, grad = problem.gradient()
+    if bug is not None:
+        grad = planted_gradient(problem.net, problem.X, problem.Y, bug, problem.lambd,
+                                problem.keep_probs, problem.masks)
+    return cost, grad
+
+
+def _select(problem: CheckProblem, layers, tensors, per_tensor, parameters, seed) -> np.ndarray:
+    infos = problem.infos
+    if parameters is not None:
+        if layers is not None or tensors is not None or per_tensor is not None:
+            raise ValueError("give either parameters or layers/tensors/per_tensor, not both")
+        ks = sorted({parse_parameter(infos, p) for p in parameters})
+        if not ks:
+            raise ValueError("parameters is empty: nothing to check")
+        return np.array(ks, dtype=np.intp)
+    chosen = list(infos)
+    if layers is not None or tensors is not None:
+        wanted = set()
+        if layers is not None:
+            L = problem.net.L
+            for l in layers:
+                if not 1 <= int(l) <= L:
+                    raise ValueError(f"layer {l} does not exist; layers are 1..{L}")
+                wanted |= {f"W{int(l)}", f"b{int(l)}"}
+        if tensors is not None:
+            wanted |= {parse_tensor(infos, t).name for t in tensors}
+        chosen = [t for t in infos if t.name in wanted]
+        if not chosen:
+            raise ValueError("the selection is empty: nothing to check")
+    rng = np.random.default_rng(seed)
+    parts = []
+    for t in chosen:
+        ks = np.arange(t.start, t.stop)
+        if per_tensor is not None:
+            if int(per_tensor) < 1:
+                raise ValueError(f"per_tensor must be at least 1, got {per_tensor}")
+            if int(per_tensor) < ks.size:
+                ks = np.sort(rng.choice(ks, size=int(per_tensor), replace=False))
+        parts.append(ks)
+    return np.concatenate(parts).astype(np.intp)
+
+
+def _build_result(problem, analytic, numeric, checked, near_kink, cost, eps, method, bug,
+                  pass_threshold, n_worst, elapsed) -> GradientCheckResult:
+    infos = problem.infos
+    abs_err = np.abs(analytic - numeric)  # NaN where unchecked
+    den = np.maximum(np.abs(analytic), np.abs(numeric))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rel = np.where(den > 0, abs_err / np.where(den > 0, den, 1.0), 0.0)
+    rel[~checked] = np.nan
+    floor = noise_floor(cost, eps)
+    within = checked & (abs_err <= floor)
+    judged = checked & ~within
+
+    ks = np.flatnonzero(checked)
+    diff = difference(analytic[ks], numeric[ks])
+    clean = ks[~near_kink[ks]]
+    diff_nokink = difference(analytic[clean], numeric[clean]) if clean.size else 0.0
+
+    def summarize(sel):
+        sel = sel[checked[sel]]
+        if sel.size == 0:
+            return 0, 0.0, 0.0, None, (0,) * len(THRESHOLDS), 0, "unchecked"
+        d = difference(analytic[sel], numeric[sel])
+        j = sel[judged[sel]]
+        worst_rel = float(rel[j].max()) if j.size else 0.0
+        worst_label = element_label(infos, int(j[np.argmax(rel[j])])) if j.size else None
+        n_over = tuple(int((rel[j] > t).sum()) for t in THRESHOLDS)
+        off = sel[~near_kink[sel]]
+        d_clean = difference(analytic[off], numeric[off]) if off.size else 0.0
+        # a tensor whose errors are all round-off passes, whatever its relative difference
+        if not j.size:
+            st = "pass"
+        else:
+            st = status(min(d, d_clean), pass_threshold)
+        return sel.size, d, worst_rel, worst_label, n_over, int(near_kink[sel].sum()), st
+
+    tensors = []
+    for t in infos:
+        n_c, d, wr, wl, n_over, nk, st = summarize(np.arange(t.start, t.stop))
+        tensors.append(TensorSummary(t.grad_name, t.layer, t.shape, n_c, d, wr, wl, n_over, nk, st))
+    layers = []
+    for l in range(1, problem.net.L + 1):
+        W, b = (t for t in infos if t.layer == l)
+        n_c, d, wr, wl, n_over, nk, st = summarize(
+            np.concatenate([np.arange(W.start, W.stop), np.arange(b.start, b.stop)]))
+        layers.append(LayerSummary(l, (W.grad_name, b.grad_name), n_c, d, wr, wl, n_over, nk, st))
+
+    order = ks[_worst_order(rel[ks], abs_err[ks], within[ks])]
+    worst_rows = []
+    for k in order[:max(int(n_worst), 0)]:
+        if within[k] or rel[k] <= pass_threshold:
+            break
+        worst_rows.append(k)
+    suspects = tuple(t.name for t in tensors if t.status == "bug")
+    verdict = status(diff, pass_threshold)
+    message = _message(verdict, diff, diff_nokink, pass_threshold, tensors, suspects,
+                       int(near_kink.sum()), [element_label(infos, int(k)) for k in worst_rows])
+    if bug is not None:
+        message = f"PLANTED BUG (teaching mode): {bugs_name(bug)}. " + message
+    result = GradientCheckResult(
+        passed=verdict == "pass", verdict=verdict, message=message, difference=diff,
+        difference_without_kinks=diff_nokink, eps=eps, lambd=problem.lambd, method=method,
+        dropout=problem.dropout, dropout_note=problem.dropout_note,
+        planted_bug=None if bug is None else bugs_name(bug), cost=cost, noise_floor=floor,
+        layout=infos, checked=read_only(checked), analytic=read_only(analytic),
+        numeric=read_only(numeric), abs_error=read_only(abs_err), rel_error=read_only(rel),
+        near_kink=read_only(near_kink), within_noise=read_only(within), tensors=tuple(tensors),
+        layers=tuple(layers), worst=(), suspects=suspects, elapsed=elapsed)
+    return replace(result, worst=tuple(result.row(k) for k in worst_rows))
+
+
+def _message(verdict, diff, diff_nokink, pass_threshold, tensors, suspects, n_kinks, worst):
+    if verdict == "pass":
+        msg = (f"Backprop is right: difference {diff:.1e} <= {pass_threshold:.0e} "
+               "(around 1e-7 or below is what a correct backward pass gives).")
+    elif verdict == "look closer":
+        msg = (f"Look closer: difference {diff:.1e} is above {pass_threshold:.0e} but below "
+               f"{BUG_THRESHOLD:.0e}.")
+        if n_kinks and diff_nokink <= pass_threshold:
+            msg += (f" Leaving out the {n_kinks} elements whose step crossed a ReLU kink it "
+                    f"is {diff_nokink:.1e}: the kinks explain it, not a bug.")
+        else:
+            msg += " Try another eps, check after a few training steps, or look at the worst elements."
+    else:
+        msg = f"Almost surely a bug in backprop: difference {diff:.1e} >= {BUG_THRESHOLD:.0e}."
+        if suspects:
+            msg += " Wrong: " + ", ".join(suspects) + "."
+        elif n_kinks and diff_nokink <= pass_threshold:
+            msg += (f" But leaving out the {n_kinks} elements whose step crossed a ReLU kink "
+                    f"it is {diff_nokink:.1e}: the kinks explain it.")
+    if worst and verdict != "pass":
+        msg += " Worst: " + ", ".join(worst[:3]) + "."
+    return msg

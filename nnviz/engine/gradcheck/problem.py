@@ -1,0 +1,167 @@
+"""What a gradient check looks at: a float64 copy of the network, the data, ``lambda`` and
+the dropout treatment, plus the cancellation plumbing shared by the checks."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+from ..network import Network
+from .indexing import TensorInfo, tensor_infos
+
+DROPOUT_MODES = ("off", "frozen")
+
+
+class CheckCancelled(RuntimeError):
+    """Raised when the progress callback returns ``False`` or the cancel flag is set."""
+
+    def __init__(self, done: int, total: int):
+        super().__init__(f"gradient check cancelled after {done} of {total} evaluations")
+        self.done, self.total = done, total
+
+
+@dataclass
+class CheckProblem:
+    net: Network  # a private float64 copy: the checks may perturb its theta in place
+    X: np.ndarray
+    Y: np.ndarray
+    lambd: float
+    keep_probs: list[float] | None  # None: no dropout in J
+    masks: list[np.ndarray] | None
+    dropout: str  # "none" (not configured), "off" (switched off), "frozen" (fixed masks)
+    dropout_note: str
+    infos: tuple[TensorInfo, ...]
+
+    @property
+    def m(self) -> int:
+        return self.X.shape[1]
+
+    def cost(self) -> float:
+        return self.net.cost(self.X, self.Y, self.lambd, self.keep_probs, self.masks)
+
+    def gradient(self) -> tuple[float, np.ndarray]:
+        J, _, _ = self.net.gradients(self.X, self.Y, self.lambd, self.keep_probs, self.masks)
+        return float(J), self.net.grad.copy()
+
+
+def prepare(net: Network, X, Y, lambd: float = 0.0, keep_prob=1.0, dropout: str = "off",
+            masks=None, seed: int = 0) -> CheckProblem:
+    """Validate the inputs and build the float64 problem (the caller's network is untouched)."""
+    if not isinstance(net, Network):
+        raise TypeError(f"expected a Network, got {type(net).__name__}")
+    X = np.asarray(X, dtype=np.float64)
+    Y = np.asarray(Y, dtype=np.float64)
+    if X.ndim != 2 or Y.ndim != 2 or X.shape[1] != Y.shape[1]:
+        raise ValueError(f"X must be (n_x, m) and Y (n_y, m) with the same m; got "
+                         f"{X.shape} and {Y.shape}")
+    if X.shape[1] == 0:
+        raise ValueError("the gradient check needs at least one example")
+    if X.shape[0] != net.layer_dims[0]:
+        raise ValueError(f"the network expects {net.layer_dims[0]} input features, the data "
+                         f"has {X.shape[0]}")
+    if Y.shape[0] != net.layer_dims[-1]:
+        raise ValueError(f"the output layer has {net.layer_dims[-1]} units, the targets have "
+                         f"{Y.shape[0]} rows")
+    if not (np.isfinite(X).all() and np.isfinite(Y).all()):
+        raise ValueError("the data contains NaN or infinite values")
+    if not np.isfinite(net.theta).all():
+        raise ValueError("the network's parameters contain NaN or infinite values; reset it first")
+    lambd = float(lambd)
+    if not (np.isfinite(lambd) and lambd >= 0):
+        raise ValueError(f"lambda must be a finite number >= 0, got {lambd}")
+    if dropout not in DROPOUT_MODES:
+        raise ValueError(f"dropout must be one of {DROPOUT_MODES}, got {dropout!r}")
+
+    net64 = net.copy(np.float64)
+    kps = _keep_probs(keep_prob, net.L - 1)
+    m = X.shape[1]
+    if kps is None:
+        mode, note, masks_out = "none", "no dropout", None
+    elif dropout == "off":
+        mode, masks_out = "off", None
+        note = (f"dropout switched off for the check (keep_prob {_fmt_kp(kps)} ignored): "
+                "J and backprop are compared without dropout")
+        kps = None
+    else:
+        mode = "frozen"
+        masks_out = _frozen_masks(net, kps, masks, m, seed)
+        note = (f"dropout masks frozen (keep_prob {_fmt_kp(kps)}): every evaluation of J and "
+                "backprop use the same masks, so J is a fixed function of theta")
+    return CheckProblem(net64, np.ascontiguousarray(X), np.ascontiguousarray(Y), lambd, kps,
+                        masks_out, mode, note, tensor_infos(net64.layout))
+
+
+def _keep_probs(keep_prob, hidden: int) -> list[float] | None:
+    if keep_prob is None:
+        return None
+    kps = [float(keep_prob)] * hidden if np.isscalar(keep_prob) else [float(k) for k in keep_prob]
+    if len(kps) != hidden:
+        raise ValueError(f"keep_prob needs one value per hidden layer ({hidden}), got {len(kps)}")
+    if any(not 0.0 < k <= 1.0 for k in kps):
+        raise ValueError(f"keep_prob must be in (0, 1], got {kps}")
+    return None if all(k == 1.0 for k in kps) else kps
+
+
+def _fmt_kp(kps) -> str:
+    return f"{kps[0]:g}" if len(set(kps)) == 1 else "[" + ", ".join(f"{k:g}" for k in kps) + "]"
+
+
+def _frozen_masks(net, kps, masks, m, seed):
+    dims = net.layer_dims
+    if masks is None:
+        rng = np.random.default_rng(seed)
+        return [(rng.random((dims[l], m)) < kp).astype(np.float64) if kp < 1.0 else None
+                for l, kp in enumerate(kps, start=1)]
+    if len(masks) != len(kps):
+        raise ValueError(f"masks needs one entry per hidden layer ({len(kps)}), got {len(masks)}")
+    out = []
+    for l, (mask, kp) in enumerate(zip(masks, kps), start=1):
+        if kp == 1.0 or mask is None:
+            if kp < 1.0:
+                raise ValueError(f"hidden layer {l} has keep_prob {kp:g} but no mask")
+            out.append(None)
+            continue
+        mask = np.asarray(mask, dtype=np.float64)
+        if mask.shape != (dims[l], m):
+            raise ValueError(f"the mask of hidden layer {l} must be {(dims[l], m)}, got {mask.shape}")
+        out.append(mask)
+    return out
+
+
+class Progress:
+    """Calls ``callback(done, total)`` at most every ``interval`` seconds (and at the end);
+    a callback returning ``False`` or a set ``cancel`` flag raises :class:`CheckCancelled`.
+    ``cancel`` is anything with ``is_set()`` (``threading.Event``) or a zero-argument callable."""
+
+    def __init__(self, total: int, callback: Callable | None = None, cancel=None,
+                 interval: float = 0.05):
+        self.total, self.done = int(total), 0
+        self.callback, self.cancel, self.interval = callback, cancel, interval
+        self._last = -np.inf
+
+    def _cancelled(self) -> bool:
+        c = self.cancel
+        if c is None:
+            return False
+        return bool(c.is_set() if hasattr(c, "is_set") else c())
+
+    def advance(self, n: int) -> None:
+        self.done += int(n)
+        now = time.perf_counter()
+        final = self.done >= self.total
+        if self.callback is not None and (final or now - self._last >= self.interval):
+            self._last = now
+            if self.callback(self.done, self.total) is False:
+                raise CheckCancelled(self.done, self.total)
+        if self._cancelled():
+            raise CheckCancelled(self.done, self.total)
+
+    def check(self) -> None:
+        if self._cancelled():
+            raise CheckCancelled(self.done, self.total)
+
+
+def as_index_array(indices: Sequence[int]) -> np.ndarray:
+    return np.asarray(indices, dtype=np.intp).reshape(-1)
