@@ -105,7 +105,9 @@ def test_alpha_slider_changes_leaky_relu(panel):
     np.testing.assert_allclose(y, np.where(x > 0, x, 0.2 * x))
     x, slope = finite_xy(panel.plots.curves["leaky_relu"].slope)
     np.testing.assert_array_equal(slope, np.where(x > 0, 1.0, 0.2))
-    assert "alpha = 0.20" in panel.info.toPlainText() or panel.current_function() != "leaky_relu"
+    panel.set_current_function("leaky_relu")
+    assert "leaky ReLU (alpha = 0.20)" in panel.info.toPlainText()
+    assert panel.readout(-2.0)["leaky_relu"] == pytest.approx((-0.4, 0.2))
 
 
 def test_sigmoid_shading_is_where_slope_is_below_threshold(panel):

@@ -419,8 +419,7 @@ class ActivationExplorerPanel(Panel):
         alpha_text = f" (alpha = {alpha:.2f})" if alpha is not None else ""
         value_range = act.value_range.replace("-alpha", f"-{alpha:.2f}") if alpha else act.value_range
         t = self.threshold()
-        z_min, z_max = self.z_range()
-        intervals = saturated_intervals(name, t, z_min, z_max, alpha)
+        intervals = self.shaded_regions()  # _update_shading ran first
         shaded = ("z in " + ", ".join(f"[{lo:.2f}, {hi:.2f}]" for lo, hi in intervals)
                   if intervals else "nowhere in the plotted range")
         origin = "in the course" if act.in_course else "beyond the course"
