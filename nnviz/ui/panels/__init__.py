@@ -37,6 +37,7 @@ PANELS: list[PanelSpec] = [
     PanelSpec("network", "Network diagram", "nnviz.ui.panels.network:NetworkPanel",
               area="bottom", tooltip="Units by layer; links coloured by weight sign, "
                                      "thick by magnitude"),
+    PanelSpec("gradient_check", "Gradient check", "nnviz.ui.panels.gradient_check:GradientCheckPanel", area="bottom", tab_with="network", tooltip="Is backprop right? dθ against (J(θ+ε) - J(θ-ε)) / 2ε, per layer, tensor and parameter"),
     # Analysis panels plug in here, for example:
     # PanelSpec("gradient_flow", "Gradient flow", "nnviz.ui.panels.gradient_flow:GradientFlowPanel",
     #           area="bottom", tab_with="network"),

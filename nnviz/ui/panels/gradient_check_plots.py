@@ -1,0 +1,488 @@
+"""The inspector's plots. Every item is created once and updated with setData/setImage/setOpts.
+
+- :class:`TensorBars`: per tensor, the course's difference (bar) and the worst element's
+  relative error (diamond) on a log axis, coloured by the course's thresholds.
+- :class:`ComparisonScatter`: analytic against numerical, one dot per checked element, y = x.
+- :class:`EpsilonPlot`: error of one- and two-sided differences against eps, log-log.
+- :class:`ErrorHeatmaps`: relative error of every element of each ``[W[l] | b[l]]``.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from nnviz.engine.gradient_check import (BUG_THRESHOLD, GOOD_THRESHOLD, LOOK_THRESHOLD,
+                                         PASS_THRESHOLD)
+
+from ..plotting import make_plot, style_legend, style_plot
+from ..theme import LIGHT, PlotColors
+
+LOG_FLOOR = -16.0  # log10 of what a bar of "0" (all round-off) is drawn down to
+MAX_SCATTER = 20_000  # dots in the comparison scatter (the worst are always kept)
+THRESHOLD_LINES = ((GOOD_THRESHOLD, "1e-7 good"), (LOOK_THRESHOLD, "1e-5 look closer"),
+                   (BUG_THRESHOLD, "1e-3 bug"))
+
+
+def status_colour(status: str, c: PlotColors) -> str:
+    return {"pass": c.good, "look closer": c.warn, "bug": c.bad}.get(status, c.neutral)
+
+
+def class_colours(c: PlotColors) -> dict[str, str]:
+    """Colours of the per-element classes of gradient_check_model.error_class."""
+    fine = QColor(c.good).lighter(150 if not c.dark else 70).name()
+    return {"good": c.good, "fine": fine, "look": c.warn, "bug": c.bad}
+
+
+def element_classes(rel: np.ndarray, within_noise: np.ndarray) -> np.ndarray:
+    """0 good, 1 fine (1e-7..1e-5), 2 look closer, 3 bug; NaN (unchecked) -> -1."""
+    out = np.full(rel.shape, -1, dtype=np.int8)
+    ok = np.isfinite(rel)
+    r = np.where(ok, rel, 0.0)
+    out[ok] = 0
+    out[ok & (r > GOOD_THRESHOLD)] = 1
+    out[ok & (r > LOOK_THRESHOLD)] = 2
+    out[ok & (r >= BUG_THRESHOLD)] = 3
+    out[ok & within_noise] = 0
+    return out
+
+
+class DecadeAxis(pg.AxisItem):
+    """An axis over log10 values that labels ticks as powers of ten (``1e-7``)."""
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802
+        return [f"1e{int(round(v))}" if abs(v - round(v)) < 1e-6 else "" for v in values]
+
+
+def _log10(values) -> np.ndarray:
+    v = np.asarray(values, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.log10(v)
+    return np.where(np.isfinite(out), np.maximum(out, LOG_FLOOR), LOG_FLOOR)
+
+
+class TensorBars(QWidget):
+    """Which tensor is wrong: one bar per tensor (its difference), worst element as a dot."""
+
+    tensor_clicked = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.plot = make_plot("Per tensor: worst relative error", "",
+                              "relative error (log)", axisItems={"left": DecadeAxis("left")})
+        self.plot.setToolTip(
+            "Bars: the course's difference ||dθ - dθ_approx|| / (||dθ|| + ||dθ_approx||) over "
+            "that tensor's elements; diamonds: its worst single element, "
+            "|a - n| / max(|a|, |n|). A tensor whose elements all agree to round-off shows no "
+            "diamond.\nLines: the course's thresholds (1e-7 good, 1e-5 look closer, 1e-3 "
+            "bug). The tall red bars are the tensors whose backprop is wrong. Click a bar to "
+            "list its elements.")
+        item = self.plot.getPlotItem()
+        item.setMouseEnabled(x=False, y=False)
+        item.hideButtons()
+        self.legend = item.addLegend(offset=(-6, 6), labelTextSize="8pt")
+        self.bars = pg.BarGraphItem(x=[], height=[], y0=LOG_FLOOR, width=0.6)
+        item.addItem(self.bars)
+        self.legend.addItem(pg.BarGraphItem(x=[0], height=[1], width=1, brush="#9a9a9a"),
+                            "difference of the tensor")
+        self.worst = pg.ScatterPlotItem(symbol="d", size=11)
+        item.addItem(self.worst)
+        self.legend.addItem(self.worst, "worst element")
+        self.lines = []
+        for value, text in THRESHOLD_LINES:
+            line = pg.InfiniteLine(pos=np.log10(value), angle=0, movable=False,
+                                   label=text, labelOpts={"position": 0.98, "anchors":
+                                                          [(1, 1), (1, 1)]})
+            item.addItem(line, ignoreBounds=True)
+            self.lines.append(line)
+        item.setYRange(-12, 0.5, padding=0)
+        self.names: list[str] = []
+        self.statuses: list[str] = []
+        self._colors = LIGHT
+        item.scene().sigMouseClicked.connect(self._clicked)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot)
+
+    def show_tensors(self, tensors) -> None:
+        """``tensors``: the result's TensorSummary tuple (unchecked ones are left out)."""
+        shown = [t for t in tensors if t.n_checked > 0]
+        self.names = [t.name for t in shown]
+        self.statuses = [t.status for t in shown]
+        self.differences = np.array([t.difference for t in shown], dtype=np.float64)
+        self.worst_errors = np.array([t.worst_rel_error for t in shown], dtype=np.float64)
+        x = np.arange(len(shown), dtype=np.float64)
+        heights = _log10(self.differences) - LOG_FLOOR
+        self.bars.setOpts(x=x, height=heights, y0=LOG_FLOOR, width=0.6,
+                          brushes=[pg.mkBrush(status_colour(s, self._colors))
+                                   for s in self.statuses],
+                          pens=[pg.mkPen(None)] * len(shown))
+        judged = self.worst_errors > 0  # 0: every element agrees to round-off
+        self.worst.setData(x[judged], _log10(self.worst_errors[judged]),
+                           brush=pg.mkBrush(self._colors.foreground),
+                           pen=pg.mkPen(self._colors.background))
+        self.plot.getPlotItem().getAxis("bottom").setTicks([list(enumerate(self.names)), []])
+        self.plot.getPlotItem().setXRange(-0.6, max(len(shown), 1) - 0.4, padding=0)
+        top = float(np.max(_log10(np.concatenate([self.differences, self.worst_errors,
+                                                  [BUG_THRESHOLD]]))))
+        low = float(np.min(_log10(np.concatenate([self.differences, [1e-11]]))))
+        self.plot.getPlotItem().setYRange(max(low - 1.0, LOG_FLOOR), max(top + 0.7, 0.5),
+                                          padding=0)
+
+    def clear(self) -> None:
+        self.show_tensors(())
+
+    def on_theme(self, c: PlotColors) -> None:
+        self._colors = c
+        style_plot(self.plot, c)
+        style_legend(self.legend, c)
+        for line, colour in zip(self.lines, (c.good, c.warn, c.bad)):
+            line.setPen(pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine))
+            line.label.setColor(QColor(colour))
+        if self.names:
+            self.bars.setOpts(brushes=[pg.mkBrush(status_colour(s, c)) for s in self.statuses])
+            self.worst.setBrush(pg.mkBrush(c.foreground))
+            self.worst.setPen(pg.mkPen(c.background))
+
+    def _clicked(self, event) -> None:
+        vb = self.plot.getPlotItem().vb
+        if not self.names or not vb.sceneBoundingRect().contains(event.scenePos()):
+            return
+        x = vb.mapSceneToView(event.scenePos()).x()
+        i = int(round(x))
+        if 0 <= i < len(self.names) and abs(x - i) <= 0.4:
+            self.tensor_clicked.emit(self.names[i])
+
+
+class ComparisonScatter(QWidget):
+    """Analytic against numerical: a correct backprop puts every dot on y = x."""
+
+    parameter_clicked = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.plot = make_plot("Analytic vs numerical", "numerical (J(θ+ε) - J(θ-ε)) / 2ε",
+                              "analytic (backprop)")
+        self.plot.setToolTip(
+            "One dot per checked element: x the two-sided difference, y backprop's value. A "
+            "correct backward pass puts every dot on the line y = x; a bug that scales a "
+            "gradient (dW[2] doubled) puts its elements on a line of another slope. Dots are "
+            "coloured by relative error (green good, orange look closer, red bug). Click a "
+            "dot to select its parameter.")
+        item = self.plot.getPlotItem()
+        self.identity = item.plot([], [], name="y = x")
+        self.dots = pg.ScatterPlotItem(size=6, hoverable=True, tip=self._tip)
+        item.addItem(self.dots)
+        self.selected = pg.ScatterPlotItem(size=16, symbol="o", brush=None)
+        item.addItem(self.selected)
+        self.dots.sigClicked.connect(self._clicked)
+        self._labels: dict[int, str] = {}
+        self._colors = LIGHT
+        self._brushes = {}
+        self._classes = np.zeros(0, dtype=np.int8)
+        self.on_theme(LIGHT)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot)
+
+    def show_points(self, numeric: np.ndarray, analytic: np.ndarray, classes: np.ndarray,
+                    keys: np.ndarray, labels) -> None:
+        """Dots at (numeric, analytic); ``keys`` identify them (flat indices), ``labels(k)``
+        names them. At most MAX_SCATTER are drawn: every non-good one first."""
+        n = numeric.size
+        if n > MAX_SCATTER:
+            order = np.argsort(-classes, kind="stable")
+            bad = order[:np.count_nonzero(classes > 0)][:MAX_SCATTER // 2]
+            rest = np.setdiff1d(np.arange(n), bad)
+            rest = rest[:: -(-rest.size // (MAX_SCATTER - bad.size))]
+            keep = np.sort(np.concatenate([bad, rest]))
+            numeric, analytic, classes, keys = (numeric[keep], analytic[keep], classes[keep],
+                                                keys[keep])
+        self._classes = classes
+        self._labels = {int(k): labels for k in keys} if callable(labels) else {}
+        self._label_fn = labels
+        self.dots.setData(x=numeric, y=analytic, data=keys,
+                          brush=[self._brushes[int(c)] for c in classes], pen=None)
+        both = np.concatenate([numeric, analytic]) if n else np.zeros(1)
+        both = both[np.isfinite(both)]
+        lo, hi = (float(both.min()), float(both.max())) if both.size else (-1.0, 1.0)
+        if hi - lo < 1e-12:
+            lo, hi = lo - 1.0, hi + 1.0
+        pad = 0.05 * (hi - lo)
+        self.identity.setData([lo - pad, hi + pad], [lo - pad, hi + pad])
+        self.plot.getPlotItem().enableAutoRange()
+
+    def select(self, x: float | None, y: float | None) -> None:
+        if x is None or not (np.isfinite(x) and np.isfinite(y)):
+            self.selected.setData([], [])
+        else:
+            self.selected.setData([x], [y])
+
+    def clear(self) -> None:
+        self.dots.setData([], [])
+        self.identity.setData([], [])
+        self.selected.setData([], [])
+
+    def on_theme(self, c: PlotColors) -> None:
+        self._colors = c
+        style_plot(self.plot, c)
+        self.identity.setPen(pg.mkPen(c.neutral, width=1.5, style=Qt.PenStyle.DashLine))
+        colours = class_colours(c)
+        # made once per theme: ScatterPlotItem caches drawn symbols per brush object
+        self._brushes = {i: pg.mkBrush(colours[name])
+                         for i, name in enumerate(("good", "fine", "look", "bug"))}
+        self._brushes[-1] = pg.mkBrush(c.neutral)
+        if self._classes.size:
+            self.dots.setBrush([self._brushes[int(k)] for k in self._classes])
+        self.selected.setPen(pg.mkPen(c.foreground, width=2))
+
+    def _tip(self, x, y, data):
+        name = self._label_fn(int(data)) if getattr(self, "_label_fn", None) else str(data)
+        return f"{name}\nnumerical {x:.6g}\nanalytic {y:.6g}"
+
+    def _clicked(self, _item, points, *_):
+        if len(points):
+            self.parameter_clicked.emit(int(points[0].data()))
+
+
+class EpsilonPlot(QWidget):
+    """Error of the one- and the two-sided difference against eps, log-log."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.plot = make_plot("Error vs ε", "ε", "error |a - n| / (|a| + |n|)")
+        self.plot.setToolTip(
+            "How the numerical derivative's error depends on the step ε (log-log). The "
+            "one-sided (J(θ+ε) - J(θ)) / ε has truncation error ∝ ε (slope 1); the two-sided "
+            "(J(θ+ε) - J(θ-ε)) / 2ε ∝ ε² (slope 2), so it is far more accurate. Below the "
+            "best ε, round-off in J (about 1e-16 |J|) divided by ε takes over and the error "
+            "grows again (slope -1): shaded. Dotted: the ε used by the check.")
+        item = self.plot.getPlotItem()
+        item.setLogMode(x=True, y=True)
+        self.legend = item.addLegend(offset=(6, -6), labelTextSize="8pt")
+        self.roundoff = pg.LinearRegionItem(movable=False)
+        self.roundoff.setZValue(-20)
+        for line in self.roundoff.lines:
+            line.setPen(pg.mkPen(None))
+        item.addItem(self.roundoff, ignoreBounds=True)
+        self.one_sided = item.plot([], [], name="one-sided", symbol="o", symbolSize=5)
+        self.two_sided = item.plot([], [], name="two-sided", symbol="s", symbolSize=5)
+        self.slope1 = item.plot([], [], name="slope 1 (∝ ε)")
+        self.slope2 = item.plot([], [], name="slope 2 (∝ ε²)")
+        self.eps_line = pg.InfiniteLine(angle=90, movable=False, label="ε of the check",
+                                        labelOpts={"position": 0.92})
+        item.addItem(self.eps_line, ignoreBounds=True)
+        self.bug_line = pg.InfiniteLine(angle=0, movable=False, label="planted bug's error",
+                                        labelOpts={"position": 0.15})
+        item.addItem(self.bug_line, ignoreBounds=True)
+        self.bug_line.hide()
+        self.caption = QLabel("Select a parameter to see how its error depends on ε.")
+        self.caption.setWordWrap(True)
+        self.caption.setTextFormat(Qt.TextFormat.RichText)
+        self.caption.setToolTip(self.plot.toolTip())
+        self.sweep = None
+        self._colors = LIGHT
+        self.on_theme(LIGHT)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.caption)
+
+    def show_sweep(self, sweep, check_eps: float, bug_error: float | None = None) -> None:
+        self.sweep = sweep
+        eps = np.asarray(sweep.epsilons, dtype=np.float64)
+        one, two = (np.asarray(sweep.one_sided_error), np.asarray(sweep.two_sided_error))
+        for curve, err in ((self.one_sided, one), (self.two_sided, two)):
+            keep = np.isfinite(err) & (err > 0)
+            curve.setData(eps[keep], err[keep])
+        lo, hi = sweep.fit_range
+        for curve, err, power in ((self.slope1, one, 1.0), (self.slope2, two, 2.0)):
+            # a reference line of the ideal slope through the fitted range's middle point
+            inside = (eps >= lo) & (eps <= hi) & np.isfinite(err) & (err > 0)
+            if not inside.any():
+                curve.setData([], [])
+                continue
+            mid = np.flatnonzero(inside)[inside.sum() // 2]
+            xs = np.array([lo / 10.0, hi * 10.0])
+            curve.setData(xs, err[mid] * (xs / eps[mid]) ** power * 0.3)
+        best = sweep.best_eps_two_sided
+        self.roundoff.setRegion((np.log10(eps.min()), np.log10(best)))
+        self.roundoff.setVisible(best > eps.min())
+        self.eps_line.setPos(np.log10(check_eps))
+        if bug_error is not None and bug_error > 0:
+            self.bug_line.setPos(np.log10(bug_error))
+            self.bug_line.show()
+        else:
+            self.bug_line.hide()
+        self.plot.getPlotItem().enableAutoRange()
+        bug = ""
+        if bug_error is not None:
+            bug = (f"<br><b>Planted bug:</b> backprop's value for this element is off by "
+                   f"{bug_error:.1e} (horizontal line) at every ε: no step size fixes a wrong "
+                   "gradient. The curves compare with the correct backprop.")
+        self.caption.setText(
+            f"<b>{sweep.target}</b>: slope one-sided <b>{sweep.one_sided_slope:.2f}</b> "
+            f"(error ∝ ε), two-sided <b>{sweep.two_sided_slope:.2f}</b> (∝ ε²), fitted over "
+            f"ε in [{lo:g}, {hi:g}]. Best ε: one-sided {sweep.best_eps_one_sided:.0e}, "
+            f"two-sided {sweep.best_eps_two_sided:.0e}; smaller ε: round-off takes over "
+            f"(shaded).{bug}")
+
+    def clear(self, text: str = "Select a parameter to see how its error depends on ε.") -> None:
+        self.sweep = None
+        for curve in (self.one_sided, self.two_sided, self.slope1, self.slope2):
+            curve.setData([], [])
+        self.roundoff.hide()
+        self.bug_line.hide()
+        self.caption.setText(text)
+
+    def on_theme(self, c: PlotColors) -> None:
+        self._colors = c
+        style_plot(self.plot, c)
+        style_legend(self.legend, c)
+        for curve, colour in ((self.one_sided, c.test), (self.two_sided, c.train)):
+            curve.setPen(pg.mkPen(colour, width=2))
+            curve.setSymbolBrush(colour)
+            curve.setSymbolPen(pg.mkPen(colour))
+        self.slope1.setPen(pg.mkPen(c.test, width=1, style=Qt.PenStyle.DashLine))
+        self.slope2.setPen(pg.mkPen(c.train, width=1, style=Qt.PenStyle.DashLine))
+        shade = QColor(c.neutral)
+        shade.setAlpha(45)
+        self.roundoff.setBrush(shade)
+        self.eps_line.setPen(pg.mkPen(c.foreground, width=1, style=Qt.PenStyle.DotLine))
+        self.eps_line.label.setColor(QColor(c.foreground))
+        self.bug_line.setPen(pg.mkPen(c.bad, width=1.5, style=Qt.PenStyle.DashLine))
+        self.bug_line.label.setColor(QColor(c.bad))
+
+
+class ErrorHeatmaps(pg.GraphicsLayoutWidget):
+    """Per layer, the relative error of every element of ``[W[l] | b[l]]`` by threshold."""
+
+    parameter_clicked = Signal(int)
+    COLUMNS = 3
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setToolTip(
+            "Relative error |a - n| / max(|a|, |n|) of every element of W[l] (rows: units i of "
+            "layer l, columns: inputs j from layer l-1) and, after the gap, b[l]. Green: "
+            "good or round-off, light green 1e-7..1e-5, orange look closer, red bug, grey "
+            "not checked. A planted 'dW2 doubled' paints all of W[2] red; a wrong db[1] only "
+            "the b column of layer 1. Click a cell to select its parameter.")
+        self._shapes: tuple = ()
+        self._plots: list = []
+        self._images: list = []
+        self._frames: list = []
+        self._layout = ()
+        self._colors = LIGHT
+        self._classes = None
+        self.scene().sigMouseClicked.connect(self._clicked)
+
+    def show_result(self, result) -> None:
+        layout = tuple(result.layout)
+        shapes = tuple(t.shape for t in layout)
+        if shapes != self._shapes:
+            self._rebuild(layout)
+        self._layout = layout
+        self._classes = element_classes(np.asarray(result.rel_error),
+                                        np.asarray(result.within_noise))
+        self._paint()
+
+    def clear_result(self) -> None:
+        self._classes = None
+        for image in self._images:
+            image.clear()
+        for frame in self._frames:
+            frame.setData([], [])
+
+    def select(self, k: int | None) -> None:
+        for frame in self._frames:
+            frame.setData([], [])
+        if k is None or not self._layout:
+            return
+        for l, (W, b) in enumerate(self._pairs()):
+            for info, col0 in ((W, 0), (b, W.shape[1] + 1)):
+                if info.start <= k < info.stop:
+                    i, j = divmod(k - info.start, info.shape[1])
+                    x, y = col0 + j, i
+                    self._frames[l].setData([x, x + 1, x + 1, x, x], [y, y, y + 1, y + 1, y])
+                    return
+
+    def on_theme(self, c: PlotColors) -> None:
+        self._colors = c
+        self.setBackground(c.background)
+        for plot in self._plots:
+            for side in ("left", "bottom"):
+                plot.getAxis(side).setPen(pg.mkPen(c.foreground))
+                plot.getAxis(side).setTextPen(pg.mkPen(c.foreground))
+            plot.setTitle(plot.titleLabel.text, color=c.foreground, size="9pt")
+        for frame in self._frames:
+            frame.setPen(pg.mkPen(c.foreground, width=2))
+        self._paint()
+
+    # -- internals ----------------------------------------------------------------------
+    def _pairs(self):
+        infos = self._layout
+        return [(infos[2 * l], infos[2 * l + 1]) for l in range(len(infos) // 2)]
+
+    def _rebuild(self, layout) -> None:
+        self.clear()
+        self._plots, self._images, self._frames = [], [], []
+        self._shapes = tuple(t.shape for t in layout)
+        self._layout = layout
+        for index, (W, _b) in enumerate(self._pairs()):
+            plot = self.addPlot(row=index // self.COLUMNS, col=index % self.COLUMNS)
+            plot.setTitle(f"[W{W.layer} | b{W.layer}]  {W.shape[0]}×{W.shape[1]}",
+                          size="9pt")
+            plot.invertY(True)
+            plot.setAspectLocked(False)
+            plot.setMouseEnabled(x=False, y=False)
+            plot.hideButtons()
+            plot.getAxis("left").setLabel("unit i")
+            plot.getAxis("bottom").setLabel(f"input j | b")
+            image = pg.ImageItem(axisOrder="row-major")
+            plot.addItem(image)
+            frame = plot.plot([], [])
+            frame.setZValue(10)
+            self._plots.append(plot)
+            self._images.append(image)
+            self._frames.append(frame)
+        self.on_theme(self._colors)
+
+    def _paint(self) -> None:
+        if self._classes is None or not self._layout:
+            return
+        c = self._colors
+        colours = class_colours(c)
+        palette = np.array([_rgba(colours[n]) for n in ("good", "fine", "look", "bug")]
+                           + [_rgba(c.neutral, 90), _rgba(c.background, 0)], dtype=np.uint8)
+        for l, (W, b) in enumerate(self._pairs()):
+            rows, cols = W.shape
+            grid = np.full((rows, cols + 2), 5, dtype=np.int64)  # 5: the transparent gap
+            wc = self._classes[W.start:W.stop].reshape(rows, cols).astype(np.int64)
+            bc = self._classes[b.start:b.stop].astype(np.int64)
+            grid[:, :cols] = np.where(wc < 0, 4, wc)
+            grid[:, cols + 1] = np.where(bc < 0, 4, bc)
+            self._images[l].setImage(palette[grid], autoLevels=False, levels=(0, 255))
+            self._images[l].setRect(0, 0, cols + 2, rows)
+            self._plots[l].setRange(xRange=(0, cols + 2), yRange=(0, rows), padding=0.02)
+
+    def _clicked(self, event) -> None:
+        for l, plot in enumerate(self._plots):
+            if plot.vb.sceneBoundingRect().contains(event.scenePos()):
+                p = plot.vb.mapSceneToView(event.scenePos())
+                W, b = self._pairs()[l]
+                i, j = int(np.floor(p.y())), int(np.floor(p.x()))
+                if not 0 <= i < W.shape[0]:
+                    return
+                if 0 <= j < W.shape[1]:
+                    self.parameter_clicked.emit(W.start + i * W.shape[1] + j)
+                elif j == W.shape[1] + 1:
+                    self.parameter_clicked.emit(b.start + i)
+                return
+
+
+def _rgba(colour: str, alpha: int = 255) -> tuple[int, int, int, int]:
+    q = QColor(colour)
+    return q.red(), q.green(), q.blue(), alpha
