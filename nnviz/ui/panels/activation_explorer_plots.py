@@ -47,6 +47,8 @@ class ActivationPlots(pg.GraphicsLayoutWidget):
         for plot, label in ((self.value_plot, "g(z)"), (self.slope_plot, "g'(z)")):
             plot.setLabel("left", label)
             plot.showGrid(x=True, y=True, alpha=0.15)
+            for side in ("left", "bottom"):  # no sub-minor grid: calmer and cheaper to paint
+                plot.getAxis(side).setStyle(maxTickLevel=1)
             plot.setMouseEnabled(x=False, y=False)  # the z range comes from the controls
             plot.hideButtons()
             plot.getAxis("left").setWidth(AXIS_WIDTH)
