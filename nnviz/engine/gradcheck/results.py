@@ -81,7 +81,8 @@ class TensorSummary:
     worst_label: str | None
     n_over: tuple[int, ...]  # elements above each of THRESHOLDS (noise-floor ones excluded)
     n_near_kink: int
-    status: str  # "pass", "look closer", "bug", or "unchecked"
+    status: str  # "pass", "kinks" (only kink-crossing elements disagree), "look closer",
+    # "bug", or "unchecked"
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ class GradientCheckResult:
     """The full element-wise check. Arrays have one entry per parameter, in ``layout`` order
     (``W1, b1, W2, b2, ...``, each ``W`` row-major); unchecked entries are NaN (subset mode)."""
     passed: bool
-    verdict: str  # "pass", "look closer" or "bug"
+    verdict: str  # "pass", "look closer" (also: only kinks disagree) or "bug"
     message: str
     difference: float  # the course's formula over the checked elements
     difference_without_kinks: float  # the same, leaving out elements whose step crossed a kink
