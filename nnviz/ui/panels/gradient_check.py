@@ -72,6 +72,7 @@ class GradientCheckPanel(Panel):
         self._outcome: jobs.CheckOutcome | None = None
         self._selected: int | None = None
         self._sweep_key = None
+        self._check_serial = 0
         self._colors: PlotColors = context.appearance.colors if context else colors()
         self.jobs = JobRunner("nnviz-gradient-check", self)
         self.sweep_jobs = JobRunner("nnviz-epsilon-sweep", self)
@@ -136,8 +137,9 @@ class GradientCheckPanel(Panel):
             return
         self.status.setText("Starting…")
         self.progress.setValue(0)
-        self.jobs.submit(lambda job: jobs.run_check(request, snapshot, job), tag=request,
-                         cancel_running=True)
+        self._check_serial += 1
+        _submit_replacing(self.jobs, lambda job: jobs.run_check(request, snapshot, job),
+                          (self._check_serial, request))
 
     def cancel(self) -> None:
         self.jobs.cancel()
@@ -255,6 +257,10 @@ class GradientCheckPanel(Panel):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        digits = self.table.fontMetrics().horizontalAdvance("-0.000000e-00") + 16
+        for column, width in enumerate((self.table.fontMetrics().horizontalAdvance(
+                "dW10[000,000]") + 16, digits, digits, digits * 3 // 4)):
+            self.table.setColumnWidth(column, width)
         self.table.setToolTip("Every checked element, worst first. Click a header to sort; "
                               "select a row to see it in the plots and its error against ε.")
         self.table_filter = QComboBox()
@@ -343,8 +349,10 @@ class GradientCheckPanel(Panel):
         self.jobs.busy_changed.connect(self._set_busy)
         self.jobs.progress.connect(self._on_progress)
         self.jobs.finished.connect(self._on_finished)
-        self.jobs.failed.connect(lambda _tag, message: self._show_error(message))
-        self.jobs.cancelled.connect(lambda _tag: self.status.setText("Cancelled."))
+        self.jobs.failed.connect(lambda tag, message: self._latest(tag)
+                                 and self._show_error(message))
+        self.jobs.cancelled.connect(lambda tag: self._latest(tag)
+                                    and self.status.setText("Cancelled."))
         self.sweep_jobs.finished.connect(self._on_sweep)
         self.sweep_jobs.failed.connect(
             lambda _tag, message: self.eps_plot.clear(f"Error vs ε failed: {text.html(message)}"))
@@ -415,14 +423,21 @@ class GradientCheckPanel(Panel):
             widget.setEnabled(not busy)
         self.examples.setEnabled(not busy and self.source.currentData() == "network")
 
-    def _on_progress(self, _tag, fraction: float, message: str) -> None:
+    def _on_progress(self, tag, fraction: float, message: str) -> None:
+        if not self._latest(tag):
+            return
         self.progress.setValue(int(round(1000 * fraction)))
         self.status.setText(message)
 
     def _show_error(self, message: str) -> None:
         self.status.setText(f"<span style='color:{self._colors.bad}'>{text.html(message)}</span>")
 
-    def _on_finished(self, _tag, outcome: jobs.CheckOutcome) -> None:
+    def _latest(self, tag) -> bool:
+        return tag[0] == self._check_serial
+
+    def _on_finished(self, tag, outcome: jobs.CheckOutcome) -> None:
+        if not self._latest(tag):
+            return
         self._outcome = outcome
         main = outcome.main
         self.status.setText(f"Done in {main.elapsed:.2f} s.")
@@ -512,8 +527,8 @@ class GradientCheckPanel(Panel):
         target = "all parameters" if parameter is None else outcome.result.label(parameter)
         self.eps_plot.caption.setText(f"Computing error against ε for {target}…")
         setup = outcome.setup
-        self.sweep_jobs.submit(lambda job: jobs.run_sweep(setup, parameter, job),
-                               tag=(outcome, parameter), cancel_running=True)
+        _submit_replacing(self.sweep_jobs, lambda job: jobs.run_sweep(setup, parameter, job),
+                          (outcome, parameter))
 
     def _on_sweep(self, tag, sweep) -> None:
         outcome, parameter = tag
@@ -626,3 +641,12 @@ class GradientCheckPanel(Panel):
             if col != 4:
                 item.setTextAlignment(col, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return item
+
+
+def _submit_replacing(runner: JobRunner, fn, tag) -> None:
+    """Submit ``fn``, stopping whatever ``runner`` is doing first. (Cancelling before the
+    submit, not with ``submit(cancel_running=True)``: the worker may already have picked the
+    new job up when ``submit`` looks for the running one, and would cancel it.)"""
+    if runner.busy:
+        runner.cancel()
+    runner.submit(fn, tag=tag)

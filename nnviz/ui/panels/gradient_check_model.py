@@ -13,18 +13,19 @@ from PySide6.QtGui import QColor
 from nnviz.engine.gradient_check import (BUG_THRESHOLD, GOOD_THRESHOLD, LOOK_THRESHOLD,
                                          GradientCheckResult)
 
-COLUMNS = ("Parameter", "Analytic (backprop)", "Numerical", "Relative error", "Kink")
+COLUMNS = ("Parameter", "Analytic", "Numerical", "Rel. error", "Kink")
 PARAMETER, ANALYTIC, NUMERICAL, RELATIVE, KINK = range(len(COLUMNS))
 HEADER_TIPS = (
     "The gradient element, named as in the course: dW2[0,3] is ∂J/∂W[2] at row 0, column 3; "
     "db1[2] is ∂J/∂b[1] at row 2. Sorting by this column restores θ's order (W1, b1, W2, ...).",
-    "dθ from backprop (the analytic gradient): what the backward pass computes.",
-    "The two-sided difference (J(θ + ε e_i) - J(θ - ε e_i)) / 2ε: J alone, no backprop.",
-    "|analytic - numerical| / max(|analytic|, |numerical|), per element (CS231n). Below 1e-7 "
-    "good; up to 1e-5 look closer; 1e-3 or more almost surely a bug. Grey: the difference is "
-    "below the round-off of the numerical derivative (about ulp(J)/ε), so the ratio says "
-    "nothing. Sorted descending, the worst are first.",
-    "Yes when the ±ε step moved a ReLU (or leaky ReLU, ELU) input across 0: the difference "
+    "Analytic: dθ from backprop, what the backward pass computes.",
+    "Numerical: the two-sided difference (J(θ + ε e_i) - J(θ - ε e_i)) / 2ε, from J alone, "
+    "no backprop.",
+    "Relative error |analytic - numerical| / max(|analytic|, |numerical|), per element "
+    "(CS231n). Below 1e-7 good; up to 1e-5 look closer; 1e-3 or more almost surely a bug.\n"
+    "Grey: the difference is below the round-off of the numerical derivative (about "
+    "ulp(J)/ε), so the ratio says nothing. Sorted descending, the worst are first.",
+    "Kink: when the ±ε step moved a ReLU (or leaky ReLU, ELU) input across 0: the difference "
     "then straddles a corner of J and a large error there is not evidence of a bug.",
 )
 

@@ -83,7 +83,8 @@ class TensorBars(QWidget):
         item.setMouseEnabled(x=False, y=False)
         item.hideButtons()
         self.legend = item.addLegend(offset=(-6, 6), labelTextSize="8pt")
-        self.bars = pg.BarGraphItem(x=[], height=[], y0=LOG_FLOOR, width=0.6)
+        self.bars = pg.BarGraphItem(x=[], height=[], y0=LOG_FLOOR, width=0.6,
+                                    pen=pg.mkPen(None))
         item.addItem(self.bars)
         self.legend.addItem(pg.BarGraphItem(x=[0], height=[1], width=1, brush="#9a9a9a"),
                             "difference of the tensor")
@@ -117,8 +118,7 @@ class TensorBars(QWidget):
         heights = _log10(self.differences) - LOG_FLOOR
         self.bars.setOpts(x=x, height=heights, y0=LOG_FLOOR, width=0.6,
                           brushes=[pg.mkBrush(status_colour(s, self._colors))
-                                   for s in self.statuses],
-                          pens=[pg.mkPen(None)] * len(shown))
+                                   for s in self.statuses])
         judged = self.worst_errors > 0  # 0: every element agrees to round-off
         self.worst.setData(x[judged], _log10(self.worst_errors[judged]),
                            brush=pg.mkBrush(self._colors.foreground),
@@ -309,7 +309,7 @@ class EpsilonPlot(QWidget):
             curve.setData(xs, err[mid] * (xs / eps[mid]) ** power * 0.3)
         best = sweep.best_eps_two_sided
         self.roundoff.setRegion((np.log10(eps.min()), np.log10(best)))
-        self.roundoff.setVisible(best > eps.min())
+        self.roundoff.setVisible(bool(best > eps.min()))
         self.eps_line.setPos(np.log10(check_eps))
         if bug_error is not None and bug_error > 0:
             self.bug_line.setPos(np.log10(bug_error))

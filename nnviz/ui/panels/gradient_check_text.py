@@ -4,13 +4,19 @@ from __future__ import annotations
 from nnviz.engine.gradient_check import (BUG_THRESHOLD, GOOD_THRESHOLD, LOOK_THRESHOLD,
                                          PASS_THRESHOLD)
 
+def sci(value: float) -> str:
+    """1e-07 -> '1e-7', 2.5e-05 -> '2.5e-5' (the way the course writes thresholds)."""
+    mantissa, exponent = f"{value:.1e}".split("e")
+    return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
+
+
 THRESHOLDS_TIP = (
     "difference = ||dθ - dθ_approx||₂ / (||dθ||₂ + ||dθ_approx||₂), over every checked "
     "element of θ = [W1, b1, W2, b2, ...].\n"
-    f"The course's thresholds: around {GOOD_THRESHOLD:.0e} backprop is right; around "
-    f"{LOOK_THRESHOLD:.0e} it is worth a closer look; {BUG_THRESHOLD:.0e} or more is almost "
-    f"surely a bug.\nThe course's multi-layer exercise flags a difference > {PASS_THRESHOLD:.0e}; "
-    "that is the line between 'good' and 'look closer' here.")
+    f"The course's thresholds: around {sci(GOOD_THRESHOLD)} backprop is right; around "
+    f"{sci(LOOK_THRESHOLD)} it is worth a closer look; {sci(BUG_THRESHOLD)} or more is almost "
+    f"surely a bug.\nThe course's multi-layer exercise flags a difference > "
+    f"{sci(PASS_THRESHOLD)}: that is the line between 'good' and 'look closer' here.")
 
 SOURCE_TIP = (
     "What to check. Current network: the latest training snapshot's W[l], b[l] rebuilt in "
