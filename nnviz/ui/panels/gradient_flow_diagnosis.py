@@ -35,6 +35,7 @@ HUGE_STEP = 10.0
 OVERFLOW = 1e300
 SATURATED_MAJORITY = 0.5
 DEAD_MAJORITY = 0.5
+DEAD_LAYER = 0.9
 
 HEALTHY, VANISHING, EXPLODING, UNKNOWN = "healthy", "vanishing", "exploding", "unknown"
 OK, WARN, BAD = "ok", "warn", "bad"
@@ -313,10 +314,14 @@ def _activation_notes(hidden, saturated_fraction, dead_fraction) -> tuple[str, .
 
 
 def _mostly_dead(hidden, dead_fraction) -> bool:
+    """Dead units worth a warning: half of all hidden ReLU units, or a layer almost entirely.
+
+    (Some dead units in a deep narrow ReLU net are normal, even right after He init.)"""
     if dead_fraction is None:
         return False
     dead = np.asarray(dead_fraction, dtype=np.float64)[: len(hidden)]
-    return bool(np.any(np.isfinite(dead) & (dead >= DEAD_MAJORITY)))
+    dead = dead[np.isfinite(dead)]
+    return bool(dead.size and (dead.mean() >= DEAD_MAJORITY or dead.max() >= DEAD_LAYER))
 
 
 def _dominant(*spans: float) -> float:
