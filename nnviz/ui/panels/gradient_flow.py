@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QSizePolicy, QSplitter,
+from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QSizePolicy,
                                QVBoxLayout, QWidget)
 
 from nnviz.engine.activations import activation_value, saturated_intervals
@@ -50,8 +50,9 @@ NOW_TIP = ("One bar per layer l = 1..L (1 next to the input, L the output) on a 
            "each grid line is a factor of 10. The dashed line is the geometric trend, a "
            "constant factor per layer, fitted across layers.")
 HISTORY_TIP = ("The chosen number for every layer over the iterations recorded while this "
-               "panel was shown (thinned evenly when long). Lines fanning apart by orders of "
-               "magnitude = layers learning at very different speeds.")
+               "panel was shown (thinned evenly when long), coloured as the bars: dark purple "
+               "= layer 1 next to the input, orange = the output layer L. Lines fanning apart "
+               "by orders of magnitude = layers learning at very different speeds.")
 DISTRIBUTION_TIP = ("For each layer (column), how its values spread over the bins (colour = "
                     "% of that layer's values, on the snapshot's sample of examples). "
                     "Sigmoid/tanh units beyond the dashed lines are saturated: g'(z) is "
@@ -128,31 +129,54 @@ class GradientFlowPanel(Panel):
         controls.addSpacing(16)
         controls.addWidget(self.readout, 1)
 
-        gradients = QSplitter(Qt.Orientation.Horizontal)
-        gradients.addWidget(self.now_plot.widget)
-        gradients.addWidget(self.history_plot.widget)
-        gradients.setSizes([450, 550])
-        activations = QSplitter(Qt.Orientation.Horizontal)
-        activations.addWidget(self.distribution_plot.widget)
-        activations.addWidget(self.activity_plot.widget)
-        activations.setSizes([550, 450])
-        rows = QSplitter(Qt.Orientation.Vertical)
-        rows.addWidget(gradients)
-        rows.addWidget(activations)
-        rows.setSizes([500, 400])
-        for splitter in (gradients, activations, rows):
-            splitter.setChildrenCollapsible(False)
-
+        # Four plots: a 2 x 2 grid when there is height for it, one row when the dock is
+        # short and wide (the default bottom dock), so no plot gets squashed flat.
+        self.plots_area = QWidget()
+        self.plots_grid = QGridLayout(self.plots_area)
+        self.plots_grid.setContentsMargins(0, 0, 0, 0)
+        self.plots_grid.setSpacing(4)
+        self._one_row: bool | None = None
+        self._arrange(one_row=False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.banner)
         layout.addLayout(controls)
-        layout.addWidget(rows, 1)
+        layout.addWidget(self.plots_area, 1)
 
         self.metric_combo.currentIndexChanged.connect(lambda _i: self._redraw_gradients())
         self.quantity_combo.currentIndexChanged.connect(lambda _i: self._redraw_distribution())
         self.scale_combo.currentIndexChanged.connect(lambda _i: self._redraw_distribution())
         self.now_plot.widget.scene().sigMouseMoved.connect(self._mouse_moved)
+
+    def _plot_widgets(self) -> list[QWidget]:
+        return [self.now_plot.widget, self.history_plot.widget,
+                self.distribution_plot.widget, self.activity_plot.widget]
+
+    def _arrange(self, one_row: bool) -> None:
+        if one_row == self._one_row:
+            return
+        self._one_row = one_row
+        # Short and wide: a legend or long titles would leave no room for the plots.
+        self.history_plot.set_compact(one_row)
+        self.now_plot.compact = one_row
+        for i, widget in enumerate(self._plot_widgets()):
+            row, col = (0, i) if one_row else divmod(i, 2)
+            self.plots_grid.addWidget(widget, row, col)
+        for col in range(4):
+            self.plots_grid.setColumnStretch(col, 1 if one_row or col < 2 else 0)
+        for row in range(2):
+            self.plots_grid.setRowStretch(row, 1 if row == 0 or not one_row else 0)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        area = self.plots_area.size()
+        if area.width() > 0 and area.height() > 0:
+            # One row once a 2 x 2 cell would be much wider than tall.
+            one_row = area.height() < 0.42 * area.width()
+            if one_row != self._one_row:
+                self._arrange(one_row)
+                self._redraw_gradients()
+                self._show_diagnosis()
 
     # -- Panel API ---------------------------------------------------------------------
     def on_snapshot(self, snapshot) -> None:
@@ -255,16 +279,24 @@ class GradientFlowPanel(Panel):
         if np.isfinite(d.dW_decades):
             numbers.append(f"dW[1] vs dW[L-1]: 10^{d.dW_decades:+.1f}")
         notes = "".join(f"<br>{_html(n)}" for n in d.notes)
-        remedies = "".join(f"<li>{_html(r)}</li>" for r in d.remedies)
-        right = (f"<td valign='top' width='46%'><b>Try:</b><ul style='margin:0 0 0 -24px'>"
-                 f"{remedies}</ul></td>") if remedies else ""
-        self.banner.setText(
-            f"<table width='100%' cellspacing='0' cellpadding='0'><tr>"
-            f"<td valign='top' style='padding-right:12px'>"
-            f"<span style='color:{accent}; font-size:large'><b>{_html(d.headline)}</b></span>"
-            f"<br>{_html(d.explanation)}{notes}"
-            f"<br><span style='color:{_blend(c.foreground, c.background, 0.7)}'>"
-            f"{' · '.join(numbers)}</span></td>{right}</tr></table>")
+        headline = (f"<span style='color:{accent}; font-size:large'><b>{_html(d.headline)}</b>"
+                    "</span>")
+        muted = _blend(c.foreground, c.background, 0.7)
+        self.banner.setToolTip(BANNER_TIP + ("<br><br>" + " · ".join(numbers) if numbers else ""))
+        if self._one_row:  # a short dock: one paragraph, the numbers only in the tooltip
+            remedies = (f"<br><b>Try:</b> {' · '.join(_html(r) for r in d.remedies)}"
+                        if d.remedies else "")
+            self.banner.setText(f"{headline}&nbsp; {_html(d.explanation)}{notes}{remedies}")
+        else:
+            remedies = "".join(f"<li>{_html(r)}</li>" for r in d.remedies)
+            right = (f"<td valign='top' width='46%'><b>Try:</b><ul style='margin:0 0 0 -24px'>"
+                     f"{remedies}</ul></td>") if remedies else ""
+            self.banner.setText(
+                f"<table width='100%' cellspacing='0' cellpadding='0'><tr>"
+                f"<td valign='top' style='padding-right:12px'>{headline}"
+                f"<br>{_html(d.explanation)}{notes}"
+                f"<br><span style='color:{muted}'>{' · '.join(numbers)}</span></td>{right}"
+                f"</tr></table>")
         self.banner.setStyleSheet(
             f"QLabel {{ background: {tint}; color: {c.foreground}; border-left: 5px solid "
             f"{accent}; border-radius: 3px; padding: 5px 8px; }}")

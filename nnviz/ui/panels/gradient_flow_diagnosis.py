@@ -145,12 +145,13 @@ def diagnose_gradient_flow(dW_norms, dZ_norms, layer_dims, activations=(), *, W_
 
     big_step = _largest_step(dW, W, context.learning_rate)
     if dW_rms.max() > HUGE_GRADIENT or big_step > HUGE_STEP:
-        what = (f"one gradient-descent step α·||dW[l]||/||W[l]|| would be {_times(big_step)} "
-                "the size of the weights themselves" if big_step > HUGE_STEP
-                else f"dW entries reach {dW_rms.max():.3g} on average (per-entry RMS)")
+        what = (f"one step α·||dW[l]|| would be {_times(big_step)} the size of W[l] itself"
+                if big_step > HUGE_STEP
+                else f"dW entries are {dW_rms.max():.3g} in size (per-entry RMS)")
         return FlowDiagnosis(EXPLODING, BAD, "Exploding: huge gradients",
                              f"The gradients are huge: {what}. Training will jump around or "
-                             "diverge to NaN." + _span_sentence(dZ_span, slope), remedy.exploding(),
+                             "diverge to NaN." + _span_sentence(dZ_span, slope),
+                             remedy.exploding(),
                              **numbers, notes=notes)
 
     zero_layers = [l + 1 for l in range(L - 1) if dZ_rms[l] == 0 or dW_rms[l] == 0]
@@ -170,14 +171,14 @@ def diagnose_gradient_flow(dW_norms, dZ_norms, layer_dims, activations=(), *, W_
         factor = 10.0 ** abs(span)
         if vanishing:
             headline = ("Vanishing gradients" if severe else "Gradients weaken toward the input")
-            explanation = (f"The gradient reaching layer 1 is {_times(factor)} smaller than at the "
-                           f"output end.{_span_sentence(dZ_span, slope)} The early layers barely "
+            explanation = (f"The gradient reaching layer 1 is {_times(factor)} smaller than at "
+                           f"the output.{_span_sentence(dZ_span, slope)} The early layers barely "
                            "learn while the late ones do.")
             remedies = remedy.vanishing()
         else:
             headline = ("Exploding gradients" if severe else "Gradients grow toward the input")
-            explanation = (f"The gradient reaching layer 1 is {_times(factor)} larger than at the "
-                           f"output end.{_span_sentence(dZ_span, slope)} The early layers take "
+            explanation = (f"The gradient reaching layer 1 is {_times(factor)} larger than at "
+                           f"the output.{_span_sentence(dZ_span, slope)} The early layers take "
                            "wild steps.")
             remedies = remedy.exploding()
         return FlowDiagnosis(VANISHING if vanishing else EXPLODING, severity, headline,
@@ -194,8 +195,7 @@ def diagnose_gradient_flow(dW_norms, dZ_norms, layer_dims, activations=(), *, W_
 
     direction = "smaller" if span < 0 else "larger"
     explanation = (f"The gradient reaching layer 1 is {_times(10.0 ** abs(span))} {direction} "
-                   f"than at the output end, well short of the {10 ** SEVERE_DECADES:g}× that "
-                   "would leave the early layers behind: every layer learns.")
+                   "than at the output: every layer learns at a similar pace.")
     if converged:
         explanation += " The cost is near zero, so small gradients are expected."
     if _mostly_dead(hidden, dead_fraction):  # dead ReLUs never recover: worth a warning
@@ -252,40 +252,38 @@ class _Remedies:
             return []
         name, std = self.SCHEMES[self.scheme]
         now = f" (now {self._init_now()})" if self.c.init is not None else ""
-        return [f"{name} initialization at scale 1{now}: W = randn·{std} keeps Var(Z[l]) and "
-                "dZ[l] about constant from layer to layer."]
+        return [f"{name} init at scale 1{now}: W = randn·{std} keeps Z[l] and dZ[l] at a "
+                "steady size from layer to layer."]
 
     def vanishing(self) -> tuple[str, ...]:
         out = []
         if "sigmoid" in self.squashing:
-            out.append("Use ReLU in the hidden layers: its slope is 1 for z > 0, while "
-                       "sigmoid's g'(z) is at most 0.25, a factor that compounds per layer.")
+            out.append("ReLU in the hidden layers: slope 1 for z > 0, while sigmoid's "
+                       "g'(z) ≤ 0.25 multiplies in at every layer.")
         elif self.squashing:
-            out.append("Use ReLU in the hidden layers: tanh's slope is below 1 away from "
-                       "z = 0, a factor that compounds per layer.")
+            out.append("ReLU in the hidden layers: slope 1 for z > 0, while tanh's g'(z) < 1 "
+                       "away from 0 multiplies in at every layer.")
         out += self._init_advice()
         if self.c.normalized is False:
-            out.append("Normalize the inputs, x := (x − μ)/σ, so Z[1] starts at a sensible "
-                       "scale.")
-        out.append("Fewer layers, or normalization between layers (batch norm, beyond the "
-                   "course).")
+            out.append("Normalize the inputs, x := (x − μ)/σ.")
+        out.append("Fewer layers, or batch norm between layers (beyond the course).")
         return tuple(out)
 
     def exploding(self) -> tuple[str, ...]:
         out = self._init_advice()
         lr = self.c.learning_rate
-        out.append("A smaller learning rate" + (f" (now α = {lr:g}; try {lr / 10:g})"
+        out.append("Smaller learning rate" + (f" (now α = {lr:g}; try {lr / 10:g})"
                                                  if lr is not None else "") + ".")
         if self.c.normalized is False:
-            out.append("Normalize the inputs, x := (x − μ)/σ: features on large scales make "
-                       "dW[1] huge.")
+            out.append("Normalize the inputs, x := (x − μ)/σ: large raw features make dW[1] "
+                       "huge.")
         out.append("Gradient clipping or batch norm (beyond the course).")
         return tuple(out)
 
     def dead(self) -> tuple[str, ...]:
         lr = self.c.learning_rate
         out = ["Leaky ReLU (slope α > 0 for z < 0): its units cannot die.",
-               "A smaller learning rate" + (f" (now α = {lr:g})" if lr is not None else "")
+               "Smaller learning rate" + (f" (now α = {lr:g})" if lr is not None else "")
                + ": one big step can push a unit's Z below 0 for every example."]
         out += self._init_advice()
         if self.c.normalized is False:
@@ -301,15 +299,15 @@ def _activation_notes(hidden, saturated_fraction, dead_fraction) -> tuple[str, .
         layers = [l + 1 for l in range(sat.size) if np.isfinite(sat[l])
                   and sat[l] >= SATURATED_MAJORITY]
         if layers:
-            notes.append(f"Most sigmoid/tanh units of layer {_layers(layers)} are saturated "
-                         "(|g'(z)| tiny), which multiplies dZ[l] by almost 0.")
+            notes.append(f"Most sigmoid/tanh values of layer {_layers(layers)} are saturated "
+                         "(g'(z) ≈ 0, so dZ[l] ≈ 0 there).")
     if dead_fraction is not None:
         dead = np.asarray(dead_fraction, dtype=np.float64)[:n]
         layers = [l + 1 for l in range(dead.size) if np.isfinite(dead[l])
                   and dead[l] >= DEAD_MAJORITY]
         if layers:
             notes.append(f"Most ReLU units of layer {_layers(layers)} are dead (Z ≤ 0 on every "
-                         "example shown), so they pass no gradient.")
+                         "example): they pass no gradient.")
     return tuple(notes)
 
 
@@ -350,8 +348,8 @@ def _span_sentence(span: float, slope: float) -> str:
     if not np.isfinite(slope) or not np.isfinite(span):
         return ""
     factor = 10.0 ** -slope
-    return (f" The back-propagated dZ[l] is multiplied by about ×{format_factor(factor)} per layer on its "
-            f"way to the input (10^{span:+.1f} from layer L to layer 1).")
+    return (f" Backprop multiplies dZ[l] by about ×{format_factor(factor)} per layer on its "
+            "way to the input.")
 
 
 def format_factor(factor: float) -> str:

@@ -67,9 +67,13 @@ def depth_colours(n: int, dark: bool) -> list[QColor]:
 
 
 def layer_ticks(L: int) -> list[tuple[float, str]]:
-    step = 1 if L <= 12 else 2 if L <= 24 else 5
-    ticks = [(float(l), str(l)) for l in range(1, L + 1) if l == 1 or l % step == 0 or l == L]
-    return ticks
+    """Layer numbers for the x axis: every layer when few, else 1 and multiples of 2 or 5
+    (the last layer too when it is not crowded)."""
+    step = 1 if L <= 8 else 2 if L <= 12 else 5
+    ticks = [1] + [t for t in range(step, L + 1, step) if t - 1 > step / 2]
+    if L - ticks[-1] > step / 2:
+        ticks.append(L)
+    return [(float(t), str(t)) for t in ticks]
 
 
 def _log10_positive(values: np.ndarray) -> np.ndarray:
@@ -96,6 +100,7 @@ class NowPlot:
         self.values = np.zeros(0)
         self.colours: list[QColor] = []
         self.slope = float("nan")
+        self.compact = False
         self._colors: PlotColors | None = None
 
     def set_data(self, values: np.ndarray, label: str, colours: list[QColor]) -> None:
@@ -123,9 +128,10 @@ class NowPlot:
         self.item.setXRange(0.4, L + 0.6, padding=0)
         self.item.getAxis("bottom").setTicks([layer_ticks(L)])
         self.item.setLabel("left", label, color=self._fg())
-        trend = (f" · trend ×{format_factor(10 ** -self.slope)} per layer toward the input"
+        where = "/layer" if self.compact else " per layer toward the input"
+        trend = (f" · ×{format_factor(10 ** -self.slope)}{where}"
                  if np.isfinite(self.slope) else "")
-        self.item.setTitle(f"Now: {label}{trend}", color=self._fg())
+        self.item.setTitle(f"{label} now{trend}", color=self._fg())
 
     def bar_values(self) -> np.ndarray:
         """The value each drawn bar reaches (10^(y0 + height)); NaN where no bar is drawn."""
@@ -170,7 +176,12 @@ class CompactLegend(pg.LegendItem):
 
 
 class HistoryPlot:
-    """One line per layer over iterations (log axis); lines are made when the depth changes."""
+    """One line per layer over iterations (log axis); lines are made when the depth changes.
+
+    Beside the plot: a legend naming every layer. When the panel is short and wide
+    (``set_compact(True)``) there is no room for it; the bar plot next to it, coloured the
+    same way and labelled by layer, then serves as the key.
+    """
 
     def __init__(self):
         self.widget = log_plot("Over iterations", "iteration")
@@ -178,13 +189,30 @@ class HistoryPlot:
         self.item.setLogMode(y=True)
         self.legend = CompactLegend(labelTextSize="8pt", verSpacing=-6, horSpacing=4)
         self.legend_title = pg.LabelItem("layer l", size="8pt")
-        self.item.layout.addItem(self.legend_title, 1, 5)
-        self.item.layout.addItem(self.legend, 2, 5)  # beside the plot, never over the lines
-        self.item.layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignTop)
-        self.item.layout.setAlignment(self.legend_title, Qt.AlignmentFlag.AlignBottom)
-        self.item.layout.setColumnStretchFactor(5, 0)
+        self.compact = False
+        self._place_key()
         self.curves: list[pg.PlotDataItem] = []
         self._colors: PlotColors | None = None
+
+    def _place_key(self) -> None:
+        layout = self.item.layout
+        for key in (self.legend, self.legend_title):
+            if key.parentItem() is not None:
+                layout.removeItem(key)
+            key.hide()
+        if not self.compact:
+            layout.addItem(self.legend_title, 1, 5)
+            layout.addItem(self.legend, 2, 5)  # beside the plot, never over the lines
+            layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignTop)
+            layout.setAlignment(self.legend_title, Qt.AlignmentFlag.AlignBottom)
+            self.legend.show()
+            self.legend_title.show()
+        layout.setColumnStretchFactor(5, 0)
+
+    def set_compact(self, compact: bool) -> None:
+        if compact != self.compact:
+            self.compact = compact
+            self._place_key()
 
     def ensure_layers(self, L: int, colours: list[QColor]) -> None:
         if len(self.curves) != L:
@@ -219,7 +247,7 @@ class HistoryPlot:
             y = np.where(np.isfinite(y) & (y > 0), y, np.nan)
             curve.setData(iterations, y)
         self.item.setLabel("left", label, color=self._fg())
-        self.item.setTitle(f"Over iterations: {label}, one line per layer", color=self._fg())
+        self.item.setTitle(f"{label} over iterations", color=self._fg())
 
     def on_theme(self, c: PlotColors) -> None:
         self._colors = c
@@ -229,6 +257,12 @@ class HistoryPlot:
 
     def _fg(self) -> str:
         return self._colors.foreground if self._colors else "#202020"
+
+
+def _style_colour_bar(bar: pg.ColorBarItem, c: PlotColors) -> None:
+    bar.axis.setPen(pg.mkPen(c.foreground))
+    bar.axis.setTextPen(pg.mkPen(c.foreground))
+    bar.axis.setLabel(bar.axis.labelText, color=c.foreground)
 
 
 class DistributionPlot:
@@ -268,7 +302,7 @@ class DistributionPlot:
         self.item.getAxis("bottom").setTicks([layer_ticks(L)])
         name = f"|{quantity}[l]|" if hist.magnitude else f"{quantity}[l]"
         self.item.setLabel("left", name, color=self._fg())
-        self.item.setTitle(f"Distribution of {name} per layer", color=self._fg())
+        self.item.setTitle(f"{name} per layer", color=self._fg())
         for line, y in zip(self.lines, thresholds + [None] * 2):
             line.setVisible(y is not None and lo < y < hi)
             if y is not None:
@@ -279,9 +313,7 @@ class DistributionPlot:
         style_plot(self.widget, c)
         self.item.showGrid(x=False, y=False)
         self.colour_bar.setColorMap(pg.colormap.get(c.sequential_map))
-        self.colour_bar.axis.setPen(pg.mkPen(c.foreground))
-        self.colour_bar.axis.setTextPen(pg.mkPen(c.foreground))
-        self.colour_bar.axis.setLabel(self.colour_bar.axis.labelText, color=c.foreground)
+        _style_colour_bar(self.colour_bar, c)
         for line in self.lines:
             # Light on the dark end of the colour map in both themes.
             line.setPen(pg.mkPen("#ffffff", width=1.5, style=Qt.PenStyle.DashLine))
@@ -343,10 +375,9 @@ class ActivityPlot:
         parts = []
         if sat:
             parts.append(f"<span style='color:{c.warn}'>■ saturated</span> "
-                         f"(|g'(z)| &lt; {SATURATION_SLOPE:g})")
+                         f"|g'(z)| &lt; {SATURATION_SLOPE:g}")
         if dead:
-            parts.append(f"<span style='color:{c.bad}'>■ dead ReLU</span> (Z ≤ 0 on every "
-                         "example)")
+            parts.append(f"<span style='color:{c.bad}'>■ dead ReLU units</span>")
         self.item.setTitle(" · ".join(parts) if parts else "Saturated and dead units",
                            color=c.foreground, size="10pt")
 
