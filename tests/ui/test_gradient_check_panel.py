@@ -97,7 +97,7 @@ def test_course_bugs_are_caught_and_located_in_dW2_and_db1(qtbot, panel):
         layer = panel.summary.topLevelItem(i)
         for j in range(layer.childCount()):
             child = layer.child(j)
-            statuses[child.data(0, Qt.ItemDataRole.UserRole)] = child.text(9)
+            statuses[child.data(0, Qt.ItemDataRole.UserRole)] = child.text(1)
     assert statuses == {"dW1": "Good", "db1": "Bug", "dW2": "Bug", "db2": "Good",
                         "dW3": "Good", "db3": "Good"}
 
@@ -140,9 +140,9 @@ def test_correct_backprop_is_good_and_matches_the_mathematics(qtbot, panel):
         assert rows(panel, NUMERICAL)[r] == pytest.approx(true[k], rel=1e-5, abs=1e-8)
         assert rows(panel, ANALYTIC)[r] == pytest.approx(true[k], rel=1e-5, abs=1e-8)
     assert max(panel.tensor_bars.differences) < 2e-7
-    assert "Dropout: no dropout" in panel.explanation.text()
-    assert "λ = 0" in panel.explanation.text()
-    assert "kink" in panel.explanation.text().lower()  # ReLU network: kinks explained
+    assert "Dropout: no dropout" in panel.explanation.toPlainText()
+    assert "λ = 0" in panel.explanation.toPlainText()
+    assert "kink" in panel.explanation.toPlainText().lower()  # ReLU network: kinks explained
 
 
 def test_table_rows_are_the_checked_parameters_and_sort(qtbot, panel):
@@ -223,7 +223,7 @@ def test_current_network_with_l2_and_dropout(qtbot, panel):
     true = numerical_gradient(lambda: net.cost(X, Y, lambd=0.7), net.theta)
     k = panel.model.flat_index(0)
     assert rows(panel, NUMERICAL)[0] == pytest.approx(true[k], rel=1e-5, abs=1e-8)
-    text = panel.explanation.text()
+    text = panel.explanation.toPlainText()
     assert "L2 included" in text and "λ = 0.7" in text
     assert "dropout switched off" in text and "24 of 320 training examples" in text
 
@@ -320,7 +320,22 @@ def test_selecting_a_parameter_marks_it_and_sweeps_eps(qtbot, panel):
     eps, err = curve.xData, curve.yData  # getData() gives log10 of them on log axes
     np.testing.assert_allclose(err, sweep.two_sided_error[sweep.two_sided_error > 0])
     assert err[-1] > err.min() * 10  # the smallest eps is dominated by round-off
-    assert "slope one-sided" in panel.eps_plot.caption.text()
+    caption = panel.eps_plot.caption.text()
+    assert f"slope <b>{sweep.one_sided_slope:.2f}</b>" in caption
+    assert f"slope <b>{sweep.two_sided_slope:.2f}</b>" in caption
+    assert not panel.eps_plot.bug_line.isVisible()
+
+
+def test_eps_plot_shows_a_planted_bug_as_a_flat_error(qtbot, panel):
+    outcome = run(qtbot, panel, bug="dW2 doubled")
+    k = panel.model.flat_index(0)  # the worst: an element of dW2
+    assert outcome.result.label(k).startswith("dW2")
+    qtbot.waitUntil(lambda: panel.eps_plot.sweep is not None
+                    and panel.eps_plot.sweep.target == outcome.result.label(k), timeout=TIMEOUT)
+    # analytic = 2 g, numerical = g: |2g - g| / (|2g| + |g|) = 1/3 at every eps
+    assert panel.eps_plot.bug_line.isVisible()
+    assert 10 ** panel.eps_plot.bug_line.value() == pytest.approx(1 / 3, rel=1e-5)
+    assert "Planted bug" in panel.eps_plot.caption.text()
 
 
 def test_heat_map_click_selects_the_parameter(qtbot, panel):
@@ -330,7 +345,8 @@ def test_heat_map_click_selects_the_parameter(qtbot, panel):
     assert panel.model.flat_index(panel.table.currentIndex().row()) == b1.start + 2
     frame_x, frame_y = panel.heatmaps._frames[0].getData()
     W1 = outcome.result.layout[0]
-    assert frame_x.min() == W1.shape[1] + 1 and frame_y.min() == 2  # the b column, row 2
+    # cells are centred on integers: the b column is x = n[0] + 1, row 2 is y = 2
+    assert frame_x.min() == W1.shape[1] + 0.5 and frame_y.min() == 1.5
 
 
 # -- look, registry, main window -------------------------------------------------------------

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QGroupBox,
+    QAbstractItemView, QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout,
     QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton, QSpinBox, QSplitter,
-    QTableView, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QTableView, QTabWidget, QTextBrowser, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
 from nnviz.engine.gradient_check import DEFAULT_EPS
@@ -32,8 +32,8 @@ from .gradient_check_plots import (ComparisonScatter, EpsilonPlot, ErrorHeatmaps
 
 MODE_LABELS = {"full": "Full (every parameter)", "directional": "Directional (fast)",
                "layer": "One layer", "random": "N random per tensor"}
-SUMMARY_COLUMNS = ("Layer / tensor", "checked", "difference", "worst rel. error", "worst at",
-                   "> 1e-7", "> 1e-5", "> 1e-3", "kinks", "status")
+SUMMARY_COLUMNS = ("Layer / tensor", "status", "difference", "worst rel. error", "worst at",
+                   "checked", "> 1e-7", "> 1e-5", "> 1e-3", "kinks")
 
 
 class EpsilonSpinBox(QDoubleSpinBox):
@@ -232,10 +232,9 @@ class GradientCheckPanel(Panel):
         self.verdict = QLabel()
         self.verdict.setTextFormat(Qt.TextFormat.RichText)
         self.verdict.setToolTip(text.THRESHOLDS_TIP)
-        self.explanation = QLabel()
-        self.explanation.setTextFormat(Qt.TextFormat.RichText)
-        self.explanation.setWordWrap(True)
-        self.explanation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.explanation = QTextBrowser()
+        self.explanation.setOpenLinks(False)
+        self.explanation.setMinimumHeight(60)
         self.explanation.setToolTip(text.THRESHOLDS_TIP)
         self.tensor_bars = TensorBars()
         self.summary = QTreeWidget()
@@ -257,9 +256,11 @@ class GradientCheckPanel(Panel):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        digits = self.table.fontMetrics().horizontalAdvance("-0.000000e-00") + 16
-        for column, width in enumerate((self.table.fontMetrics().horizontalAdvance(
-                "dW10[000,000]") + 16, digits, digits, digits * 3 // 4)):
+        metrics = self.table.fontMetrics()
+        digits = metrics.horizontalAdvance("-0.00000e-00") + 14
+        for column, width in enumerate((metrics.horizontalAdvance("dW10[000,000]") + 14,
+                                        digits, digits, metrics.horizontalAdvance(
+                                            "Rel. error") + 28)):
             self.table.setColumnWidth(column, width)
         self.table.setToolTip("Every checked element, worst first. Click a header to sort; "
                               "select a row to see it in the plots and its error against ε.")
@@ -273,12 +274,14 @@ class GradientCheckPanel(Panel):
         self.sweep_all.setToolTip(text.SWEEP_ALL_TIP)
 
     def _build_layout(self) -> None:
-        controls = QGroupBox("Check")
+        controls = QWidget()
         grid = QGridLayout(controls)
-        grid.setContentsMargins(6, 4, 6, 4)
+        grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(8)
-        row1 = [QLabel("On"), self.source, QLabel("examples"), self.examples, QLabel("mode"),
-                self.mode, self.layer, self.per_tensor, self.directions, QLabel("ε"), self.eps]
+        grid.setVerticalSpacing(4)
+        row1 = [QLabel("Check"), self.source, QLabel("examples"), self.examples,
+                QLabel("mode"), self.mode, self.layer, self.per_tensor, self.directions,
+                QLabel("ε"), self.eps]
         for col, widget in enumerate(row1):
             grid.addWidget(widget, 0, col)
         row2 = QHBoxLayout()
@@ -288,19 +291,24 @@ class GradientCheckPanel(Panel):
         row2.addWidget(self.run_button)
         row2.addWidget(self.cancel_button)
         row2.addWidget(self.progress, 1)
-        row2.addWidget(self.status, 1)
-        grid.addLayout(row2, 1, 0, 1, len(row1))
+        row2.addWidget(self.status, 2)
+        grid.addLayout(row2, 1, 0, 1, len(row1) + 1)
         grid.setColumnStretch(len(row1), 1)
 
-        left = QTabWidget()
-        per_tensor = QSplitter(Qt.Orientation.Vertical)
-        per_tensor.addWidget(self.tensor_bars)
-        per_tensor.addWidget(self.summary)
-        per_tensor.setSizes([260, 200])
-        left.addTab(per_tensor, "Per layer / tensor")
-        left.addTab(self.heatmaps, "Heat maps of W[l] | b[l]")
-        left.setTabToolTip(0, text.SUMMARY_TIP)
-        left.setTabToolTip(1, self.heatmaps.toolTip())
+        # left: what the result means and where it is wrong
+        where = QTabWidget()
+        where.addTab(self.tensor_bars, "Per tensor")
+        where.addTab(self.summary, "Per layer")
+        where.addTab(self.heatmaps, "Heat maps")
+        where.setTabToolTip(0, self.tensor_bars.plot.toolTip())
+        where.setTabToolTip(1, text.SUMMARY_TIP)
+        where.setTabToolTip(2, self.heatmaps.toolTip())
+        self.where_tabs = where
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(self.explanation)
+        left.addWidget(where)
+        left.setSizes([120, 300])
+        left.setChildrenCollapsible(False)
 
         middle = QWidget()
         column = QVBoxLayout(middle)
@@ -312,27 +320,33 @@ class GradientCheckPanel(Panel):
         column.addLayout(head)
         column.addWidget(self.table, 1)
 
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.scatter)
         eps_box = QWidget()
         eps_column = QVBoxLayout(eps_box)
         eps_column.setContentsMargins(0, 0, 0, 0)
         eps_column.addWidget(self.eps_plot, 1)
         eps_column.addWidget(self.sweep_all)
-        right.addWidget(eps_box)
+        right = QTabWidget()
+        right.addTab(eps_box, "Error vs ε")
+        right.addTab(self.scatter, "Analytic vs numerical")
+        right.setTabToolTip(0, self.eps_plot.plot.toolTip())
+        right.setTabToolTip(1, self.scatter.plot.toolTip())
+        self.plot_tabs = right
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         for widget in (left, middle, right):
             splitter.addWidget(widget)
-        splitter.setSizes([380, 420, 380])
+        splitter.setSizes([400, 430, 400])
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 4)
+        splitter.setStretchFactor(2, 4)
         splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
         layout.addWidget(controls)
         layout.addWidget(self.banner)
         layout.addWidget(self.verdict)
-        layout.addWidget(self.explanation)
         layout.addWidget(splitter, 1)
 
     def _connect(self) -> None:
@@ -410,9 +424,8 @@ class GradientCheckPanel(Panel):
         self.banner.setVisible(bug is not None)
         if bug is not None:
             self.banner.setText(
-                f"TEACHING MODE, planted bug: {jobs.bug_title(bug)}. The check compares J "
-                "against a deliberately broken backprop. Training is not affected: it always "
-                "uses the correct backprop.")
+                f"TEACHING MODE · planted bug: {jobs.bug_title(bug)}. Only this check uses the "
+                "broken backprop; training keeps the correct one.")
 
     def _set_busy(self, busy: bool) -> None:
         self.run_button.setEnabled(not busy)
@@ -553,16 +566,20 @@ class GradientCheckPanel(Panel):
         colour = status_colour(main.verdict, self._colors)
         kind = "directional " if outcome.directional is not None else ""
         stale = self._stale_note()
+        wrong = ""
+        if outcome.result is not None and outcome.result.suspects:
+            wrong = (f" &nbsp; <span style='color:{colour}'>wrong: "
+                     f"<b>{', '.join(outcome.result.suspects)}</b></span>")
         self.verdict.setText(
             f"<span style='font-size:13pt; color:{colour}'><b>{text.verdict_title(main.verdict)}"
-            f"</b></span> &nbsp; {kind}difference = <b>{main.difference:.2e}</b> &nbsp; "
+            f"</b></span> &nbsp; {kind}difference = <b>{main.difference:.2e}</b>{wrong} &nbsp; "
             f"<span style='color:{self._colors.neutral}'>(good ≈ 1e-7 · look closer ≈ 1e-5 · "
             f"bug ≥ 1e-3)</span>{stale}")
         self.explanation.setText(self._explanation_html(outcome))
 
     def _explanation_html(self, outcome: jobs.CheckOutcome) -> str:
         main, result = outcome.main, outcome.result
-        parts = [text.html(main.message)]
+        parts = [f"<b>{text.html(main.message)}</b>"]
         if outcome.directional is not None:
             d = outcome.directional
             parts.append(f"{d.analytic.size} random unit directions u: dθ · u against "
@@ -585,7 +602,7 @@ class GradientCheckPanel(Panel):
                                + text.regularization_note(main.lambd)
                                + " Computed in float64 on a copy; training is untouched."))
         parts.append("<i>Checked: " + text.html(outcome.setup.description) + "</i>")
-        return "<br>".join(parts)
+        return "".join(f"<p style='margin:0 0 4px 0'>{p}</p>" for p in parts)
 
     def _stale_note(self) -> str:
         outcome, snapshot = self._outcome, self._current_snapshot()
@@ -605,9 +622,11 @@ class GradientCheckPanel(Panel):
         c = self._colors
         if outcome.result is None:
             d = outcome.directional
-            for i, rel in enumerate(d.rel_error):
-                item = QTreeWidgetItem([f"direction u{i + 1}", "all", f"{rel:.2e}", "", "",
-                                        "", "", "", "", d.verdict])
+            for i, (rel, noise) in enumerate(zip(d.rel_error, d.within_noise)):
+                status = text.status_of(float(rel), bool(noise))
+                item = QTreeWidgetItem([f"direction u{i + 1}", text.verdict_title(status),
+                                        f"{rel:.2e}", "", "", "all θ"])
+                item.setForeground(1, QColor(status_colour(status, c)))
                 self.summary.addTopLevelItem(item)
             return
         result = outcome.result
@@ -630,18 +649,17 @@ class GradientCheckPanel(Panel):
 
     @staticmethod
     def _summary_item(title: str, s, c: PlotColors) -> QTreeWidgetItem:
-        from PySide6.QtGui import QColor
-        item = QTreeWidgetItem([title, f"{s.n_checked:,}", f"{s.difference:.2e}",
+        item = QTreeWidgetItem([title, text.verdict_title(s.status), f"{s.difference:.2e}",
                                 f"{s.worst_rel_error:.2e}" if s.worst_rel_error else "round-off",
-                                s.worst_label or "–", *(f"{n}" for n in s.n_over),
-                                f"{s.n_near_kink}", text.verdict_title(s.status)])
-        item.setForeground(len(SUMMARY_COLUMNS) - 1, QColor(status_colour(s.status, c)))
-        item.setForeground(2, QColor(status_colour(s.status, c)))
-        for col in range(1, len(SUMMARY_COLUMNS) - 1):
-            if col != 4:
-                item.setTextAlignment(col, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                                s.worst_label or "–", f"{s.n_checked:,}",
+                                *(f"{n}" for n in s.n_over), f"{s.n_near_kink}"])
+        colour = QColor(status_colour(s.status, c))
+        item.setForeground(1, colour)
+        item.setForeground(2, colour)
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        for col in (2, 3, 5, 6, 7, 8, 9):
+            item.setTextAlignment(col, right)
         return item
-
 
 def _submit_replacing(runner: JobRunner, fn, tag) -> None:
     """Submit ``fn``, stopping whatever ``runner`` is doing first. (Cancelling before the

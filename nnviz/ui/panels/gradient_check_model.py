@@ -134,11 +134,11 @@ class ParameterTableModel(QAbstractTableModel):
             if col == PARAMETER:
                 return r.label(k)
             if col == ANALYTIC:
-                return f"{r.analytic[k]: .6e}"
+                return f"{r.analytic[k]: .5e}"
             if col == NUMERICAL:
-                return f"{r.numeric[k]: .6e}"
+                return f"{r.numeric[k]: .5e}"
             if col == RELATIVE:
-                return f"{r.rel_error[k]:.2e}"
+                return f"{r.rel_error[k]:.1e}"
             if col == KINK:
                 return "kink" if r.near_kink[k] else ""
         elif role == Qt.ItemDataRole.TextAlignmentRole:

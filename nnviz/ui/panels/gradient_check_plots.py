@@ -14,16 +14,15 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from nnviz.engine.gradient_check import (BUG_THRESHOLD, GOOD_THRESHOLD, LOOK_THRESHOLD,
-                                         PASS_THRESHOLD)
+from nnviz.engine.gradient_check import BUG_THRESHOLD, GOOD_THRESHOLD, LOOK_THRESHOLD
 
-from ..plotting import make_plot, style_legend, style_plot
+from ..plotting import make_plot, style_plot
 from ..theme import LIGHT, PlotColors
 
 LOG_FLOOR = -16.0  # log10 of what a bar of "0" (all round-off) is drawn down to
 MAX_SCATTER = 20_000  # dots in the comparison scatter (the worst are always kept)
-THRESHOLD_LINES = ((GOOD_THRESHOLD, "1e-7 good"), (LOOK_THRESHOLD, "1e-5 look closer"),
-                   (BUG_THRESHOLD, "1e-3 bug"))
+THRESHOLD_LINES = ((GOOD_THRESHOLD, "good"), (LOOK_THRESHOLD, "look closer"),
+                   (BUG_THRESHOLD, "bug"))
 
 
 def status_colour(status: str, c: PlotColors) -> str:
@@ -70,8 +69,9 @@ class TensorBars(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plot = make_plot("Per tensor: worst relative error", "",
-                              "relative error (log)", axisItems={"left": DecadeAxis("left")})
+        self.plot = make_plot("", "", "relative error", axisItems={"left": DecadeAxis("left")})
+        self.plot.getPlotItem().setTitle("bar: tensor's difference · ◆ worst element",
+                                         size="9pt")
         self.plot.setToolTip(
             "Bars: the course's difference ||dθ - dθ_approx|| / (||dθ|| + ||dθ_approx||) over "
             "that tensor's elements; diamonds: its worst single element, "
@@ -82,20 +82,18 @@ class TensorBars(QWidget):
         item = self.plot.getPlotItem()
         item.setMouseEnabled(x=False, y=False)
         item.hideButtons()
-        self.legend = item.addLegend(offset=(-6, 6), labelTextSize="8pt")
         self.bars = pg.BarGraphItem(x=[], height=[], y0=LOG_FLOOR, width=0.6,
                                     pen=pg.mkPen(None))
         item.addItem(self.bars)
-        self.legend.addItem(pg.BarGraphItem(x=[0], height=[1], width=1, brush="#9a9a9a"),
-                            "difference of the tensor")
         self.worst = pg.ScatterPlotItem(symbol="d", size=11)
         item.addItem(self.worst)
-        self.legend.addItem(self.worst, "worst element")
         self.lines = []
-        for value, text in THRESHOLD_LINES:
-            line = pg.InfiniteLine(pos=np.log10(value), angle=0, movable=False,
-                                   label=text, labelOpts={"position": 0.98, "anchors":
-                                                          [(1, 1), (1, 1)]})
+        for (value, text), side in zip(THRESHOLD_LINES, (0, 1, 0)):
+            # labels alternate left/right so they do not collide in a short plot
+            line = pg.InfiniteLine(pos=np.log10(value), angle=0, movable=False, label=text,
+                                   labelOpts={"position": 0.01 + 0.98 * side,
+                                              "anchors": [(side, 1), (side, 1)]})
+            line.setZValue(20)  # labels above the bars
             item.addItem(line, ignoreBounds=True)
             self.lines.append(line)
         item.setYRange(-12, 0.5, padding=0)
@@ -137,10 +135,13 @@ class TensorBars(QWidget):
     def on_theme(self, c: PlotColors) -> None:
         self._colors = c
         style_plot(self.plot, c)
-        style_legend(self.legend, c)
+        fill = QColor(c.background)
+        fill.setAlpha(200)
         for line, colour in zip(self.lines, (c.good, c.warn, c.bad)):
             line.setPen(pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine))
             line.label.setColor(QColor(colour))
+            line.label.fill = pg.mkBrush(fill)
+            line.label.update()
         if self.names:
             self.bars.setOpts(brushes=[pg.mkBrush(status_colour(s, c)) for s in self.statuses])
             self.worst.setBrush(pg.mkBrush(c.foreground))
@@ -252,30 +253,31 @@ class EpsilonPlot(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plot = make_plot("Error vs ε", "ε", "error |a - n| / (|a| + |n|)")
+        self.plot = make_plot("", "ε", "error")
         self.plot.setToolTip(
             "How the numerical derivative's error depends on the step ε (log-log). The "
             "one-sided (J(θ+ε) - J(θ)) / ε has truncation error ∝ ε (slope 1); the two-sided "
             "(J(θ+ε) - J(θ-ε)) / 2ε ∝ ε² (slope 2), so it is far more accurate. Below the "
             "best ε, round-off in J (about 1e-16 |J|) divided by ε takes over and the error "
-            "grows again (slope -1): shaded. Dotted: the ε used by the check.")
+            "grows again (slope -1): shaded. Dotted: the ε used by the check.\nerror = "
+            "|a - n| / (|a| + |n|) between backprop's a and the numerical n.")
         item = self.plot.getPlotItem()
         item.setLogMode(x=True, y=True)
-        self.legend = item.addLegend(offset=(6, -6), labelTextSize="8pt")
         self.roundoff = pg.LinearRegionItem(movable=False)
         self.roundoff.setZValue(-20)
         for line in self.roundoff.lines:
             line.setPen(pg.mkPen(None))
         item.addItem(self.roundoff, ignoreBounds=True)
-        self.one_sided = item.plot([], [], name="one-sided", symbol="o", symbolSize=5)
-        self.two_sided = item.plot([], [], name="two-sided", symbol="s", symbolSize=5)
-        self.slope1 = item.plot([], [], name="slope 1 (∝ ε)")
-        self.slope2 = item.plot([], [], name="slope 2 (∝ ε²)")
+        self.one_sided = item.plot([], [], symbol="o", symbolSize=5)
+        self.two_sided = item.plot([], [], symbol="s", symbolSize=5)
+        self.slope1 = item.plot([], [])
+        self.slope2 = item.plot([], [])
         self.eps_line = pg.InfiniteLine(angle=90, movable=False, label="ε of the check",
-                                        labelOpts={"position": 0.92})
+                                        labelOpts={"position": 0.06})
         item.addItem(self.eps_line, ignoreBounds=True)
         self.bug_line = pg.InfiniteLine(angle=0, movable=False, label="planted bug's error",
-                                        labelOpts={"position": 0.15})
+                                        labelOpts={"position": 0.5, "anchors": [(0.5, 1),
+                                                                                (0.5, 1)]})
         item.addItem(self.bug_line, ignoreBounds=True)
         self.bug_line.hide()
         self.caption = QLabel("Select a parameter to see how its error depends on ε.")
@@ -316,18 +318,31 @@ class EpsilonPlot(QWidget):
             self.bug_line.show()
         else:
             self.bug_line.hide()
-        self.plot.getPlotItem().enableAutoRange()
+        shown = np.concatenate([one[np.isfinite(one) & (one > 0)],
+                                two[np.isfinite(two) & (two > 0)],
+                                [bug_error] if bug_error else []])
+        item = self.plot.getPlotItem()
+        item.setXRange(np.log10(eps.min()), np.log10(eps.max()), padding=0.03)
+        if shown.size:
+            item.setYRange(np.log10(shown.min()), np.log10(shown.max()), padding=0.08)
         bug = ""
         if bug_error is not None:
-            bug = (f"<br><b>Planted bug:</b> backprop's value for this element is off by "
-                   f"{bug_error:.1e} (horizontal line) at every ε: no step size fixes a wrong "
-                   "gradient. The curves compare with the correct backprop.")
+            bug = (f" <span style='color:{self._colors.bad}'><b>Planted bug:</b> off by "
+                   f"{bug_error:.1e} at every ε (red line): no ε fixes a wrong gradient.</span>")
+        if not (np.isfinite(sweep.one_sided_slope) and np.isfinite(sweep.two_sided_slope)):
+            self.caption.setText(
+                f"<b>{sweep.target}</b>: backprop and J agree exactly here (the gradient is "
+                f"0, e.g. a dead ReLU unit), so there is no error to plot. Pick another "
+                f"element.{bug}")
+            return
+        c = self._colors
         self.caption.setText(
-            f"<b>{sweep.target}</b>: slope one-sided <b>{sweep.one_sided_slope:.2f}</b> "
-            f"(error ∝ ε), two-sided <b>{sweep.two_sided_slope:.2f}</b> (∝ ε²), fitted over "
-            f"ε in [{lo:g}, {hi:g}]. Best ε: one-sided {sweep.best_eps_one_sided:.0e}, "
-            f"two-sided {sweep.best_eps_two_sided:.0e}; smaller ε: round-off takes over "
-            f"(shaded).{bug}")
+            f"<b>{sweep.target}</b> &nbsp;<span style='color:{c.test}'>● one-sided</span>: "
+            f"slope <b>{sweep.one_sided_slope:.2f}</b> (∝ ε), best ε "
+            f"{sweep.best_eps_one_sided:.0e} &nbsp;<span style='color:{c.train}'>■ two-sided"
+            f"</span>: slope <b>{sweep.two_sided_slope:.2f}</b> (∝ ε²), best ε "
+            f"{sweep.best_eps_two_sided:.0e}. Dashed: ideal slopes 1 and 2; shaded: round-off "
+            f"takes over.{bug}")
 
     def clear(self, text: str = "Select a parameter to see how its error depends on ε.") -> None:
         self.sweep = None
@@ -340,7 +355,6 @@ class EpsilonPlot(QWidget):
     def on_theme(self, c: PlotColors) -> None:
         self._colors = c
         style_plot(self.plot, c)
-        style_legend(self.legend, c)
         for curve, colour in ((self.one_sided, c.test), (self.two_sided, c.train)):
             curve.setPen(pg.mkPen(colour, width=2))
             curve.setSymbolBrush(colour)
@@ -356,20 +370,34 @@ class EpsilonPlot(QWidget):
         self.bug_line.label.setColor(QColor(c.bad))
 
 
-class ErrorHeatmaps(pg.GraphicsLayoutWidget):
-    """Per layer, the relative error of every element of ``[W[l] | b[l]]`` by threshold."""
+class ErrorHeatmaps(QWidget):
+    """Per layer, the relative error of every element of ``[W[l] | b[l]]`` by threshold.
+
+    Cell ``(i, j)`` is centred on the integers ``(j, i)``; the bias column sits at
+    ``x = n[l-1] + 1``, after a one-column gap."""
 
     parameter_clicked = Signal(int)
-    COLUMNS = 3
+    MAX_COLUMNS = 4
+    CLASS_NAMES = ("good", "fine", "look", "bug")
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.legend = QLabel()
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setWordWrap(True)
         self.setToolTip(
             "Relative error |a - n| / max(|a|, |n|) of every element of W[l] (rows: units i of "
             "layer l, columns: inputs j from layer l-1) and, after the gap, b[l]. Green: "
             "good or round-off, light green 1e-7..1e-5, orange look closer, red bug, grey "
-            "not checked. A planted 'dW2 doubled' paints all of W[2] red; a wrong db[1] only "
-            "the b column of layer 1. Click a cell to select its parameter.")
+            "not checked. A planted 'dW2 doubled' paints W[2] red wherever its gradient is "
+            "not 0; a wrong db[1] only the b column of layer 1. Click a cell to select its "
+            "parameter.")
+        self.legend.setToolTip(self.toolTip())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.graphics, 1)
+        layout.addWidget(self.legend)
         self._shapes: tuple = ()
         self._plots: list = []
         self._images: list = []
@@ -377,17 +405,21 @@ class ErrorHeatmaps(pg.GraphicsLayoutWidget):
         self._layout = ()
         self._colors = LIGHT
         self._classes = None
-        self.scene().sigMouseClicked.connect(self._clicked)
+        self.graphics.scene().sigMouseClicked.connect(self._clicked)
+
+    @property
+    def ci(self):
+        return self.graphics.ci
 
     def show_result(self, result) -> None:
         layout = tuple(result.layout)
-        shapes = tuple(t.shape for t in layout)
-        if shapes != self._shapes:
-            self._rebuild(layout)
-        self._layout = layout
         self._classes = element_classes(np.asarray(result.rel_error),
                                         np.asarray(result.within_noise))
-        self._paint()
+        if tuple(t.shape for t in layout) != self._shapes:
+            self._rebuild(layout)  # paints too (through on_theme)
+        else:
+            self._layout = layout
+            self._paint()
 
     def clear_result(self) -> None:
         self._classes = None
@@ -405,20 +437,26 @@ class ErrorHeatmaps(pg.GraphicsLayoutWidget):
             for info, col0 in ((W, 0), (b, W.shape[1] + 1)):
                 if info.start <= k < info.stop:
                     i, j = divmod(k - info.start, info.shape[1])
-                    x, y = col0 + j, i
+                    x, y = col0 + j - 0.5, i - 0.5
                     self._frames[l].setData([x, x + 1, x + 1, x, x], [y, y, y + 1, y + 1, y])
                     return
 
     def on_theme(self, c: PlotColors) -> None:
         self._colors = c
-        self.setBackground(c.background)
+        self.graphics.setBackground(c.background)
         for plot in self._plots:
             for side in ("left", "bottom"):
                 plot.getAxis(side).setPen(pg.mkPen(c.foreground))
                 plot.getAxis(side).setTextPen(pg.mkPen(c.foreground))
             plot.setTitle(plot.titleLabel.text, color=c.foreground, size="9pt")
         for frame in self._frames:
-            frame.setPen(pg.mkPen(c.foreground, width=2))
+            frame.setPen(pg.mkPen(c.foreground, width=2.5))
+        colours = class_colours(c)
+        names = ("good / round-off", "1e-7 to 1e-5", "look closer", "bug")
+        swatches = [f"<span style='color:{colours[k]}'>■</span> {n}"
+                    for k, n in zip(self.CLASS_NAMES, names)]
+        swatches.append(f"<span style='color:{c.neutral}'>■</span> not checked")
+        self.legend.setText(" &nbsp; ".join(swatches))
         self._paint()
 
     # -- internals ----------------------------------------------------------------------
@@ -427,20 +465,24 @@ class ErrorHeatmaps(pg.GraphicsLayoutWidget):
         return [(infos[2 * l], infos[2 * l + 1]) for l in range(len(infos) // 2)]
 
     def _rebuild(self, layout) -> None:
-        self.clear()
+        self.graphics.clear()
         self._plots, self._images, self._frames = [], [], []
         self._shapes = tuple(t.shape for t in layout)
         self._layout = layout
-        for index, (W, _b) in enumerate(self._pairs()):
-            plot = self.addPlot(row=index // self.COLUMNS, col=index % self.COLUMNS)
-            plot.setTitle(f"[W{W.layer} | b{W.layer}]  {W.shape[0]}×{W.shape[1]}",
-                          size="9pt")
+        pairs = self._pairs()
+        columns = min(len(pairs), self.MAX_COLUMNS)
+        for index, (W, _b) in enumerate(pairs):
+            plot = self.graphics.addPlot(row=index // columns, col=index % columns)
+            rows, cols = W.shape
+            plot.setTitle(f"W{W.layer} | b{W.layer}  ({rows}×{cols})", size="9pt")
             plot.invertY(True)
-            plot.setAspectLocked(False)
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
-            plot.getAxis("left").setLabel("unit i")
-            plot.getAxis("bottom").setLabel(f"input j | b")
+            plot.getAxis("bottom").setTicks([_index_ticks(cols) + [(cols + 1, "b")], []])
+            plot.getAxis("left").setTicks([_index_ticks(rows), []])
+            if index % columns == 0:
+                plot.getAxis("left").setLabel("unit i")
+            plot.getAxis("bottom").setLabel("input j")
             image = pg.ImageItem(axisOrder="row-major")
             plot.addItem(image)
             frame = plot.plot([], [])
@@ -455,8 +497,8 @@ class ErrorHeatmaps(pg.GraphicsLayoutWidget):
             return
         c = self._colors
         colours = class_colours(c)
-        palette = np.array([_rgba(colours[n]) for n in ("good", "fine", "look", "bug")]
-                           + [_rgba(c.neutral, 90), _rgba(c.background, 0)], dtype=np.uint8)
+        palette = np.array([_rgba(colours[n]) for n in self.CLASS_NAMES]
+                           + [_rgba(c.neutral, 110), _rgba(c.background, 0)], dtype=np.uint8)
         for l, (W, b) in enumerate(self._pairs()):
             rows, cols = W.shape
             grid = np.full((rows, cols + 2), 5, dtype=np.int64)  # 5: the transparent gap
@@ -465,15 +507,16 @@ class ErrorHeatmaps(pg.GraphicsLayoutWidget):
             grid[:, :cols] = np.where(wc < 0, 4, wc)
             grid[:, cols + 1] = np.where(bc < 0, 4, bc)
             self._images[l].setImage(palette[grid], autoLevels=False, levels=(0, 255))
-            self._images[l].setRect(0, 0, cols + 2, rows)
-            self._plots[l].setRange(xRange=(0, cols + 2), yRange=(0, rows), padding=0.02)
+            self._images[l].setRect(-0.5, -0.5, cols + 2, rows)
+            self._plots[l].setRange(xRange=(-0.5, cols + 1.5), yRange=(-0.5, rows - 0.5),
+                                    padding=0.02)
 
     def _clicked(self, event) -> None:
         for l, plot in enumerate(self._plots):
             if plot.vb.sceneBoundingRect().contains(event.scenePos()):
                 p = plot.vb.mapSceneToView(event.scenePos())
                 W, b = self._pairs()[l]
-                i, j = int(np.floor(p.y())), int(np.floor(p.x()))
+                i, j = int(np.floor(p.y() + 0.5)), int(np.floor(p.x() + 0.5))
                 if not 0 <= i < W.shape[0]:
                     return
                 if 0 <= j < W.shape[1]:
@@ -481,6 +524,12 @@ class ErrorHeatmaps(pg.GraphicsLayoutWidget):
                 elif j == W.shape[1] + 1:
                     self.parameter_clicked.emit(b.start + i)
                 return
+
+
+def _index_ticks(n: int, most: int = 8) -> list[tuple[int, str]]:
+    """Integer ticks 0..n-1, thinned to about ``most`` of them."""
+    step = max(1, int(np.ceil(n / most)))
+    return [(i, str(i)) for i in range(0, n, step)]
 
 
 def _rgba(colour: str, alpha: int = 255) -> tuple[int, int, int, int]:

@@ -68,6 +68,13 @@ KINK_NOTE = (
     "is right (a false alarm). Such elements are marked 'kink'.")
 
 
+def status_of(difference: float, within_noise: bool = False) -> str:
+    """The engine's verdict words for one difference, by the course's thresholds."""
+    if within_noise or difference <= PASS_THRESHOLD:
+        return "pass"
+    return "look closer" if difference < BUG_THRESHOLD else "bug"
+
+
 def verdict_title(verdict: str) -> str:
     return {"pass": "Good", "look closer": "Look closer", "bug": "Bug"}.get(verdict, verdict)
 
