@@ -335,9 +335,19 @@ def test_activation_statistics_from_the_snapshot(panel):
     session = TrainingSession(deep_config("sigmoid", "xavier", 4.0, depth=5))
     snapshot = session.snapshot()
     panel.on_snapshot(snapshot)
+    # Over all training examples: a forward pass of our own, Z[l] = W[l] A[l-1] + b[l].
+    A = snapshot.data.X_train
+    for l in range(1, 5):
+        params = snapshot.params()
+        Z = params[f"W{l}"] @ A + params[f"b{l}"]
+        A = 1 / (1 + np.exp(-Z))
+        assert panel.stats.saturated_fraction[l - 1] == pytest.approx(np.mean(A * (1 - A) < 0.05))
+    assert np.isnan(panel.stats.saturated_fraction[-1])  # the output layer is left out
+    # Without the engine's statistics the panel falls back on the snapshot's sample of Z[l].
+    bare = flow_stats(dataclasses.replace(snapshot, layer_stats=None))
     for l, layer in enumerate(snapshot.layers[:-1]):
         s = 1 / (1 + np.exp(-layer.Z))
-        assert panel.stats.saturated_fraction[l] == pytest.approx(np.mean(s * (1 - s) < 0.05))
+        assert bare.saturated_fraction[l] == pytest.approx(np.mean(s * (1 - s) < 0.05))
     assert panel.stats.saturated_fraction[0] > 0.2  # 4x Xavier: many units in the tails
     np.testing.assert_allclose(panel.activity_plot.saturated_percent[:4],
                                100 * panel.stats.saturated_fraction[:4])
@@ -364,8 +374,15 @@ def test_dead_relus_and_magnitude_view(panel):
     session = TrainingSession(deep_config("relu", "he", 0.5, depth=20))
     snapshot = session.snapshot()
     panel.on_snapshot(snapshot)
+    A = snapshot.data.X_train
+    params = snapshot.params()
+    for l in range(1, 20):
+        Z = params[f"W{l}"] @ A + params[f"b{l}"]
+        A = np.maximum(Z, 0)
+        assert panel.stats.dead_fraction[l - 1] == pytest.approx(np.all(Z <= 0, axis=1).mean())
+    bare = flow_stats(dataclasses.replace(snapshot, layer_stats=None))
     for l, layer in enumerate(snapshot.layers[:-1]):
-        assert panel.stats.dead_fraction[l] == pytest.approx(np.all(layer.Z <= 0, axis=1).mean())
+        assert bare.dead_fraction[l] == pytest.approx(np.all(layer.Z <= 0, axis=1).mean())
     assert np.isnan(panel.stats.saturated_fraction).all()
     # Auto scale: activations shrink by orders of magnitude, so the heat map is log10|Z|.
     assert panel.distribution_plot.histograms.magnitude
@@ -413,3 +430,32 @@ def test_reinit_while_paused_updates_the_panel_at_once(qtbot, panel):
         qtbot.waitUntil(lambda: panel.diagnosis.verdict == VANISHING, timeout=TIMEOUT)
     finally:
         assert controller.shutdown()
+
+
+def test_in_the_main_window_the_init_scale_slider_updates_the_panel(qtbot, isolated_settings):
+    """The registry line builds the panel as a dock; dragging the builder's init-scale slider
+    while training is not running re-initializes the network and the panel shows it."""
+    from nnviz.ui.main_window import MainWindow
+    from nnviz.ui.settings import open_settings
+
+    window = MainWindow(config=deep_config("relu", "he", 1.0),
+                        settings=open_settings(isolated_settings))
+    qtbot.addWidget(window)
+    try:
+        window.show()
+        dock = window.docks["gradient_flow"]
+        dock.show()
+        dock.raise_()
+        panel = window.panels["gradient_flow"]
+        assert isinstance(panel, GradientFlowPanel)
+        qtbot.waitUntil(lambda: panel.diagnosis is not None, timeout=TIMEOUT)
+        assert panel.diagnosis.verdict == HEALTHY
+        slider = window.panels["builder"].init_scale
+        slider.setValue(2.0 * slider.value(), emit=True)   # as a drag ends up
+        qtbot.waitUntil(lambda: panel.diagnosis.verdict == EXPLODING, timeout=TIMEOUT)
+        assert panel.stats.iteration == 0
+        assert "Exploding" in panel.banner.text()
+        exported = window.visible_figures()
+        assert {f"gradient_flow_{name}" for name in panel.figures()} <= set(exported)
+    finally:
+        window.close()

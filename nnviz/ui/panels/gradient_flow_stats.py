@@ -1,8 +1,9 @@
 """What the gradient-flow panel draws, taken from a snapshot (pure NumPy, no Qt).
 
 - :func:`flow_stats`: per-layer gradient metrics (the norms the worker measured on all
-  training examples) and activation statistics (from the snapshot's fixed subsample of
-  examples: saturated and dead-ReLU fractions).
+  training examples) and the saturated and dead-ReLU fractions (from the engine's layer
+  statistics in the snapshot, over all training examples; from the snapshot's subsample of
+  ``Z[l]`` when those are absent).
 - :class:`LayerHistory`: a bounded record of those metrics over iterations (thinned evenly
   when full), for the lines-over-time plot.
 - :func:`layer_histograms`: the distribution of ``Z[l]`` or ``A[l]`` per layer on common bins,
@@ -62,7 +63,7 @@ def flow_stats(snapshot) -> FlowStats:
     """Gradient metrics and activation statistics of a ``TrainingSnapshot``.
 
     The norms come straight from the snapshot (all training examples); the update ratio uses
-    the learning rate in use. Saturated/dead fractions use the snapshot's ``Z[l]`` subsample.
+    the learning rate in use.
     """
     layers = snapshot.layers
     L = len(layers)
@@ -79,13 +80,28 @@ def flow_stats(snapshot) -> FlowStats:
         "update_ratio": update,
         "dZ_norm": np.array([x.dZ_norm for x in layers], dtype=np.float64),
     }
-    saturated = np.full(L, np.nan)
-    dead = np.full(L, np.nan)
-    for i, layer in enumerate(layers[:-1]):  # the output layer's slope is folded into dZ[L]
-        saturated[i], dead[i] = activation_fractions(layer.activation, layer.Z)
+    saturated, dead = _fractions_from_layer_stats(snapshot.layer_stats, L)
+    if saturated is None:  # no engine statistics: use the snapshot's sample of examples
+        saturated, dead = np.full(L, np.nan), np.full(L, np.nan)
+        for i, layer in enumerate(layers[:-1]):
+            saturated[i], dead[i] = activation_fractions(layer.activation, layer.Z)
     return FlowStats(int(snapshot.iteration), int(snapshot.generation),
                      tuple(snapshot.layer_dims), tuple(x.activation for x in layers), metrics,
                      W_norm, saturated, dead)
+
+
+def _fractions_from_layer_stats(layer_stats, L: int):
+    """Saturated/dead fractions of the hidden layers over all training examples, from the
+    ``nnviz.engine.layer_stats`` statistics the worker attaches (None when absent). The
+    output layer is left out: its slope is folded into dZ[L] = A[L] - Y."""
+    saturated = getattr(layer_stats, "saturated_fraction", None)
+    dead = getattr(layer_stats, "dead_fraction", None)
+    if saturated is None or dead is None or len(saturated) != L or len(dead) != L:
+        return None, None
+    saturated = np.array(saturated, dtype=np.float64)
+    dead = np.array(dead, dtype=np.float64)
+    saturated[-1] = dead[-1] = np.nan
+    return saturated, dead
 
 
 def activation_fractions(activation: str, Z: np.ndarray) -> tuple[float, float]:
