@@ -120,6 +120,7 @@ class CostSurfacePanel(Panel):
         self._waiting = False         # a newer request waits for the running job
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._submit_latest)
         self._colors = context.appearance.colors if context is not None else None
         self._view3d = None
@@ -428,8 +429,14 @@ class CostSurfacePanel(Panel):
 
     def _submit_latest(self) -> None:
         snapshot = self._snapshot
-        if snapshot is not None and not self.runner.busy:
-            self._submit(snapshot, snapshot.state == RUNNING)
+        if snapshot is None or self.runner.busy:
+            return
+        live = snapshot.state == RUNNING
+        wait = 1.0 / LIVE_RATE_HZ - (time.monotonic() - self._last_submit) if live else 0.0
+        if wait > 0:  # a timer may fire a little early
+            self._timer.start(int(wait * 1000) + 1)
+        else:
+            self._submit(snapshot, live)
 
     def _request_key(self, snapshot, live: bool) -> tuple:
         return (snapshot.generation, snapshot.iteration, live, self.mode(), self.parameters(),
