@@ -5,6 +5,9 @@ import pytest
 from PySide6.QtCore import QSettings, QtMsgType
 
 BAD_MESSAGES = (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg)
+# Said by Qt's "offscreen" test platform itself whenever a window with docks is laid out;
+# it is a limitation of that plugin (the real xcb/wayland/windows/cocoa ones support it).
+OFFSCREEN_PLATFORM_NOISE = ("This plugin does not support propagateSizeHints()",)
 
 
 @pytest.fixture(autouse=True)
@@ -27,5 +30,6 @@ def qt_hygiene(qtlog):
     for controller in running:
         controller.shutdown()
     assert not running, f"{len(running)} training thread(s) left running"
-    messages = [r.message for r in qtlog.records if r.type in BAD_MESSAGES]
+    messages = [r.message for r in qtlog.records
+                if r.type in BAD_MESSAGES and r.message not in OFFSCREEN_PLATFORM_NOISE]
     assert not messages, f"Qt logged: {messages}"

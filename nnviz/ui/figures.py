@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401  (registers the exporters)
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QPainter
+from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QWidget
 
 
@@ -39,12 +42,31 @@ def export_figure(item, path: Path) -> None:
         _atomic_export(path, lambda tmp: _check(item.grab().save(tmp, "PNG"), path))
         return
     if path.suffix.lower() == ".svg":
-        exporter = pg.exporters.SVGExporter(item)
-    else:
-        exporter = pg.exporters.ImageExporter(item)
-        width = int(item.sceneBoundingRect().width())
-        exporter.parameters()["width"] = max(2 * width, 800)  # crisp at twice screen size
+        try:
+            _atomic_export(path, pg.exporters.SVGExporter(item).export)
+        except ValueError:
+            # pyqtgraph 0.14's SVG exporter cannot parse the closed paths ("... Z") this Qt
+            # writes for some items; render the item's part of the scene with Qt instead.
+            _atomic_export(path, lambda tmp: _render_svg(item, tmp))
+        return
+    exporter = pg.exporters.ImageExporter(item)
+    width = int(item.sceneBoundingRect().width())
+    exporter.parameters()["width"] = max(2 * width, 800)  # crisp at twice screen size
     _atomic_export(path, exporter.export)
+
+
+def _render_svg(item, filename: str) -> None:
+    source = item.sceneBoundingRect()
+    generator = QSvgGenerator()
+    generator.setFileName(filename)
+    generator.setSize(source.size().toSize())
+    generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
+    generator.setTitle("nnviz figure")
+    painter = QPainter(generator)
+    try:
+        item.scene().render(painter, QRectF(0, 0, source.width(), source.height()), source)
+    finally:
+        painter.end()
 
 
 def _check(ok: bool, path: Path) -> None:

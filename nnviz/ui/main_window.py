@@ -160,6 +160,7 @@ class MainWindow(QMainWindow):
         self.addToolBarBreak()
         self.banner = MessageBanner()
         self.banner.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.banner.shown.connect(lambda: self.banner_bar.setVisible(True))
         self.banner.dismissed.connect(lambda: self.banner_bar.setVisible(False))
         self.banner_bar = QToolBar("Messages")
         self.banner_bar.setObjectName("toolbar_messages")
@@ -307,7 +308,7 @@ class MainWindow(QMainWindow):
         self.restoreState(self._default_state, STATE_VERSION)
         for dock in self.docks.values():
             dock.setFloating(False)
-        self.banner_bar.setVisible(self.banner.isVisible())
+        self.banner_bar.setVisible(self.banner.active)
         self._default_dock_sizes()
 
     def set_appearance(self, mode: str) -> None:
@@ -348,10 +349,9 @@ class MainWindow(QMainWindow):
         self.play_action.setIcon(self.style().standardIcon(SP.SP_MediaPause if running
                                                            else SP.SP_MediaPlay))
         self.status.set_state(state)
-        if running and self.banner.isVisible() and self.banner.level == "warning":
-            self.banner.dismiss()
-        if state == "idle" and self.banner.isVisible() and self.banner.level == "warning":
-            self.banner.dismiss()  # reset after a divergence
+        if state in ("running", "idle") and self.banner.active and \
+                self.banner.level == "warning":
+            self.banner.dismiss()  # training again, or reset, after a divergence
 
     def _on_diverged(self, message: str) -> None:
         self.show_message(message, "warning")
@@ -373,7 +373,6 @@ class MainWindow(QMainWindow):
     def show_message(self, text: str, level: str = "warning") -> None:
         """A non-modal message under the toolbar (dismissable)."""
         self.banner.show_message(text, level)
-        self.banner_bar.setVisible(True)
 
     # -- File menu ---------------------------------------------------------------------
     def open_data(self) -> None:

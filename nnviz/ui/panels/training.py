@@ -54,14 +54,10 @@ class TrainingPanel(Panel):
             "The network's output over the plane of the two inputs: the colour is a[L] = "
             "P(y = 1 | x) for a sigmoid output, the dashed line is a[L] = 0.5 (the decision "
             "boundary). Circles: training examples; triangles: test examples.")
-        self.response = ResponseView()
-        self.confusion = ConfusionView()
-        self.confusion.setToolTip("How often each true class (row) is predicted as each class "
-                                  "(column); the diagonal is right.")
-        self.pred_true = PredictedVsTrueView()
         self.outcome = QStackedWidget()
-        for view in (self.boundary, self.response, self.confusion, self.pred_true):
-            self.outcome.addWidget(view)
+        self.outcome.addWidget(self.boundary)
+        # The views for 1 feature or more than 2 are built the first time they are needed.
+        self._views = {"boundary": self.boundary}
 
         curves = QSplitter(Qt.Orientation.Vertical)
         curves.addWidget(self.cost_plot)
@@ -111,17 +107,31 @@ class TrainingPanel(Panel):
         self._update_outcome(snapshot)
         self.summary.setText(self._summary_text(snapshot))
 
+    def view(self, kind: str):
+        """The outcome view ``boundary``, ``response``, ``confusion`` or ``pred_true``."""
+        if kind not in self._views:
+            view = {"response": ResponseView, "confusion": ConfusionView,
+                    "pred_true": PredictedVsTrueView}[kind]()
+            if kind == "confusion":
+                view.setToolTip("How often each true class (row) is predicted as each class "
+                                "(column); the diagonal is right.")
+            view.on_theme(self.context.appearance.colors)
+            self.outcome.addWidget(view)
+            self._views[kind] = view
+        return self._views[kind]
+
     def _update_outcome(self, snapshot) -> None:
         if snapshot.boundary is not None:
-            view = self.boundary
+            kind = "boundary"
         elif snapshot.curve is not None:
-            view = self.response
+            kind = "response"
         elif snapshot.evaluation is not None and snapshot.evaluation.confusion is not None:
-            view = self.confusion
+            kind = "confusion"
         elif snapshot.evaluation is not None:
-            view = self.pred_true
+            kind = "pred_true"
         else:
             return
+        view = self.view(kind)
         self.outcome.setCurrentWidget(view)
         view.update_from(snapshot)
 
@@ -147,7 +157,7 @@ class TrainingPanel(Panel):
         self.test_cost.setPen(pg.mkPen(c.test, width=2))
         self.train_metric.setPen(pg.mkPen(c.train, width=2))
         self.test_metric.setPen(pg.mkPen(c.test, width=2))
-        for view in (self.boundary, self.response, self.confusion, self.pred_true):
+        for view in self._views.values():
             view.on_theme(c)
 
     def figures(self) -> dict[str, object]:

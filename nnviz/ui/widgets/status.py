@@ -64,8 +64,13 @@ class StatusReadout:
 
 
 class MessageBanner(QFrame):
-    """A non-modal message across the window (divergence, refused settings)."""
+    """A non-modal message across the window (divergence, refused settings).
 
+    The window shows and hides the toolbar that holds it (a toolbar manages its widgets'
+    visibility itself); ``active`` says whether a message is up.
+    """
+
+    shown = Signal()
     dismissed = Signal()
 
     def __init__(self, parent: QWidget | None = None):
@@ -83,7 +88,7 @@ class MessageBanner(QFrame):
         layout.addWidget(self.text, 1)
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         self.level = ""
-        self.hide()
+        self.active = False
 
     def show_message(self, text: str, level: str = "warning") -> None:
         self.level = level
@@ -92,8 +97,9 @@ class MessageBanner(QFrame):
         self.setStyleSheet(f"#messageBanner {{ border: 1px solid {accent}; border-left: 5px "
                            f"solid {accent}; border-radius: 3px; }}")
         self.text.setText(text)
-        self.show()
+        self.active = True
+        self.shown.emit()
 
     def dismiss(self) -> None:
-        self.hide()
+        self.active = False
         self.dismissed.emit()
