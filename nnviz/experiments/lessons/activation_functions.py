@@ -1,0 +1,84 @@
+"""Lesson 8: activation functions compared on the same problem (training speed)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnviz.training.config import DataSpec, Hyperparameters, NetworkSpec, SessionConfig
+
+from ..base import Experiment
+from ..comparison import Sweep
+from ..plots import boundary_cell, cost_curves
+from ..results import BarPlot, BoundaryPlot, Table
+from ..runs import run_session
+
+
+@dataclass(frozen=True)
+class ActivationFunctionsExperiment(Experiment):
+    key = "activation_functions"
+    number = 8
+    title = "Activation functions"
+    summary = "Sigmoid, tanh, ReLU and leaky ReLU hidden layers on the same problem: how fast each learns."
+    text = (
+        "The same [2, 8, 8, 1] network on the moons data, the same init (Xavier, randn * "
+        "sqrt(1/n[l-1])), data, seed and learning rate; only g[1] = g[2] changes. The slope "
+        "g'(z) scales every gradient that flows back through a layer: sigmoid's is at most "
+        "0.25 (at z = 0) and its output is not centred on 0, so updates are small and learning "
+        "is slow; tanh (slope up to 1, centred) and ReLU (slope exactly 1 for z > 0) pass the "
+        "gradient on almost undiminished; leaky ReLU (slope alpha = 0.01 for z < 0) behaves "
+        "like ReLU but no unit can die. Compare the cost curves and the iterations each needs "
+        "to reach the same target cost; the time per iteration differs much less than the "
+        "number of iterations.")
+
+    activations: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu")
+    hidden_units: tuple[int, ...] = (8, 8)
+    iterations: int = 2000
+    learning_rate: float = 0.3
+    target: float = 0.1
+    resolution: int = 60
+
+    def sweep(self) -> Sweep:
+        base = SessionConfig(
+            DataSpec("moons", params=(("m", 400), ("noise", 0.1), ("seed", 1)), normalize=True),
+            NetworkSpec(hidden_units=self.hidden_units,
+                        activations=("tanh",) * len(self.hidden_units), init="xavier"),
+            Hyperparameters(optimizer="gd", learning_rate=self.learning_rate))
+        return Sweep(base, "activation", self.activations, self.iterations)
+
+    def configs(self):
+        return tuple(self.sweep().configs())
+
+    def labels(self):
+        return tuple(self.sweep().run_labels())
+
+    def _run(self, reporter):
+        runs, cells = [], []
+        for config, label, part in zip(self.configs(), self.labels(),
+                                       reporter.parts([1] * len(self.activations))):
+            record, session = run_session(config, self.iterations, label=label, progress=part)
+            runs.append(record)
+            cells.append(boundary_cell(session, label, record, self.resolution))
+        reached = {r.label: r.iterations_to(self.target) for r in runs}
+        per_iteration = {r.label: r.seconds / max(r.iterations_run, 1) for r in runs}
+        findings = {"iterations_to_target": reached, "seconds_per_iteration": per_iteration,
+                    "final_cost": {r.label: r.final["train_cost"] for r in runs},
+                    "target": self.target}
+        table = Table(
+            ("activation", f"iterations to J <= {self.target:g}", "final J", "train accuracy",
+             "test accuracy", "time per iteration"),
+            tuple((r.label.split(": ", 1)[-1], reached[r.label] if reached[r.label] is not None
+                   else np.inf, r.final["train_cost"], r.final["train_metric"],
+                   r.final["test_metric"], per_iteration[r.label]) for r in runs),
+            ("s", "int", "g", "pct", "pct", "ms"))
+        never = self.iterations * 1.0
+        bars = BarPlot(f"Iterations to reach J <= {self.target:g} (capped at {self.iterations})",
+                       "iterations", tuple(r.label.split(": ", 1)[-1] for r in runs),
+                       np.array([reached[r.label] if reached[r.label] is not None else never
+                                 for r in runs]))
+        conclusion = "Iterations to reach J <= %g: " % self.target + "; ".join(
+            f"{r.label.split(': ', 1)[-1]} "
+            f"{reached[r.label] if reached[r.label] is not None else 'never (in %d)' % self.iterations}"
+            for r in runs) + "."
+        plots = (cost_curves(runs), bars, BoundaryPlot("Decision boundaries", tuple(cells)))
+        return self.result(conclusion, table, runs=tuple(runs), plots=plots, findings=findings)
