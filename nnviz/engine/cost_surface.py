@@ -38,7 +38,7 @@ from .network import Network
 from .propagation import forward
 
 DEFAULT_RESOLUTION = 41
-DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024
+DEFAULT_CHUNK_BYTES = 1024 * 1024  # ~1 MiB per array keeps a chunk in L2 (measured best)
 MAX_RESOLUTION = 401
 KINDS = ("parameters", "random", "pca", "custom")
 
@@ -301,10 +301,10 @@ class CostSurfaceEvaluator:
         L, dims, m = net.L, net.layer_dims, self.n_examples
         d1, d2 = directions.d1, directions.d2
 
-        def tensor(vec, l):  # [W[l]^T; b[l]^T]: (n[l-1] + 1, n[l]), what A_ext @ it gives Z^T
+        def tensor(vec, l):  # [W[l] b[l]]: (n[l], n[l-1] + 1), times [A[l-1]; 1] gives Z[l]
             W = vec[net.param_slice(f"W{l}")].reshape(dims[l], dims[l - 1])
-            bias = vec[net.param_slice(f"b{l}")].reshape(1, dims[l])
-            return np.vstack([W.T, bias])
+            bias = vec[net.param_slice(f"b{l}")].reshape(dims[l], 1)
+            return np.hstack([W, bias])
 
         touched = [l for l in range(1, L + 1)
                    if np.any(tensor(d1, l)) or np.any(tensor(d2, l))]
@@ -313,15 +313,15 @@ class CostSurfaceEvaluator:
         A = self.X64
         for l in range(1, l0):
             Wb = tensor(theta, l)
-            A = self.acts[l - 1].g(Wb[:-1].T @ A + Wb[-1][:, None], self.alphas_g[l - 1])
-        A_ext = np.vstack([A, np.ones((1, m))]).T  # (m, n[l0-1] + 1)
-        # layer l0: Z^T = Z0 + alpha P + beta Q (no product per grid point)
-        basis0 = np.stack([(A_ext @ tensor(v, l0)).ravel() for v in (theta, d1, d2)]).astype(dt)
-        layers = []  # (l, per-grid basis (3, (n+1) n) or None, shared (n+1, n) or None)
+            A = self.acts[l - 1].g(Wb[:, :-1] @ A + Wb[:, -1:], self.alphas_g[l - 1])
+        A_ext = np.vstack([A, np.ones((1, m))])  # (n[l0-1] + 1, m)
+        # layer l0: Z = Z0 + alpha P + beta Q, linear in (alpha, beta): no product per grid point
+        basis0 = np.stack([(tensor(v, l0) @ A_ext).ravel() for v in (theta, d1, d2)]).astype(dt)
+        layers = []  # (l, per-grid basis (3, n (n_prev + 1)) or None, shared (n, n_prev + 1) or None)
         for l in range(l0 + 1, L + 1):
             if l in touched:
-                layers.append((l, np.stack([tensor(v, l).ravel() for v in (theta, d1, d2)]).astype(dt),
-                               None))
+                basis = np.stack([tensor(v, l).ravel() for v in (theta, d1, d2)]).astype(dt)
+                layers.append((l, basis, None))
             else:
                 layers.append((l, None, tensor(theta, l).astype(dt)))
         coef = np.stack([np.ones_like(a), a, b], axis=1).astype(dt)
@@ -329,42 +329,42 @@ class CostSurfaceEvaluator:
 
         width = max(dims[l0 - 1:]) + 1
         per = max(1, min(a.size, self.chunk_bytes // (m * width * dt.itemsize)))
-        chunks = [(s, min(s + per, a.size)) for s in range(0, a.size, per)]
+        spans = [(s, min(s + per, a.size)) for s in range(0, a.size, per)]
         out = np.empty(a.size)
+        threads = min(self.threads, len(spans))
 
-        def run(span):
-            s, e = span
-            out[s:e] = self._chunk(coef[s:e], basis0, l0, layers)
+        def run(k):  # thread k takes every threads-th chunk, with its own buffers
+            space = _Workspace(per, m, dims, l0, dt)
+            for s, e in spans[k::threads]:
+                out[s:e] = self._chunk(coef[s:e], basis0, l0, layers, space)
 
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            if self.threads > 1 and len(chunks) > 1:
-                with ThreadPoolExecutor(self.threads) as pool:
-                    list(pool.map(run, chunks))
+            if threads > 1:
+                with ThreadPoolExecutor(threads) as pool:
+                    list(pool.map(run, range(threads)))
             else:
-                for span in chunks:
-                    run(span)
+                run(0)
         return out + penalty
 
-    def _chunk(self, coef, basis0, l0, layers) -> np.ndarray:
-        net, dims, m = self.net, self.net.layer_dims, self.n_examples
+    def _chunk(self, coef, basis0, l0, layers, space) -> np.ndarray:
+        """Mean loss at ``G`` grid points: arrays are ``(G, units, examples)``."""
+        dims = self.net.layer_dims
         G = coef.shape[0]
-        Z = (coef @ basis0).reshape(G, m, dims[l0])
-        l = l0
+        Z = space.Z[l0][:G]
+        np.matmul(coef, basis0, out=Z.reshape(G, -1))
         for l, per_grid, shared in layers:
             n_prev = dims[l - 1]
-            A_ext = np.empty((G, m, n_prev + 1), dtype=Z.dtype)
-            A_ext[..., n_prev] = 1.0
-            act = self.acts[l - 2]
-            if act.name == "relu":
-                np.maximum(Z, 0, out=A_ext[..., :n_prev])
-            else:
-                A_ext[..., :n_prev] = act.g(Z, self.alphas_g[l - 2])
+            A_ext = space.A_ext[l][:G]  # its last row is all ones: it adds the bias
+            _activate(self.acts[l - 2], self.alphas_g[l - 2], Z, A_ext[:, :n_prev])
+            Z = space.Z[l][:G]
             if per_grid is not None:
-                Wg = (coef @ per_grid).reshape(G, n_prev + 1, dims[l])
-                Z = np.matmul(A_ext, Wg)
+                Wg = space.W[l][:G]
+                np.matmul(coef, per_grid, out=Wg.reshape(G, -1))
+                np.matmul(Wg, A_ext, out=Z)
             else:
-                Z = (A_ext.reshape(G * m, n_prev + 1) @ shared).reshape(G, m, dims[l])
-        return example_losses(net.head, Z, self.YT).mean(axis=1, dtype=np.float64)
+                np.matmul(shared, A_ext, out=Z)
+        losses = example_losses(self.net.head, Z.transpose(0, 2, 1), self.YT)
+        return losses.mean(axis=1, dtype=np.float64)
 
     def _grid_penalty(self, theta, d1, d2, a, b):
         """``(lambda/2m) sum ||W + a D1 + b D2||^2``, exactly: a quadratic in ``(a, b)``."""
@@ -377,6 +377,38 @@ class CostSurfaceEvaluator:
         total = (w @ w + 2 * a * (w @ u) + 2 * b * (w @ v) + a * a * (u @ u)
                  + 2 * a * b * (u @ v) + b * b * (v @ v))
         return self.lambd / (2 * self.m_full) * total
+
+
+class _Workspace:
+    """One thread's reusable buffers for chunks of up to ``G`` grid points, in the course's
+    layout (units x examples) so each activation writes whole contiguous rows."""
+
+    def __init__(self, G, m, dims, l0, dtype):
+        L = len(dims) - 1
+        self.Z = {l: np.empty((G, dims[l], m), dtype) for l in range(l0, L + 1)}
+        self.A_ext, self.W = {}, {}
+        for l in range(l0 + 1, L + 1):
+            A = np.empty((G, dims[l - 1] + 1, m), dtype)
+            A[:, -1, :] = 1.0
+            self.A_ext[l] = A
+            self.W[l] = np.empty((G, dims[l], dims[l - 1] + 1), dtype)
+
+
+def _activate(act, alpha, Z, out) -> None:
+    """``out[...] = g(Z)``. The surface needs values, not bit-identical ones, so the common
+    functions take a fast path: ReLU in place, sigmoid as ``(1 + tanh(z/2)) / 2`` (one
+    transcendental instead of an exp, a where and two divisions)."""
+    if act.name == "relu":
+        np.maximum(Z, 0, out=out)
+    elif act.name == "tanh":
+        np.tanh(Z, out=out)
+    elif act.name == "sigmoid":
+        np.multiply(Z, 0.5, out=out)
+        np.tanh(out, out=out)
+        out += 1.0
+        out *= 0.5
+    else:
+        out[...] = act.g(Z, alpha)
 
 
 # -- helpers -------------------------------------------------------------------------------
