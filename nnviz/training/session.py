@@ -22,7 +22,7 @@ from nnviz.engine.trainer import StepResult, Trainer
 from . import probes
 from .config import CSV_DATASET, DataSpec, Hyperparameters, NetworkSpec, SessionConfig, course_default
 from .history import MetricHistory, Trajectory, read_only
-from .snapshot import IDLE, DataSummary, History, TrainingSnapshot
+from .snapshot import IDLE, DataSummary, History, LayerHistory, TrainingSnapshot
 
 try:  # per-layer statistics from the analysis engine, once it exists
     from nnviz.engine import layer_stats as _layer_stats_module
@@ -64,6 +64,10 @@ class TrainingSession:
         self.trainer: Trainer | None = None
         self._columns = np.arange(0)
         self._last_finite: dict = {}
+        # Per-layer gradient/activation statistics over iterations (one entry per snapshot).
+        self.layer_history = (_layer_stats_module.LayerStatsHistory(capacity=512,
+                                                                    keep_histograms=False)
+                              if _layer_stats_module is not None else None)
         self.apply(config if config is not None else course_default())
 
     # -- building ----------------------------------------------------------------------
@@ -184,6 +188,8 @@ class TrainingSession:
         self.generation += 1
         self.history.clear()
         self.trajectory.clear()
+        if self.layer_history is not None:
+            self.layer_history.clear()
         self._last_finite = {}
         self._record(force=True)
 
@@ -303,15 +309,28 @@ class TrainingSession:
             trajectory=self.trajectory.thetas(),
             trajectory_iterations=self.trajectory.iterations(),
             boundary=boundary, curve=curve, evaluation=evaluation, layer_stats=stats,
-            message=message,
+            layer_history=self._layer_history_arrays(), message=message,
         )
 
     def _layer_stats(self, caches, grads):
-        """Statistics from ``nnviz.engine.layer_stats`` when that module provides them."""
+        """``nnviz.engine.layer_stats.LayerStats`` of this pass, also added to the bounded
+        per-layer history (once per iteration)."""
         module = _layer_stats_module
         if module is None:
             return None
-        compute = getattr(module, "layer_statistics", None) or getattr(module, "compute", None)
-        if compute is None:
+        it = self.trainer.iteration
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            stats = module.layer_statistics(self.net, caches, grads, iteration=it,
+                                            learning_rate=self.trainer.optimizer.learning_rate)
+        h = self.layer_history
+        if len(h) == 0 or it > h.iterations[-1]:
+            h.append(stats)
+        return stats
+
+    def _layer_history_arrays(self) -> LayerHistory | None:
+        h = self.layer_history
+        if h is None or len(h) == 0:
             return None
-        return compute(self.net, caches, grads)
+        return LayerHistory(iterations=read_only(h.iterations),
+                            series={name: read_only(h.series(name))
+                                    for name in _layer_stats_module.SCALAR_FIELDS})

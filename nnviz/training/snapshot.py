@@ -78,6 +78,16 @@ class History:
 
 
 @dataclass(frozen=True)
+class LayerHistory:
+    """Per-layer statistics over iterations (one entry per snapshot, bounded: old entries are
+    thinned). ``series[name]`` is ``(entries, L)`` for each of
+    ``nnviz.engine.layer_stats.SCALAR_FIELDS`` (grad_norm, dZ_norm, saturated_fraction, ...)."""
+
+    iterations: np.ndarray
+    series: dict
+
+
+@dataclass(frozen=True)
 class BoundaryGrid:
     """The network's output over the plane of two input features (raw units).
 
@@ -175,7 +185,8 @@ class TrainingSnapshot:
     boundary: BoundaryGrid | None = None
     curve: ResponseCurve | None = None
     evaluation: Evaluation | None = None
-    layer_stats: Any = None        # nnviz.engine.layer_stats output, when available
+    layer_stats: Any = None        # nnviz.engine.layer_stats.LayerStats of this snapshot
+    layer_history: LayerHistory | None = None
     message: str = ""
     extras: dict = field(default_factory=dict)
 

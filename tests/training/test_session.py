@@ -243,3 +243,25 @@ def test_one_feature_gives_a_response_curve():
     net = snap.network()
     x = snap.curve.xs[::50].reshape(1, -1)
     assert np.allclose(snap.curve.values[0, ::50], net.predict_output(x)[0])
+
+
+def test_layer_statistics_come_with_every_snapshot_and_a_bounded_history(session):
+    snaps = []
+    for _ in range(3):
+        session.step(7)
+        snaps.append(session.snapshot())
+    snap = snaps[-1]
+    d = snap.data
+    g = course_gradient(np.asarray(snap.theta), d.X_train, d.Y_train)
+    stats = snap.layer_stats
+    assert stats.grad_norm == pytest.approx([np.linalg.norm(g[0:8]), np.linalg.norm(g[12:16])])
+    A1, _ = course_forward(np.asarray(snap.theta), d.X_train)
+    assert stats.act_mean[0] == pytest.approx(A1.mean())
+    h = snap.layer_history
+    assert h.iterations.tolist() == [7, 14, 21]
+    assert h.series["grad_norm"].shape == (3, 2)
+    assert h.series["grad_norm"][-1] == pytest.approx(stats.grad_norm)
+    session.snapshot()  # same iteration: no new entry
+    assert len(session.layer_history) == 3
+    session.reset()
+    assert session.snapshot().layer_history.iterations.tolist() == [0]
