@@ -92,12 +92,7 @@ def test_course_bugs_are_caught_and_located_in_dW2_and_db1(qtbot, panel):
     assert bars.differences[bars.names.index("db1")] == pytest.approx(3 / 5, rel=1e-6)
 
     # The summary tree says the same, per layer and per tensor.
-    statuses = {}
-    for i in range(panel.summary.topLevelItemCount()):
-        layer = panel.summary.topLevelItem(i)
-        for j in range(layer.childCount()):
-            child = layer.child(j)
-            statuses[child.data(0, Qt.ItemDataRole.UserRole)] = child.text(1)
+    statuses = panel.summary.tensor_statuses()
     assert statuses == {"dW1": "Good", "db1": "Bug", "dW2": "Bug", "db2": "Good",
                         "dW3": "Good", "db3": "Good"}
 
@@ -232,6 +227,31 @@ def test_current_network_with_l2_and_dropout(qtbot, panel):
     assert "run again" in panel.verdict.text()
 
 
+def test_first_shown_checks_a_small_network_at_once(qtbot, panel):
+    snapshot = flower_snapshot()
+    panel.on_snapshot(snapshot)  # hidden: nothing runs
+    assert not panel.busy and panel.outcome is None
+    panel.parentWidget().show()
+    panel.on_snapshot(snapshot)
+    qtbot.waitUntil(lambda: panel.outcome is not None and not panel.busy, timeout=TIMEOUT)
+    assert panel.outcome.verdict == "pass" and panel.outcome.request.source == "network"
+    before = panel.outcome
+    panel.on_snapshot(flower_snapshot(steps=6))  # only the first time
+    assert not panel.busy and panel.outcome is before
+
+
+def test_whole_theta_sweep_has_slopes_one_and_two(qtbot, panel):
+    panel.on_snapshot(flower_snapshot(steps=50))
+    run(qtbot, panel, source="network")
+    panel.sweep_all.setChecked(True)
+    qtbot.waitUntil(lambda: panel.eps_plot.sweep is not None
+                    and panel.eps_plot.sweep.target == "all parameters", timeout=TIMEOUT)
+    sweep = panel.eps_plot.sweep
+    assert sweep.indices.size == 17
+    # tanh and a sigmoid output: J is smooth, the textbook picture
+    assert 0.9 < sweep.one_sided_slope < 1.1 and 1.8 < sweep.two_sided_slope < 2.2
+
+
 def test_without_a_network_the_panel_says_what_to_do(qtbot, panel):
     panel.set_source("network")
     panel.run_check()
@@ -317,7 +337,7 @@ def test_selecting_a_parameter_marks_it_and_sweeps_eps(qtbot, panel):
     assert 0.8 < sweep.one_sided_slope < 1.2 and 1.7 < sweep.two_sided_slope < 2.3
     assert 1e-7 <= sweep.best_eps_two_sided <= 1e-3
     curve = panel.eps_plot.two_sided
-    eps, err = curve.xData, curve.yData  # getData() gives log10 of them on log axes
+    err = curve.yData  # getData() gives log10 of it on log axes
     np.testing.assert_allclose(err, sweep.two_sided_error[sweep.two_sided_error > 0])
     assert err[-1] > err.min() * 10  # the smallest eps is dominated by round-off
     caption = panel.eps_plot.caption.text()
