@@ -454,3 +454,39 @@ def test_theme_and_figures(qtbot, panel):
 def test_registered_as_a_dock():
     spec = panel_spec("cost_surface")
     assert spec.load() is CostSurfacePanel and spec.tab_with == "training"
+
+
+def test_contour_segments_lie_on_the_level():
+    from nnviz.ui.panels.cost_surface_compute import contour_segments
+    # A plane in pixel coordinates (value [i, j] at x = j + 0.5, y = i + 0.5): exact lines.
+    i, j = np.mgrid[0:30, 0:40]
+    plane = 0.3 * (j + 0.5) - 0.7 * (i + 0.5)
+    segments = contour_segments(plane, -2.0)
+    assert len(segments) > 10
+    np.testing.assert_allclose(0.3 * segments[..., 0] - 0.7 * segments[..., 1], -2.0,
+                               atol=1e-12)
+    # A cone: a closed ring at the radius, up to the grid's linear interpolation.
+    cone = np.hypot(j + 0.5 - 20, i + 0.5 - 15)
+    ring = contour_segments(cone, 9.0).reshape(-1, 2)
+    np.testing.assert_allclose(np.hypot(ring[:, 0] - 20, ring[:, 1] - 15), 9.0, atol=0.06)
+    points, counts = np.unique(np.round(ring, 9), axis=0, return_counts=True)
+    assert np.all(counts == 2)  # every end point is shared by two segments: a closed curve
+    # A saddle cell: the centre (0.5) is above 0.5 like corners 00 and 11, which connect.
+    saddle = contour_segments(np.array([[1.0, 0.0], [0.0, 1.0]]), 0.5)
+    pairs = {frozenset(map(tuple, segment.round(12))) for segment in saddle}
+    assert pairs == {frozenset({(1.0, 0.5), (1.5, 1.0)}),   # cuts off corner 01
+                     frozenset({(1.0, 1.5), (0.5, 1.0)})}   # cuts off corner 10
+    assert contour_segments(np.ones((5, 5)), 0.5).shape == (0, 2, 2)
+
+
+def test_drawn_contours_are_the_results_segments(qtbot, panel):
+    panel.resolution_spin.setValue(21)
+    _, snap = paused_snapshot(course_default(), 20)
+    r = show(qtbot, panel, snap)
+    values, lines = r.contours[True]
+    np.testing.assert_array_equal(values, image(panel))
+    for curve, (level, segments) in zip(panel.surface_plot.contours, lines):
+        assert curve.level == level
+        rect = curve.boundingRect()
+        assert rect.left() == pytest.approx(segments[..., 0].min())
+        assert rect.bottom() == pytest.approx(segments[..., 1].max())

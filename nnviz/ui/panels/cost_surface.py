@@ -491,7 +491,7 @@ class CostSurfacePanel(Panel):
         if not to_scale:
             title += " (axes stretched, not to scale)"
         self.values = self.surface_plot.show_surface(r.xs, r.ys, r.costs, log, r.axis_labels,
-                                                     title, to_scale)
+                                                     title, to_scale, r.contours.get(log))
         if self.auto_extent.isChecked():
             self.extent_spin.blockSignals(True)
             self.extent_spin.setValue(max(r.extent))

@@ -79,6 +79,7 @@ class SurfaceResult:
     curvature: tuple[float, float] | None  # Hessian eigenvalues in the slice at the centre
     nearly_plane: bool                    # J hardly curves at the centre (a tilted plane)
     negative_curvature_share: float       # share of inner grid points curving downward
+    contours: dict = field(default_factory=dict)  # {log: (values, [(level, segments)])}
     note: str = ""
     elapsed: float = 0.0
 
@@ -205,6 +206,7 @@ def compute_surface(request: SurfaceRequest, job=None) -> SurfaceResult:
         n_examples=int(n_examples), m_train=int(m_train), curvature=curvature,
         nearly_plane=nearly_plane,
         negative_curvature_share=negative_curvature_share(costs),
+        contours={log: contour_set(costs, log) for log in (False, True)},
         note=note, elapsed=time.perf_counter() - start)
 
 
@@ -307,3 +309,81 @@ def negative_curvature_share(costs) -> float:
     for before, after in pairs:
         downward |= before + after - 2 * centre < -tolerance
     return float(downward.mean())
+
+
+# -- what the map draws (computed in the job, so the GUI thread only builds paths) --------
+N_CONTOURS = 10
+
+
+def display_values(costs: np.ndarray, log: bool) -> np.ndarray:
+    """What the colours and contours show: ``J`` or ``log10 J`` (never NaN or inf)."""
+    J = np.asarray(costs, dtype=np.float64)
+    finite = np.isfinite(J)
+    if not finite.any():
+        return np.zeros_like(J)
+    J = np.where(finite, J, J[finite].max())
+    if not log:
+        return J
+    floor = max(1e-12, 1e-9 * float(np.abs(J).max()))
+    return np.log10(np.maximum(J, floor))
+
+
+def contour_levels(values: np.ndarray, n: int = N_CONTOURS) -> np.ndarray:
+    """``n`` evenly spaced levels strictly inside the range of ``values``."""
+    lo, hi = float(values.min()), float(values.max())
+    if not hi > lo:
+        return np.array([])
+    return np.linspace(lo, hi, n + 2)[1:-1]
+
+
+def contour_segments(values: np.ndarray, level: float) -> np.ndarray:
+    """Marching squares, vectorized: the line segments where ``values`` crosses ``level``,
+    ``(k, 2, 2)`` as ``[[x0, y0], [x1, y1]]`` in pixel coordinates of an image of
+    ``values`` (row ``i`` = y, column ``j`` = x, value ``[i, j]`` at the pixel centre
+    ``(j + 0.5, i + 0.5)``). A saddle cell is split by its centre value."""
+    V = np.asarray(values, dtype=np.float64)
+    if V.ndim != 2 or min(V.shape) < 2:
+        return np.zeros((0, 2, 2))
+    v00, v01, v10, v11 = V[:-1, :-1], V[:-1, 1:], V[1:, :-1], V[1:, 1:]
+    rows, cols = np.mgrid[0:V.shape[0] - 1, 0:V.shape[1] - 1] + 0.5
+    above = [v >= level for v in (v00, v01, v10, v11)]
+
+    def crossing(va, vb, xa, ya, xb, yb):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.clip((level - va) / (vb - va), 0.0, 1.0)
+        return np.stack([xa + t * (xb - xa), ya + t * (yb - ya)], axis=-1)
+
+    # Edges: bottom (00-01), right (01-11), top (10-11), left (00-10).
+    edges = [(above[0] != above[1], crossing(v00, v01, cols, rows, cols + 1, rows)),
+             (above[1] != above[3], crossing(v01, v11, cols + 1, rows, cols + 1, rows + 1)),
+             (above[2] != above[3], crossing(v10, v11, cols, rows + 1, cols + 1, rows + 1)),
+             (above[0] != above[2], crossing(v00, v10, cols, rows, cols, rows + 1))]
+    cut = np.stack([c for c, _ in edges])          # (4, ny-1, nx-1)
+    points = np.stack([p for _, p in edges])       # (4, ny-1, nx-1, 2)
+    count = cut.sum(axis=0)
+    segments = []
+    two = count == 2
+    if two.any():
+        first = np.argmax(cut, axis=0)             # the first cut edge
+        last = 3 - np.argmax(cut[::-1], axis=0)    # the last cut edge
+        i, j = np.nonzero(two)
+        segments.append(np.stack([points[first[i, j], i, j], points[last[i, j], i, j]], axis=1))
+    four = count == 4
+    if four.any():
+        i, j = np.nonzero(four)
+        centre_above = (v00 + v01 + v10 + v11)[i, j] / 4 >= level
+        # Centre on the side of corners 00 and 11: they connect through it, so the two
+        # lines cut off corners 01 (bottom + right) and 10 (top + left); else 00 and 11.
+        joined = centre_above == above[0][i, j]
+        pairs = np.where(joined[:, None], [[0, 1, 2, 3]], [[0, 3, 1, 2]])
+        for a, b in ((0, 1), (2, 3)):
+            segments.append(np.stack([points[pairs[:, a], i, j], points[pairs[:, b], i, j]],
+                                     axis=1))
+    return np.concatenate(segments) if segments else np.zeros((0, 2, 2))
+
+
+def contour_set(costs: np.ndarray, log: bool) -> tuple[np.ndarray, list[tuple[float, np.ndarray]]]:
+    """The drawn values and ``[(level, segments), ...]`` for them."""
+    values = display_values(costs, log)
+    return values, [(float(level), contour_segments(values, level))
+                    for level in contour_levels(values)]

@@ -14,34 +14,31 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor
 
 from ..theme import LIGHT, PlotColors
+from .cost_surface_compute import N_CONTOURS, contour_set
 
 COLORMAP = "viridis"  # perceptually uniform, readable in grey and for colour-blind eyes
-N_CONTOURS = 10
 PATH_COLOUR = "#ffffff"
 PATH_HALO = "#111111"
 NOW_COLOUR = "#ff4d4d"
 MAX_DOTS = 80  # mark each recorded step on paths up to this long
 
 
-def display_values(costs: np.ndarray, log: bool) -> np.ndarray:
-    """What the colours and contours show: ``J`` or ``log10 J`` (never NaN or inf)."""
-    J = np.asarray(costs, dtype=np.float64)
-    finite = np.isfinite(J)
-    if not finite.any():
-        return np.zeros_like(J)
-    J = np.where(finite, J, J[finite].max())
-    if not log:
-        return J
-    floor = max(1e-12, 1e-9 * float(np.abs(J).max()))
-    return np.log10(np.maximum(J, floor))
+class ContourItem(pg.IsocurveItem):
+    """An ``IsocurveItem`` that draws contour segments computed off the GUI thread
+    (``cost_surface_compute.contour_segments``, in the image's pixel coordinates) instead of
+    running pyqtgraph's pure-Python marching squares in ``paint``."""
 
+    def __init__(self):
+        super().__init__(level=0.0, axisOrder="row-major")
+        self._segments = np.zeros((0, 2, 2))
 
-def contour_levels(values: np.ndarray, n: int = N_CONTOURS) -> np.ndarray:
-    """``n`` evenly spaced levels strictly inside the range of ``values``."""
-    lo, hi = float(values.min()), float(values.max())
-    if not hi > lo:
-        return np.array([])
-    return np.linspace(lo, hi, n + 2)[1:-1]
+    def set_segments(self, values: np.ndarray, level: float, segments: np.ndarray) -> None:
+        self._segments = np.asarray(segments, dtype=np.float64).reshape(-1, 2, 2)
+        self.setData(values, level)
+
+    def generatePath(self):  # noqa: N802 (pyqtgraph's name)
+        points = self._segments.reshape(-1, 2)
+        self.path = pg.arrayToQPath(points[:, 0], points[:, 1], connect="pairs")
 
 
 class SurfacePlot(pg.GraphicsLayoutWidget):
@@ -62,7 +59,7 @@ class SurfacePlot(pg.GraphicsLayoutWidget):
         self.colour_bar.axis.enableAutoSIPrefix(False)  # log10 J must not read "(x0.001)"
         self.contours = []
         for _ in range(N_CONTOURS):
-            curve = pg.IsocurveItem(level=0.0, axisOrder="row-major")
+            curve = ContourItem()
             curve.setParentItem(self.image)  # pixel coordinates, like the heat map
             self.contours.append(curve)
 
@@ -83,9 +80,12 @@ class SurfacePlot(pg.GraphicsLayoutWidget):
 
     # ----- drawing -----------------------------------------------------------------------
     def show_surface(self, xs: np.ndarray, ys: np.ndarray, costs: np.ndarray, log: bool,
-                     labels: tuple[str, str], title: str, to_scale: bool = True) -> np.ndarray:
-        """Draw the grid ``costs[i, j] = J(xs[j], ys[i])``; returns the drawn values."""
-        values = display_values(costs, log)
+                     labels: tuple[str, str], title: str, to_scale: bool = True,
+                     contours=None) -> np.ndarray:
+        """Draw the grid ``costs[i, j] = J(xs[j], ys[i])``; returns the drawn values.
+        ``contours`` = ``(values, [(level, segments), ...])`` from the job (computed here
+        when not given)."""
+        values, lines = contours if contours is not None else contour_set(costs, log)
         lo, hi = float(values.min()), float(values.max())
         if not hi > lo:  # a flat grid: any colour, but a valid range
             lo, hi = lo - 0.5, hi + 0.5
@@ -96,12 +96,11 @@ class SurfacePlot(pg.GraphicsLayoutWidget):
                                   ys[-1] - ys[0] + dy))
         self.colour_bar.setLevels((lo, hi))
         self.colour_bar.axis.setLabel("log₁₀ J" if log else "J", color=self._colors.foreground)
-        levels = contour_levels(values)
         for i, curve in enumerate(self.contours):
-            visible = i < len(levels)
+            visible = i < len(lines)
             curve.setVisible(visible)
             if visible:
-                curve.setData(values, float(levels[i]))
+                curve.set_segments(values, *lines[i])
         i, j = np.unravel_index(int(np.argmin(values)), values.shape)
         self.minimum_marker.setData([xs[j]], [ys[i]])
         self._set_labels(labels, title)
