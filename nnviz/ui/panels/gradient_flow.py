@@ -13,6 +13,8 @@ snapshot at once.
 """
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QSiz
                                QVBoxLayout, QWidget)
 
 from nnviz.engine.activations import activation_value, saturated_intervals
+from nnviz.training.snapshot import RUNNING
 
 from ..theme import PlotColors, colors
 from .base import Panel, PanelContext
@@ -29,6 +32,9 @@ from .gradient_flow_plots import (ActivityPlot, DistributionPlot, HistoryPlot, N
                                   depth_colours)
 from .gradient_flow_stats import (METRIC_KEYS, METRICS, SATURATION_SLOPE, FlowStats, LayerHistory,
                                   flow_stats, layer_histograms, spans_decades)
+
+MAX_HISTOGRAM_VALUES = 24_000   # all layers together; a strided sample beyond this
+DISTRIBUTION_INTERVAL = 0.1     # s: while training runs, the heat map redraws at most 10x/s
 
 METRIC_TIP = ("Which per-layer gradient number to show, now (bars) and over iterations "
               "(lines). Backprop computes dZ[l] = dA[l] * g'(Z[l]), dA[l-1] = W[l]ᵀ dZ[l] and "
@@ -77,6 +83,7 @@ class GradientFlowPanel(Panel):
         self.diagnosis: FlowDiagnosis | None = None
         self._snapshot = None
         self._colours: list[QColor] = []
+        self._distribution_drawn = 0.0
         self._theme: PlotColors = (context.appearance.colors if context is not None
                                    else colors())
         self._build()
@@ -186,16 +193,23 @@ class GradientFlowPanel(Panel):
         stats = flow_stats(snapshot)
         depth_changed = self.stats is None or self.stats.layer_dims != stats.layer_dims
         self.stats = stats
-        self.history.add(stats)
+        recorded = self.history.add(stats)
         self.diagnosis = diagnose_snapshot(snapshot, stats.saturated_fraction,
                                            stats.dead_fraction)
         if depth_changed:
             self._colours = depth_colours(stats.L, self._theme.dark)
             self.history_plot.ensure_layers(stats.L, self._colours)
         self._show_diagnosis()
-        self._redraw_gradients()
-        self._redraw_distribution()
-        self.activity_plot.set_data(stats.saturated_fraction, stats.dead_fraction)
+        self._redraw_now()
+        if recorded or depth_changed:
+            self._redraw_history()
+        # The heat map is the costliest part: while training runs it may skip a snapshot
+        # (the next one, or the one sent on pause, shows the latest state).
+        now = time.monotonic()
+        if (snapshot.state != RUNNING or depth_changed
+                or now - self._distribution_drawn >= DISTRIBUTION_INTERVAL):
+            self._redraw_distribution()
+            self.activity_plot.set_data(stats.saturated_fraction, stats.dead_fraction)
 
     def on_theme(self, c: PlotColors) -> None:
         self._theme = c
@@ -227,19 +241,33 @@ class GradientFlowPanel(Panel):
 
     # -- drawing -----------------------------------------------------------------------
     def _redraw_gradients(self) -> None:
+        self._redraw_now()
+        self._redraw_history()
+
+    def _redraw_now(self) -> None:
         if self.stats is None:
             return
         key = self.current_metric()
-        label = METRICS[key][0]
-        self.now_plot.set_data(self.stats.metrics[key], label, self._colours)
-        self.history_plot.set_data(self.history.iterations(), self.history.values(key), label)
+        self.now_plot.set_data(self.stats.metrics[key], METRICS[key][0], self._colours)
+
+    def _redraw_history(self) -> None:
+        if self.stats is None:
+            return
+        key = self.current_metric()
+        self.history_plot.set_data(self.history.iterations(), self.history.values(key),
+                                   METRICS[key][0])
 
     def _redraw_distribution(self) -> None:
         snapshot = self._snapshot
         if snapshot is None:
             return
+        self._distribution_drawn = time.monotonic()
         quantity = self.quantity_combo.currentData()
-        arrays = [getattr(layer, quantity) for layer in snapshot.layers]
+        arrays = [getattr(layer, quantity).ravel() for layer in snapshot.layers]
+        total = sum(a.size for a in arrays)
+        if total > MAX_HISTOGRAM_VALUES:  # evenly strided: the shares stay the same
+            stride = -(-total // MAX_HISTOGRAM_VALUES)
+            arrays = [a[::stride] for a in arrays]
         magnitude = self.scale_combo.currentData()
         if magnitude is None:
             magnitude = spans_decades(arrays)
@@ -282,24 +310,29 @@ class GradientFlowPanel(Panel):
         headline = (f"<span style='color:{accent}; font-size:large'><b>{_html(d.headline)}</b>"
                     "</span>")
         muted = _blend(c.foreground, c.background, 0.7)
-        self.banner.setToolTip(BANNER_TIP + ("<br><br>" + " · ".join(numbers) if numbers else ""))
+        tip = BANNER_TIP + ("<br><br>" + " · ".join(numbers) if numbers else "")
+        if tip != self.banner.toolTip():
+            self.banner.setToolTip(tip)
         if self._one_row:  # a short dock: one paragraph, the numbers only in the tooltip
             remedies = (f"<br><b>Try:</b> {' · '.join(_html(r) for r in d.remedies)}"
                         if d.remedies else "")
-            self.banner.setText(f"{headline}&nbsp; {_html(d.explanation)}{notes}{remedies}")
+            text = f"{headline}&nbsp; {_html(d.explanation)}{notes}{remedies}"
         else:
             remedies = "".join(f"<li>{_html(r)}</li>" for r in d.remedies)
             right = (f"<td valign='top' width='46%'><b>Try:</b><ul style='margin:0 0 0 -24px'>"
                      f"{remedies}</ul></td>") if remedies else ""
-            self.banner.setText(
+            text = (
                 f"<table width='100%' cellspacing='0' cellpadding='0'><tr>"
                 f"<td valign='top' style='padding-right:12px'>{headline}"
                 f"<br>{_html(d.explanation)}{notes}"
                 f"<br><span style='color:{muted}'>{' · '.join(numbers)}</span></td>{right}"
                 f"</tr></table>")
-        self.banner.setStyleSheet(
-            f"QLabel {{ background: {tint}; color: {c.foreground}; border-left: 5px solid "
-            f"{accent}; border-radius: 3px; padding: 5px 8px; }}")
+        if text != self.banner.text():
+            self.banner.setText(text)
+        style = (f"QLabel {{ background: {tint}; color: {c.foreground}; border-left: 5px solid "
+                 f"{accent}; border-radius: 3px; padding: 5px 8px; }}")
+        if style != self.banner.styleSheet():  # restyling re-polishes the widget: not per frame
+            self.banner.setStyleSheet(style)
 
     def _mouse_moved(self, position) -> None:
         if self.stats is None:

@@ -206,24 +206,41 @@ def layer_histograms(arrays, magnitude: bool = False, bins: int = 48,
     else:
         lo, hi = value_range
     edges = np.linspace(lo, hi, bins + 1)
+    return Histograms(edges, _binned_fractions(samples, edges), magnitude)
+
+
+def _binned_fractions(samples, edges: np.ndarray) -> np.ndarray:
+    """Share of each sample in each of the uniform bins ``edges`` (values beyond the ends in
+    the end bins), all layers in one ``bincount``; bins as ``np.histogram`` draws them."""
+    bins = edges.size - 1
+    lo, hi = edges[0], edges[-1]
+    sizes = np.array([s.size for s in samples])
     fractions = np.zeros((len(samples), bins))
-    for i, s in enumerate(samples):
-        if s.size:
-            clipped = np.clip(s, lo, hi)  # -inf (zeros in magnitude mode) -> lowest bin
-            counts, _ = np.histogram(clipped, bins=edges)
-            fractions[i] = counts / s.size
-    return Histograms(edges, fractions, magnitude)
+    if not sizes.sum():
+        return fractions
+    values = np.clip(np.concatenate(samples), lo, hi)  # -inf (zeros, magnitude) -> lowest
+    with np.errstate(invalid="ignore", over="ignore"):
+        index = np.floor((values - lo) * (bins / (hi - lo)))
+    index = np.clip(np.nan_to_num(index), 0, bins - 1).astype(np.intp)
+    # Like np.histogram: fix rounding so a value on an edge goes to the bin it starts.
+    index[(values < edges[index]) & (index > 0)] -= 1
+    index[(values >= edges[index + 1]) & (index < bins - 1)] += 1
+    layer = np.repeat(np.arange(len(samples)), sizes)
+    counts = np.bincount(layer * bins + index, minlength=len(samples) * bins)
+    counts = counts.reshape(len(samples), bins).astype(np.float64)
+    return counts / np.maximum(sizes, 1)[:, None]
 
 
 def spans_decades(arrays, decades: float = 2.0) -> bool:
-    """Whether the layers' typical sizes (median |value|, zeros left out) differ by more than
-    ``decades`` powers of ten: then a magnitude (log) histogram shows them better."""
+    """Whether the layers' typical sizes (root mean square of the non-zero values) differ by
+    more than ``decades`` powers of ten: then a magnitude (log) histogram shows them better."""
     typical = []
     for a in arrays:
         a = np.abs(np.asarray(a, dtype=np.float64).ravel())
         a = a[np.isfinite(a) & (a > 0)]
         if a.size:
-            typical.append(np.median(a))
+            top = a.max()  # scaled, so squares of huge values cannot overflow
+            typical.append(top * np.sqrt(np.mean((a / top) ** 2)))
     if len(typical) < 2:
         return False
     return bool(np.log10(max(typical)) - np.log10(min(typical)) > decades)
