@@ -48,6 +48,12 @@ def run(qtbot, panel, source="course", bug=None, mode="full", **controls):
     return panel.outcome
 
 
+def show_heat_maps(qtbot, panel):
+    panel.parentWidget().show()
+    panel.where_tabs.setCurrentWidget(panel.heatmaps)
+    qtbot.waitUntil(lambda: panel.heatmaps._classes is not None, timeout=TIMEOUT)
+
+
 def rows(panel, column, role=Qt.ItemDataRole.UserRole):
     model = panel.model
     return [model.data(model.index(r, column), role) for r in range(model.rowCount())]
@@ -111,8 +117,12 @@ def test_course_bugs_are_caught_and_located_in_dW2_and_db1(qtbot, panel):
         assert rows(panel, ANALYTIC)[r] == pytest.approx(factor * true[k], rel=1e-6)
         assert rows(panel, NUMERICAL)[r] == pytest.approx(true[k], rel=1e-6, abs=1e-9)
     assert all(rel < 1e-6 for rel in rows(panel, RELATIVE)[len(wrong):])
-    # The heat map paints W2 red (class 3) and leaves W1 green.
+    # The heat map (drawn when its tab is first on screen) paints W2 red (class 3) and
+    # leaves W1 green.
+    assert panel.heatmaps._classes is None
+    show_heat_maps(qtbot, panel)
     classes = panel.heatmaps._classes
+    assert len(panel.heatmaps._images) == 3
     W2 = next(t for t in outcome.result.layout if t.name == "W2")
     W1 = next(t for t in outcome.result.layout if t.name == "W1")
     nonzero = np.abs(true[W2.start:W2.stop]) > 1e-9
@@ -360,6 +370,7 @@ def test_eps_plot_shows_a_planted_bug_as_a_flat_error(qtbot, panel):
 
 def test_heat_map_click_selects_the_parameter(qtbot, panel):
     outcome = run(qtbot, panel, bug="course")
+    show_heat_maps(qtbot, panel)
     b1 = next(t for t in outcome.result.layout if t.name == "b1")
     panel.heatmaps.parameter_clicked.emit(b1.start + 2)
     assert panel.model.flat_index(panel.table.currentIndex().row()) == b1.start + 2

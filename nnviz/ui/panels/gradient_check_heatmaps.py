@@ -47,6 +47,8 @@ class ErrorHeatmaps(QWidget):
         self._layout = ()
         self._colors = LIGHT
         self._classes = None
+        self._pending = None  # a result waiting to be drawn until the maps are on screen
+        self._selected: int | None = None
         self.graphics.scene().sigMouseClicked.connect(self._clicked)
 
     @property
@@ -54,6 +56,19 @@ class ErrorHeatmaps(QWidget):
         return self.graphics.ci
 
     def show_result(self, result) -> None:
+        """Show ``result``; drawn now if on screen, else the next time it is shown."""
+        self._pending = result
+        if self.isVisible():
+            self._show_pending()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._show_pending()
+
+    def _show_pending(self) -> None:
+        result, self._pending = self._pending, None
+        if result is None:
+            return
         layout = tuple(result.layout)
         self._classes = element_classes(np.asarray(result.rel_error),
                                         np.asarray(result.within_noise))
@@ -62,15 +77,17 @@ class ErrorHeatmaps(QWidget):
         else:
             self._layout = layout
             self._paint()
+        self.select(self._selected)
 
     def clear_result(self) -> None:
-        self._classes = None
+        self._classes = self._pending = None
         for image in self._images:
             image.clear()
         for frame in self._frames:
             frame.setData([], [])
 
     def select(self, k: int | None) -> None:
+        self._selected = k
         for frame in self._frames:
             frame.setData([], [])
         if k is None or not self._layout:
@@ -107,31 +124,35 @@ class ErrorHeatmaps(QWidget):
         return [(infos[2 * l], infos[2 * l + 1]) for l in range(len(infos) // 2)]
 
     def _rebuild(self, layout) -> None:
-        self.graphics.clear()
-        self._plots, self._images, self._frames = [], [], []
+        """Plots for a new set of shapes: the same plot items when the number of layers is
+        unchanged (only titles and ticks change), new ones otherwise."""
         self._shapes = tuple(t.shape for t in layout)
         self._layout = layout
         pairs = self._pairs()
-        columns = min(len(pairs), self.MAX_COLUMNS)
-        for index, (W, _b) in enumerate(pairs):
-            plot = self.graphics.addPlot(row=index // columns, col=index % columns)
+        if len(pairs) != len(self._plots):
+            self.graphics.clear()
+            self._plots, self._images, self._frames = [], [], []
+            columns = min(len(pairs), self.MAX_COLUMNS)
+            for index in range(len(pairs)):
+                plot = self.graphics.addPlot(row=index // columns, col=index % columns)
+                plot.invertY(True)
+                plot.setMouseEnabled(x=False, y=False)
+                plot.hideButtons()
+                if index % columns == 0:
+                    plot.getAxis("left").setLabel("unit i")
+                plot.getAxis("bottom").setLabel("input j")
+                image = pg.ImageItem(axisOrder="row-major")
+                plot.addItem(image)
+                frame = plot.plot([], [])
+                frame.setZValue(10)
+                self._plots.append(plot)
+                self._images.append(image)
+                self._frames.append(frame)
+        for plot, (W, _b) in zip(self._plots, pairs):
             rows, cols = W.shape
             plot.setTitle(f"W{W.layer} | b{W.layer}  ({rows}×{cols})", size="9pt")
-            plot.invertY(True)
-            plot.setMouseEnabled(x=False, y=False)
-            plot.hideButtons()
             plot.getAxis("bottom").setTicks([_index_ticks(cols) + [(cols + 1, "b")], []])
             plot.getAxis("left").setTicks([_index_ticks(rows), []])
-            if index % columns == 0:
-                plot.getAxis("left").setLabel("unit i")
-            plot.getAxis("bottom").setLabel("input j")
-            image = pg.ImageItem(axisOrder="row-major")
-            plot.addItem(image)
-            frame = plot.plot([], [])
-            frame.setZValue(10)
-            self._plots.append(plot)
-            self._images.append(image)
-            self._frames.append(frame)
         self.on_theme(self._colors)
 
     def _paint(self) -> None:

@@ -20,7 +20,9 @@ from ..plotting import make_plot, style_plot
 from ..theme import LIGHT, PlotColors
 
 LOG_FLOOR = -16.0  # log10 of what a bar of "0" (all round-off) is drawn down to
-MAX_SCATTER = 20_000  # dots in the comparison scatter (the worst are always kept)
+MAX_SCATTER = 5_000  # dots in the comparison scatter (the worst are always kept)
+CLASS_NAMES = {0: "good", 1: "fine", 2: "look", 3: "bug"}  # element_classes' numbers
+CLASS_ORDER = (-1, 0, 1, 2, 3)  # -1: not checked
 THRESHOLD_LINES = ((GOOD_THRESHOLD, "good"), (LOOK_THRESHOLD, "look closer"),
                    (BUG_THRESHOLD, "bug"))
 
@@ -173,16 +175,19 @@ class ComparisonScatter(QWidget):
             "coloured by relative error (green good, orange look closer, red bug). Click a "
             "dot to select its parameter.")
         item = self.plot.getPlotItem()
-        self.identity = item.plot([], [], name="y = x")
-        self.dots = pg.ScatterPlotItem(size=6, hoverable=True, tip=self._tip)
-        item.addItem(self.dots)
+        self.identity = item.plot([], [])
+        # one item per error class, each with one brush: far cheaper than a brush per dot
+        self.dots = {}
+        for cls in CLASS_ORDER:
+            dots = pg.ScatterPlotItem(size=6, pen=None, hoverable=True, tip=self._tip)
+            dots.setZValue(cls)  # the bad ones on top
+            dots.sigClicked.connect(self._clicked)
+            item.addItem(dots)
+            self.dots[cls] = dots
         self.selected = pg.ScatterPlotItem(size=16, symbol="o", brush=None)
+        self.selected.setZValue(10)
         item.addItem(self.selected)
-        self.dots.sigClicked.connect(self._clicked)
-        self._labels: dict[int, str] = {}
-        self._colors = LIGHT
-        self._brushes = {}
-        self._classes = np.zeros(0, dtype=np.int8)
+        self._label_fn = str
         self.on_theme(LIGHT)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -191,21 +196,21 @@ class ComparisonScatter(QWidget):
     def show_points(self, numeric: np.ndarray, analytic: np.ndarray, classes: np.ndarray,
                     keys: np.ndarray, labels) -> None:
         """Dots at (numeric, analytic); ``keys`` identify them (flat indices), ``labels(k)``
-        names them. At most MAX_SCATTER are drawn: every non-good one first."""
+        names them. At most MAX_SCATTER are drawn: every non-good one first, then an even
+        sample of the rest."""
         n = numeric.size
         if n > MAX_SCATTER:
-            order = np.argsort(-classes, kind="stable")
-            bad = order[:np.count_nonzero(classes > 0)][:MAX_SCATTER // 2]
-            rest = np.setdiff1d(np.arange(n), bad)
-            rest = rest[:: -(-rest.size // (MAX_SCATTER - bad.size))]
-            keep = np.sort(np.concatenate([bad, rest]))
+            keep = classes > 0
+            if keep.sum() > MAX_SCATTER // 2:
+                keep[np.flatnonzero(keep)[MAX_SCATTER // 2:]] = False
+            rest = np.flatnonzero(~keep)
+            keep[rest[:: -(-rest.size // (MAX_SCATTER - int(keep.sum())))]] = True
             numeric, analytic, classes, keys = (numeric[keep], analytic[keep], classes[keep],
                                                 keys[keep])
-        self._classes = classes
-        self._labels = {int(k): labels for k in keys} if callable(labels) else {}
         self._label_fn = labels
-        self.dots.setData(x=numeric, y=analytic, data=keys,
-                          brush=[self._brushes[int(c)] for c in classes], pen=None)
+        for cls, dots in self.dots.items():
+            mine = classes == cls
+            dots.setData(x=numeric[mine], y=analytic[mine], data=keys[mine])
         both = np.concatenate([numeric, analytic]) if n else np.zeros(1)
         both = both[np.isfinite(both)]
         lo, hi = (float(both.min()), float(both.max())) if both.size else (-1.0, 1.0)
@@ -215,6 +220,9 @@ class ComparisonScatter(QWidget):
         self.identity.setData([lo - pad, hi + pad], [lo - pad, hi + pad])
         self.plot.getPlotItem().enableAutoRange()
 
+    def shown_points(self) -> int:
+        return sum(len(dots.data) for dots in self.dots.values())
+
     def select(self, x: float | None, y: float | None) -> None:
         if x is None or not (np.isfinite(x) and np.isfinite(y)):
             self.selected.setData([], [])
@@ -222,26 +230,21 @@ class ComparisonScatter(QWidget):
             self.selected.setData([x], [y])
 
     def clear(self) -> None:
-        self.dots.setData([], [])
+        for dots in self.dots.values():
+            dots.setData([], [])
         self.identity.setData([], [])
         self.selected.setData([], [])
 
     def on_theme(self, c: PlotColors) -> None:
-        self._colors = c
         style_plot(self.plot, c)
         self.identity.setPen(pg.mkPen(c.neutral, width=1.5, style=Qt.PenStyle.DashLine))
         colours = class_colours(c)
-        # made once per theme: ScatterPlotItem caches drawn symbols per brush object
-        self._brushes = {i: pg.mkBrush(colours[name])
-                         for i, name in enumerate(("good", "fine", "look", "bug"))}
-        self._brushes[-1] = pg.mkBrush(c.neutral)
-        if self._classes.size:
-            self.dots.setBrush([self._brushes[int(k)] for k in self._classes])
+        for cls, dots in self.dots.items():
+            dots.setBrush(pg.mkBrush(colours[CLASS_NAMES[cls]] if cls >= 0 else c.neutral))
         self.selected.setPen(pg.mkPen(c.foreground, width=2))
 
     def _tip(self, x, y, data):
-        name = self._label_fn(int(data)) if getattr(self, "_label_fn", None) else str(data)
-        return f"{name}\nnumerical {x:.6g}\nanalytic {y:.6g}"
+        return f"{self._label_fn(int(data))}\nnumerical {x:.6g}\nanalytic {y:.6g}"
 
     def _clicked(self, _item, points, *_):
         if len(points):
