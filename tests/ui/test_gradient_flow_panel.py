@@ -228,9 +228,13 @@ def test_decade_axis_labels_only_powers_of_ten_when_wide(qtbot):
     axis.setRange(-12, -2)
     labels = axis.tickStrings([-12, -11.5, np.log10(2e-5), -5], 1, 1)
     assert labels == ["10⁻¹²", "", "", "10⁻⁵"]
-    axis.setRange(-3, -1)
-    assert axis.tickStrings([np.log10(2e-3), np.log10(3e-3)], 1, 1) == ["2·10⁻³", ""]
-    assert decade_label(0) == "1" and decade_label(1) == "10" and decade_label(23) == "10²³"
+    axis.setRange(-4, -2)
+    assert axis.tickStrings([np.log10(2e-4), np.log10(3e-4)], 1, 1) == ["2·10⁻⁴", ""]
+    axis.setRange(0.2, 1.1)  # less than a decade: 3 and 7 get labels too
+    assert axis.tickStrings([np.log10(3), np.log10(7), 1.0], 1, 1) == ["3", "7", "10"]
+    assert [decade_label(k) for k in (-3, -2, 0, 1, 2, 3, 23)] == [
+        "10⁻³", "0.01", "1", "10", "100", "10³", "10²³"]
+    assert decade_label(1, 5) == "50" and decade_label(-5, 2) == "2·10⁻⁵"
 
 
 # -- the panel, fed with real snapshots ------------------------------------------------------

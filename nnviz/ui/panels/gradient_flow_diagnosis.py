@@ -150,7 +150,8 @@ def diagnose_gradient_flow(dW_norms, dZ_norms, layer_dims, activations=(), *, W_
                 else f"dW entries are {dW_rms.max():.3g} in size (per-entry RMS)")
         return FlowDiagnosis(EXPLODING, BAD, "Exploding: huge gradients",
                              f"The gradients are huge: {what}. Training will jump around or "
-                             "diverge to NaN." + _span_sentence(dZ_span, slope),
+                             "diverge to NaN." + (_span_sentence(dZ_span, slope)
+                                                  if dZ_span >= MILD_DECADES else ""),
                              remedy.exploding(),
                              **numbers, notes=notes)
 

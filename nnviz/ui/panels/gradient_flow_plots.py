@@ -24,9 +24,12 @@ DEPTH_MAP = "plasma"
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-def decade_label(k: int) -> str:
-    """10^k as text: 1, 10, 10⁻⁵ ..."""
-    return {0: "1", 1: "10"}.get(k, "10" + str(k).translate(SUPERSCRIPT))
+def decade_label(k: int, mantissa: float = 1.0) -> str:
+    """mantissa·10^k as text: plain for 0.01 .. 500 (0.05, 1, 20), else 2·10⁻⁵, 10⁸ ..."""
+    if -2 <= k <= 2:
+        return f"{mantissa * 10.0 ** k:g}"
+    power = "10" + str(k).translate(SUPERSCRIPT)
+    return power if mantissa == 1 else f"{mantissa:g}·{power}"
 
 
 class DecadeAxis(pg.AxisItem):
@@ -42,10 +45,12 @@ class DecadeAxis(pg.AxisItem):
         for v in values:
             k = int(np.floor(v + 1e-9))
             mantissa = 10.0 ** (v - k)
+            m = round(mantissa)
             if abs(mantissa - 1) < 1e-6:
                 out.append(decade_label(k))
-            elif (span < 1.2 and round(mantissa) in (2, 3, 5, 7)) or (span < 3 and round(mantissa) in (2, 5)):
-                out.append(f"{mantissa:.2g}·{decade_label(k)}")
+            elif abs(mantissa - m) < 1e-6 and (m in (2, 5) and span < 3
+                                                or m in (3, 7) and span < 1.2):
+                out.append(decade_label(k, m))
             else:
                 out.append("")
         return out
