@@ -28,7 +28,7 @@ def gradient_check(net: Network, X, Y, *, lambd: float = 0.0, eps: float = DEFAU
                    planted_bug=None, method: str = "structured",
                    pass_threshold: float = PASS_THRESHOLD, n_worst: int = 10,
                    progress: Callable[[int, int], bool | None] | None = None, cancel=None,
-                   chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> GradientCheckResult:
+                   chunk_bytes: int = DEFAULT_CHUNK_BYTES, threads: int = 1) -> GradientCheckResult:
     """Backprop's ``dtheta`` against two-sided differences ``(J(theta+eps) - J(theta-eps)) / 2eps``.
 
     Works on a float64 copy of ``net`` (the network is not modified). ``J`` includes the L2
@@ -43,6 +43,8 @@ def gradient_check(net: Network, X, Y, *, lambd: float = 0.0, eps: float = DEFAU
 
     ``progress(done, total)`` is called every ~50 ms; returning ``False`` cancels, as does
     setting ``cancel`` (a ``threading.Event`` or a callable): :class:`CheckCancelled` is raised.
+    ``method="naive"`` runs the course's loop (two full forward passes per parameter) instead of
+    the structure-aware engine; ``threads > 1`` splits the structured work over threads.
     """
     start = time.perf_counter()
     eps = _check_eps(eps)
@@ -59,7 +61,7 @@ def gradient_check(net: Network, X, Y, *, lambd: float = 0.0, eps: float = DEFAU
     tracker.check()
     both = np.concatenate([indices, indices])
     steps = np.concatenate([np.full(indices.size, eps), np.full(indices.size, -eps)])
-    dJ, crossed = cost_changes(problem, both, steps, method, tracker, chunk_bytes)
+    dJ, crossed = cost_changes(problem, both, steps, method, tracker, chunk_bytes, threads)
     n = indices.size
     numeric_sel = (dJ[:n] - dJ[n:]) / (2 * eps)
 
@@ -154,7 +156,7 @@ def epsilon_sweep(net: Network, X, Y, *, parameter=None, epsilons=SWEEP_EPSILONS
                   seed: int = 0, fit_range: tuple[float, float] = (1e-5, 1e-2),
                   method: str = "structured",
                   progress: Callable[[int, int], bool | None] | None = None, cancel=None,
-                  chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> EpsilonSweepResult:
+                  chunk_bytes: int = DEFAULT_CHUNK_BYTES, threads: int = 1) -> EpsilonSweepResult:
     """The error of one-sided ``(J(theta+eps) - J(theta)) / eps`` and two-sided differences
     over ``epsilons`` (default ``1e-1 .. 1e-12``), for one ``parameter`` (``"W2[0,3]"`` or a
     flat index) or, with ``parameter=None``, the whole vector (3 evaluations of ``J`` per
@@ -184,7 +186,7 @@ def epsilon_sweep(net: Network, X, Y, *, parameter=None, epsilons=SWEEP_EPSILONS
     idx = np.tile(indices, 2 * E)
     steps = np.repeat(np.concatenate([eps_arr, -eps_arr]), n)
     tracker = Progress(idx.size, progress, cancel)
-    dJ, _ = cost_changes(problem, idx, steps, method, tracker, chunk_bytes)
+    dJ, _ = cost_changes(problem, idx, steps, method, tracker, chunk_bytes, threads)
     dJ = dJ.reshape(2 * E, n)
     plus, minus = dJ[:E], dJ[E:]
     one = plus / eps_arr[:, None]
