@@ -75,7 +75,7 @@ def sigmoid(z):
 # -- the map ------------------------------------------------------------------------------
 def test_flower_surface_centre_is_the_training_cost(qtbot, panel):
     session, snap = paused_snapshot(course_default(), 60)
-    panel.log_check.setChecked(False)
+    panel.controls.log_check.setChecked(False)
     r = show(qtbot, panel, snap)
     assert snap.layer_dims == (2, 4, 1) and r.mode == "pca"  # a hidden layer: PCA of the path
     assert r.costs.shape == (61, 61) and r.request.dtype == "float64"
@@ -92,10 +92,10 @@ def test_flower_surface_centre_is_the_training_cost(qtbot, panel):
 
 
 def test_log_colours_are_log10_of_the_same_grid(qtbot, panel):
-    panel.resolution_spin.setValue(21)  # coarse: this test is not about detail
+    panel.controls.resolution_spin.setValue(21)  # coarse: this test is not about detail
     _, snap = paused_snapshot(course_default(), 30)
     r = show(qtbot, panel, snap)
-    assert panel.log_check.isChecked()
+    assert panel.controls.log_check.isChecked()
     np.testing.assert_allclose(image(panel), np.log10(r.costs), rtol=1e-12)
     low, high = panel.surface_plot.colour_bar.levels()
     assert low == pytest.approx(np.log10(r.costs.min())) and high == pytest.approx(
@@ -107,7 +107,7 @@ def test_log_colours_are_log10_of_the_same_grid(qtbot, panel):
 
 def test_two_parameter_mode_is_the_w1_w2_bowl(qtbot, panel):
     _, snap = paused_snapshot(logistic_config(normalize=True, lr=0.5), 40)
-    panel.log_check.setChecked(False)
+    panel.controls.log_check.setChecked(False)
     r = show(qtbot, panel, snap)
     assert r.mode == "parameters" and panel.parameters() == ("W1[0,0]", "W1[0,1]")
     plot = panel.surface_plot.plot
@@ -128,7 +128,7 @@ def test_two_parameter_mode_is_the_w1_w2_bowl(qtbot, panel):
 
 
 def test_chosen_parameters_follow_the_pickers(qtbot, panel):
-    panel.resolution_spin.setValue(21)  # coarse: this test is not about detail
+    panel.controls.resolution_spin.setValue(21)  # coarse: this test is not about detail
     _, snap = paused_snapshot(course_default(), 20)
     panel.on_snapshot(snap)
     panel.set_mode("parameters")
@@ -139,13 +139,13 @@ def test_chosen_parameters_follow_the_pickers(qtbot, panel):
     params = snap.params()
     assert r.axis_labels == ("W2[0,3]", "b1[2]")
     assert r.origin == (pytest.approx(params["W2"][0, 3]), pytest.approx(params["b1"][2, 0]))
-    assert panel.y_picker.col.isHidden()  # a bias has no column index
+    assert panel.controls.y_picker.col.isHidden()  # a bias has no column index
 
 
 # -- the path -----------------------------------------------------------------------------
 def test_path_has_every_recorded_theta_and_ends_at_the_current_point(qtbot, panel):
     session, snap = paused_snapshot(logistic_config(normalize=True, lr=0.5), 25)
-    r = show(qtbot, panel, snap)
+    show(qtbot, panel, snap)
     trajectory = snap.trajectory
     ends_recorded = np.array_equal(trajectory[-1], snap.theta)
     path = panel.path_data()
@@ -183,7 +183,7 @@ def test_path_extends_with_every_snapshot_without_a_new_surface(qtbot, panel):
 
 # -- directions ---------------------------------------------------------------------------
 def test_reroll_changes_random_directions_deterministically(qtbot, panel):
-    panel.resolution_spin.setValue(21)  # coarse: this test is not about detail
+    panel.controls.resolution_spin.setValue(21)  # coarse: this test is not about detail
     _, snap = paused_snapshot(course_default(), 20)
     show(qtbot, panel, snap)
     panel.set_mode("random")
@@ -196,8 +196,8 @@ def test_reroll_changes_random_directions_deterministically(qtbot, panel):
     np.testing.assert_array_equal(first.d2, expected.d2)
     assert panel.result.axis_labels[0] == "random direction 1 (filter-normalized)"
 
-    panel.reroll_button.click()
-    assert panel.seed_spin.value() == 1
+    panel.controls.reroll_button.click()
+    assert panel.controls.seed_spin.value() == 1
     qtbot.waitUntil(lambda: not panel.runner.busy and panel.result.directions.seed == 1,
                     timeout=TIMEOUT)
     second = panel.result.directions
@@ -210,14 +210,14 @@ def test_reroll_changes_random_directions_deterministically(qtbot, panel):
     np.testing.assert_allclose(np.linalg.norm(d1, axis=1), np.linalg.norm(W1, axis=1))
     assert not np.any(second.d1[net.param_slice("b1")])
 
-    panel.seed_spin.setValue(0)
+    panel.controls.seed_spin.setValue(0)
     qtbot.waitUntil(lambda: not panel.runner.busy and panel.result.directions.seed == 0,
                     timeout=TIMEOUT)
     np.testing.assert_array_equal(panel.result.directions.d1, first.d1)
 
 
 def test_pca_falls_back_to_random_until_the_path_spans_two_directions(qtbot, panel):
-    panel.resolution_spin.setValue(21)  # coarse: this test is not about detail
+    panel.controls.resolution_spin.setValue(21)  # coarse: this test is not about detail
     _, snap = paused_snapshot(course_default(), 0)  # one recorded theta
     r = show(qtbot, panel, snap)
     assert panel.mode() == "pca" and r.mode == "random"
@@ -225,7 +225,7 @@ def test_pca_falls_back_to_random_until_the_path_spans_two_directions(qtbot, pan
 
 
 def test_surface_is_computed_off_the_gui_thread(qtbot, panel, monkeypatch):
-    panel.resolution_spin.setValue(21)  # coarse: this test is not about detail
+    panel.controls.resolution_spin.setValue(21)  # coarse: this test is not about detail
     calls = []
     original = surface_engine.cost_surface
 
@@ -268,7 +268,7 @@ def test_live_training_coarse_then_fine_at_a_bounded_rate(qtbot, panel):
                         timeout=TIMEOUT)
         latest = controller.latest
         assert panel.result.costs.shape == (61, 61)
-        panel.log_check.setChecked(False)
+        panel.controls.log_check.setChecked(False)
         assert image(panel)[30, 30] == pytest.approx(latest.train_cost, rel=1e-6)
         np.testing.assert_allclose(panel.path_data()[-1], [0.0, 0.0], atol=1e-12)
     finally:
@@ -329,9 +329,9 @@ def dataclass_replace_generation(snapshot, generation):
 
 def test_squared_error_comparison_is_not_convex(qtbot, panel):
     _, snap = paused_snapshot(logistic_config(normalize=True, lr=1.0), 100)
-    panel.log_check.setChecked(False)
-    panel.auto_extent.setChecked(False)
-    panel.extent_spin.setValue(8.0)
+    panel.controls.log_check.setChecked(False)
+    panel.controls.auto_extent.setChecked(False)
+    panel.controls.extent_spin.setValue(8.0)
     convex = show(qtbot, panel, snap)
     assert convex.request.loss == "cross_entropy" and convex.negative_curvature_share == 0.0
     assert "bends downward on <b>none</b>" in panel.lesson.text()
@@ -403,7 +403,7 @@ def test_auto_extent():
 
 # -- controls, theme, integration ---------------------------------------------------------
 def test_same_parameter_twice_is_refused(qtbot, panel):
-    panel.resolution_spin.setValue(21)  # coarse: this test is not about detail
+    panel.controls.resolution_spin.setValue(21)  # coarse: this test is not about detail
     _, snap = paused_snapshot(logistic_config(normalize=True, lr=0.5), 5)
     show(qtbot, panel, snap)
     shown = panel.result
@@ -413,34 +413,34 @@ def test_same_parameter_twice_is_refused(qtbot, panel):
 
 
 def test_loss_choice_is_off_for_a_linear_output(qtbot, panel):
-    panel.resolution_spin.setValue(21)  # coarse: this test is not about detail
+    panel.controls.resolution_spin.setValue(21)  # coarse: this test is not about detail
     config = SessionConfig(DataSpec(name="regression"), NetworkSpec(hidden_units=(3,),
                                                                      activations=("tanh",)))
     _, snap = paused_snapshot(config, 5)
     r = show(qtbot, panel, snap)
-    assert not panel.loss_combo.isEnabled() and "already uses squared error" in \
-        panel.loss_combo.toolTip()
+    assert not panel.controls.loss_combo.isEnabled() and "already uses squared error" in \
+        panel.controls.loss_combo.toolTip()
     assert r.request.loss == "cross_entropy"  # the head's own loss: (1/2m) sum (a - y)^2
     assert r.centre_cost == pytest.approx(snap.train_cost, rel=1e-12)
 
 
 def test_3d_view_is_off_without_opengl_and_says_why(panel):
-    assert not panel.gl_check.isEnabled()  # the offscreen test platform has no OpenGL
-    assert "OpenGL" in panel.gl_check.toolTip() or "PyOpenGL" in panel.gl_check.toolTip()
+    assert not panel.controls.gl_check.isEnabled()  # the offscreen test platform has no OpenGL
+    assert "OpenGL" in panel.controls.gl_check.toolTip() or "PyOpenGL" in panel.controls.gl_check.toolTip()
 
 
 def test_every_control_has_a_tooltip(panel):
-    controls = [panel.mode_combo, panel.x_picker.tensor, panel.x_picker.row,
-                panel.y_picker.col, panel.seed_spin, panel.reroll_button, panel.loss_combo,
-                panel.resolution_spin, panel.auto_extent, panel.extent_spin,
-                panel.stretch_check, panel.log_check, panel.gl_check, panel.status,
+    controls = [panel.controls.mode_combo, panel.controls.x_picker.tensor, panel.controls.x_picker.row,
+                panel.controls.y_picker.col, panel.controls.seed_spin, panel.controls.reroll_button, panel.controls.loss_combo,
+                panel.controls.resolution_spin, panel.controls.auto_extent, panel.controls.extent_spin,
+                panel.controls.stretch_check, panel.controls.log_check, panel.controls.gl_check, panel.status,
                 panel.lesson, panel.surface_plot]
     for control in controls:
         assert len(control.toolTip()) > 30, control
 
 
 def test_theme_and_figures(qtbot, panel):
-    panel.resolution_spin.setValue(21)  # coarse: this test is not about detail
+    panel.controls.resolution_spin.setValue(21)  # coarse: this test is not about detail
     _, snap = paused_snapshot(course_default(), 10)
     show(qtbot, panel, snap)
     panel.on_theme(DARK)
@@ -480,7 +480,7 @@ def test_contour_segments_lie_on_the_level():
 
 
 def test_drawn_contours_are_the_results_segments(qtbot, panel):
-    panel.resolution_spin.setValue(21)
+    panel.controls.resolution_spin.setValue(21)
     _, snap = paused_snapshot(course_default(), 20)
     r = show(qtbot, panel, snap)
     values, lines = r.contours[True]
@@ -490,3 +490,12 @@ def test_drawn_contours_are_the_results_segments(qtbot, panel):
         rect = curve.boundingRect()
         assert rect.left() == pytest.approx(segments[..., 0].min())
         assert rect.bottom() == pytest.approx(segments[..., 1].max())
+
+
+def test_resolution_is_odd_so_the_current_theta_is_a_grid_point(panel):
+    _, snap = paused_snapshot(course_default(), 0)
+    panel.controls.resolution_spin.setValue(40)
+    assert panel.make_request(snap, live=False).resolution == 41
+    assert panel.make_request(snap, live=True).resolution == 21
+    panel.controls.resolution_spin.editingFinished.emit()
+    assert panel.controls.resolution_spin.value() == 41

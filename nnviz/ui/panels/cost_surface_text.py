@@ -136,8 +136,9 @@ def _loss_sentence(r: SurfaceResult, hidden_layers: int) -> str:
     if r.request.loss == "squared_error":
         return (f"Squared error on a sigmoid output: {bends}. Far from the data fit σ "
                 "saturates and the slope (a − y) a (1 − a) vanishes: flat plateaus and bends "
-                "where gradient descent stalls, so the surface is not convex. (The path is the "
-                "cross-entropy run; switch the loss back to compare.)")
+                "where gradient descent stalls, so the surface is not convex; widen the extent "
+                "to see more of them. (The path is the cross-entropy run; switch the loss back "
+                "to compare.)")
     if hidden_layers == 0:
         return (f"Cross-entropy: {bends}; for logistic regression it is convex, one bowl with "
                 "no other valleys. Switch the loss to squared error to see the contrast.")
