@@ -54,7 +54,7 @@ def _view_class():
 
         def __init__(self, parent=None):
             super().__init__(parent)
-            self.setCameraPosition(distance=5.0, elevation=32, azimuth=-55)
+            self.setCameraPosition(distance=4.2, elevation=32, azimuth=-55)
             self.surface = gl.GLSurfacePlotItem(smooth=False, computeNormals=False,
                                                 glOptions="opaque")
             # Orange: visible on every viridis colour and on light or dark backgrounds.
