@@ -213,10 +213,12 @@ class StructuredCosts:
         if self.D[l] is not None:
             anew = anew * self.D[l][i] / self.kp[l]
         delta = anew - self.A[l][i]
-        p_idx, k_idx = np.nonzero(delta)  # only changed examples go on
-        if p_idx.size == 0:
+        flat = np.flatnonzero(delta)  # only changed examples go on
+        if flat.size == 0:
             return dJ, crossed
-        dvals = delta[p_idx, k_idx]
+        dvals = delta.ravel()[flat]
+        p_idx = flat // self.m
+        k_idx = flat - p_idx * self.m
         w = self.WT[l + 1][i]  # W[l+1][:, i]
         reach = self._kink_reach(l, w)
         per = max(256, self.chunk_bytes // (8 * max(self.dims[l + 1:])))
