@@ -14,7 +14,7 @@ from .planted_bugs import bugs_name, parse_planted_bugs, planted_gradient
 from .problem import CheckProblem, Progress, prepare
 from .results import (BUG_THRESHOLD, PASS_THRESHOLD, THRESHOLDS, DirectionalCheckResult,
                       EpsilonSweepResult, GradientCheckResult, LayerSummary,
-                      TensorSummary, _worst_order, difference, noise_floor, read_only, status)
+                      TensorSummary, worst_order, difference, noise_floor, read_only, status)
 
 DEFAULT_EPS = 1e-7  # the course's
 DIRECTIONAL_EPS = 1e-6  # a unit direction moves every parameter: a slightly larger step
@@ -307,7 +307,7 @@ def _build_result(problem, analytic, numeric, checked, near_kink, cost, eps, met
             np.concatenate([np.arange(W.start, W.stop), np.arange(b.start, b.stop)]))
         layers.append(LayerSummary(l, (W.grad_name, b.grad_name), n_c, d, wr, wl, n_over, nk, st))
 
-    order = ks[_worst_order(rel[ks], abs_err[ks], within[ks])]
+    order = ks[worst_order(rel[ks], abs_err[ks], within[ks])]
     worst_rows = []
     for k in order[:max(int(n_worst), 0)]:
         if within[k] or rel[k] <= pass_threshold:

@@ -153,7 +153,7 @@ class GradientCheckResult:
         """Rows of the checked elements, by ``"index"`` (layout order) or ``"worst"`` first."""
         ks = np.flatnonzero(self.checked)
         if order == "worst":
-            ks = ks[_worst_order(self.rel_error[ks], self.abs_error[ks], self.within_noise[ks])]
+            ks = ks[worst_order(self.rel_error[ks], self.abs_error[ks], self.within_noise[ks])]
         elif order != "index":
             raise ValueError(f"order must be 'index' or 'worst', got {order!r}")
         if limit is not None:
@@ -181,8 +181,9 @@ class GradientCheckResult:
         return "\n".join(lines)
 
 
-def _worst_order(rel, absolute, noise):
-    # rank elements above the noise floor by relative error, then the rest by absolute error
+def worst_order(rel, absolute, noise):
+    """Indices, worst first: elements above the noise floor by relative error, then the rest
+    (round-off only) by absolute error."""
     rel = np.nan_to_num(rel, nan=-1.0)
     absolute = np.nan_to_num(absolute, nan=-1.0)
     return np.lexsort((-absolute, -np.where(noise, -1.0, rel), noise))
