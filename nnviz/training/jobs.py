@@ -135,11 +135,14 @@ class JobRunner(QObject):
         job = Job(fn, tag, self._worker.progress.emit)
         was_busy = self.busy
         self._outstanding.add(job.id)
+        # Read the running job before offering the new one: the worker may pick the new one
+        # up at once, and it must not be the one we cancel.
+        running = self._worker.current
         replaced = self._worker.offer(job)
         if replaced is not None:
             self._outstanding.discard(replaced.id)
-        if cancel_running and self._worker.current is not None:
-            self._worker.current.cancel()
+        if cancel_running and running is not None:
+            running.cancel()
         if not was_busy:
             self.busy_changed.emit(True)
         return job

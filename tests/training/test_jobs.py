@@ -68,3 +68,14 @@ def test_shutdown_while_running_finishes_the_thread(qtbot):
     time.sleep(0.05)
     assert runner.shutdown(5000)
     assert not runner._thread.isRunning()
+
+
+def test_cancel_running_never_cancels_the_new_job(qtbot):
+    runner = JobRunner()
+    results = []
+    runner.finished.connect(lambda tag, r: results.append(tag))
+    for k in range(30):  # the worker often picks the new job up before submit returns
+        runner.submit(lambda j: j.cancelled or "ran", tag=k, cancel_running=True)
+        qtbot.waitUntil(lambda: not runner.busy, timeout=5000)
+    assert results == list(range(30))
+    runner.shutdown()
