@@ -39,10 +39,10 @@ PANELS: list[PanelSpec] = [
                                      "thick by magnitude"),
     PanelSpec("gradient_check", "Gradient check", "nnviz.ui.panels.gradient_check:GradientCheckPanel", area="bottom", tab_with="network", tooltip="Is backprop right? dθ against (J(θ+ε) - J(θ-ε)) / 2ε, per layer, tensor and parameter"),
     PanelSpec("gradient_flow", "Gradient flow", "nnviz.ui.panels.gradient_flow:GradientFlowPanel", area="bottom", tab_with="network", tooltip="How big the gradient is in each layer: vanishing or exploding, with activation statistics"),
+    PanelSpec("activations", "Activation explorer",
+              "nnviz.ui.panels.activation_explorer:ActivationExplorerPanel", area="bottom",
+              tab_with="network", tooltip="g(z), g'(z) and where each layer's Z[l] sits on them"),
     PanelSpec("cost_surface", "Cost surface", "nnviz.ui.panels.cost_surface:CostSurfacePanel", area="right", tab_with="training", tooltip="J over a 2-D slice through the parameters θ, with the training path on it"),
-    # Analysis panels plug in here, for example:
-    # PanelSpec("gradient_flow", "Gradient flow", "nnviz.ui.panels.gradient_flow:GradientFlowPanel",
-    #           area="bottom", tab_with="network"),
 ]
 
 
