@@ -27,6 +27,7 @@ a corner of ``J`` and a large error is not evidence of a bug.
 """
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
@@ -90,6 +91,7 @@ class StructuredCosts:
     def __init__(self, problem: CheckProblem, chunk_bytes: int = DEFAULT_CHUNK_BYTES,
                  threads: int = 1):
         self.threads = max(1, int(threads))
+        self._local = threading.local()  # each thread's scratch buffers
         net = problem.net
         self.problem = problem
         self.L, self.m, self.head = net.L, problem.m, net.head
@@ -133,9 +135,18 @@ class StructuredCosts:
     # unchanged input gives a bit-identical output (and so an exactly zero change)
     def _g(self, l, Z, in_place=False):
         act = self.acts[l]
-        if act.name == "relu" and in_place:
+        if in_place and act.name == "relu":
             return np.maximum(Z, 0.0, out=Z)
+        if in_place and act.name == "tanh":
+            return np.tanh(Z, out=Z)
         return act.g(Z, self.alphas[l])
+
+    def _scratch(self) -> "_Scratch":
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            width = max(self.dims[1:])
+            scratch = self._local.scratch = _Scratch(max(256, self.chunk_bytes // (8 * width)), width)
+        return scratch
 
     def changes(self, indices, deltas, progress: Progress | None = None) -> CostChanges:
         dJ = np.zeros(indices.size)
@@ -221,16 +232,19 @@ class StructuredCosts:
         k_idx = flat - p_idx * self.m
         w = self.WT[l + 1][i]  # W[l+1][:, i]
         reach = self._kink_reach(l, w)
-        per = max(256, self.chunk_bytes // (8 * max(self.dims[l + 1:])))
-        for s in range(0, p_idx.size, per):
-            p, k, dv = p_idx[s:s + per], k_idx[s:s + per], dvals[s:s + per]
-            Zc = self.ZT[l + 1][k]
-            Zc += dv[:, None] * w
+        scratch = self._scratch()
+        n = self.dims[l + 1]
+        for s in range(0, p_idx.size, scratch.rows):
+            p, k, dv = p_idx[s:s + scratch.rows], k_idx[s:s + scratch.rows], dvals[s:s + scratch.rows]
+            c = k.size
+            # Z[l+1] of the changed columns: cached Z[l+1][:, k] + W[l+1][:, i] delta
+            Zc = np.take(self.ZT[l + 1], k, axis=0, out=scratch.get(0, c, n))
+            Zc += np.multiply(dv[:, None], w, out=scratch.get(2, c, n))
             # columns whose change is large enough to reach a kink (a rigorous bound)
             suspects = None
             if reach is not None:
                 suspects = np.flatnonzero(np.abs(dv) >= reach[k])
-            dl, kinks = self._columns(l + 1, Zc, k, suspects)
+            dl, kinks = self._columns(l + 1, Zc, k, suspects, scratch)
             dJ += np.bincount(p, dl, minlength=P)
             if kinks is not None and kinks.size:
                 crossed[np.unique(p[kinks])] = True
@@ -258,10 +272,12 @@ class StructuredCosts:
                 np.minimum(reach, ratio.min(axis=1), out=reach)
         return reach
 
-    def _columns(self, l, Zc, k, suspects):
-        """Carry changed columns ``Zc = Z[l][:, k]^T`` (one example per row) to the loss.
-        ``suspects``: the rows that may cross a kink; returns which of them did."""
+    def _columns(self, l, Zc, k, suspects, scratch):
+        """Carry changed columns ``Zc = Z[l][:, k]^T`` (one example per row, in scratch
+        buffer 0) to the loss. ``suspects``: the rows that may cross a kink; returns which
+        of them did."""
         kinks = [] if suspects is not None else None
+        buffer = 0
         while l < self.L:
             if self.kinked[l] and suspects is not None and suspects.size:
                 flips = ((Zc[suspects] > 0) != self.posT[l][k[suspects]]).any(axis=1)
@@ -269,7 +285,8 @@ class StructuredCosts:
             A = self._g(l, Zc, in_place=True)
             if self.D[l] is not None:
                 A = A * self.DT[l][k] / self.kp[l]
-            Zc = A @ self.WT[l + 1]
+            buffer = 1 - buffer
+            Zc = np.matmul(A, self.WT[l + 1], out=scratch.get(buffer, k.size, self.dims[l + 1]))
             Zc += self.bT[l + 1]
             l += 1
         dl = example_losses(self.head, Zc, self.YT[k]) - self.loss0[k]
@@ -278,6 +295,18 @@ class StructuredCosts:
         elif kinks is not None:
             kinks = np.zeros(0, dtype=np.intp)
         return dl, kinks
+
+
+class _Scratch:
+    """One thread's three reusable arrays for chunks of up to ``rows`` columns: no memory is
+    allocated (and no page is faulted in) per chunk."""
+
+    def __init__(self, rows: int, width: int):
+        self.rows = rows
+        self._flat = [np.empty(rows * width) for _ in range(3)]
+
+    def get(self, which: int, rows: int, width: int) -> np.ndarray:
+        return self._flat[which][:rows * width].reshape(rows, width)
 
 
 _LIPSCHITZ: dict = {}
