@@ -12,7 +12,8 @@ Run comparison: :class:`Sweep` (one setting varied from a base configuration),
 :func:`compare` (any list of configurations), :func:`label_differences`.
 """
 from .base import Experiment
-from .comparison import (ComparisonResult, Sweep, compare, describe_init, flat_settings,
+from .comparison import (ComparisonResult, Sweep, compare, comparison_report, describe_init,
+                         flat_settings,
                          label_differences, record_from_history, results_table, with_setting,
                          with_settings)
 from .lessons.activation_functions import ActivationFunctionsExperiment
@@ -57,7 +58,7 @@ __all__ = [
     "EXPERIMENTS", "get_experiment", "Experiment", "ExperimentResult", "ExperimentCancelled",
     "Reporter", "RunRecord", "Table", "Series", "CurvePlot", "SurfacePlot", "BoundaryPlot",
     "BoundaryCell", "HeatmapPlot", "HeatmapCell", "BarPlot", "format_cell", "Sweep", "compare",
-    "ComparisonResult", "label_differences", "describe_init", "flat_settings",
+    "ComparisonResult", "comparison_report", "label_differences", "describe_init", "flat_settings",
     "record_from_history", "results_table", "with_setting", "with_settings", "run_session",
     "train_run",
 ]

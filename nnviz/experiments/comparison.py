@@ -262,3 +262,38 @@ def record_from_history(config: SessionConfig, history, label: str = "",
                      step_costs=read_only(curves["train_cost"]), final=final,
                      iterations_run=int(its[-1]) if its.size else 0,
                      theta=None if theta is None else read_only(theta))
+
+
+def comparison_report(result: ComparisonResult, title: str = "Run comparison",
+                      text: str = "", key: str = "comparison"):
+    """A :class:`ComparisonResult` as an :class:`~nnviz.experiments.results.ExperimentResult`
+    (cost and accuracy curves, the final-numbers table), so the UI shows sweeps and pinned
+    runs the same way it shows lessons."""
+    from .plots import cost_curves, metric_curves
+    from .results import ExperimentResult
+
+    runs = result.runs
+    best = None
+    finite = [r for r in runs if np.isfinite(r.final["test_metric"]) and not r.diverged]
+    if finite:
+        best = max(finite, key=lambda r: r.final["test_metric"])
+    elif runs:
+        best = min(runs, key=lambda r: r.final["train_cost"]
+                   if np.isfinite(r.final["train_cost"]) else np.inf)
+    parts = [f"{len(runs)} runs of {max((r.iterations_run for r in runs), default=0)} "
+             f"iterations in {result.seconds:.1f} s"]
+    if best is not None:
+        metric = best.metric_name
+        value = best.final["test_metric"] if finite else best.final["train_cost"]
+        what = f"test {metric} {value:.1%}" if finite and metric == "accuracy" else (
+            f"test {metric} {value:.3g}" if finite else f"train cost {value:.3g}")
+        parts.append(f"best: {best.label} ({what})")
+    diverged = [r.label for r in runs if r.diverged]
+    if diverged:
+        parts.append("diverged: " + ", ".join(diverged))
+    plots = [cost_curves(runs)]
+    if runs and np.isfinite(np.concatenate([r.train_metric for r in runs])).any():
+        plots.append(metric_curves(runs, test=bool(finite)))
+    return ExperimentResult(key=key, title=title, text=text, conclusion="; ".join(parts) + ".",
+                            table=result.table, runs=runs, plots=tuple(plots),
+                            findings={"varied": result.varied}, seconds=result.seconds)

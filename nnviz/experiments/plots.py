@@ -15,12 +15,21 @@ def cost_curves(runs: Sequence[RunRecord], title: str = "Training cost J",
                 log_y: bool = True, test: bool = False, note: str = "") -> CurvePlot:
     """Train (or test) cost against iteration, one line per run, labelled by the run."""
     key = "test_cost" if test else "train_cost"
+    calm = [float(np.nanmax(getattr(r, key))) for r in runs if not r.diverged
+            and np.isfinite(getattr(r, key)).any()]
+    cap = 1e3 * max(calm) if calm else np.inf  # a diverged run leaves the plot at the top
     series = []
     for r in runs:
+        x = np.asarray(r.iterations, dtype=np.float64)
         y = np.asarray(getattr(r, key), dtype=np.float64)
         keep = np.isfinite(y) & ((y > 0) if log_y else True)
+        x, y = x[keep], y[keep]
+        if r.diverged and (y > cap).any():
+            first = int(np.argmax(y > cap))
+            x, y = np.append(x[:first], x[first]), np.append(y[:first], cap)
         label = r.label + (f" (diverged at {r.diverged_at})" if r.diverged else "")
-        series.append(Series(label, r.iterations[keep], y[keep]))
+        # a run that blew up within a few records: markers, or a single point is invisible
+        series.append(Series(label, x, y, kind="path" if r.diverged and x.size < 20 else "line"))
     return CurvePlot(title, "iteration", "J (log scale)" if log_y else "J", tuple(series),
                      log_y=log_y, note=note)
 

@@ -128,6 +128,9 @@ class BarPlot:
     values: np.ndarray
     log_y: bool = False
     note: str = ""
+    xlabel: str = ""
+    fmt: str = "g"  # how the value above each bar is written (format_cell styles)
+    threshold: float | None = None  # drawn as a dashed line; bars above it are flagged
 
     def __post_init__(self):
         object.__setattr__(self, "values", read_only(self.values, np.float64).reshape(-1))

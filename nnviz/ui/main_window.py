@@ -28,6 +28,7 @@ from .figures import export_figures
 from .help import CONCEPTS_HTML
 from .panels import PANELS, PanelSpec
 from .panels.base import Panel, PanelContext
+from .panels.experiments_menu import add_experiments_menu
 from .settings import open_settings
 from .theme import MODES, Appearance
 from .widgets.status import MessageBanner, StatusReadout
@@ -267,6 +268,8 @@ class MainWindow(QMainWindow):
             appearance_menu.addAction(action)
             self.appearance_actions[mode] = action
         view.addAction(self.reset_layout_action)
+
+        add_experiments_menu(self, menu)
 
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self.concepts_action)

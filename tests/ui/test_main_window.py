@@ -55,7 +55,7 @@ def test_window_has_docks_menus_toolbar_and_shortcuts(make_window):
         assert dock.isVisible()
         assert dock.features() & dock.DockWidgetFeature.DockWidgetClosable
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert menus == ["File", "Training", "View", "Help"]
+    assert menus == ["File", "Training", "View", "Experiments", "Help"]
     file_actions = [a.text() for a in window.menuBar().actions()[0].menu().actions() if a.text()]
     assert file_actions == ["Open data…", "Load session…", "Save session…", "Export weights…",
                             "Export figures…", "Quit"]

@@ -75,7 +75,7 @@ class ActivationFunctionsExperiment(Experiment):
         bars = BarPlot(f"Iterations to reach J <= {self.target:g} (capped at {self.iterations})",
                        "iterations", tuple(r.label.split(": ", 1)[-1] for r in runs),
                        np.array([reached[r.label] if reached[r.label] is not None else never
-                                 for r in runs]))
+                                 for r in runs]), fmt="int", xlabel="hidden-layer activation g")
         conclusion = "Iterations to reach J <= %g: " % self.target + "; ".join(
             f"{r.label.split(': ', 1)[-1]} "
             f"{reached[r.label] if reached[r.label] is not None else 'never (in %d)' % self.iterations}"

@@ -68,9 +68,12 @@ class GradientCheckingExperiment(Experiment):
         bars = (
             BarPlot(f"Per-tensor difference, {BUGGY}", "difference (log scale)", tuple(names),
                     np.maximum([t.difference for t in buggy.tensors], tiny), log_y=True,
-                    note=f"Threshold {PASS_THRESHOLD:g}: only the planted tensors stand out."),
+                    note=f"Dashed: the course's threshold {PASS_THRESHOLD:g}. Only the planted "
+                         "tensors are above it.", fmt="sci", xlabel="tensor",
+                    threshold=PASS_THRESHOLD),
             BarPlot(f"Per-tensor difference, {FIXED}", "difference (log scale)", tuple(names),
-                    np.maximum([t.difference for t in fixed.tensors], tiny), log_y=True),
+                    np.maximum([t.difference for t in fixed.tensors], tiny), log_y=True,
+                    fmt="sci", xlabel="tensor", threshold=PASS_THRESHOLD),
         )
         eps_plot = CurvePlot(
             "Error against eps (all 47 parameters)", "eps", "difference (log scale)",

@@ -10,7 +10,7 @@ from nnviz.training.config import course_default
 from ..base import Experiment
 from ..comparison import results_table, with_setting
 from ..plots import boundary_cell, cost_curves
-from ..results import BarPlot, BoundaryPlot, Table
+from ..results import BarPlot, BoundaryPlot
 from ..runs import run_session
 
 
@@ -26,8 +26,9 @@ class HiddenUnitsExperiment(Experiment):
         "a line, so it stays near chance. One hidden layer A[1] = tanh(W[1] X + b[1]) with "
         "n[1] units lets the output combine n[1] lines into a curved boundary: 1 or 2 units "
         "are still too few, from about 3-4 units the petals are captured, and 20 or 50 units "
-        "fit the training points more closely (look at the test accuracy: more capacity is "
-        "not always better). All runs share the data, the split, the seed, the random init "
+        "fit the training points more closely (compare train and test accuracy to see "
+        "whether the extra capacity generalizes or only memorizes). All runs share the "
+        "data, the split, the seed, the random init "
         "randn * 0.01 and gradient descent with alpha = 1.2.")
 
     hidden_sizes: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 20, 50)  # 0: logistic regression
@@ -60,14 +61,19 @@ class HiddenUnitsExperiment(Experiment):
         findings = {"train_accuracy": acc, "test_accuracy": test,
                     "best_test": max(test, key=lambda k: test[k])}
         lr_label = self.labels()[0] if self.hidden_sizes[0] == 0 else None
-        parts = [f"{label}: {100 * acc[label]:.1f}% train / {100 * test[label]:.1f}% test"
-                 for label in self.labels()]
-        conclusion = "Accuracy - " + "; ".join(parts) + "."
+        best = findings["best_test"]
+        conclusion = (f"Best test accuracy: {best} ({100 * test[best]:.1f}%). Training "
+                      "accuracy: " + ", ".join(f"{label.replace('n[1] = ', 'n[1]=')} "
+                                              f"{100 * acc[label]:.0f}%"
+                                              for label in self.labels()) + ".")
         if lr_label is not None and 4 in self.hidden_sizes:
             conclusion = (f"A straight line gets {100 * acc[lr_label]:.0f}% of the training "
-                          f"points; 4 tanh units get {100 * acc['n[1] = 4']:.0f}%. " + conclusion)
-        bars = BarPlot("Accuracy by hidden-layer size", "test accuracy",
-                       self.labels(), np.array([test[k] for k in self.labels()]))
+                          f"points (chance is 50%); 4 tanh units get "
+                          f"{100 * acc['n[1] = 4']:.0f}%. " + conclusion)
+        bars = BarPlot("Test accuracy by hidden-layer size", "test accuracy",
+                       tuple(str(n) if n else "none" for n in self.hidden_sizes),
+                       np.array([test[k] for k in self.labels()]), fmt="pct",
+                       xlabel="hidden units n[1] (none: logistic regression)")
         plots = (BoundaryPlot("Decision boundaries (P(y=1) shaded, training points)",
                               tuple(cells)), bars, cost_curves(runs))
         return self.result(conclusion, table, runs=tuple(runs), plots=plots, findings=findings)

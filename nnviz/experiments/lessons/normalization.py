@@ -96,7 +96,7 @@ class NormalizationExperiment(Experiment):
                 f"{NAMES[normalize].capitalize()}: J(w1, w2)", f"w1 ({units}1)",
                 f"w2 ({units}2)", xs, ys, J,
                 [path_series(f"path, lr {best[normalize]:.3g}", path, 0, 1)],
-                note=f"b at its final value; same span on both axes"))
+                note="b at its final value; same span on both axes"))
             reporter.part(0.9, 1.0)(0.5 * (normalize + 1), "surfaces")
         sweep_plot = CurvePlot(
             f"Learning-rate sweep ({self.sweep_iterations} iterations each)", "learning rate",

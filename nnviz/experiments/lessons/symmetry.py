@@ -8,7 +8,6 @@ import numpy as np
 from nnviz.training.config import DataSpec, Hyperparameters, NetworkSpec, SessionConfig
 
 from ..base import Experiment
-from ..comparison import with_setting
 from ..plots import boundary_cell, cost_curves
 from ..results import BoundaryPlot, CurvePlot, HeatmapCell, HeatmapPlot, Series, Table
 from ..runs import run_session

@@ -144,7 +144,7 @@ class VectorizationExperiment(Experiment):
                                           "product barely notices.")
         bars = BarPlot(f"Speed-up over Python loops (m = {self.m})", "times faster (log scale)",
                        ("loop over examples", "vectorized"),
-                       np.array([t_loop / t_ex, speedup]), log_y=True)
+                       np.array([t_loop / t_ex, speedup]), log_y=True, fmt="x")
         conclusion = (
             f"Layer {self.n_prev} -> {self.n} ({self.activation}), m = {self.m}: "
             f"{flops:,} multiply-adds. Python loops {1e3 * t_loop:.1f} ms, one example at a "

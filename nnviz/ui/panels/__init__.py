@@ -43,6 +43,7 @@ PANELS: list[PanelSpec] = [
               "nnviz.ui.panels.activation_explorer:ActivationExplorerPanel", area="bottom",
               tab_with="network", tooltip="g(z), g'(z) and where each layer's Z[l] sits on them"),
     PanelSpec("cost_surface", "Cost surface", "nnviz.ui.panels.cost_surface:CostSurfacePanel", area="right", tab_with="training", tooltip="J over a 2-D slice through the parameters θ, with the training path on it"),
+    PanelSpec("experiments", "Experiments", "nnviz.ui.panels.experiments:ExperimentsPanel", area="right", tab_with="training", tooltip="The course's lessons as one-click experiments, side-by-side comparisons and pinned runs"),
 ]
 
 
