@@ -280,8 +280,10 @@ def comparison_report(result: ComparisonResult, title: str = "Run comparison",
     elif runs:
         best = min(runs, key=lambda r: r.final["train_cost"]
                    if np.isfinite(r.final["train_cost"]) else np.inf)
-    parts = [f"{len(runs)} runs of {max((r.iterations_run for r in runs), default=0)} "
-             f"iterations in {result.seconds:.1f} s"]
+    lengths = sorted({r.iterations_run for r in runs})
+    span = (f"{lengths[0]:,} iterations" if len(lengths) == 1
+            else f"{lengths[0]:,} to {lengths[-1]:,} iterations")
+    parts = [f"{len(runs)} runs of {span}" if lengths else "no runs"]
     if best is not None:
         metric = best.metric_name
         value = best.final["test_metric"] if finite else best.final["train_cost"]

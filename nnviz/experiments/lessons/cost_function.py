@@ -65,6 +65,7 @@ class CostFunctionExperiment(Experiment):
         "so the surface has flat plateaus and is not convex. Look at the two surfaces and "
         "the two paths from the same start w = (-6, -6): cross-entropy reaches the bottom, "
         "squared error barely moves.")
+    panel = "cost_surface"
 
     resolution: int = 81
     extent: float = 8.0

@@ -409,10 +409,28 @@ VIEWS = {CurvePlot: CurveView, SurfacePlot: SurfaceView, BarPlot: BarView,
          BoundaryPlot: BoundaryGridView, HeatmapPlot: HeatmapView}
 
 
+TOOLTIPS = {
+    SurfacePlot: "Colour: J over two parameters, the others held fixed (log10 J where the "
+                 "colour bar says so); thin lines: contours of equal J. Lines with dots: "
+                 "gradient-descent paths theta := theta - alpha dJ/dtheta; the large dot is "
+                 "the start.",
+    BoundaryPlot: "Colour: a[L] = P(y = 1 | x) of each trained network over the input plane; "
+                  "dashed: the decision boundary a[L] = 0.5; dots: training examples, "
+                  "coloured by class.",
+    HeatmapPlot: "One row per hidden unit i: its incoming weights W[1][i, :]. Colour: sign "
+                 "and size (blue < 0 < red), one scale for all matrices.",
+    CurvePlot: "Each line is one run or setting, named in the legend under the plot.",
+    BarPlot: "One bar per run or setting; the number above each bar is its value.",
+}
+
+
 def make_view(plot, c: PlotColors):
     """The view for one plot of a result."""
     try:
         cls = VIEWS[type(plot)]
     except KeyError:
         raise TypeError(f"no view for {type(plot).__name__}") from None
-    return cls(plot, c)
+    view = cls(plot, c)
+    note = getattr(plot, "note", "")
+    view.setToolTip(TOOLTIPS[type(plot)] + (f"\n{note}" if note else ""))
+    return view

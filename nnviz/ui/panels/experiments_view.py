@@ -128,7 +128,8 @@ class ResultView(QWidget):
         self.result = result
         self.lesson_text.setText(result.text)
         self.lesson_text.setVisible(bool(result.text))
-        took = f" <span style='color:{self._colors.neutral}'>({result.seconds:.1f} s)</span>"
+        took = (f" <span style='color:{self._colors.neutral}'>({result.seconds:.1f} s)</span>"
+                if result.seconds > 0 else "")
         self.conclusion.setText(_escape(result.conclusion) + took)
         self.conclusion.show()
         self.table.set_table(result.table)
