@@ -219,3 +219,28 @@ def test_views_draw_every_plot_kind_of_every_lesson(qtbot):
     qtbot.addWidget(view)
     image = view.images[0].image
     np.testing.assert_array_equal(image, heat.cells[0].matrix)  # rows are units
+
+
+def test_sweep_dialog_reads_values_and_names_mistakes(qtbot):
+    from nnviz.ui.panels.experiments_menu import SweepDialog, parse_values
+    assert parse_values("layers", "none; 4; 8, 8") == ((), (4,), (8, 8))
+    assert parse_values("bool", "no, yes") == (False, True)
+    assert parse_values("batch", "full, 64") == (None, 64)
+    assert parse_values(float, "0.1, 1") == (0.1, 1.0)
+    with pytest.raises(ValueError, match="at least two values"):
+        parse_values(float, "0.1")
+    with pytest.raises(ValueError, match="'fast' is not a number"):
+        parse_values(float, "0.1, fast")
+    dialog = SweepDialog(course_default())
+    qtbot.addWidget(dialog)
+    dialog.setting.setCurrentIndex(dialog.setting.findData("learning_rate"))
+    dialog.values.setText("0.1, 1.2")
+    dialog.iterations.setValue(200)
+    sweep = dialog.sweep()
+    assert [c.hyper.learning_rate for c in sweep.configs()] == [0.1, 1.2]
+    assert sweep.iterations == 200 and sweep.run_labels() == ["learning rate: 0.1",
+                                                              "learning rate: 1.2"]
+    dialog.setting.setCurrentIndex(dialog.setting.findData("activation"))
+    dialog.values.setText("tanh, swishy")
+    dialog.accept()  # refused: the dialog stays open and says why
+    assert "swishy" in dialog.error.text() and dialog.result() == 0
