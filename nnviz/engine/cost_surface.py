@@ -206,7 +206,10 @@ def cost_surface(net: Network, X, Y, directions: SurfaceDirections, *, centre=No
     ``(n_alpha, n_beta)``) over ``extent``: a number ``e`` (``[-e, e]`` on both axes), a pair
     ``(e_alpha, e_beta)``, or ``(alpha_min, alpha_max, beta_min, beta_max)``; by default 1 (the
     PCA slice: the trajectory's range plus a margin). ``trajectory`` (recorded thetas) is
-    projected into the slice. ``max_examples`` evaluates on a fixed random subsample."""
+    projected into the slice. ``max_examples`` evaluates on a fixed random subsample.
+    ``threads > 1`` splits the grid over threads; meant for single-threaded BLAS (as the app's
+    training worker sets it), since two threads each running multi-threaded BLAS on two
+    cores oversubscribe them."""
     return CostSurfaceEvaluator(net, X, Y, lambd=lambd, max_examples=max_examples, seed=seed,
                                 dtype=dtype, chunk_bytes=chunk_bytes, threads=threads).evaluate(
         directions, centre=centre, resolution=resolution, extent=extent, trajectory=trajectory)

@@ -44,7 +44,9 @@ def gradient_check(net: Network, X, Y, *, lambd: float = 0.0, eps: float = DEFAU
     ``progress(done, total)`` is called every ~50 ms; returning ``False`` cancels, as does
     setting ``cancel`` (a ``threading.Event`` or a callable): :class:`CheckCancelled` is raised.
     ``method="naive"`` runs the course's loop (two full forward passes per parameter) instead of
-    the structure-aware engine; ``threads > 1`` splits the structured work over threads.
+    the structure-aware engine; ``threads > 1`` splits the structured work over threads (meant
+    for single-threaded BLAS, as the app sets it: threads on top of multi-threaded BLAS
+    oversubscribe the cores).
     """
     start = time.perf_counter()
     eps = _check_eps(eps)
