@@ -10,6 +10,8 @@ application quits (the main window does, in ``closeEvent``).
 """
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from .config import Hyperparameters, SessionConfig, course_default
@@ -20,6 +22,7 @@ from .worker import TrainingWorker
 # running thread is never destroyed by garbage collection (Qt aborts the process when a
 # running QThread is destroyed), and tests can assert that nothing is left running.
 RUNNING_CONTROLLERS: "set[TrainingController]" = set()
+MAX_DRAW_INTERVAL = 0.2  # draw at least 5 times a second while training runs
 
 
 class TrainingController(QObject):
@@ -39,10 +42,11 @@ class TrainingController(QObject):
     _apply = Signal(object)
     _speed = Signal(float)
     _snapshot_request = Signal()
+    _acknowledge = Signal()
     _stop = Signal()
 
     def __init__(self, config: SessionConfig | None = None, max_snapshot_rate: float = 30.0,
-                 parent: QObject | None = None):
+                 parent: QObject | None = None, gui_budget: float = 0.15):
         super().__init__(parent)
         self.config = config if config is not None else course_default()  # in use
         self.requested_config = self.config                                # last asked for
@@ -51,6 +55,15 @@ class TrainingController(QObject):
         self.snapshots_received = 0    # every snapshot the worker sent (before coalescing)
         self.snapshots_delivered = 0
         self._closed = False
+        # Drawing budget: pyqtgraph paints in Python, holding the GIL, so every millisecond
+        # the GUI thread spends drawing is a millisecond the worker cannot train. Deliveries
+        # are spaced so the GUI thread uses at most ``gui_budget`` of one core while
+        # training runs (at most max_snapshot_rate per second when drawing is cheap).
+        self.gui_budget = gui_budget
+        self.min_interval = 1.0 / max_snapshot_rate
+        self.draw_interval = self.min_interval
+        self._last_delivery = 0.0
+        self._last_cpu = time.thread_time()
 
         self.thread = QThread()
         self.thread.setObjectName("nnviz-training")
@@ -64,6 +77,7 @@ class TrainingController(QObject):
                               (self._apply, self.worker.apply_config),
                               (self._speed, self.worker.set_speed),
                               (self._snapshot_request, self.worker.request_snapshot),
+                              (self._acknowledge, self.worker.acknowledge),
                               (self._stop, self.worker.stop)):
             request.connect(slot)
         self.worker.snapshot_ready.connect(self._on_snapshot)
@@ -147,14 +161,26 @@ class TrainingController(QObject):
             return
         self.snapshots_received += 1
         self.latest = snapshot
-        if not self._deliver_timer.isActive():
-            self._deliver_timer.start()
+        wait = 0.0
+        if snapshot.state == "running":
+            wait = self._last_delivery + self.draw_interval - time.perf_counter()
+        # Paused/stepped/rebuilt pictures go out at once; live ones at the drawing rate.
+        if not self._deliver_timer.isActive() or wait <= 0:
+            self._deliver_timer.start(max(0, int(wait * 1000)))
 
     def _deliver(self) -> None:
         if self._closed or self.latest is None:
             return
+        now, cpu = time.perf_counter(), time.thread_time()
+        if self.latest.state == "running" and self._last_delivery:
+            # GUI-thread CPU since the last delivery is mostly the cost of drawing it.
+            used = cpu - self._last_cpu
+            target = min(max(used / self.gui_budget, self.min_interval), MAX_DRAW_INTERVAL)
+            self.draw_interval = 0.7 * self.draw_interval + 0.3 * target
+        self._last_delivery, self._last_cpu = now, cpu
         self.snapshots_delivered += 1
         self.snapshot.emit(self.latest)
+        self._acknowledge.emit()
 
     def _on_state(self, state: str) -> None:
         self.state = state

@@ -4,7 +4,8 @@ A record is taken every ``stride`` iterations. When the buffer is full, every ot
 is dropped and the stride doubles, so memory stays bounded, the records stay evenly spaced
 over the whole run, and the first record (iteration 0) is always kept. Recording costs
 ``O(capacity * log(iterations))`` work in total: almost nothing after the first few
-thousand steps.
+thousand steps. ``min_stride`` (a power of two, set from the training speed) additionally
+caps how many records are taken per second when training is fast.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class DecimatingRecorder:
             raise ValueError("capacity must be an even number >= 4")
         self.capacity = capacity
         self.stride = 1
+        self.min_stride = 1  # a power of two: record no more often than this
         self.iterations: list[int] = []
         self.values: list = []
 
@@ -34,7 +36,7 @@ class DecimatingRecorder:
 
     def due(self, iteration: int) -> bool:
         """Whether ``iteration`` should be recorded (and was not yet)."""
-        if iteration % self.stride:
+        if iteration % max(self.stride, self.min_stride):
             return False
         return not self.iterations or iteration > self.iterations[-1]
 
@@ -51,6 +53,7 @@ class DecimatingRecorder:
 
     def clear(self) -> None:
         self.stride = 1
+        self.min_stride = 1
         self.iterations.clear()
         self.values.clear()
 
@@ -58,39 +61,55 @@ class DecimatingRecorder:
 class MetricHistory:
     """Train/test cost and accuracy (or R^2) against iteration, bounded.
 
-    Values are finite floats or NaN for "not available" (e.g. no test set); a non-finite
-    measurement is never recorded (the caller skips it), so plots never receive inf.
+    Stored in preallocated arrays (snapshots copy them up to 30 times a second). Values are
+    finite floats or NaN for "not available" (e.g. no test set); a non-finite measurement is
+    never recorded (the caller skips it), so plots never receive inf.
     """
 
     FIELDS = ("train_cost", "test_cost", "train_metric", "test_metric")
 
-    def __init__(self, capacity: int = 2048):
-        self._recorder = DecimatingRecorder(capacity)
+    def __init__(self, capacity: int = 1024):
+        if capacity < 4 or capacity % 2:
+            raise ValueError("capacity must be an even number >= 4")
+        self.capacity = capacity
+        self._iterations = np.zeros(capacity, dtype=np.int64)
+        self._values = np.zeros((capacity, len(self.FIELDS)))
+        self.clear()
 
     def __len__(self) -> int:
-        return len(self._recorder)
-
-    @property
-    def stride(self) -> int:
-        return self._recorder.stride
+        return self._n
 
     def due(self, iteration: int) -> bool:
-        return self._recorder.due(iteration)
+        if iteration % max(self.stride, self.min_stride):
+            return False
+        return self._n == 0 or iteration > self._iterations[self._n - 1]
 
     def append(self, iteration: int, train_cost: float, test_cost: float,
                train_metric: float, test_metric: float) -> None:
-        self._recorder.append(iteration, (train_cost, test_cost, train_metric, test_metric))
+        if self._n >= self.capacity:
+            self.stride *= 2
+            keep = np.flatnonzero(self._iterations[:self._n] % self.stride == 0)
+            k = keep.size
+            self._iterations[:k] = self._iterations[keep]
+            self._values[:k] = self._values[keep]
+            self._n = k
+            if iteration % self.stride:
+                return
+        self._iterations[self._n] = iteration
+        self._values[self._n] = (train_cost, test_cost, train_metric, test_metric)
+        self._n += 1
 
     def clear(self) -> None:
-        self._recorder.clear()
+        self.stride = 1
+        self.min_stride = 1  # a power of two: record no more often than this
+        self._n = 0
 
     def arrays(self) -> dict[str, np.ndarray]:
         """Read-only copies: ``iterations`` and the four :attr:`FIELDS`."""
-        rec = self._recorder
-        values = np.array(rec.values, dtype=np.float64).reshape(-1, 4)
-        out = {"iterations": read_only(np.array(rec.iterations, dtype=np.int64))}
+        n = self._n
+        out = {"iterations": read_only(self._iterations[:n])}
         for j, name in enumerate(self.FIELDS):
-            out[name] = read_only(values[:, j])
+            out[name] = read_only(self._values[:n, j])
         return out
 
 
@@ -109,6 +128,14 @@ class Trajectory:
 
     def due(self, iteration: int) -> bool:
         return self._recorder.due(iteration)
+
+    @property
+    def min_stride(self) -> int:
+        return self._recorder.min_stride
+
+    @min_stride.setter
+    def min_stride(self, value: int) -> None:
+        self._recorder.min_stride = value
 
     def append(self, iteration: int, theta: np.ndarray) -> None:
         self._recorder.append(iteration, read_only(theta))

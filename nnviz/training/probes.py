@@ -59,7 +59,63 @@ def boundary_grid(net, standardizer, xs: np.ndarray, ys: np.ndarray, task: str,
         return BoundaryGrid(task, read_only(xs), read_only(ys), read_only(probs.max(axis=0)),
                             classes=read_only(probs.argmax(axis=0)),
                             probabilities=read_only(probs))
-    return BoundaryGrid(task, read_only(xs), read_only(ys), read_only(A[0].reshape(shape)))
+    values = A[0].reshape(shape)
+    contour = contour_segments(values, xs, ys, 0.5) if task == "binary" else None
+    return BoundaryGrid(task, read_only(xs), read_only(ys), read_only(values),
+                        contour=None if contour is None else read_only(contour))
+
+
+def contour_segments(values: np.ndarray, xs: np.ndarray, ys: np.ndarray,
+                     level: float) -> np.ndarray:
+    """The ``values == level`` contour as line segments, ``(k, 2, 2)``: segment, end, (x, y).
+
+    Marching squares, vectorized over the cells the contour crosses; edge crossings are
+    linearly interpolated. ``values[i, j]`` is the value at ``(xs[j], ys[i])``. Saddle cells
+    are resolved with the cell's mean.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    above = v > level
+    ny, nx = v.shape
+    mixed = (above[:-1, :-1] != above[:-1, 1:]) | (above[:-1, :-1] != above[1:, :-1]) | \
+        (above[:-1, :-1] != above[1:, 1:])
+    i, j = np.nonzero(mixed)
+    if i.size == 0:
+        return np.zeros((0, 2, 2))
+    v00, v01, v10, v11 = v[i, j], v[i, j + 1], v[i + 1, j], v[i + 1, j + 1]
+    a00, a01, a10, a11 = above[i, j], above[i, j + 1], above[i + 1, j], above[i + 1, j + 1]
+    x0, x1, y0, y1 = xs[j], xs[j + 1], ys[i], ys[i + 1]
+
+    def t(a, b):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = (level - a) / (b - a)
+        return np.clip(np.nan_to_num(r, nan=0.5), 0.0, 1.0)
+
+    # Crossing flag and point of each edge: bottom, right, top, left.
+    edges = [
+        (a00 != a01, np.stack([x0 + t(v00, v01) * (x1 - x0), y0], axis=-1)),
+        (a01 != a11, np.stack([x1, y0 + t(v01, v11) * (y1 - y0)], axis=-1)),
+        (a10 != a11, np.stack([x0 + t(v10, v11) * (x1 - x0), y1], axis=-1)),
+        (a00 != a10, np.stack([x0, y0 + t(v00, v10) * (y1 - y0)], axis=-1)),
+    ]
+    crossings = sum(flag.astype(np.int8) for flag, _ in edges)
+    segments = []
+
+    def add(mask, e1, e2):
+        if mask.any():
+            segments.append(np.stack([edges[e1][1][mask], edges[e2][1][mask]], axis=1))
+
+    two = crossings == 2
+    for e1, e2 in ((0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)):
+        add(two & edges[e1][0] & edges[e2][0], e1, e2)
+    saddle = crossings == 4
+    if saddle.any():
+        centre_above = (v00 + v01 + v10 + v11) / 4 > level
+        same = centre_above == a00  # the v00-v11 diagonal is connected through the centre
+        add(saddle & same, 0, 1)
+        add(saddle & same, 2, 3)
+        add(saddle & ~same, 0, 3)
+        add(saddle & ~same, 1, 2)
+    return np.concatenate(segments) if segments else np.zeros((0, 2, 2))
 
 
 def response_curve(net, standardizer, X_raw: np.ndarray, task: str, normalized: bool,

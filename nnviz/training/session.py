@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnviz.engine.data import DATASETS, Dataset, load_csv, make_dataset, train_test_split
-from nnviz.engine.metrics import evaluate
+from nnviz.engine.losses import get_head, l2_penalty
+from nnviz.engine.metrics import accuracy, evaluate, r2_score
 from nnviz.engine.network import Network
 from nnviz.engine.normalization import Standardizer
 from nnviz.engine.optimizers import make_optimizer
@@ -40,6 +41,21 @@ class _Data:
     summary: DataSummary
 
 
+def _metrics_from_output(net, ZL, Y, lambd: float) -> dict:
+    """Like ``nnviz.engine.metrics.evaluate`` from an already computed ``Z[L]``."""
+    head = get_head(net.head)
+    cost = head.loss(ZL, Y)
+    out = {"cost": cost, "cost_with_l2": cost + l2_penalty(net.weights(), lambd, Y.shape[1])}
+    A = head.output(ZL)
+    if net.head == "sigmoid":
+        out["accuracy"] = accuracy(A[0] > 0.5, Y[0] > 0.5)
+    elif net.head == "softmax":
+        out["accuracy"] = accuracy(A.argmax(axis=0), Y.argmax(axis=0))
+    else:
+        out["r2"] = r2_score(A[0], Y[0])
+    return out
+
+
 def describe_changes(old: SessionConfig | None, new: SessionConfig) -> str:
     """``"data"``, ``"network"``, ``"hyper"`` or ``"none"``: the biggest part that changed."""
     if old is None or old.data != new.data:
@@ -64,6 +80,8 @@ class TrainingSession:
         self.trainer: Trainer | None = None
         self._columns = np.arange(0)
         self._last_finite: dict = {}
+        self._outcome = (None, None, None)
+        self._outcome_generation = -1
         # Per-layer gradient/activation statistics over iterations (one entry per snapshot).
         self.layer_history = (_layer_stats_module.LayerStatsHistory(capacity=512,
                                                                     keep_histograms=False)
@@ -102,6 +120,9 @@ class TrainingSession:
         # Everything built without error: swap it in.
         self._data, self.net, self.trainer, self.config = data, net, trainer, config
         self._columns = probes.sample_columns(data.summary.m_train, net.layer_dims)
+        d = data.summary
+        self._X_all = np.ascontiguousarray(np.hstack([d.X_train, d.X_test]), dtype=net.dtype)
+        self._Y_test = np.ascontiguousarray(d.Y_test, dtype=net.dtype)
         self._restart()
         return change
 
@@ -191,6 +212,7 @@ class TrainingSession:
         if self.layer_history is not None:
             self.layer_history.clear()
         self._last_finite = {}
+        self._outcome = (None, None, None)
         self._record(force=True)
 
     # -- training ----------------------------------------------------------------------
@@ -201,6 +223,14 @@ class TrainingSession:
     @property
     def diverged(self) -> bool:
         return self.trainer.diverged
+
+    def limit_recording(self, steps_per_second: float, records_per_second: float = 100.0):
+        """Record history and trajectory at most about ``records_per_second`` times per
+        second at this training speed (each record costs a forward pass over the data)."""
+        ratio = steps_per_second / records_per_second
+        stride = 1 << max(0, int(np.ceil(np.log2(ratio)))) if ratio > 1 else 1
+        self.history.min_stride = stride
+        self.trajectory.min_stride = stride
 
     def step(self, n: int = 1) -> StepResult:
         """Up to ``n`` steps; stops at a divergence (the returned result says so)."""
@@ -231,15 +261,25 @@ class TrainingSession:
                 f"parameter became NaN or infinite. The plots keep the last finite state. "
                 f"To fix it, {' or '.join(fixes)}, then press Reset.")
 
-    def measure(self) -> dict:
+    def measure(self, train_output=None) -> dict:
         """Train/test cost and accuracy (or R^2) at the current parameters; non-finite
-        values are replaced by the last finite ones (so plots never see NaN/inf)."""
-        d, lambd = self.data, self.trainer.lambd
+        values are replaced by the last finite ones (so plots never see NaN/inf).
+
+        ``train_output``: ``Z[L]`` of the training set at these parameters, if already
+        computed (then only the test set is propagated)."""
+        d, lambd, net = self.data, self.trainer.lambd, self.net
+        m = d.m_train
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            train = evaluate(self.net, self.trainer.X, self.trainer.Y, lambd)
-            test = (evaluate(self.net, d.X_test.astype(self.net.dtype, copy=False),
-                             d.Y_test.astype(self.net.dtype, copy=False))
-                    if d.m_test else {})
+            if train_output is not None:
+                train = _metrics_from_output(net, train_output, self.trainer.Y, lambd)
+                test = (evaluate(net, d.X_test.astype(net.dtype, copy=False),
+                                 d.Y_test.astype(net.dtype, copy=False)) if d.m_test else {})
+            else:
+                # One forward pass over train and test together (recorded every few steps).
+                ZL, _ = net.forward(self._X_all)
+                train = _metrics_from_output(net, ZL[:, :m], self.trainer.Y, lambd)
+                test = (_metrics_from_output(net, ZL[:, m:], self._Y_test, 0.0)
+                        if d.m_test else {})
         metric = "accuracy" if d.is_classification else "r2"
         values = {
             "train_cost": train.get("cost", np.nan),
@@ -270,28 +310,20 @@ class TrainingSession:
 
     # -- snapshots ---------------------------------------------------------------------
     def snapshot(self, state: str = IDLE, steps_per_second: float = 0.0, message: str = "",
-                 serial: int = 0) -> TrainingSnapshot:
-        """An immutable picture of the session now (worker thread; a few milliseconds)."""
+                 serial: int = 0, refresh_outcome: bool = True) -> TrainingSnapshot:
+        """An immutable picture of the session now (worker thread; a few milliseconds).
+
+        ``refresh_outcome=False`` reuses the last decision boundary / evaluation (the worker
+        recomputes those at most ~10 times a second while training runs)."""
         net, d = self.net, self.data
-        measured = self.measure()
         _, layers, caches, grads = probes.layer_probe(net, self.trainer.X, self.trainer.Y,
                                                       self.trainer.lambd, self._columns)
+        measured = self.measure(train_output=caches[-1].Z)
         stats = self._layer_stats(caches, grads)
-        boundary = curve = evaluation = None
-        if d.n_features == 2:
-            xs, ys = probes.plane_axes(np.hstack([d.X_train_raw, d.X_test_raw]),
-                                       probes.grid_resolution(net.layer_dims))
-            boundary = probes.boundary_grid(net, self.standardizer, xs, ys, d.task, d.normalized)
-        elif d.n_features == 1:
-            curve = probes.response_curve(net, self.standardizer,
-                                          np.hstack([d.X_train_raw, d.X_test_raw]), d.task,
-                                          d.normalized)
-        else:
-            use_test = d.m_test > 0
-            X = d.X_test if use_test else d.X_train
-            y = d.y_test if use_test else d.y_train
-            evaluation = probes.evaluation(net, X.astype(net.dtype, copy=False), y, d.task,
-                                           len(d.class_names), "test" if use_test else "train")
+        if refresh_outcome or self._outcome_generation != self.generation:
+            self._outcome = self._compute_outcome()
+            self._outcome_generation = self.generation
+        boundary, curve, evaluation = self._outcome
         hist = self.history.arrays()
         return TrainingSnapshot(
             serial=serial, generation=self.generation, iteration=self.trainer.iteration,
@@ -311,6 +343,32 @@ class TrainingSession:
             boundary=boundary, curve=curve, evaluation=evaluation, layer_stats=stats,
             layer_history=self._layer_history_arrays(), message=message,
         )
+
+    def _compute_outcome(self):
+        """What the network predicts, drawn by the training panel: ``(boundary, curve,
+        evaluation)``, one of them set (2 features, 1 feature, more)."""
+        net, d = self.net, self.data
+        boundary = curve = evaluation = None
+        if d.n_features == 2:
+            xs, ys = probes.plane_axes(np.hstack([d.X_train_raw, d.X_test_raw]),
+                                       probes.grid_resolution(net.layer_dims))
+            boundary = probes.boundary_grid(net, self.standardizer, xs, ys, d.task, d.normalized)
+            if boundary is not None:
+                boundary = dataclasses.replace(boundary, iteration=self.trainer.iteration)
+            elif self._outcome[0] is not None:
+                boundary = self._outcome[0]  # overflowed: keep the last finite picture
+        elif d.n_features == 1:
+            curve = probes.response_curve(net, self.standardizer,
+                                          np.hstack([d.X_train_raw, d.X_test_raw]), d.task,
+                                          d.normalized) or self._outcome[1]
+        else:
+            use_test = d.m_test > 0
+            X = d.X_test if use_test else d.X_train
+            y = d.y_test if use_test else d.y_train
+            evaluation = probes.evaluation(net, X.astype(net.dtype, copy=False), y, d.task,
+                                           len(d.class_names),
+                                           "test" if use_test else "train") or self._outcome[2]
+        return boundary, curve, evaluation
 
     def _layer_stats(self, caches, grads):
         """``nnviz.engine.layer_stats.LayerStats`` of this pass, also added to the bounded

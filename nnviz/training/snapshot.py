@@ -94,7 +94,8 @@ class BoundaryGrid:
     ``values`` is ``(ny, nx)``: P(y = 1) for a sigmoid head, the winning class's probability
     for softmax (with ``classes`` the winning class and ``probabilities`` ``(K, ny, nx)``),
     the predicted value for a linear head. Row ``i`` is ``y = ys[i]``, column ``j`` is
-    ``x = xs[j]``.
+    ``x = xs[j]``. While training runs it is recomputed at most ~10 times a second, so it
+    may be a few iterations older than the snapshot (see ``iteration``).
     """
 
     kind: str                      # binary / multiclass / regression
@@ -103,6 +104,8 @@ class BoundaryGrid:
     values: np.ndarray
     classes: np.ndarray | None = None
     probabilities: np.ndarray | None = None
+    contour: np.ndarray | None = None  # binary: the P = 0.5 line as (k, 2, 2) segments
+    iteration: int = 0             # the iteration it was computed at
 
     @property
     def extent(self) -> tuple[float, float, float, float]:

@@ -23,7 +23,10 @@ from .snapshot import DIVERGED, IDLE, PAUSED, RUNNING
 
 CHUNK_SECONDS = 0.02          # train this long, then let the event loop handle requests
 THROTTLED_INTERVAL_MS = 5     # timer interval when a speed limit leaves nothing to do
-SNAPSHOT_COST_FACTOR = 8      # emit no more often than 8x the time one snapshot takes
+SNAPSHOT_COST_FACTOR = 12     # emit no more often than 12x the time one snapshot takes,
+                              # so snapshots never cost more than ~8 % of training time
+OUTCOME_INTERVAL = 0.1        # while running, recompute the decision boundary <= 10x/s
+ACK_TIMEOUT = 1.0             # emit anyway if the GUI has not taken the last snapshot by then
 
 
 class TrainingWorker(QObject):
@@ -48,6 +51,8 @@ class TrainingWorker(QObject):
         self._serial = 0
         self._speed = 0.0                  # steps per second; 0 = as fast as possible
         self._last_emit = 0.0
+        self._awaiting_ack = False
+        self._last_outcome = 0.0
         self._steps_since_emit = 0
         self._snapshot_cost = 0.0
         self._rate_steps = 0               # steps since the last rate measurement
@@ -183,6 +188,12 @@ class TrainingWorker(QObject):
     def request_snapshot(self) -> None:
         self._emit_snapshot()
 
+    @Slot()
+    def acknowledge(self) -> None:
+        """The GUI has taken the last snapshot: while training runs, the next one is only
+        made after this (flow control: no snapshot is computed just to be dropped)."""
+        self._awaiting_ack = False
+
     # -- internals ---------------------------------------------------------------------
     def _apply_pending(self) -> None:
         self._apply_scheduled = False
@@ -241,10 +252,12 @@ class TrainingWorker(QObject):
         self._steps_since_emit += done
         now = time.perf_counter()
         interval = max(1.0 / self.max_snapshot_rate, SNAPSHOT_COST_FACTOR * self._snapshot_cost)
-        if self._steps_since_emit and now - self._last_emit >= interval:
+        waiting = self._awaiting_ack and now - self._last_emit < ACK_TIMEOUT
+        if self._steps_since_emit and not waiting and now - self._last_emit >= interval:
             elapsed = now - self._rate_t0
             if elapsed > 0:
                 self._steps_per_second = self._rate_steps / elapsed
+                self.session.limit_recording(self._steps_per_second)
             self._rate_t0, self._rate_steps = now, 0
             self._emit_snapshot()
 
@@ -267,9 +280,14 @@ class TrainingWorker(QObject):
         t0 = time.perf_counter()
         self._serial += 1
         rate = self._steps_per_second if self.state in (RUNNING, PAUSED, DIVERGED) else 0.0
-        snap = self.session.snapshot(self.state, rate, message, self._serial)
+        refresh = self.state != RUNNING or t0 - self._last_outcome >= OUTCOME_INTERVAL
+        if refresh:
+            self._last_outcome = t0
+        snap = self.session.snapshot(self.state, rate, message, self._serial,
+                                     refresh_outcome=refresh)
         t1 = time.perf_counter()
         self._snapshot_cost = t1 - t0
         self._last_emit = t1
         self._steps_since_emit = 0
+        self._awaiting_ack = True
         self.snapshot_ready.emit(snap)

@@ -9,6 +9,10 @@ import tempfile
 def create_application(argv: list[str] | None = None):
     from PySide6.QtWidgets import QApplication
 
+    # The training worker is a Python thread: whenever the GUI thread needs the GIL it waits
+    # until the worker hands it over, at most Python's switch interval (5 ms by default).
+    # 1 ms keeps the window responsive; the worker only pays when the GUI actually waits.
+    sys.setswitchinterval(0.001)
     app = QApplication.instance() or QApplication(sys.argv if argv is None else argv)
     from nnviz import __version__
     from nnviz.ui.settings import APPLICATION, ORGANIZATION

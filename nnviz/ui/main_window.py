@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QThreadPool
@@ -58,6 +59,8 @@ class MainWindow(QMainWindow):
         self.context = PanelContext(self.controller, self.settings, self.appearance, self)
         self.panels: dict[str, Panel] = {}
         self.docks: dict[str, QDockWidget] = {}
+        self.specs: dict[str, PanelSpec] = {}
+        self._fed_at: dict[str, float] = {}
         self._visible: dict[str, bool] = {}
         self._stale: set[str] = set()
         self._closing = False
@@ -194,6 +197,7 @@ class MainWindow(QMainWindow):
                                            self._dock_visibility(key, visible))
             self.panels[spec.key] = panel
             self.docks[spec.key] = dock
+            self.specs[spec.key] = spec
             self._visible[spec.key] = spec.visible
         for spec in specs:  # the first panel of each tab group in front
             if spec.tab_with in self.docks:
@@ -330,6 +334,8 @@ class MainWindow(QMainWindow):
             self._feed(key, self.controller.latest)
 
     def _feed(self, key: str, snapshot) -> None:
+        self._stale.discard(key)
+        self._fed_at[key] = time.perf_counter()
         try:
             self.panels[key].on_snapshot(snapshot)
         except Exception:  # one broken panel must not stop the others from drawing
@@ -339,11 +345,16 @@ class MainWindow(QMainWindow):
         if self._closing:
             return
         self.status.show_snapshot(snapshot)
+        now = time.perf_counter()
         for key in self.panels:
-            if self._panel_shown(key):
-                self._feed(key, snapshot)
-            else:
+            if not self._panel_shown(key):
                 self._stale.add(key)
+                continue
+            rate = self.specs[key].max_rate if key in self.specs else None
+            if (snapshot.state == "running" and rate
+                    and now - self._fed_at.get(key, 0.0) < 1.0 / rate):
+                continue  # a slowly changing panel: skip this frame while training runs
+            self._feed(key, snapshot)
 
     def _on_state(self, state: str) -> None:
         SP = QStyle.StandardPixmap

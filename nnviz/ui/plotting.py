@@ -21,7 +21,11 @@ def make_plot(title: str = "", x_label: str = "", y_label: str = "", **kwargs) -
     if y_label:
         item.setLabel("left", y_label)
     for name in ("left", "bottom"):
-        item.getAxis(name).enableAutoSIPrefix(False)  # no "(x0.001)" rescaled axes
+        axis = item.getAxis(name)
+        axis.enableAutoSIPrefix(False)  # no "(x0.001)" rescaled axes
+        # Major ticks (and grid lines) only: the minor grid lines made every repaint of a
+        # live plot several times more expensive than drawing its curves.
+        axis.setStyle(maxTickLevel=0)
     style_plot(widget, colors())
     return widget
 
@@ -80,3 +84,72 @@ def softened_lookup_table(name: str, background: str, strength: float = 0.75,
     bg = QColor(background)
     bg_rgb = np.array([bg.red(), bg.green(), bg.blue()], dtype=np.float64)
     return (strength * lut + (1 - strength) * bg_rgb).clip(0, 255).astype(np.uint8)
+
+
+def nice_ceiling(value: float) -> float:
+    """The next of 1, 2, 2.5, 5 x 10^k at or above ``value``."""
+    if value <= 0:
+        return 1.0
+    exponent = np.floor(np.log10(value))
+    for step in (1.0, 2.0, 2.5, 5.0, 10.0):
+        candidate = step * 10 ** exponent
+        if candidate >= value:
+            return float(candidate)
+    return float(10 ** (exponent + 1))
+
+
+class SteadyRange:
+    """Keeps a live plot's view still while its data grows.
+
+    Re-ranging a pyqtgraph plot regenerates its axes, which costs several times more than
+    drawing the curves; autoranging on every frame made live curves the most expensive
+    thing in the window. This moves the range in big steps with headroom instead, so the axes
+    change a few times per run. Once the user pans or zooms, the plot is theirs until
+    :meth:`reset` (a new network or a reset).
+    """
+
+    def __init__(self, plot_item, manage_x: bool = True, manage_y: bool = True,
+                 headroom: float = 0.3):
+        self.vb = plot_item.getViewBox()
+        self.manage_x, self.manage_y, self.headroom = manage_x, manage_y, headroom
+        self.vb.disableAutoRange()
+        self.vb.sigRangeChangedManually.connect(self._taken_over)
+        self.reset()
+
+    def reset(self) -> None:
+        self.user_controlled = False
+        self.x_hi = None
+        self.y_lo = self.y_hi = None
+
+    def _taken_over(self, *_):
+        self.user_controlled = True
+
+    def update(self, x_max: float, y_lo: float, y_hi: float,
+               y_limits: tuple[float | None, float | None] = (None, None)) -> bool:
+        """Make room for data reaching ``x_max`` and spanning ``[y_lo, y_hi]`` (in view
+        coordinates: log10 values on a log axis). Returns True if the range moved."""
+        if self.user_controlled:
+            return False
+        changed = False
+        x_range = y_range = None
+        if self.manage_x and np.isfinite(x_max) and (self.x_hi is None or x_max > self.x_hi):
+            self.x_hi = nice_ceiling(max(x_max * (1 + self.headroom), 10.0))
+            changed = True
+        if self.manage_y and np.isfinite(y_lo) and np.isfinite(y_hi):
+            if self.y_lo is None or y_lo < self.y_lo or y_hi > self.y_hi:
+                span = max(y_hi - y_lo, abs(y_hi) * 0.1, 1e-12)
+                lo, hi = y_lo - 0.08 * span, y_hi + 0.12 * span
+                floor, ceiling = y_limits
+                if floor is not None:
+                    lo = max(lo, floor)
+                if ceiling is not None:
+                    hi = min(hi, ceiling)
+                self.y_lo, self.y_hi = lo, hi
+                changed = True
+        if changed:
+            if self.manage_x and self.x_hi is not None:
+                x_range = (0.0, self.x_hi)
+            if self.manage_y and self.y_lo is not None:
+                y_range = (self.y_lo, self.y_hi)
+            self.vb.setRange(xRange=x_range, yRange=y_range, padding=0)
+        return changed

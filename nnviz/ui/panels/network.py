@@ -27,13 +27,17 @@ class NetworkPanel(Panel):
 
     def _update_caption(self) -> None:
         c = self.context.appearance.colors
+        key = (f"{self.diagram.max_abs_weight:.2g}", self.diagram.hidden_units, c)
+        if key == getattr(self, "_caption_key", None):
+            return  # unchanged: do not relayout the panel
+        self._caption_key = key
         hidden = self.diagram.hidden_units
         cap = (f" Layers wider than {MAX_DRAWN_UNITS} units show their first "
                f"{MAX_DRAWN_UNITS - 1} ({hidden} units not drawn)." if hidden else "")
         self.caption.setText(
             f"Links: <span style='color:{c.positive}'>■ w &gt; 0</span> "
             f"<span style='color:{c.negative}'>■ w &lt; 0</span>, thickness ∝ |w| "
-            f"(thickest = {self.diagram.max_abs_weight:.3g}); node colour = bias b. "
+            f"(thickest = {self.diagram.max_abs_weight:.2g}); node colour = bias b. "
             f"Hover a link or unit for its value and gradient.{cap}")
 
     def on_theme(self, c: PlotColors) -> None:

@@ -6,10 +6,14 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSplitter, QStackedWidget, QVBoxLayout
 
-from ..plotting import finite_xy, make_plot, positive_xy, style_plot
+from nnviz.training.snapshot import History
+
+from ..plotting import SteadyRange, finite_xy, make_plot, positive_xy, style_plot
 from ..theme import PlotColors
 from ..widgets.outcome_views import BoundaryView, ConfusionView, PredictedVsTrueView, ResponseView
 from .base import Panel, PanelContext
+
+MAX_CURVE_POINTS = 600
 
 COST_TIP = ("Cost J against iteration (without the L2 term, so train and test compare).\n"
             "Binary cross-entropy J = -(1/m) Σ [y log a + (1-y) log(1-a)] for a sigmoid output,\n"
@@ -25,6 +29,7 @@ class TrainingPanel(Panel):
         super().__init__(context, parent)
         self._generation = None
         self._metric_name = None
+        self._data = None
 
         self.cost_plot = make_plot("Cost", "iteration", "cost J")
         self.cost_plot.setToolTip(COST_TIP)
@@ -36,10 +41,9 @@ class TrainingPanel(Panel):
         self.metric_plot.getPlotItem().addLegend(offset=(-6, -6), labelTextSize="8pt")
         self.train_metric = self.metric_plot.plot([], [], name="train")
         self.test_metric = self.metric_plot.plot([], [], name="test")
-        for item in (self.train_cost, self.test_cost, self.train_metric, self.test_metric):
-            item.setClipToView(True)
-            item.setDownsampling(auto=True, method="peak")
         self.metric_plot.setXLink(self.cost_plot)
+        self.cost_range = SteadyRange(self.cost_plot.getPlotItem())
+        self.metric_range = SteadyRange(self.metric_plot.getPlotItem(), manage_x=False)
 
         self.log_y = QCheckBox("log scale")
         self.log_y.setToolTip("Show the cost on a logarithmic axis: steady progress toward a "
@@ -82,30 +86,54 @@ class TrainingPanel(Panel):
     # -- Panel API ---------------------------------------------------------------------
     def on_snapshot(self, snapshot) -> None:
         h = snapshot.history
+        # At most ~2 points per pixel column: drawing more only costs time.
+        step = max(1, len(h.iterations) // MAX_CURVE_POINTS)
+        h = History(*(a[::step] for a in (h.iterations, h.train_cost, h.test_cost,
+                                           h.train_metric, h.test_metric)))
         it = h.iterations.astype(np.float64)
         log = self.log_y.isChecked()
         pick = positive_xy if log else finite_xy
-        self.train_cost.setData(*pick(it, h.train_cost))
-        self.test_cost.setData(*pick(it, h.test_cost))
-        self.train_metric.setData(*finite_xy(it, h.train_metric))
-        self.test_metric.setData(*finite_xy(it, h.test_metric))
+        train_cost, test_cost = pick(it, h.train_cost), pick(it, h.test_cost)
+        self.train_cost.setData(*train_cost)
+        self.test_cost.setData(*test_cost)
+        train_metric, test_metric = finite_xy(it, h.train_metric), finite_xy(it, h.test_metric)
+        self.train_metric.setData(*train_metric)
+        self.test_metric.setData(*test_metric)
         if snapshot.metric_name != self._metric_name:
             self._metric_name = snapshot.metric_name
             item = self.metric_plot.getPlotItem()
+            c = self.context.appearance.colors
             title = "Accuracy" if snapshot.metric_name == "accuracy" else "R² (regression)"
-            item.setTitle(title, color=self.context.appearance.colors.foreground)
-            item.setLabel("left", snapshot.metric_name,
-                          color=self.context.appearance.colors.foreground)
-            if snapshot.metric_name == "accuracy":
-                item.setYRange(0, 1.02, padding=0)
-                item.enableAutoRange(axis="y", enable=False)
-            else:
-                item.enableAutoRange(axis="y", enable=True)
+            item.setTitle(title, color=c.foreground)
+            item.setLabel("left", snapshot.metric_name, color=c.foreground)
+            self.metric_range.reset()
         if snapshot.generation != self._generation:
             self._generation = snapshot.generation
-            self.cost_plot.getPlotItem().enableAutoRange()
+            self.cost_range.reset()
+            self.metric_range.reset()
+        self._update_ranges(snapshot, train_cost[1], test_cost[1], log)
         self._update_outcome(snapshot)
-        self.summary.setText(self._summary_text(snapshot))
+        if snapshot.data is not self._data:
+            self._data = snapshot.data
+            self.summary.setText(self._summary_text(snapshot))
+
+    def _update_ranges(self, snapshot, train_cost, test_cost, log: bool) -> None:
+        costs = np.concatenate([train_cost, test_cost])
+        if costs.size:
+            lo, hi = float(costs.min()), float(costs.max())
+            if log:
+                self.cost_range.update(snapshot.iteration, np.log10(lo), np.log10(hi))
+            else:
+                self.cost_range.update(snapshot.iteration, 0.0, hi, y_limits=(0.0, None))
+        if snapshot.metric_name == "accuracy":
+            self.metric_range.update(0, 0.0, 1.0, y_limits=(0.0, 1.02))
+        else:
+            h = snapshot.history
+            values = np.concatenate([h.train_metric, h.test_metric])
+            values = values[np.isfinite(values)]
+            if values.size:
+                self.metric_range.update(0, min(float(values.min()), 0.0), 1.0,
+                                         y_limits=(None, 1.05))
 
     def view(self, kind: str):
         """The outcome view ``boundary``, ``response``, ``confusion`` or ``pred_true``."""
@@ -137,18 +165,14 @@ class TrainingPanel(Panel):
 
     @staticmethod
     def _summary_text(s) -> str:
-        def fmt(v, pct=False):
-            if not np.isfinite(v):
-                return "–"
-            return f"{v:.1%}" if pct else f"{v:.4g}"
-
-        pct = s.metric_name == "accuracy"
+        """The data set in one line (the live numbers are in the status bar)."""
         d = s.data
-        parts = [f"<b>{d.title}</b> ({d.m_train} train / {d.m_test} test)",
-                 f"J train {fmt(s.train_cost)}, test {fmt(s.test_cost)}",
-                 f"{s.metric_name} train {fmt(s.train_metric, pct)}, "
-                 f"test {fmt(s.test_metric, pct)}"]
-        return " &nbsp;·&nbsp; ".join(parts)
+        task = {"binary": "binary classification",
+                "multiclass": f"{len(d.class_names)}-class classification",
+                "regression": "regression"}[d.task]
+        norm = ", normalized inputs" if d.normalized else ""
+        return (f"<b>{d.title}</b>: {d.m_train} training / {d.m_test} test examples, "
+                f"{d.n_features} features, {task}{norm}")
 
     def on_theme(self, c: PlotColors) -> None:
         for plot in (self.cost_plot, self.metric_plot):
@@ -168,6 +192,7 @@ class TrainingPanel(Panel):
     # -- helpers -----------------------------------------------------------------------
     def _set_log(self, on: bool) -> None:
         self.cost_plot.getPlotItem().setLogMode(y=on)
+        self.cost_range.reset()
         snap = self.controller.latest
         if snap is not None:
             self.on_snapshot(snap)

@@ -24,6 +24,14 @@ ACTIVATION_LABELS = {"sigmoid": "σ sigmoid", "softmax": "softmax", "linear": "l
                      "softplus": "softplus", "gelu": "GELU", "swish": "swish"}
 
 
+def _mix(color: QColor, background: QColor, weight: float) -> QColor:
+    """``weight`` of ``color`` over ``background``, as an opaque colour."""
+    w = min(max(weight, 0.0), 1.0)
+    return QColor(round(w * color.red() + (1 - w) * background.red()),
+                  round(w * color.green() + (1 - w) * background.green()),
+                  round(w * color.blue() + (1 - w) * background.blue()))
+
+
 def drawn_units(n: int) -> list[int]:
     """Indices of the units drawn for a layer of ``n`` (the first ones, when capped)."""
     return list(range(n)) if n <= MAX_DRAWN_UNITS else list(range(MAX_DRAWN_UNITS - 1))
@@ -142,14 +150,16 @@ class NetworkDiagram(QWidget):
         values = np.array([self._W[l - 1][i, j] for l, i, j in self._segment_keys])
         ref = self._max_abs if self._max_abs > 0 else 1.0
         level = np.minimum((np.abs(values) / ref * WIDTH_LEVELS).astype(int), WIDTH_LEVELS - 1)
+        bg = QColor(c.background)
         for sign, color in ((1, c.positive), (-1, c.negative)):
             base = QColor(color)
             for k in range(WIDTH_LEVELS):
                 mask = (level == k) & ((values > 0) if sign > 0 else (values <= 0))
                 if not mask.any():
                     continue
-                col = QColor(base)
-                col.setAlphaF(0.35 + 0.65 * (k + 1) / WIDTH_LEVELS)
+                # Fainter for small weights, mixed with the background here rather than drawn
+                # translucent: opaque lines are much cheaper to paint.
+                col = _mix(base, bg, 0.35 + 0.65 * (k + 1) / WIDTH_LEVELS)
                 pen = QPen(col, 0.4 + MAX_WIDTH * (k + 0.5) / WIDTH_LEVELS)
                 pen.setCapStyle(Qt.PenCapStyle.RoundCap)
                 p.setPen(pen)
@@ -166,8 +176,8 @@ class NetworkDiagram(QWidget):
                     fill = QColor(c.neutral)
                 else:
                     b = float(self._b[l - 1][i, 0]) if l - 1 < len(self._b) else 0.0
-                    fill = QColor(c.positive if b > 0 else c.negative)
-                    fill.setAlphaF(0.15 + 0.85 * min(abs(b) / bmax, 1.0))
+                    fill = _mix(QColor(c.positive if b > 0 else c.negative),
+                                QColor(c.background), 0.15 + 0.85 * min(abs(b) / bmax, 1.0))
                 p.setPen(QPen(fg, 1.2))
                 p.setBrush(fill)
                 p.drawEllipse(pt, r, r)

@@ -39,15 +39,18 @@ class BoundaryView(pg.PlotWidget):
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-20)
         self.addItem(self.image)
-        self.contour = pg.IsocurveItem(level=0.5)
-        self.contour.setParentItem(self.image)
+        # The P = 0.5 line, computed by the worker as segments (pyqtgraph's IsocurveItem
+        # runs marching squares in Python on the GUI thread: far too slow to do live).
+        self.contour = pg.PlotCurveItem(connect="pairs")
         self.contour.setZValue(-10)
+        self.addItem(self.contour)
         self.train_points = pg.ScatterPlotItem(size=7, symbol="o", name="train")
         self.test_points = pg.ScatterPlotItem(size=8, symbol="t", name="test")
         self.addItem(self.train_points)
         self.addItem(self.test_points)
         for name in ("left", "bottom"):
             item.getAxis(name).enableAutoSIPrefix(False)
+            item.getAxis(name).setStyle(maxTickLevel=0)  # see plotting.make_plot
         self.readout = pg.TextItem(anchor=(1, 1))
         self.readout.setZValue(10)
         self.addItem(self.readout)
@@ -72,8 +75,8 @@ class BoundaryView(pg.PlotWidget):
                           color=self._colors.foreground)
             self._set_title(data)
             self._grid = None
-        if grid is None:
-            return
+        if grid is None or grid is self._grid:
+            return  # unchanged (the worker refreshes the grid at most ~10 times a second)
         first = self._grid is None
         self._grid = grid
         self._set_image(grid)
@@ -131,7 +134,8 @@ class BoundaryView(pg.PlotWidget):
                 levels = (0.0, 1.0)
                 lut = softened_lookup_table(c.diverging_map, c.background, IMAGE_STRENGTH)
                 self.contour.setVisible(True)
-                self.contour.setData(grid.values, level=0.5)
+                seg = grid.contour if grid.contour is not None else np.zeros((0, 2, 2))
+                self.contour.setData(seg[:, :, 0].ravel(), seg[:, :, 1].ravel(), connect="pairs")
             else:
                 lo, hi = float(grid.values.min()), float(grid.values.max())
                 if self._data is not None and self._data.m_train:

@@ -1,0 +1,166 @@
+"""How the app holds up while it trains: run the real main window (offscreen) and print
+
+- training steps per second inside the app against the headless engine in the same run
+  (target: at least 80 % of headless),
+- GUI event-loop latency: lateness of a 10 ms timer, p50 / p95 / max (target: p95 < 50 ms),
+- snapshots drawn per second,
+- start-up time to a painted window (target: under 2 s), in a fresh process.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/app_responsiveness.py [--seconds 6]
+
+The headless figure is the bare engine (``Trainer.step`` in a loop, one BLAS thread like the
+worker) on the same data and network; the in-app figure includes everything the worker does
+besides (history, trajectory, snapshots at up to 30 per second). Machine load from other
+programs moves both numbers; they are measured alternately in one run so the ratio is fair.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+STARTUP_PROBE = r"""
+import sys, time
+from nnviz.ui.app import create_application
+app = create_application([])
+from PySide6.QtCore import QEvent, QObject, QTimer
+from nnviz.ui.main_window import MainWindow
+from nnviz.ui.settings import open_settings
+
+class FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and not hasattr(self, "t"):
+            self.t = time.time()
+            print(f"PAINTED {self.t!r}", flush=True)
+            QTimer.singleShot(0, window.close)
+        return False
+
+window = MainWindow(settings=open_settings(sys.argv[1]), restore_layout=False)
+probe = FirstPaint()
+window.installEventFilter(probe)
+window.show()
+sys.exit(app.exec())
+"""
+
+
+def headless_rate(seconds: float) -> float:
+    from threadpoolctl import threadpool_limits
+
+    from nnviz.training.session import TrainingSession
+
+    session = TrainingSession()
+    trainer = session.trainer
+    with threadpool_limits(limits=1, user_api="blas"):
+        trainer.run(200)  # warm up
+        steps, t0 = 0, time.perf_counter()
+        while time.perf_counter() - t0 < seconds:
+            trainer.run(100)
+            steps += 100
+        return steps / (time.perf_counter() - t0)
+
+
+def app_run(seconds: float, panels=None) -> dict:
+    import numpy as np
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+
+    from nnviz.ui.app import create_application
+    from nnviz.ui.main_window import MainWindow
+    from nnviz.ui.settings import open_settings
+
+    app = create_application([])
+    settings = open_settings(os.path.join(tempfile.mkdtemp(prefix="nnviz-bench-"), "s.ini"))
+    window = MainWindow(settings=settings, restore_layout=False, panels=panels)
+    window.resize(1600, 1000)
+    window.show()
+    c = window.controller
+
+    def wait(ms: int) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    while c.latest is None:
+        wait(50)
+    c.play()
+    wait(1500)  # past the first, densely recorded iterations
+    lateness = []
+    last = [time.perf_counter()]
+
+    def tick():
+        now = time.perf_counter()
+        lateness.append(max(0.0, (now - last[0]) - 0.010))
+        last[0] = now
+
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    it0, drawn0, t0 = c.latest.iteration, c.snapshots_delivered, time.perf_counter()
+    timer.start()
+    wait(int(seconds * 1000))
+    timer.stop()
+    elapsed = time.perf_counter() - t0
+    result = {
+        "steps_per_second": (c.latest.iteration - it0) / elapsed,
+        "drawn_per_second": (c.snapshots_delivered - drawn0) / elapsed,
+        "lateness_ms": np.percentile(np.array(lateness) * 1000, [50, 95, 100]),
+        "worker_reported": c.latest.steps_per_second,
+    }
+    window.close()
+    return result
+
+
+def startup_seconds() -> float:
+    settings = os.path.join(tempfile.mkdtemp(prefix="nnviz-bench-"), "s.ini")
+    t0 = time.time()
+    out = subprocess.run([sys.executable, "-c", STARTUP_PROBE, settings], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    for line in out.stdout.splitlines():
+        if line.startswith("PAINTED "):
+            return float(line.split()[1]) - t0
+    raise RuntimeError(f"the start-up probe did not paint:\n{out.stderr}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=6.0, help="in-app measuring time")
+    parser.add_argument("--panels", help="comma-separated panel keys (default: all)")
+    parser.add_argument("--no-startup", action="store_true", help="skip the start-up timing")
+    args = parser.parse_args()
+    panels = None
+    if args.panels:
+        from nnviz.ui.panels import panel_spec
+        panels = [panel_spec(key) for key in args.panels.split(",")]
+    print(f"machine: {os.cpu_count()} CPUs, load average "
+          f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    startups = [] if args.no_startup else [startup_seconds() for _ in range(2)]
+    headless_before = headless_rate(3.0)
+    app = app_run(args.seconds, panels)
+    headless_after = headless_rate(3.0)
+    headless = (headless_before + headless_after) / 2
+    ratio = app["steps_per_second"] / headless
+    p50, p95, worst = app["lateness_ms"]
+    print("course default: flower, [2, 4, 1] tanh/sigmoid, gradient descent, full batch")
+    print(f"headless engine        {headless:10.0f} steps/s  (before {headless_before:.0f}, "
+          f"after {headless_after:.0f})")
+    print(f"inside the app         {app['steps_per_second']:10.0f} steps/s  "
+          f"= {ratio:.0%} of headless (target >= 80%)")
+    print(f"GUI timer lateness     p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {worst:.1f} ms "
+          f"(target p95 < 50 ms)")
+    print(f"snapshots drawn        {app['drawn_per_second']:.1f} per second (at most ~30)")
+    if startups:
+        print(f"start-up to painted    {min(startups):.2f} s best, {max(startups):.2f} s "
+              f"worst of {len(startups)} (target < 2 s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
