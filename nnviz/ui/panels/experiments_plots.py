@@ -45,6 +45,17 @@ def _positive(x, y, log_x: bool, log_y: bool):
     return x[keep], y[keep]
 
 
+def measured_ticks(xs) -> list[list[tuple[float, str]]]:
+    """Ticks for a log axis with a few measured points (sizes, scales, learning rates): label
+    exactly those, not 2·10¹ 3·10¹...; with many, label the decades and mark the rest."""
+    logs = np.log10(np.asarray(xs, dtype=np.float64))
+    decade = np.abs(logs - np.round(logs)) < 1e-9
+    if len(xs) > 7 and decade.sum() >= 2:
+        return [[(float(t), f"{v:g}") for t, v, d in zip(logs, xs, decade) if d],
+                [(float(t), "") for t, d in zip(logs, decade) if not d]]
+    return [[(float(t), f"{v:.3g}") for t, v in zip(logs, xs)]]
+
+
 class CurveView(pg.PlotWidget):
     """Labelled series on shared axes (log axes where the plot says so)."""
 
@@ -63,8 +74,7 @@ class CurveView(pg.PlotWidget):
             self.items.append(item.plot(x, y))
         xs = np.unique(np.concatenate([s.x for s in plot.series])) if plot.series else []
         if plot.log_x and 0 < len(xs) <= 12 and (xs > 0).all():
-            # a few measured points (sizes, scales): label exactly those, not 2·10¹ 3·10¹...
-            item.getAxis("bottom").setTicks([[(float(np.log10(v)), f"{v:g}") for v in xs]])
+            item.getAxis("bottom").setTicks(measured_ticks(xs))
         self.on_theme(c)
 
     def legend_entries(self, c: PlotColors) -> list[tuple[str, str]]:

@@ -44,11 +44,12 @@ class ResultTable(QTableWidget):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.verticalHeader().setVisible(False)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setWordWrap(False)
         self.setAlternatingRowColors(True)
         header = self.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.setToolTip("Final numbers of each run. J is the cost on the training (or test) "
                         "split; accuracy is the fraction of examples classified right.")
 
@@ -70,12 +71,10 @@ class ResultTable(QTableWidget):
         self.resizeRowsToContents()
         height = header.height() + 2 * self.frameWidth()
         height += sum(self.rowHeight(r) for r in range(self.rowCount()))
-        if self.horizontalScrollBar().isVisible() or \
-                header.length() > self.viewport().width() > 0:
-            height += self.horizontalScrollBar().sizeHint().height()
         self.setFixedHeight(max(height, 40))
-        # as wide as its columns (no empty white band to the right)
-        self.setMaximumWidth(header.length() + 2 * self.frameWidth() + 2)
+        # exactly as wide as its columns: no empty band to the right, no inner scroll bar
+        # (a narrow panel scrolls the whole page sideways instead)
+        self.setFixedWidth(header.length() + 2 * self.frameWidth() + 2)
 
     def texts(self) -> list[list[str]]:
         return [[self.item(r, c).text() for c in range(self.columnCount())]
