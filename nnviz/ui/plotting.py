@@ -124,8 +124,21 @@ class SteadyRange:
     def _taken_over(self, *_):
         self.user_controlled = True
 
+    def fit(self, x_max: float, y_lo: float, y_hi: float,
+            y_limits: tuple[float | None, float | None] = (None, None)) -> None:
+        """Tight around the data (while paused: a still picture wastes no space)."""
+        if self.user_controlled:
+            return
+        self.x_hi, self.y_lo, self.y_hi = None, None, None
+        headroom, self.headroom = self.headroom, 0.02
+        try:
+            self.update(max(x_max, 1.0), y_lo, y_hi, y_limits, tight=True)
+        finally:
+            self.headroom = headroom
+
     def update(self, x_max: float, y_lo: float, y_hi: float,
-               y_limits: tuple[float | None, float | None] = (None, None)) -> bool:
+               y_limits: tuple[float | None, float | None] = (None, None),
+               tight: bool = False) -> bool:
         """Make room for data reaching ``x_max`` and spanning ``[y_lo, y_hi]`` (in view
         coordinates: log10 values on a log axis). Returns True if the range moved."""
         if self.user_controlled:
@@ -133,7 +146,8 @@ class SteadyRange:
         changed = False
         x_range = y_range = None
         if self.manage_x and np.isfinite(x_max) and (self.x_hi is None or x_max > self.x_hi):
-            self.x_hi = nice_ceiling(max(x_max * (1 + self.headroom), 10.0))
+            wanted = max(x_max * (1 + self.headroom), 10.0)
+            self.x_hi = wanted if tight else nice_ceiling(wanted)
             changed = True
         if self.manage_y and np.isfinite(y_lo) and np.isfinite(y_hi):
             if self.y_lo is None or y_lo < self.y_lo or y_hi > self.y_hi:

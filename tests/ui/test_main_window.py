@@ -92,10 +92,12 @@ def test_starts_on_the_course_default(window):
 
 
 def test_play_trains_until_the_cost_falls_and_space_pauses(qtbot, window):
-    window.play_action.trigger()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=TIMEOUT)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
     wait_for(qtbot, window, lambda s: s.train_cost < 0.3)
     assert window.play_action.text() == "Pause"
-    window.play_action.trigger()
+    qtbot.keyClick(window, Qt.Key.Key_Space)
     snap = wait_for(qtbot, window, lambda s: s.state == "paused")
     qtbot.wait(250)
     assert window.controller.latest.iteration == snap.iteration
@@ -104,6 +106,10 @@ def test_play_trains_until_the_cost_falls_and_space_pauses(qtbot, window):
     x, y = window.panels["training"].train_cost.getData()
     assert y[-1] == pytest.approx(snap.history.train_cost[-1])
     assert f"{snap.iteration:,}" in window.status.iteration.text()
+    qtbot.keyClick(window, Qt.Key.Key_Right)  # one step
+    wait_for(qtbot, window, lambda s: s.iteration == snap.iteration + 1)
+    qtbot.keyClick(window, Qt.Key.Key_R)  # reset
+    wait_for(qtbot, window, lambda s: s.iteration == 0 and s.generation > snap.generation)
 
 
 def test_learning_rate_slider_is_the_value_used_at_the_next_step(qtbot, window):

@@ -118,13 +118,16 @@ class TrainingPanel(Panel):
             self.summary.setText(self._summary_text(snapshot))
 
     def _update_ranges(self, snapshot, train_cost, test_cost, log: bool) -> None:
+        # Live: ranges move in steps with headroom (cheap); paused: tight around the data.
+        cost_range = self.cost_range.update if snapshot.state == "running" else \
+            self.cost_range.fit
         costs = np.concatenate([train_cost, test_cost])
         if costs.size:
             lo, hi = float(costs.min()), float(costs.max())
             if log:
-                self.cost_range.update(snapshot.iteration, np.log10(lo), np.log10(hi))
+                cost_range(snapshot.iteration, np.log10(lo), np.log10(hi))
             else:
-                self.cost_range.update(snapshot.iteration, 0.0, hi, y_limits=(0.0, None))
+                cost_range(snapshot.iteration, 0.0, hi, y_limits=(0.0, None))
         if snapshot.metric_name == "accuracy":
             self.metric_range.update(0, 0.0, 1.0, y_limits=(0.0, 1.02))
         else:
