@@ -18,7 +18,7 @@ from .results import (BUG_THRESHOLD, PASS_THRESHOLD, THRESHOLDS, DirectionalChec
 
 DEFAULT_EPS = 1e-7  # the course's
 DIRECTIONAL_EPS = 1e-6  # a unit direction moves every parameter: a slightly larger step
-SWEEP_EPSILONS = tuple(10.0 ** -np.arange(1, 12.5, 0.5))  # 1e-1 .. 1e-12
+SWEEP_EPSILONS = tuple(float(10.0 ** -e) for e in np.arange(1, 12.5, 0.5))  # 1e-1 .. 1e-12
 
 
 def gradient_check(net: Network, X, Y, *, lambd: float = 0.0, eps: float = DEFAULT_EPS,
