@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from nnviz.engine.gradient_check import course_exercise
 from nnviz.training.config import DataSpec, Hyperparameters, NetworkSpec, SessionConfig
 from nnviz.training.session import TrainingSession
+from nnviz.ui.figures import export_figure
 from nnviz.ui.panels import PANELS, panel_spec
 from nnviz.ui.panels import gradient_check_jobs as jobs
 from nnviz.ui.panels.gradient_check import GradientCheckPanel
@@ -403,13 +404,18 @@ def test_eps_box_steps_by_decades_and_is_used(qtbot, panel):
     assert outcome.result.eps == pytest.approx(3e-5)
 
 
-def test_dark_theme_and_figures(qtbot, panel):
+def test_dark_theme_and_figures(qtbot, panel, tmp_path):
+    assert "heat_maps" not in panel.figures()  # nothing checked yet
     run(qtbot, panel, bug="course")
     panel.on_theme(DARK)
     assert DARK.bad in panel.verdict.text()
     assert panel.tensor_bars.plot.backgroundBrush().color().name() == DARK.background
     figures = panel.figures()
     assert set(figures) == {"per_tensor", "analytic_vs_numerical", "error_vs_eps", "heat_maps"}
+    for name, item in figures.items():  # as File > Export figures writes them
+        for suffix in (".png", ".svg"):
+            export_figure(item, tmp_path / f"{name}{suffix}")
+            assert (tmp_path / f"{name}{suffix}").stat().st_size > 1000
 
 
 def test_registered_as_a_panel():

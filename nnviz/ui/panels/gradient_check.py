@@ -85,10 +85,13 @@ class GradientCheckPanel(Panel):
         self.summary.show_outcome(self._outcome, colors)
 
     def figures(self) -> dict[str, object]:
-        return {"per_tensor": self.tensor_bars.plot.getPlotItem(),
-                "analytic_vs_numerical": self.scatter.plot.getPlotItem(),
-                "error_vs_eps": self.eps_plot.plot.getPlotItem(),
-                "heat_maps": self.heatmaps.ci}
+        figures = {"per_tensor": self.tensor_bars.plot.getPlotItem(),
+                   "analytic_vs_numerical": self.scatter.plot.getPlotItem(),
+                   "error_vs_eps": self.eps_plot.plot.getPlotItem()}
+        if self.heatmaps.has_result:
+            self.heatmaps.flush()
+            figures["heat_maps"] = self.heatmaps.ci
+        return figures
 
     def shutdown(self) -> None:
         self.jobs.shutdown()

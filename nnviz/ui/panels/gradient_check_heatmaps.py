@@ -65,6 +65,14 @@ class ErrorHeatmaps(QWidget):
         super().showEvent(event)
         self._show_pending()
 
+    @property
+    def has_result(self) -> bool:
+        return self._pending is not None or self._classes is not None
+
+    def flush(self) -> None:
+        """Draw a result that is waiting for the maps to be shown (to export them)."""
+        self._show_pending()
+
     def _show_pending(self) -> None:
         result, self._pending = self._pending, None
         if result is None:
@@ -132,7 +140,8 @@ class ErrorHeatmaps(QWidget):
         if len(pairs) != len(self._plots):
             self.graphics.clear()
             self._plots, self._images, self._frames = [], [], []
-            columns = min(len(pairs), self.MAX_COLUMNS)
+            n = len(pairs)  # a row of up to 3, else a near-square grid
+            columns = n if n <= 3 else min(int(np.ceil(np.sqrt(n))), self.MAX_COLUMNS)
             for index in range(len(pairs)):
                 plot = self.graphics.addPlot(row=index // columns, col=index % columns)
                 plot.invertY(True)
