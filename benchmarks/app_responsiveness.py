@@ -4,7 +4,8 @@
   (target: at least 80 % of headless),
 - GUI event-loop latency: lateness of a 10 ms timer, p50 / p95 / max (target: p95 < 50 ms),
 - snapshots drawn per second,
-- start-up time to a painted window (target: under 2 s), in a fresh process.
+- start-up time to a painted window (target: under 2 s), in a fresh process, and to every
+  panel built with the first snapshot drawn (panels are built just after the first paint).
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/app_responsiveness.py [--seconds 6]
 
@@ -40,10 +41,19 @@ class FirstPaint(QObject):
         if event.type() == QEvent.Type.Paint and not hasattr(self, "t"):
             self.t = time.time()
             print(f"PAINTED {self.t!r}", flush=True)
-            QTimer.singleShot(0, window.close)
+            QTimer.singleShot(0, wait_for_panels)
         return False
 
-window = MainWindow(settings=open_settings(sys.argv[1]), restore_layout=False)
+def wait_for_panels():
+    # Every panel built and the first snapshot drawn: the app is fully there.
+    if window._pending or window.controller.snapshots_delivered == 0:
+        QTimer.singleShot(5, wait_for_panels)
+        return
+    print(f"READY {time.time()!r}", flush=True)
+    window.close()
+
+window = MainWindow(settings=open_settings(sys.argv[1]), restore_layout=False,
+                    defer_panels=True)
 probe = FirstPaint()
 window.installEventFilter(probe)
 window.show()
@@ -118,15 +128,17 @@ def app_run(seconds: float, panels=None) -> dict:
     return result
 
 
-def startup_seconds() -> float:
+def startup_seconds() -> tuple[float, float]:
+    """(to the first painted window, to every panel built and the first snapshot drawn)."""
     settings = os.path.join(tempfile.mkdtemp(prefix="nnviz-bench-"), "s.ini")
     t0 = time.time()
     out = subprocess.run([sys.executable, "-c", STARTUP_PROBE, settings], cwd=ROOT,
                          capture_output=True, text=True, timeout=120)
-    for line in out.stdout.splitlines():
-        if line.startswith("PAINTED "):
-            return float(line.split()[1]) - t0
-    raise RuntimeError(f"the start-up probe did not paint:\n{out.stderr}")
+    marks = dict(line.split() for line in out.stdout.splitlines()
+                 if line.startswith(("PAINTED ", "READY ")))
+    if set(marks) != {"PAINTED", "READY"}:
+        raise RuntimeError(f"the start-up probe failed:\n{out.stdout}\n{out.stderr}")
+    return float(marks["PAINTED"]) - t0, float(marks["READY"]) - t0
 
 
 def main() -> int:
@@ -141,7 +153,7 @@ def main() -> int:
         panels = [panel_spec(key) for key in args.panels.split(",")]
     print(f"machine: {os.cpu_count()} CPUs, load average "
           f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    startups = [] if args.no_startup else [startup_seconds() for _ in range(2)]
+    startups = [] if args.no_startup else [startup_seconds() for _ in range(3)]
     headless_before = headless_rate(3.0)
     app = app_run(args.seconds, panels)
     headless_after = headless_rate(3.0)
@@ -157,8 +169,12 @@ def main() -> int:
           f"(target p95 < 50 ms)")
     print(f"snapshots drawn        {app['drawn_per_second']:.1f} per second (at most ~30)")
     if startups:
-        print(f"start-up to painted    {min(startups):.2f} s best, {max(startups):.2f} s "
+        painted = [p for p, _ in startups]
+        ready = [r for _, r in startups]
+        print(f"start-up to painted    {min(painted):.2f} s best, {max(painted):.2f} s "
               f"worst of {len(startups)} (target < 2 s)")
+        print(f"  ... all panels built and the first snapshot drawn: {min(ready):.2f} s best, "
+              f"{max(ready):.2f} s worst")
     return 0
 
 

@@ -20,10 +20,7 @@ def create_application(argv: list[str] | None = None):
     app.setApplicationName(APPLICATION)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationVersion(__version__)
-    import pyqtgraph as pg
-
-    pg.setConfigOptions(antialias=True)
-    return app
+    return app  # pyqtgraph is imported (and configured, in nnviz.ui.plotting) by the panels
 
 
 def run_app(argv: list[str] | None = None, screenshot: str | None = None, steps: int = 0,
@@ -44,7 +41,7 @@ def run_app(argv: list[str] | None = None, screenshot: str | None = None, steps:
         settings = open_settings()
     appearance = Appearance(app, str(settings.value("appearance/mode", "system")))
     window = MainWindow(settings=settings, appearance=appearance,
-                        restore_layout=not screenshot)
+                        restore_layout=not screenshot, defer_panels=True)
     window.show()
     if not screenshot:
         return app.exec()
@@ -68,6 +65,7 @@ class ScreenshotTaker:
                   file=sys.stderr)
             QTimer.singleShot(0, window.close)
             return
+        window.build_pending_panels()  # the picture shows every panel as built
         if panel is not None:
             window.docks[panel].show()
             window.docks[panel].raise_()

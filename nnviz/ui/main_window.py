@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QThreadPool
+from PySide6.QtCore import QByteArray, QEvent, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QDockWidget, QFileDialog,
                                QLabel, QMainWindow, QMessageBox, QSizePolicy, QStyle,
@@ -25,11 +25,9 @@ from nnviz import __version__
 from nnviz.training.config import CSV_DATASET, SessionConfig
 from nnviz.training.controller import TrainingController
 
-from .figures import export_figures
 from .help import CONCEPTS_HTML
 from .panels import PANELS, PanelSpec
 from .panels.base import Panel, PanelContext
-from .panels.experiments_menu import add_experiments_menu
 from .settings import open_settings
 from .theme import MODES, Appearance
 from .widgets.status import MessageBanner, StatusReadout
@@ -47,7 +45,11 @@ class MainWindow(QMainWindow):
     def __init__(self, config: SessionConfig | None = None, settings=None,
                  appearance: Appearance | None = None,
                  controller: TrainingController | None = None,
-                 panels: list[PanelSpec] | None = None, restore_layout: bool = True):
+                 panels: list[PanelSpec] | None = None, restore_layout: bool = True,
+                 defer_panels: bool = False):
+        """``defer_panels``: panels that start behind another tab are built just after the
+        window first paints, one per event-loop turn (the app does this to start fast;
+        :meth:`build_pending_panels` builds the rest at once)."""
         super().__init__()
         self.setObjectName("nnvizMainWindow")
         self.setWindowTitle("nnviz — see inside a neural network")
@@ -66,6 +68,11 @@ class MainWindow(QMainWindow):
         self._closing = False
         self._sized = False
         self._layout_restored = False
+        self._defer = defer_panels
+        self._pending: list[str] = []   # panels still to build (deferred)
+        self._painted = False
+        if defer_panels:
+            self.installEventFilter(self)  # to start building once the window has painted
 
         self.setDockNestingEnabled(True)
         self.setCorner(Qt.Corner.TopLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -177,10 +184,17 @@ class MainWindow(QMainWindow):
     def _build_docks(self, specs: list[PanelSpec]) -> None:
         shared = [self.play_action, self.step_action, self.step100_action, self.reset_action]
         for spec in specs:
-            panel = self._make_panel(spec)
             dock = QDockWidget(spec.title, self)
             dock.setObjectName(f"dock_{spec.key}")
-            dock.setWidget(panel)
+            if self._defer and not spec.eager:
+                placeholder = QLabel("Loading…")
+                placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                dock.setWidget(placeholder)
+                self._pending.append(spec.key)
+            else:
+                panel = self._make_panel(spec)
+                dock.setWidget(panel)
+                self.panels[spec.key] = panel
             dock.setToolTip(spec.tooltip)
             dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable |
                              QDockWidget.DockWidgetFeature.DockWidgetMovable |
@@ -195,13 +209,59 @@ class MainWindow(QMainWindow):
                 dock.hide()
             dock.visibilityChanged.connect(lambda visible, key=spec.key:
                                            self._dock_visibility(key, visible))
-            self.panels[spec.key] = panel
             self.docks[spec.key] = dock
             self.specs[spec.key] = spec
             self._visible[spec.key] = spec.visible
         for spec in specs:  # the first panel of each tab group in front
             if spec.tab_with in self.docks:
                 self.docks[spec.tab_with].raise_()
+
+    def _build_next_pending(self) -> None:
+        """Build one deferred panel, then come back for the next (keeps the GUI live)."""
+        if self._pending and not self._closing:
+            self._build_pending(self._pending[0])
+            if self._pending:
+                QTimer.singleShot(0, self._build_next_pending)
+            else:
+                self._add_experiments_menu()
+
+    def build_pending_panels(self) -> None:
+        """Build every deferred panel now."""
+        while self._pending:
+            self._build_pending(self._pending[0])
+        if self._defer:
+            self._add_experiments_menu()
+
+    def _build_pending(self, key: str) -> None:
+        if key not in self._pending:
+            return
+        import nnviz.ui.plotting  # noqa: F401  (pyqtgraph, configured, before any panel)
+
+        self._pending.remove(key)
+        spec, dock = self.specs[key], self.docks[key]
+        panel = self._make_panel(spec)
+        old = dock.widget()
+        dock.setWidget(panel)
+        if old is not None:
+            old.deleteLater()
+        self.panels[key] = panel
+        for method, arg in (("on_theme", self.appearance.colors),
+                            ("on_config", self.controller.config)):
+            function = getattr(panel, method, None)
+            if function is not None:
+                function(arg)
+        if self.controller.latest is not None:
+            if self._panel_shown(key):
+                self._feed(key, self.controller.latest)
+            else:
+                self._stale.add(key)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if obj is self and event.type() == QEvent.Type.Paint and not self._painted:
+            self._painted = True
+            self.removeEventFilter(self)
+            QTimer.singleShot(0, self._build_next_pending)
+        return super().eventFilter(obj, event)
 
     def _make_panel(self, spec: PanelSpec):
         cls = spec.load()
@@ -273,11 +333,26 @@ class MainWindow(QMainWindow):
             self.appearance_actions[mode] = action
         view.addAction(self.reset_layout_action)
 
-        add_experiments_menu(self, menu)
-
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self.concepts_action)
         help_menu.addAction(self.about_action)
+        self.help_menu = help_menu
+        if not self._defer:
+            self._add_experiments_menu()
+
+    def _add_experiments_menu(self) -> None:
+        """The Experiments menu, before Help. Its module pulls in the whole experiments
+        package, so the app adds it just after the window first paints."""
+        if getattr(self, "_experiments_menu_added", False):
+            return
+        self._experiments_menu_added = True
+        from .panels.experiments_menu import add_experiments_menu
+
+        self._build_pending("experiments")  # the menu drives that panel
+        bar = self.menuBar()
+        bar.removeAction(self.help_menu.menuAction())
+        add_experiments_menu(self, bar)
+        bar.addAction(self.help_menu.menuAction())
 
     # -- settings ----------------------------------------------------------------------
     def _restore_settings(self) -> None:
@@ -329,6 +404,10 @@ class MainWindow(QMainWindow):
 
     def _dock_visibility(self, key: str, visible: bool) -> None:
         self._visible[key] = visible
+        if visible and key in self._pending:
+            if self._painted:  # before the first paint, the queue builds it
+                QTimer.singleShot(0, lambda: self._build_pending(key))
+            return
         if visible and key in self._stale and self.controller.latest is not None:
             self._stale.discard(key)
             self._feed(key, self.controller.latest)
@@ -346,7 +425,7 @@ class MainWindow(QMainWindow):
             return
         self.status.show_snapshot(snapshot)
         now = time.perf_counter()
-        for key in self.panels:
+        for key in list(self.panels):
             if not self._panel_shown(key):
                 self._stale.add(key)
                 continue
@@ -444,6 +523,8 @@ class MainWindow(QMainWindow):
             if not folder:
                 return []
         self.remember_folder("figures", folder)
+        from .figures import export_figures
+
         try:
             written = export_figures(self.visible_figures(), Path(folder))
         except (OSError, ValueError) as exc:

@@ -7,6 +7,8 @@ from PySide6.QtGui import QColor
 
 from .theme import PlotColors, colors
 
+pg.setConfigOptions(antialias=True)
+
 
 def make_plot(title: str = "", x_label: str = "", y_label: str = "", **kwargs) -> pg.PlotWidget:
     """A PlotWidget styled for the current appearance (restyle with :func:`style_plot`)."""

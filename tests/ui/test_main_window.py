@@ -334,3 +334,22 @@ def test_a_window_on_another_config(qtbot, make_window):
     assert builder.optimizer.currentData() == "adam"
     assert builder.init_scale_label.text() == "Scale ×"
     w.close()
+
+
+def test_deferred_panels_are_built_after_the_first_paint(qtbot, isolated_settings):
+    w = MainWindow(settings=open_settings(isolated_settings), defer_panels=True)
+    qtbot.addWidget(w)
+    assert set(w.panels) == {"builder", "network"}  # the cheap, pure-Qt ones
+    assert "training" in w.docks and w._pending
+    w.show()
+    qtbot.waitUntil(lambda: not w._pending, timeout=TIMEOUT)
+    assert set(w.panels) == set(w.docks)
+    menus = [a.text().replace("&", "") for a in w.menuBar().actions()]
+    assert menus[-1] == "Help"
+    # The training panel, built late, draws the latest snapshot.
+    snap = wait_for(qtbot, w, lambda s: True)
+    qtbot.waitUntil(lambda: len(w.panels["training"].train_cost.getData()[0] or []) >= 1,
+                    timeout=TIMEOUT)
+    assert w.panels["training"].boundary._grid is not None
+    assert snap.iteration == 0
+    w.close()

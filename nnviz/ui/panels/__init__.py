@@ -5,7 +5,9 @@ To add a panel: write a :class:`~nnviz.ui.panels.base.Panel` subclass, built as
 ``on_snapshot(snapshot)`` for every drawn snapshot while visible, and, if it defines them,
 ``on_config(config)`` when the settings in use change, ``on_theme(colors)`` on light/dark
 switches, ``figures()`` for File > Export figures and ``shutdown()`` when the window closes.
-Then add a :class:`PanelSpec` line to :data:`PANELS`.
+Then add a :class:`PanelSpec` line to :data:`PANELS`. In the app, panels are built right
+after the window first paints (importing pyqtgraph alone takes most of a second), one per
+event-loop turn; ``eager=True`` builds one before (only for cheap, pure-Qt panels).
 The main window creates a dock for each, lists it in the View menu and saves its layout.
 """
 from __future__ import annotations
@@ -25,6 +27,8 @@ class PanelSpec:
     tooltip: str = ""
     max_rate: float | None = None  # updates per second while training runs (None: every
                                    # snapshot drawn); paused/stepped snapshots always go in
+    eager: bool = False       # in the app, build before the window first paints; other
+                              # panels are built right after it (start-up stays fast)
 
     def load(self):
         module_name, _, class_name = self.factory.partition(":")
@@ -33,12 +37,13 @@ class PanelSpec:
 
 PANELS: list[PanelSpec] = [
     PanelSpec("builder", "Network builder", "nnviz.ui.panels.builder:BuilderPanel",
-              area="left", tooltip="Data, layers, initialization and optimizer settings"),
+              area="left", tooltip="Data, layers, initialization and optimizer settings",
+              eager=True),
     PanelSpec("training", "Training", "nnviz.ui.panels.training:TrainingPanel",
               area="right", tooltip="Cost, accuracy and the decision boundary, live"),
     PanelSpec("network", "Network diagram", "nnviz.ui.panels.network:NetworkPanel",
               area="bottom", tooltip="Units by layer; links coloured by weight sign, "
-                                     "thick by magnitude", max_rate=5),
+                                     "thick by magnitude", max_rate=5, eager=True),
     PanelSpec("gradient_check", "Gradient check", "nnviz.ui.panels.gradient_check:GradientCheckPanel", area="bottom", tab_with="network", tooltip="Is backprop right? dθ against (J(θ+ε) - J(θ-ε)) / 2ε, per layer, tensor and parameter"),
     PanelSpec("gradient_flow", "Gradient flow", "nnviz.ui.panels.gradient_flow:GradientFlowPanel", area="bottom", tab_with="network", tooltip="How big the gradient is in each layer: vanishing or exploding, with activation statistics"),
     PanelSpec("activations", "Activation explorer",
