@@ -348,7 +348,8 @@ def test_deferred_panels_are_built_after_the_first_paint(qtbot, isolated_setting
     assert menus[-1] == "Help"
     # The training panel, built late, draws the latest snapshot.
     snap = wait_for(qtbot, w, lambda s: True)
-    qtbot.waitUntil(lambda: len(w.panels["training"].train_cost.getData()[0] or []) >= 1,
+    curve = w.panels["training"].train_cost
+    qtbot.waitUntil(lambda: curve.getData()[0] is not None and len(curve.getData()[0]) >= 1,
                     timeout=TIMEOUT)
     assert w.panels["training"].boundary._grid is not None
     assert snap.iteration == 0
