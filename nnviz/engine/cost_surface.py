@@ -162,17 +162,18 @@ def pca_directions(trajectory, centre=None) -> SurfaceDirections:
         raise ValueError(f"the centre has {c.size} values, the trajectory rows {T.shape[1]}")
     M = T - c
     Mc = M - M.mean(axis=0)
-    # eigenvectors of the small (T x T) Gram matrix give the right singular vectors
-    gram = Mc @ Mc.T
-    vals, vecs = np.linalg.eigh(gram)
+    # Eigen-decompose the smaller of the two Gram matrices: (P x P) for a small network,
+    # (T x T) for a long trajectory, whose eigenvectors map to the directions via Mc^T.
+    small_net = Mc.shape[1] <= Mc.shape[0]
+    vals, vecs = np.linalg.eigh(Mc.T @ Mc if small_net else Mc @ Mc.T)
     vals, vecs = vals[::-1], vecs[:, ::-1]
     total = float(np.clip(vals, 0, None).sum())
-    if total <= 0 or vals[1] <= 1e-12 * total:
+    if vals.size < 2 or total <= 0 or vals[1] <= 1e-12 * total:
         raise ValueError("the trajectory does not span two directions: record at least three "
                          "different parameter vectors (train a few more steps)")
     dirs = []
     for r in range(2):
-        d = Mc.T @ vecs[:, r] / np.sqrt(vals[r])
+        d = vecs[:, r].copy() if small_net else Mc.T @ vecs[:, r]
         d /= np.linalg.norm(d)
         if (T[0] - c) @ d > 0:
             d = -d

@@ -130,3 +130,11 @@ def test_depth_30_and_width_512_work():
     assert net.L == 30
     net = Network([3, 512, 1], "relu")
     assert net.n_params == 3 * 512 + 512 + 512 + 1
+
+
+def test_engine_submodules_are_not_shadowed_by_reexports():
+    import types
+
+    import nnviz.engine as engine
+    for name in ("cost_surface", "gradient_check", "layer_stats", "propagation", "network"):
+        assert isinstance(getattr(engine, name), types.ModuleType), name
