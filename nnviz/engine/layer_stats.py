@@ -237,6 +237,34 @@ class LayerStatsHistory:
         self._n = k
         self.decimations += 1
 
+    def restore(self, iterations, series: dict, bins: int = DEFAULT_CONFIG.bins) -> None:
+        """Replace the entries by saved ones (a reopened session): ``series[name]`` is
+        ``(entries, L)`` for names of :data:`SCALAR_FIELDS` (a missing one is NaN). Histograms
+        are not saved, so restored entries have empty ones. The newest ``capacity`` are kept.
+        Raises ``ValueError`` (history unchanged) when the shapes do not agree."""
+        its = np.asarray(iterations, dtype=np.int64).ravel()
+        arrays = {k: np.asarray(v, dtype=np.float64) for k, v in series.items()
+                  if k in SCALAR_FIELDS}
+        L = next((a.shape[1] for a in arrays.values() if a.ndim == 2), None)
+        for name, a in arrays.items():
+            if a.shape != (its.size, L):
+                raise ValueError(f"statistic {name!r} has shape {a.shape}, expected "
+                                 f"({its.size}, {L}): one row per iteration, one column per layer")
+        self.clear()
+        if its.size == 0 or L is None:
+            return
+        start = max(0, its.size - self.capacity)
+        n = its.size - start
+        self._L, self._bins = int(L), int(bins)
+        self._series = {k: np.full((self.capacity, self._L), np.nan) for k in SCALAR_FIELDS}
+        for name, a in arrays.items():
+            self._series[name][:n] = a[start:]
+        if self.keep_histograms:
+            self._z_hist = np.zeros((self.capacity, self._L, self._bins), dtype=np.int64)
+            self._a_hist = np.zeros_like(self._z_hist)
+        self._iterations[:n] = its[start:]
+        self._n = n
+
     @property
     def iterations(self) -> np.ndarray:
         return self._iterations[:self._n].copy()

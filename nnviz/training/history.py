@@ -57,6 +57,16 @@ class DecimatingRecorder:
         self.iterations.clear()
         self.values.clear()
 
+    def restore(self, iterations, values, stride: int = 1) -> None:
+        """Replace the records (a saved session's); the newest ``capacity`` are kept."""
+        iterations, values = [int(i) for i in iterations], list(values)
+        if len(iterations) != len(values):
+            raise ValueError(f"{len(iterations)} iterations but {len(values)} values")
+        keep = slice(max(0, len(iterations) - self.capacity), None)
+        self.clear()
+        self.stride = max(1, int(stride))
+        self.iterations, self.values = iterations[keep], values[keep]
+
 
 class MetricHistory:
     """Train/test cost and accuracy (or R^2) against iteration, bounded.
@@ -104,6 +114,22 @@ class MetricHistory:
         self.min_stride = 1  # a power of two: record no more often than this
         self._n = 0
 
+    def restore(self, iterations, columns: dict, stride: int = 1) -> None:
+        """Replace the records by saved ones (``columns``: the :attr:`FIELDS`, as
+        :meth:`arrays` gives them); the newest ``capacity`` are kept."""
+        iterations = np.asarray(iterations, dtype=np.int64).ravel()
+        n = iterations.size
+        values = np.column_stack([np.asarray(columns[name], dtype=np.float64).ravel()
+                                  for name in self.FIELDS]) if n else np.zeros((0, len(self.FIELDS)))
+        if values.shape[0] != n:
+            raise ValueError(f"the history has {n} iterations but series of other lengths")
+        start = max(0, n - self.capacity)
+        self.clear()
+        self.stride = max(1, int(stride))
+        self._n = n - start
+        self._iterations[:self._n] = iterations[start:]
+        self._values[:self._n] = values[start:]
+
     def arrays(self) -> dict[str, np.ndarray]:
         """Read-only copies: ``iterations`` and the four :attr:`FIELDS`."""
         n = self._n
@@ -142,6 +168,14 @@ class Trajectory:
 
     def clear(self) -> None:
         self._recorder.clear()
+
+    @property
+    def stride(self) -> int:
+        return self._recorder.stride
+
+    def restore(self, iterations, thetas, stride: int = 1) -> None:
+        """Replace the path by a saved one (each theta stored as a read-only copy)."""
+        self._recorder.restore(iterations, [read_only(t) for t in thetas], stride)
 
     def thetas(self) -> tuple[np.ndarray, ...]:
         return tuple(self._recorder.values)
