@@ -32,6 +32,9 @@ class TrainingController(QObject):
     error = Signal(str)
     config_applied = Signal(object)    # SessionConfig in use
     config_rejected = Signal(object, str)
+    session_captured = Signal(int, object)  # (request id from capture_session, SessionData)
+    capture_failed = Signal(int, str)
+    session_adopted = Signal(object)       # SessionConfig of a reopened session
 
     # Requests, delivered to the worker thread as queued calls.
     _play = Signal()
@@ -43,6 +46,8 @@ class TrainingController(QObject):
     _speed = Signal(float)
     _snapshot_request = Signal()
     _acknowledge = Signal()
+    _capture = Signal(int)
+    _adopt = Signal(object)
     _stop = Signal()
 
     def __init__(self, config: SessionConfig | None = None, max_snapshot_rate: float = 30.0,
@@ -78,6 +83,8 @@ class TrainingController(QObject):
                               (self._speed, self.worker.set_speed),
                               (self._snapshot_request, self.worker.request_snapshot),
                               (self._acknowledge, self.worker.acknowledge),
+                              (self._capture, self.worker.capture_session),
+                              (self._adopt, self.worker.adopt_session),
                               (self._stop, self.worker.stop)):
             request.connect(slot)
         self.worker.snapshot_ready.connect(self._on_snapshot)
@@ -86,6 +93,10 @@ class TrainingController(QObject):
         self.worker.error.connect(self.error)
         self.worker.config_applied.connect(self._on_config_applied)
         self.worker.config_rejected.connect(self._on_config_rejected)
+        self.worker.session_captured.connect(self.session_captured)
+        self.worker.capture_failed.connect(self.capture_failed)
+        self.worker.session_adopted.connect(self._on_session_adopted)
+        self._capture_requests = 0
 
         # Coalescing: a zero-interval single-shot timer delivers whatever is latest once
         # the GUI gets back to its event loop.
@@ -155,6 +166,18 @@ class TrainingController(QObject):
     def request_snapshot(self) -> None:
         self._snapshot_request.emit()
 
+    def capture_session(self) -> int:
+        """Ask the worker for the session as a file's content; it answers with
+        ``session_captured(request id, SessionData)`` (or ``capture_failed``)."""
+        self._capture_requests += 1
+        self._capture.emit(self._capture_requests)
+        return self._capture_requests
+
+    def adopt_session(self, restored) -> None:
+        """Switch to a session rebuilt from a file
+        (:func:`~nnviz.training.session_state.restore_session`, done off the GUI thread)."""
+        self._adopt.emit(restored)
+
     # -- from the worker ---------------------------------------------------------------
     def _on_snapshot(self, snapshot: TrainingSnapshot) -> None:
         if self._closed:
@@ -188,6 +211,11 @@ class TrainingController(QObject):
 
     def _on_config_applied(self, config: SessionConfig) -> None:
         self.config = config
+        self.config_applied.emit(config)
+
+    def _on_session_adopted(self, config: SessionConfig) -> None:
+        self.config = self.requested_config = config
+        self.session_adopted.emit(config)
         self.config_applied.emit(config)
 
     def _on_config_rejected(self, config: SessionConfig, message: str) -> None:

@@ -36,6 +36,9 @@ class TrainingWorker(QObject):
     error = Signal(str)                # refused settings or an unexpected failure
     config_applied = Signal(object)    # the SessionConfig now in use
     config_rejected = Signal(object, str)  # (the SessionConfig still in use, why)
+    session_captured = Signal(int, object)  # (request id, nnviz.engine.io.SessionData)
+    capture_failed = Signal(int, str)       # (request id, why)
+    session_adopted = Signal(object)        # the SessionConfig of a reopened session
     stopped = Signal()
 
     def __init__(self, config: SessionConfig | None = None, max_snapshot_rate: float = 30.0):
@@ -60,6 +63,7 @@ class TrainingWorker(QObject):
         self._steps_per_second = 0.0
         self._throttle_t0 = 0.0
         self._throttle_steps = 0
+        self._csv_origins: dict[str, str] = {}  # reopened sessions' CSV copies -> originals
 
     # -- life cycle (worker thread) ----------------------------------------------------
     @Slot()
@@ -186,6 +190,43 @@ class TrainingWorker(QObject):
 
     @Slot()
     def request_snapshot(self) -> None:
+        self._emit_snapshot()
+
+    @Slot(int)
+    def capture_session(self, request_id: int) -> None:
+        """Emit the session as a file's content (settings, weights, trainer state,
+        history, trajectory), taken between two training chunks so it is consistent."""
+        if self.session is None:
+            self.capture_failed.emit(request_id, "the session has not started yet")
+            return
+        from .session_state import session_data
+
+        try:
+            data = session_data(self.session,
+                                self._csv_origins.get(self.session.config.data.csv_path or ""))
+        except (ValueError, OSError) as exc:
+            self.capture_failed.emit(request_id, str(exc))
+            return
+        self.session_captured.emit(request_id, data)
+
+    @Slot(object)
+    def adopt_session(self, restored) -> None:
+        """Replace the session by ``restored`` (a
+        :class:`~nnviz.training.session_state.RestoredSession`, built and checked off this
+        thread), paused at its saved iteration."""
+        if self.session is None:
+            return
+        if self.state == RUNNING:
+            self._timer.stop()
+        self._pending_config = None  # a settings change asked for before the load is moot
+        session = restored.session
+        session.generation = self.session.generation + 1  # panels start afresh
+        self.session = session
+        if restored.csv_origin and session.config.data.csv_path:
+            self._csv_origins[session.config.data.csv_path] = restored.csv_origin
+        self._steps_per_second = 0.0
+        self.session_adopted.emit(session.config)
+        self._set_state(DIVERGED if session.diverged else PAUSED)
         self._emit_snapshot()
 
     @Slot()
