@@ -4,8 +4,8 @@ The window owns a :class:`~nnviz.training.controller.TrainingController` (the wo
 and hands each snapshot it delivers to the visible panels. Closing the window stops the
 worker and waits for its thread.
 
-File menu hooks for the export/session work: :meth:`MainWindow.export_weights`,
-:meth:`MainWindow.save_session`, :meth:`MainWindow.load_session` (placeholders now);
+File menu: export weights, save/load sessions and export the history are done by
+:class:`~nnviz.ui.file_actions.FileActions` (``window.file_actions``), off the GUI thread;
 :meth:`MainWindow.last_folder` / :meth:`MainWindow.remember_folder` keep the last folders.
 """
 from __future__ import annotations
@@ -25,6 +25,7 @@ from nnviz import __version__
 from nnviz.training.config import CSV_DATASET, SessionConfig
 from nnviz.training.controller import TrainingController
 
+from .file_actions import ONNX_MISSING, FileActions, onnx_available
 from .help import CONCEPTS_HTML
 from .panels import PANELS, PanelSpec
 from .panels.base import Panel, PanelContext
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
             app, str(self.settings.value("appearance/mode", "system")))
         self.controller = controller or TrainingController(config, parent=self)
         self.context = PanelContext(self.controller, self.settings, self.appearance, self)
+        self.file_actions = FileActions(self)
         self.panels: dict[str, Panel] = {}
         self.docks: dict[str, QDockWidget] = {}
         self.specs: dict[str, PanelSpec] = {}
@@ -130,13 +132,23 @@ class MainWindow(QMainWindow):
         self.open_data_action = self._action("Open data…", self.open_data,
                                              QKeySequence.StandardKey.Open,
                                              "Load a CSV file as the data set", SP.SP_DialogOpenButton)
-        self.load_session_action = self._action("Load session…", self.load_session, "Ctrl+L",
-                                                "Open a saved .nnviz session")
-        self.save_session_action = self._action("Save session…", self.save_session,
-                                                QKeySequence.StandardKey.Save,
-                                                "Save settings, weights and history")
-        self.export_weights_action = self._action("Export weights…", self.export_weights,
-                                                  "Ctrl+E", "Export the trained weights")
+        self.load_session_action = self._action(
+            "Load session…", self.load_session, "Ctrl+L",
+            "Open a saved .nnviz session and continue training where it stopped (Ctrl+L); "
+            "a file that cannot be used leaves the current session as it is")
+        self.save_session_action = self._action(
+            "Save session…", self.save_session, QKeySequence.StandardKey.Save,
+            "Save the data choice, every setting, the weights θ, the training history and "
+            "the trajectory to a .nnviz file (Ctrl+S)")
+        self.export_weights_action = self._action(
+            "Export weights…", self.export_weights, "Ctrl+E",
+            "Export W[l], b[l] with the normalization μ, σ, activations and class names as "
+            ".npz, JSON" + (" or ONNX (Ctrl+E)" if onnx_available() else
+                            f" (Ctrl+E). {ONNX_MISSING}"))
+        self.export_history_action = self._action(
+            "Export training history (CSV)…", self.export_history, "Ctrl+Shift+H",
+            "Save the cost J and accuracy (or R²) per recorded iteration, train and test, as "
+            "CSV; the per-layer statistics go to a second file beside it (Ctrl+Shift+H)")
         self.export_figures_action = self._action("Export figures…", self.export_figures,
                                                   "Ctrl+Shift+E",
                                                   "Save every plot of the visible panels as "
@@ -304,6 +316,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.save_session_action)
         file_menu.addSeparator()
         file_menu.addAction(self.export_weights_action)
+        file_menu.addAction(self.export_history_action)
         file_menu.addAction(self.export_figures_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -494,19 +507,20 @@ class MainWindow(QMainWindow):
         self.controller.apply_config(dataclasses.replace(config, data=data))
 
     def export_weights(self) -> None:
-        """Hook: File > Export weights (Ctrl+E). Filled in by the export work."""
-        self._not_available("Export weights")
+        """File > Export weights (Ctrl+E)."""
+        self.file_actions.export_weights()
 
     def save_session(self) -> None:
-        """Hook: File > Save session (Ctrl+S). Filled in by the session work."""
-        self._not_available("Saving sessions")
+        """File > Save session (Ctrl+S)."""
+        self.file_actions.save_session()
 
     def load_session(self) -> None:
-        """Hook: File > Load session (Ctrl+L). Filled in by the session work."""
-        self._not_available("Loading sessions")
+        """File > Load session (Ctrl+L)."""
+        self.file_actions.load_session()
 
-    def _not_available(self, what: str) -> None:
-        self.statusBar().showMessage(f"{what} is not available in this version yet.", 5000)
+    def export_history(self) -> None:
+        """File > Export training history (CSV) (Ctrl+Shift+H)."""
+        self.file_actions.export_history()
 
     def visible_figures(self) -> dict[str, object]:
         figures = {}
@@ -567,5 +581,6 @@ class MainWindow(QMainWindow):
             return
         self._closing = True
         self._call_panels("shutdown")
+        self.file_actions.shutdown()  # a file being written is finished first
         self.controller.shutdown()
         QThreadPool.globalInstance().waitForDone(5000)

@@ -1,0 +1,403 @@
+"""The File menu's file work: export weights, save and load sessions, export the history.
+
+Nothing here reads or writes a file on the GUI thread. Weights and history come from the
+latest snapshot (immutable: it carries ``theta``, the settings, the normalization and the
+history). A session also needs the trainer's state, so the worker captures it between two
+training chunks (``TrainingController.capture_session``). Files are then written, or read
+and checked, on a :class:`~nnviz.training.jobs.JobRunner` thread, one job after another; a
+session read from a file is rebuilt there completely before the worker swaps it in, so a
+file that cannot be used leaves the current session exactly as it was.
+
+Every write is atomic (the engine writes a temporary file beside the target and renames
+it). Failures show a non-modal message naming the file and what to do.
+"""
+from __future__ import annotations
+
+import importlib.util
+import tempfile
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog
+
+WEIGHT_FILTERS = {"npz": "NumPy arrays W1, b1, … (*.npz)",
+                  "json": "JSON, human-readable (*.json)",
+                  "onnx": "ONNX model, raw inputs to predictions (*.onnx)"}
+SESSION_FILTER = "nnviz sessions (*.nnviz)"
+CSV_FILTER = "CSV files (*.csv)"
+ONNX_MISSING = ("ONNX export needs the optional onnx package: pip install 'nnviz[onnx]' "
+                "(npz and JSON are always available).")
+
+
+def onnx_available() -> bool:
+    """Whether ``onnx`` can be imported (checked without importing it: that takes ~1 s)."""
+    return importlib.util.find_spec("onnx") is not None
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A job's expected failure (unwritable path, refused file): the message to show."""
+
+    message: str
+
+
+# -- jobs (JobRunner thread; no widgets) --------------------------------------------------
+
+def _snapshot_network(snapshot):
+    """The snapshot's network with its own settings (init, seed) and parameters."""
+    from nnviz.engine.network import Network
+
+    spec = snapshot.config.network
+    net = Network(snapshot.layer_dims, list(snapshot.activations), snapshot.head,
+                  alpha=spec.alpha, dtype=snapshot.theta.dtype, init="zeros",
+                  init_scale=spec.init_scale, seed=spec.seed)
+    net.init = spec.init
+    net.set_theta(snapshot.theta)
+    return net
+
+
+def _snapshot_normalizer(snapshot):
+    from nnviz.engine.normalization import Standardizer
+
+    d = snapshot.data
+    if not d.normalized:
+        return None
+    return Standardizer(d.mean.reshape(-1, 1).astype("float64"),
+                        d.std.reshape(-1, 1).astype("float64"), tuple(d.constant_features))
+
+
+def _snapshot_metrics(snapshot) -> dict:
+    metric = "accuracy" if snapshot.metric_name == "accuracy" else "r2"
+    return {"iterations": int(snapshot.iteration), "epochs": int(snapshot.epoch),
+            "train": {"cost": snapshot.train_cost, metric: snapshot.train_metric},
+            "test": {"cost": snapshot.test_cost, metric: snapshot.test_metric}}
+
+
+def export_weights_job(snapshot, path: Path, fmt: str, data_source: str):
+    from nnviz.engine.io import ExportError, export_weights
+
+    d = snapshot.data
+    info = {"name": d.title if d.name != "csv" else d.name, "task": d.task,
+            "feature_names": list(d.feature_names), "class_names": list(d.class_names),
+            "source": data_source}
+    settings = {**snapshot.config.to_dict(), "iterations": int(snapshot.iteration)}
+    try:
+        return export_weights(path, _snapshot_network(snapshot), fmt,
+                              normalizer=_snapshot_normalizer(snapshot), dataset_info=info,
+                              settings=settings, metrics=_snapshot_metrics(snapshot))
+    except ExportError as exc:
+        return Failure(str(exc))
+
+
+def history_columns(snapshot) -> dict:
+    """The metric history as CSV columns, named for what they hold."""
+    h = snapshot.history
+    metric = "accuracy" if snapshot.metric_name == "accuracy" else "r2"
+    return {"iteration": h.iterations, "train_cost": h.train_cost, "test_cost": h.test_cost,
+            f"train_{metric}": h.train_metric, f"test_{metric}": h.test_metric}
+
+
+def layer_history_path(path: Path) -> Path:
+    return path.with_name(f"{path.stem}_layers.csv")
+
+
+def export_history_job(snapshot, path: Path):
+    """``path``: cost and accuracy (or R^2) per recorded iteration. Beside it,
+    ``<name>_layers.csv``: the per-layer statistics (their own iterations), if any."""
+    from nnviz.engine.io import ExportError, export_history_csv
+
+    written = []
+    try:
+        export_history_csv(path, history_columns(snapshot))
+        written.append(path)
+        layers = snapshot.layer_history
+        if layers is not None and len(layers.iterations):
+            columns = {"iteration": layers.iterations, **layers.series}
+            export_history_csv(layer_history_path(path), columns)
+            written.append(layer_history_path(path))
+    except ExportError as exc:
+        return Failure(str(exc))
+    return written
+
+
+def save_session_job(data, path: Path):
+    from nnviz.engine.io import ExportError, save_session
+
+    try:
+        return save_session(path, data)
+    except ExportError as exc:
+        return Failure(str(exc))
+
+
+def load_session_job(path: Path, csv_folder: str):
+    """Read, check and rebuild the session (everything but the swap)."""
+    from nnviz.engine.io import LoadError, load_session
+    from nnviz.training.session_state import restore_session
+
+    try:
+        data = load_session(path)
+    except (LoadError, OSError) as exc:
+        return Failure(str(exc))
+    try:
+        return restore_session(data, csv_folder)
+    except (ValueError, OSError) as exc:
+        return Failure(f"{path.name}: {exc}.")
+
+
+# -- the GUI side -------------------------------------------------------------------------
+
+class FileActions(QObject):
+    """Owned by the main window; its menu actions call the dialog methods, tests and
+    scripts the ``*_to`` / ``*_from`` ones. ``finished(kind, result)`` / ``failed(kind,
+    message)`` report each operation (kind: ``weights``, ``history``, ``save``, ``load``)."""
+
+    finished = Signal(str, object)
+    failed = Signal(str, str)
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.controller = window.controller
+        self._runner = None          # a JobRunner, started on first use
+        self._queue: deque = deque()  # (kind, fn) waiting for the runner
+        self._captures: dict[int, Path] = {}
+        self._csv_dir: tempfile.TemporaryDirectory | None = None
+        self._csv_origins: dict[str, str] = {}
+        self._closed = False
+        self.controller.session_captured.connect(self._on_captured)
+        self.controller.capture_failed.connect(self._on_capture_failed)
+
+    # -- dialogs -----------------------------------------------------------------------
+    def export_weights(self) -> None:
+        """File > Export weights (Ctrl+E): a file name and a format, then the export."""
+        if self._no_snapshot("export weights"):
+            return
+        formats = ["npz", "json"] + (["onnx"] if onnx_available() else [])
+        last = str(self.window.settings.value("export/weights_format", "npz"))
+        last = last if last in formats else "npz"
+        name = f"{self._base_name()}-weights.{last}"
+        if "onnx" not in formats:
+            self._status(ONNX_MISSING, 10000)
+        path, chosen = QFileDialog.getSaveFileName(
+            self.window, "Export weights", str(Path(self.window.last_folder("weights")) / name),
+            ";;".join(WEIGHT_FILTERS[f] for f in formats), WEIGHT_FILTERS[last])
+        if not path:
+            return
+        fmt = next((f for f in formats if WEIGHT_FILTERS[f] == chosen), last)
+        self.window.settings.setValue("export/weights_format", fmt)
+        self.export_weights_to(path, fmt)
+
+    def save_session(self) -> None:
+        """File > Save session (Ctrl+S)."""
+        name = f"{self._base_name()}.nnviz"
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Save session", str(Path(self.window.last_folder("session")) / name),
+            SESSION_FILTER)
+        if path:
+            self.save_session_to(path)
+
+    def load_session(self) -> None:
+        """File > Load session (Ctrl+L)."""
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Load session", self.window.last_folder("session"),
+            f"{SESSION_FILTER};;All files (*)")
+        if path:
+            self.load_session_from(path)
+
+    def export_history(self) -> None:
+        """File > Export training history (CSV)."""
+        if self._no_snapshot("export the history"):
+            return
+        name = f"{self._base_name()}-history.csv"
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Export training history",
+            str(Path(self.window.last_folder("history")) / name), CSV_FILTER)
+        if path:
+            self.export_history_to(path)
+
+    # -- the work ----------------------------------------------------------------------
+    def export_weights_to(self, path, fmt: str | None = None) -> bool:
+        """Export the latest snapshot's weights; ``fmt`` None takes it from the suffix
+        (a name without a known suffix gets ``.npz``)."""
+        from nnviz.engine.io import FORMATS
+
+        snapshot = self.controller.latest
+        if snapshot is None or self._closed:
+            return False
+        path = Path(path).expanduser()
+        suffix = path.suffix.lower()
+        if suffix not in FORMATS:
+            path = path.with_name(path.name + f".{fmt or 'npz'}")
+        elif fmt is None:
+            fmt = FORMATS[suffix]
+        elif FORMATS[suffix] != fmt:  # "model.json" typed with the npz filter: the name wins
+            fmt = FORMATS[suffix]
+        fmt = fmt or "npz"
+        self.window.remember_folder("weights", path)
+        source = self._data_source(snapshot)
+        self._submit("weights", lambda job: export_weights_job(snapshot, path, fmt, source),
+                     f"Exporting the weights to {path.name}…")
+        return True
+
+    def export_history_to(self, path) -> bool:
+        snapshot = self.controller.latest
+        if snapshot is None or self._closed:
+            return False
+        path = _with_suffix(Path(path).expanduser(), ".csv")
+        self.window.remember_folder("history", path)
+        self._submit("history", lambda job: export_history_job(snapshot, path),
+                     f"Exporting the training history to {path.name}…")
+        return True
+
+    def save_session_to(self, path) -> bool:
+        """Capture the session on the worker, then write it (atomically) off the GUI."""
+        if self._closed:
+            return False
+        path = _with_suffix(Path(path).expanduser(), ".nnviz")
+        self.window.remember_folder("session", path)
+        self._captures[self.controller.capture_session()] = path
+        self._status(f"Saving the session to {path.name}…")
+        return True
+
+    def load_session_from(self, path) -> bool:
+        """Read and rebuild the session off the GUI thread; the worker swaps it in only
+        when everything checked out."""
+        if self._closed:
+            return False
+        path = Path(path).expanduser()
+        self.window.remember_folder("session", path)
+        folder = self._csv_folder()
+        self._submit("load", lambda job: load_session_job(path, folder),
+                     f"Opening the session {path.name}…", path)
+        return True
+
+    # -- internals ---------------------------------------------------------------------
+    def _on_captured(self, request_id: int, data) -> None:
+        path = self._captures.pop(request_id, None)
+        if path is None or self._closed:
+            return
+        self._submit("save", lambda job: save_session_job(data, path),
+                     f"Saving the session to {path.name}…")
+
+    def _on_capture_failed(self, request_id: int, message: str) -> None:
+        path = self._captures.pop(request_id, None)
+        if path is not None:
+            self._report_failure("save", f"Cannot save the session to {path}: {message}. "
+                                 "Nothing was written.")
+
+    def _submit(self, kind: str, fn, status: str, subject=None) -> None:
+        self._queue.append((kind, fn, subject))
+        self._status(status)
+        self._next()
+
+    def _next(self) -> None:
+        runner = self._job_runner()
+        if runner.busy or not self._queue:
+            return
+        kind, fn, subject = self._queue.popleft()
+        runner.submit(fn, tag=(kind, subject))
+
+    def _job_runner(self):
+        if self._runner is None:
+            from nnviz.training.jobs import JobRunner
+
+            self._runner = JobRunner("nnviz-files", self)
+            self._runner.finished.connect(self._on_job_done)
+            self._runner.failed.connect(self._on_job_failed)
+            self._runner.cancelled.connect(lambda tag: self._next())
+        return self._runner
+
+    def _on_job_done(self, tag, result) -> None:
+        kind, subject = tag
+        if isinstance(result, Failure):
+            self._report_failure(kind, result.message)
+        elif not self._closed:
+            self._report_success(kind, result, subject)
+        self._next()
+
+    def _on_job_failed(self, tag, message: str) -> None:
+        kind, subject = tag
+        what = {"weights": "Exporting the weights", "history": "Exporting the history",
+                "save": "Saving the session", "load": "Opening the session"}[kind]
+        self._report_failure(kind, f"{what} failed unexpectedly: {message}")
+        self._next()
+
+    def _report_success(self, kind: str, result, path) -> None:
+        if kind == "load":
+            restored = result
+            config = restored.session.config
+            if restored.csv_origin and config.data.csv_path:
+                self._csv_origins[config.data.csv_path] = restored.csv_origin
+            self.controller.adopt_session(restored)
+            text = (f"Opened {Path(path).name}: iteration {restored.session.iteration:,}. "
+                    "Press Play to continue training.")
+            if restored.notes:
+                self.window.show_message(
+                    f"{Path(path).name} was opened, but {' and '.join(restored.notes)} could "
+                    "not be restored (the file holds it in a form this nnviz does not read); "
+                    "the weights and settings are as saved.", "warning")
+        elif kind == "history":
+            text = "Exported the training history to " + " and ".join(p.name for p in result)
+        elif kind == "weights":
+            text = f"Exported the weights to {result}"
+        else:
+            text = f"Saved the session to {result}"
+        self._status(text, 10000)
+        self.finished.emit(kind, result)
+
+    def _report_failure(self, kind: str, message: str) -> None:
+        if self._closed:
+            return
+        if kind == "load" and "unchanged" not in message:
+            message += " The current session is unchanged."
+        self.window.show_message(message, "error")
+        self._status(message.split(". ")[0] + ".", 10000)
+        self.failed.emit(kind, message)
+
+    def _no_snapshot(self, what: str) -> bool:
+        if self.controller.latest is None:
+            self._status(f"Nothing to {what} yet: the session is still starting.", 5000)
+            return True
+        return False
+
+    def _status(self, text: str, timeout: int = 0) -> None:
+        self.window.statusBar().showMessage(text, timeout)
+
+    def _base_name(self) -> str:
+        snapshot = self.controller.latest
+        if snapshot is None:
+            return "nnviz"
+        if snapshot.data.name == "csv":
+            return Path(self._data_source(snapshot)).stem or "data"
+        return snapshot.data.name
+
+    def _data_source(self, snapshot) -> str:
+        spec = snapshot.config.data
+        if spec.name == "csv":
+            return self._csv_origins.get(spec.csv_path or "", spec.csv_path or "")
+        return f"nnviz data set {spec.name!r} {dict(spec.params)}"
+
+    def _csv_folder(self) -> str:
+        """Where reopened sessions' embedded CSV files live while the app runs."""
+        if self._csv_dir is None:
+            self._csv_dir = tempfile.TemporaryDirectory(prefix="nnviz-sessions-")
+        return self._csv_dir.name
+
+    def shutdown(self) -> None:
+        """Finish the file being written (never cut it short), then stop the thread."""
+        self._closed = True
+        if self._runner is not None:
+            self._runner.shutdown(30000)
+        while self._queue:  # exports asked for just before closing are still written
+            kind, fn, _ = self._queue.popleft()
+            if kind != "load":
+                fn(None)
+        if self._csv_dir is not None:
+            self._csv_dir.cleanup()
+            self._csv_dir = None
+
+
+def _with_suffix(path: Path, suffix: str) -> Path:
+    return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
