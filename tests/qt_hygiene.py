@@ -1,13 +1,23 @@
 """Shared fixtures for Qt tests: isolated settings, no Qt warnings, no thread left running."""
 from __future__ import annotations
 
+import gc
+
 import pytest
-from PySide6.QtCore import QSettings, QtMsgType
+import shiboken6
+from PySide6.QtCore import QSettings, QThread, QtMsgType
 
 BAD_MESSAGES = (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg)
 # Said by Qt's "offscreen" test platform itself whenever a window with docks is laid out;
 # it is a limitation of that plugin (the real xcb/wayland/windows/cocoa ones support it).
 OFFSCREEN_PLATFORM_NOISE = ("This plugin does not support propagateSizeHints()",)
+
+
+def _alive(obj) -> bool:
+    try:
+        return shiboken6.isValid(obj)
+    except Exception:
+        return False
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +40,14 @@ def qt_hygiene(qtlog):
     for controller in running:
         controller.shutdown()
     assert not running, f"{len(running)} training thread(s) left running"
+    # Any other QThread still running (a panel's job runner, ...), found through the Python
+    # wrappers alive after the test.
+    others = [t for t in gc.get_objects()
+              if isinstance(t, QThread) and _alive(t) and t.isRunning()]
+    for thread in others:
+        thread.quit()
+        thread.wait(5000)
+    assert not others, f"QThread(s) left running: {[t.objectName() for t in others]}"
     messages = [r.message for r in qtlog.records
                 if r.type in BAD_MESSAGES and r.message not in OFFSCREEN_PLATFORM_NOISE]
     assert not messages, f"Qt logged: {messages}"

@@ -105,7 +105,8 @@ class TrainingPanel(Panel):
             c = self.context.appearance.colors
             title = "Accuracy" if snapshot.metric_name == "accuracy" else "R² (regression)"
             item.setTitle(title, color=c.foreground)
-            item.setLabel("left", snapshot.metric_name, color=c.foreground)
+            item.setLabel("left", "accuracy" if snapshot.metric_name == "accuracy" else "R²",
+                          color=c.foreground)
             self.metric_range.reset()
         if snapshot.generation != self._generation:
             self._generation = snapshot.generation

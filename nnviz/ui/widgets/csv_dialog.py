@@ -101,6 +101,8 @@ class CsvDialog(QDialog):
 
         self.table = QTableWidget()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setDefaultSectionSize(
+            self.table.fontMetrics().height() + 6)
         self.header = QCheckBox("First row holds column names")
         self.header.setChecked(guess_header(self.rows))
         self.header.setToolTip("Detected from the file: a first row with text where the next row "

@@ -268,6 +268,7 @@ class ConfusionView(pg.PlotWidget):
         self._colors = colors()
         self._last = None
         style_plot(self, self._colors)
+        self.getPlotItem().showGrid(False, False)  # cells, not coordinates
 
     def update_from(self, snapshot) -> None:
         ev = snapshot.evaluation
@@ -313,6 +314,7 @@ class ConfusionView(pg.PlotWidget):
     def on_theme(self, c: PlotColors) -> None:
         self._colors = c
         style_plot(self, c)
+        self.getPlotItem().showGrid(False, False)
         if self._last is not None:
             self.update_from(self._last)
 
