@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401  (registers the exporters)
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QPainter, QPicture
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QWidget
 
@@ -24,6 +24,8 @@ def _atomic_export(path: Path, write) -> None:
     os.close(fd)
     try:
         write(tmp)
+        # mkstemp makes 0600 files; a figure gets the usual mode (an existing file keeps its own)
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -42,12 +44,10 @@ def export_figure(item, path: Path) -> None:
         _atomic_export(path, lambda tmp: _check(item.grab().save(tmp, "PNG"), path))
         return
     if path.suffix.lower() == ".svg":
-        try:
-            _atomic_export(path, pg.exporters.SVGExporter(item).export)
-        except ValueError:
-            # pyqtgraph 0.14's SVG exporter cannot parse the closed paths ("... Z") this Qt
-            # writes for some items; render the item's part of the scene with Qt instead.
-            _atomic_export(path, lambda tmp: _render_svg(item, tmp))
+        # pyqtgraph 0.14's SVGExporter fails on Qt 6 for every plot here ("not enough values
+        # to unpack": it cannot parse the closed paths Qt writes), so Qt renders the item's
+        # part of the scene as vector SVG itself.
+        _atomic_export(path, lambda tmp: _render_svg(item, tmp))
         return
     exporter = pg.exporters.ImageExporter(item)
     width = int(item.sceneBoundingRect().width())
@@ -57,15 +57,31 @@ def export_figure(item, path: Path) -> None:
 
 def _render_svg(item, filename: str) -> None:
     source = item.sceneBoundingRect()
+    target = QRectF(0, 0, source.width(), source.height())
     generator = QSvgGenerator()
     generator.setFileName(filename)
     generator.setSize(source.size().toSize())
-    generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
+    generator.setViewBox(target)
+    # pyqtgraph's axes replay cached QPictures, which Qt scales by the ratio of the picture's
+    # resolution (the screen's) to the device's: at QSvgGenerator's default 72 dpi the axes,
+    # ticks and grid would come out at 3/4 size, off the data.
+    generator.setResolution(QPicture().logicalDpiX())
     generator.setTitle("nnviz figure")
+    generator.setDescription("Exported from nnviz")
+    scene = item.scene()
+    views = scene.views()
+    background = views[0].backgroundBrush() if views else scene.backgroundBrush()
     painter = QPainter(generator)
+    # Export mode: scatter symbols are drawn as vector paths, not as fragments of a pixmap
+    # atlas (which a QSvgGenerator stores as one clipped image per point, misplaced).
+    exporter = pg.exporters.Exporter(item)
+    exporter.setExportMode(True, {"antialias": True, "painter": painter})
     try:
-        item.scene().render(painter, QRectF(0, 0, source.width(), source.height()), source)
+        if background.style() != Qt.BrushStyle.NoBrush:  # the plot's own background colour
+            painter.fillRect(target, background)
+        scene.render(painter, target, source)
     finally:
+        exporter.setExportMode(False)
         painter.end()
 
 
