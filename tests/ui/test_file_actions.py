@@ -384,3 +384,43 @@ def test_svg_draws_axes_and_data_where_the_screen_does(qtbot, window, tmp_path):
     assert ink > 0.002  # there is something drawn
     differing = (np.abs(a - b) > 64).mean()
     assert differing < 0.5 * ink, f"{differing:.4f} of pixels differ (ink {ink:.4f})"
+
+
+# -- open data -----------------------------------------------------------------------------
+
+def test_open_data_from_the_menu_previews_checks_and_switches(qtbot, window, dialogs,
+                                                              monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout
+
+    from nnviz.ui.widgets.csv_dialog import CsvDialog
+
+    data = tmp_path / "data" / "scores.csv"
+    data.parent.mkdir()
+    rows = ["hours;score;passed"] + [f"{i % 10};{(i * 37) % 100};{int((i * 37) % 100 > 50)}"
+                                     for i in range(30)]
+    data.write_text("\n".join(rows) + "\n")
+    seen = {}
+
+    def exec_(dialog):  # the user waits for the check, looks, and presses Load
+        ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        qtbot.waitUntil(ok.isEnabled, timeout=TIMEOUT)
+        seen.update(header=dialog.header.isChecked(), rows=dialog.table.rowCount(),
+                    columns=[dialog.table.horizontalHeaderItem(j).text()
+                             for j in range(dialog.table.columnCount())],
+                    status=dialog.status.text())
+        form = dialog.findChild(QFormLayout)
+        seen["buddies"] = [form.labelForField(w).buddy() is w and "&" in form.labelForField(w).text()
+                           for w in (dialog.label_column, dialog.task)]
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(CsvDialog, "exec", exec_)
+    dialogs.answer = (str(data), "")
+    before = window.controller.latest
+    window.open_data_action.trigger()
+    assert seen["header"] and seen["rows"] == 20 and seen["columns"] == ["hours", "score",
+                                                                         "passed"]
+    assert "30 examples" in seen["status"] and seen["buddies"] == [True, True]
+    snap = wait_for(qtbot, window, lambda s: s.data.name == "csv")
+    assert snap.data.feature_names == ("hours", "score")
+    assert snap.generation > before.generation
+    assert window.last_folder("data") == str(data.parent)

@@ -7,6 +7,7 @@ offending cell is highlighted in the preview when it is visible there.
 from __future__ import annotations
 
 import csv
+import html
 import io
 from pathlib import Path
 
@@ -103,7 +104,7 @@ class CsvDialog(QDialog):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setDefaultSectionSize(
             self.table.fontMetrics().height() + 6)
-        self.header = QCheckBox("First row holds column names")
+        self.header = QCheckBox("First row holds &column names")
         self.header.setChecked(guess_header(self.rows))
         self.header.setToolTip("Detected from the file: a first row with text where the next row "
                                "has numbers is a header.")
@@ -126,10 +127,10 @@ class CsvDialog(QDialog):
 
         form = QFormLayout()
         form.addRow(self.header)
-        form.addRow("Label column (y):", self.label_column)
-        form.addRow("Task:", self.task)
+        form.addRow("&Label column (y):", self.label_column)
+        form.addRow("&Task:", self.task)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<b>{self.path}</b> — first {PREVIEW_ROWS} rows:"))
+        layout.addWidget(QLabel(f"<b>{html.escape(str(self.path))}</b> — first {PREVIEW_ROWS} rows:"))
         layout.addWidget(self.table, 1)
         layout.addLayout(form)
         layout.addWidget(self.status)
