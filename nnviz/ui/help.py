@@ -28,6 +28,8 @@ give a long, narrow cost surface: gradient descent zig-zags and needs a small α
 keep_prob while training. Both fight overfitting: a training cost far below the test cost.</p>
 <h3>Controls</h3>
 <p><b>Space</b> play/pause, <b>→</b> one step, <b>R</b> reset (same seed, same network),
-<b>Ctrl+O</b> open CSV data, <b>Ctrl+E</b> export weights, <b>Ctrl+Q</b> quit.
+<b>Ctrl+O</b> open CSV data, <b>Ctrl+S</b> / <b>Ctrl+L</b> save / load a session,
+<b>Ctrl+E</b> export weights, <b>Ctrl+Shift+H</b> export the history (CSV),
+<b>Ctrl+Shift+E</b> export figures (PNG, SVG), <b>Ctrl+Q</b> quit.
 Panels are docks: drag, float or close them; View brings them back.</p>
 """
