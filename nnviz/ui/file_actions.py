@@ -79,7 +79,8 @@ def export_weights_job(snapshot, path: Path, fmt: str, data_source: str):
     from nnviz.engine.io import ExportError, export_weights
 
     d = snapshot.data
-    info = {"name": d.title if d.name != "csv" else d.name, "task": d.task,
+    # The data set's name as the command line records it: its key, or the CSV file's stem.
+    info = {"name": Path(data_source).stem if d.name == "csv" else d.name, "task": d.task,
             "feature_names": list(d.feature_names), "class_names": list(d.class_names),
             "source": data_source}
     settings = {**snapshot.config.to_dict(), "iterations": int(snapshot.iteration)}

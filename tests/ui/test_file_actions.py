@@ -146,6 +146,8 @@ def test_export_weights_through_the_dialog(qtbot, window, dialogs, tmp_path, fmt
     assert meta["network"]["init"] == "xavier" and meta["network"]["seed"] == 4
     assert meta["metrics"]["train"]["cost"] == pytest.approx(snap.train_cost)
     assert meta["dataset"]["class_names"] == list(snap.data.class_names)
+    assert meta["dataset"]["name"] == "moons" and meta["dataset"]["task"] == "binary"
+    assert meta["dataset"]["feature_names"] == list(snap.data.feature_names)
     # The folder is remembered for the next export, and so is the format.
     assert window.last_folder("weights") == str(target.parent)
     window.export_weights_action.trigger()
@@ -301,6 +303,7 @@ def test_a_csv_session_reopens_without_the_original_file(qtbot, window, tmp_path
     kind, weights = run(qtbot, window, lambda: window.file_actions.export_weights_to(
         tmp_path / "fruit.json"), "weights")
     assert load_weights(weights).metadata["dataset"]["source"] == str(data)
+    assert load_weights(weights).metadata["dataset"]["name"] == "fruit"
     run(qtbot, window, lambda: window.file_actions.save_session_to(tmp_path / "again"), "save")
     assert load_session(tmp_path / "again.nnviz").dataset["path"] == str(data)
 
