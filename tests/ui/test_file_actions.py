@@ -427,3 +427,23 @@ def test_open_data_from_the_menu_previews_checks_and_switches(qtbot, window, dia
     assert snap.data.feature_names == ("hours", "score")
     assert snap.generation > before.generation
     assert window.last_folder("data") == str(data.parent)
+
+
+def test_save_and_load_while_training_runs(qtbot, window, tmp_path):
+    window.controller.set_speed(2000)  # keep the worker busy without starving the test
+    window.controller.play()
+    wait_for(qtbot, window, lambda s: s.state == "running" and s.iteration > 20)
+    path = tmp_path / "live.nnviz"
+    kind, _ = run(qtbot, window, lambda: window.file_actions.save_session_to(path), "save")
+    assert kind == "finished"
+    saved = load_session(path)
+    iteration = saved.settings["iterations"]
+    assert saved.trainer["iteration"] == iteration > 20
+    assert saved.history["iterations"][-1] <= iteration
+    wait_for(qtbot, window, lambda s: s.iteration > iteration + 20)
+    kind, _ = run(qtbot, window, lambda: window.file_actions.load_session_from(path), "load")
+    assert kind == "finished"
+    back = wait_for(qtbot, window, lambda s: s.iteration == iteration)
+    assert back.state == "paused" and window.controller.state == "paused"
+    assert back.theta.tobytes() == np.asarray(saved.theta).tobytes()
+    assert window.play_action.text() == "Play"
