@@ -107,11 +107,13 @@ class Trainer:
         rng = self.rng if kps is not None else None
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             cost, _, _ = self.net.gradients(X, Y, self.lambd, kps, rng=rng)
-            if not np.isfinite(cost) or not np.isfinite(self.net.grad).all():
+            # A dot product is NaN or inf exactly when some element is (or when it is so huge
+            # that its square overflows, which is divergence too), in one BLAS call.
+            if not np.isfinite(cost) or not np.isfinite(self.net.grad @ self.net.grad):
                 return self._diverge(cost, "the cost or its gradient became NaN or infinite")
             np.copyto(self._backup, self.net.theta)
             self.optimizer.step(self.net.theta, self.net.grad)
-            if not np.isfinite(self.net.theta).all():
+            if not np.isfinite(self.net.theta @ self.net.theta):
                 np.copyto(self.net.theta, self._backup)
                 return self._diverge(cost, "a parameter became NaN or infinite")
         self.iteration += 1
