@@ -51,7 +51,7 @@ class TrainingController(QObject):
     _stop = Signal()
 
     def __init__(self, config: SessionConfig | None = None, max_snapshot_rate: float = 30.0,
-                 parent: QObject | None = None, gui_budget: float = 0.15):
+                 parent: QObject | None = None, gui_budget: float = 0.12):
         super().__init__(parent)
         self.config = config if config is not None else course_default()  # in use
         self.requested_config = self.config                                # last asked for

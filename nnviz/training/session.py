@@ -224,7 +224,7 @@ class TrainingSession:
     def diverged(self) -> bool:
         return self.trainer.diverged
 
-    def limit_recording(self, steps_per_second: float, records_per_second: float = 100.0):
+    def limit_recording(self, steps_per_second: float, records_per_second: float = 50.0):
         """Record history and trajectory at most about ``records_per_second`` times per
         second at this training speed (each record costs a forward pass over the data)."""
         ratio = steps_per_second / records_per_second

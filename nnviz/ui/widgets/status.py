@@ -36,13 +36,21 @@ class StatusReadout:
         self.metric.setToolTip("Accuracy (classification) or R² (regression), train / test")
         self.speed = QLabel()
         self.speed.setToolTip("Training steps per second in the worker thread")
+        # Room for the longest text up front, so changing numbers do not relayout the bar.
+        widths = {self.iteration: "iteration 000,000,000", self.epoch: "epoch 000,000,000",
+                  self.cost: "J train 0.0000 / test 0.0000",
+                  self.metric: "accuracy 100.0% / 100.0%", self.speed: "000,000 steps/s"}
         for w in (self.iteration, self.epoch, self.cost, self.metric, self.speed, self.state):
             w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            if w in widths:
+                w.setMinimumWidth(w.fontMetrics().horizontalAdvance(widths[w]) + 8)
             bar.addPermanentWidget(w)
         self._colors = colors()
         self.set_state("idle")
 
     def set_state(self, state: str) -> None:
+        if state == getattr(self, "_state", None) and self.state.text():
+            return
         self._state = state
         c = self._colors
         color = {"running": c.good, "diverged": c.bad, "paused": c.warn}.get(state, c.foreground)
@@ -60,7 +68,8 @@ class StatusReadout:
 
     def on_theme(self, c: PlotColors) -> None:
         self._colors = c
-        self.set_state(self._state)
+        state, self._state = self._state, None
+        self.set_state(state)
 
 
 class MessageBanner(QFrame):
