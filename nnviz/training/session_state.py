@@ -197,3 +197,65 @@ def _restore_trajectory(session: TrainingSession, thetas, iterations, stride) ->
     session.trajectory.restore(iterations, [np.asarray(t, dtype=session.net.dtype)
                                             for t in thetas], stride)
     return True
+
+
+# -- imported weights ---------------------------------------------------------------------
+
+def session_from_weights(model, config: SessionConfig) -> RestoredSession:
+    """A new session on ``config``'s data with the network and weights of ``model`` (a
+    :class:`~nnviz.engine.io.LoadedModel` from an nnviz export), at iteration 0, ready to
+    train further. The hidden layers, activations, init settings and normalization switch
+    follow the export; the data and hyperparameters stay.
+
+    Raises ``ValueError`` when the weights do not fit the data (input or output size, task).
+    ``notes`` says where the result differs from the exporting run (other feature names or
+    normalization statistics).
+    """
+    net, meta = model.net, model.metadata.get("network", {})
+    try:
+        network = dataclasses.replace(
+            config.network, hidden_units=tuple(net.layer_dims[1:-1]),
+            activations=tuple(net.activations), alpha=net.alpha, dtype=net.dtype.name,
+            init=str(meta.get("init", config.network.init)),
+            init_scale=float(meta.get("init_scale", config.network.init_scale)),
+            seed=int(meta.get("seed", config.network.seed)))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"its network cannot be built in the app ({exc})") from exc
+    data = dataclasses.replace(config.data, normalize=model.normalizer is not None)
+    new_config = dataclasses.replace(config, network=network, data=data)
+    try:
+        session = TrainingSession(new_config)
+    except (ValueError, OSError) as exc:
+        raise ValueError(f"the current data cannot be used with it ({exc})") from exc
+    built, d = session.net, session.data
+    if built.layer_dims[0] != net.layer_dims[0] or built.layer_dims[-1] != net.layer_dims[-1] \
+            or built.head != net.head:
+        raise ValueError(
+            f"the weights take n[0] = {net.layer_dims[0]} inputs and give {net.layer_dims[-1]} "
+            f"{net.head} output(s), but the current data set ({d.title}) has "
+            f"{built.layer_dims[0]} features and needs {built.layer_dims[-1]} {built.head} "
+            "output(s); open the data they were trained on first (File > Open data or the "
+            "builder's data set)")
+    built.set_theta(net.theta)
+    # Start the records afresh from the imported parameters.
+    session.history.clear()
+    session.trajectory.clear()
+    if session.layer_history is not None:
+        session.layer_history.clear()
+    measured = session.measure()
+    session.history.append(0, measured["train_cost"], measured["test_cost"],
+                           measured["train_metric"], measured["test_metric"])
+    session.trajectory.append(0, built.theta)
+
+    notes = []
+    names = model.feature_names
+    if names and list(names) != list(d.feature_names):
+        notes.append(f"they were trained on features {', '.join(names)}, the current data has "
+                     f"{', '.join(d.feature_names)}")
+    if model.normalizer is not None:
+        same = (np.allclose(model.normalizer.mean[:, 0], d.mean, rtol=1e-9, atol=1e-12) and
+                np.allclose(model.normalizer.std[:, 0], d.std, rtol=1e-9, atol=1e-12))
+        if not same:
+            notes.append("the current training split's mean μ and std σ differ from the "
+                         "exported ones, so the inputs are normalized a little differently")
+    return RestoredSession(session, None, tuple(notes))

@@ -26,6 +26,7 @@ WEIGHT_FILTERS = {"npz": "NumPy arrays W1, b1, … (*.npz)",
                   "json": "JSON, human-readable (*.json)",
                   "onnx": "ONNX model, raw inputs to predictions (*.onnx)"}
 SESSION_FILTER = "nnviz sessions (*.nnviz)"
+IMPORT_FILTER = "nnviz weights (*.npz *.json)"
 CSV_FILTER = "CSV files (*.csv)"
 ONNX_MISSING = ("ONNX export needs the optional onnx package: pip install 'nnviz[onnx]' "
                 "(npz and JSON are always available).")
@@ -147,12 +148,28 @@ def load_session_job(path: Path, csv_folder: str):
         return Failure(f"{path.name}: {exc}.")
 
 
+def import_weights_job(path: Path, config):
+    """Read and check an export, then build a session with its network on the current data."""
+    from nnviz.engine.io import LoadError, load_weights
+    from nnviz.training.session_state import session_from_weights
+
+    try:
+        model = load_weights(path)
+    except (LoadError, OSError) as exc:
+        return Failure(str(exc))
+    try:
+        return session_from_weights(model, config)
+    except (ValueError, OSError) as exc:
+        return Failure(f"{path.name}: {exc}.")
+
+
 # -- the GUI side -------------------------------------------------------------------------
 
 class FileActions(QObject):
     """Owned by the main window; its menu actions call the dialog methods, tests and
     scripts the ``*_to`` / ``*_from`` ones. ``finished(kind, result)`` / ``failed(kind,
-    message)`` report each operation (kind: ``weights``, ``history``, ``save``, ``load``)."""
+    message)`` report each operation (kind: ``weights``, ``history``, ``save``, ``load``,
+    ``import``)."""
 
     finished = Signal(str, object)
     failed = Signal(str, str)
@@ -206,6 +223,14 @@ class FileActions(QObject):
             f"{SESSION_FILTER};;All files (*)")
         if path:
             self.load_session_from(path)
+
+    def import_weights(self) -> None:
+        """File > Import weights (Ctrl+I): an nnviz .npz or .json export."""
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Import weights", self.window.last_folder("weights"),
+            f"{IMPORT_FILTER};;All files (*)")
+        if path:
+            self.import_weights_from(path)
 
     def export_history(self) -> None:
         """File > Export training history (CSV)."""
@@ -274,6 +299,18 @@ class FileActions(QObject):
                      f"Opening the session {path.name}…", path)
         return True
 
+    def import_weights_from(self, path) -> bool:
+        """Use an export's network and weights on the current data (checked off the GUI
+        thread; weights that do not fit the data leave the session as it is)."""
+        if self._closed:
+            return False
+        path = Path(path).expanduser()
+        self.window.remember_folder("weights", path)
+        config = self.controller.requested_config
+        self._submit("import", lambda job: import_weights_job(path, config),
+                     f"Importing the weights {path.name}…", path)
+        return True
+
     # -- internals ---------------------------------------------------------------------
     def _on_captured(self, request_id: int, data) -> None:
         path = self._captures.pop(request_id, None)
@@ -321,12 +358,21 @@ class FileActions(QObject):
     def _on_job_failed(self, tag, message: str) -> None:
         kind, subject = tag
         what = {"weights": "Exporting the weights", "history": "Exporting the history",
-                "save": "Saving the session", "load": "Opening the session"}[kind]
+                "save": "Saving the session", "load": "Opening the session",
+                "import": "Importing the weights"}[kind]
         self._report_failure(kind, f"{what} failed unexpectedly: {message}")
         self._next()
 
     def _report_success(self, kind: str, result, path) -> None:
-        if kind == "load":
+        if kind == "import":
+            self.controller.adopt_session(result)
+            net = result.session.net
+            text = (f"Imported {Path(path).name}: network {net.describe()}, on "
+                    f"{result.session.data.title}. Press Play to train further.")
+            if result.notes:
+                self.window.show_message(f"{Path(path).name} was imported, but "
+                                         f"{'; and '.join(result.notes)}.", "warning")
+        elif kind == "load":
             restored = result
             config = restored.session.config
             if restored.csv_origin and config.data.csv_path:
@@ -351,7 +397,7 @@ class FileActions(QObject):
     def _report_failure(self, kind: str, message: str) -> None:
         if self._closed:
             return
-        if kind == "load" and "unchanged" not in message:
+        if kind in ("load", "import") and "unchanged" not in message:
             message += " The current session is unchanged."
         self.window.show_message(message, "error")
         self._status(message.split(". ")[0] + ".", 10000)
@@ -393,7 +439,7 @@ class FileActions(QObject):
             self._runner.shutdown(30000)
         while self._queue:  # exports asked for just before closing are still written
             kind, fn, _ = self._queue.popleft()
-            if kind != "load":
+            if kind not in ("load", "import"):
                 fn(None)
         if self._csv_dir is not None:
             self._csv_dir.cleanup()

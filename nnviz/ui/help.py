@@ -29,7 +29,7 @@ keep_prob while training. Both fight overfitting: a training cost far below the 
 <h3>Controls</h3>
 <p><b>Space</b> play/pause, <b>→</b> one step, <b>R</b> reset (same seed, same network),
 <b>Ctrl+O</b> open CSV data, <b>Ctrl+S</b> / <b>Ctrl+L</b> save / load a session,
-<b>Ctrl+E</b> export weights, <b>Ctrl+Shift+H</b> export the history (CSV),
+<b>Ctrl+E</b> / <b>Ctrl+I</b> export / import weights, <b>Ctrl+Shift+H</b> export the history (CSV),
 <b>Ctrl+Shift+E</b> export figures (PNG, SVG), <b>Ctrl+Q</b> quit.
 Panels are docks: drag, float or close them; View brings them back.</p>
 """

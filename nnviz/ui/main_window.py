@@ -145,6 +145,10 @@ class MainWindow(QMainWindow):
             "Export W[l], b[l] with the normalization μ, σ, activations and class names as "
             ".npz, JSON" + (" or ONNX (Ctrl+E)" if onnx_available() else
                             f" (Ctrl+E). {ONNX_MISSING}"))
+        self.import_weights_action = self._action(
+            "Import weights…", self.import_weights, "Ctrl+I",
+            "Use the network and weights of an nnviz .npz or JSON export on the current data, "
+            "and train on from there (Ctrl+I)")
         self.export_history_action = self._action(
             "Export training history (CSV)…", self.export_history, "Ctrl+Shift+H",
             "Save the cost J and accuracy (or R²) per recorded iteration, train and test, as "
@@ -235,14 +239,20 @@ class MainWindow(QMainWindow):
             if self._pending:
                 QTimer.singleShot(0, self._build_next_pending)
             else:
-                self._add_experiments_menu()
+                self._all_panels_built()
 
     def build_pending_panels(self) -> None:
         """Build every deferred panel now."""
         while self._pending:
             self._build_pending(self._pending[0])
         if self._defer:
-            self._add_experiments_menu()
+            self._all_panels_built()
+
+    def _all_panels_built(self) -> None:
+        self._add_experiments_menu()
+        if not self._layout_restored:
+            # The placeholders are gone: give the docks their default sizes again.
+            QTimer.singleShot(0, self._default_dock_sizes)
 
     def _build_pending(self, key: str) -> None:
         if key not in self._pending:
@@ -314,6 +324,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.load_session_action)
         file_menu.addAction(self.save_session_action)
+        file_menu.addAction(self.import_weights_action)
         file_menu.addSeparator()
         file_menu.addAction(self.export_weights_action)
         file_menu.addAction(self.export_history_action)
@@ -517,6 +528,10 @@ class MainWindow(QMainWindow):
     def load_session(self) -> None:
         """File > Load session (Ctrl+L)."""
         self.file_actions.load_session()
+
+    def import_weights(self) -> None:
+        """File > Import weights (Ctrl+I)."""
+        self.file_actions.import_weights()
 
     def export_history(self) -> None:
         """File > Export training history (CSV) (Ctrl+Shift+H)."""

@@ -172,3 +172,37 @@ def test_session_config_refuses_a_csv_session_without_its_file(tmp_path):
     data.settings["data"] = {**data.settings["data"], "name": "csv", "csv_path": "x.csv"}
     with pytest.raises(ValueError, match="CSV file, but the file's content is not in it"):
         session_config(data, tmp_path)
+
+
+def test_exported_weights_become_a_session_on_the_same_data(tmp_path):
+    from nnviz.engine.io import export_weights, load_weights
+    from nnviz.training.session_state import session_from_weights
+
+    original = TrainingSession(CONFIG)
+    original.step(30)
+    path = export_weights(tmp_path / "w.npz", original.net, normalizer=original.standardizer,
+                          dataset_info=original.dataset)
+    model = load_weights(path)
+    # Start from other settings: the network and normalization switch come from the file.
+    start = dataclasses.replace(CONFIG, network=NetworkSpec(), data=dataclasses.replace(
+        CONFIG.data, normalize=False))
+    restored = session_from_weights(model, start)
+    session = restored.session
+    assert restored.notes == ()
+    assert session.config.network.hidden_units == (6, 5)
+    assert session.config.network.activations == ("tanh", "relu")
+    assert session.config.network.init == "he" and session.config.data.normalize
+    assert session.iteration == 0 and len(session.history) == 1
+    assert session.net.theta.tobytes() == original.net.theta.tobytes()
+    X = original.data.X_test
+    np.testing.assert_array_equal(session.net.predict_output(X),
+                                  original.net.predict_output(X))
+    assert session.history.arrays()["train_cost"][0] == pytest.approx(
+        original.measure()["train_cost"], rel=1e-12)
+    # On other data (the flower's 2 features fit, but its normalization differs): a note.
+    other = dataclasses.replace(start, data=DataSpec(name="flower"))
+    assert "normalized a little differently" in session_from_weights(model, other).notes[0]
+    # Data with another number of features: refused.
+    iris = dataclasses.replace(start, data=DataSpec(name="iris"))
+    with pytest.raises(ValueError, match="take n\\[0\\] = 2 inputs.*4 features"):
+        session_from_weights(model, iris)

@@ -108,12 +108,14 @@ def test_shortcuts_and_menu(window):
     assert shortcuts["Load session…"] == QKeySequence("Ctrl+L")
     assert shortcuts["Open data…"] == QKeySequence(QKeySequence.StandardKey.Open)
     assert shortcuts["Export training history (CSV)…"] == QKeySequence("Ctrl+Shift+H")
+    assert shortcuts["Import weights…"] == QKeySequence("Ctrl+I")
     keys = [s.toString() for s in shortcuts.values() if not s.isEmpty()]
     assert len(keys) == len(set(keys)), f"a shortcut is used twice: {sorted(keys)}"
     file_menu = window.menuBar().actions()[0].menu()
     assert window.export_history_action in file_menu.actions()
     for action in (window.export_weights_action, window.save_session_action,
-                   window.load_session_action, window.export_history_action):
+                   window.load_session_action, window.export_history_action,
+                   window.import_weights_action):
         assert len(action.toolTip()) > 40
 
 
@@ -447,3 +449,36 @@ def test_save_and_load_while_training_runs(qtbot, window, tmp_path):
     assert back.state == "paused" and window.controller.state == "paused"
     assert back.theta.tobytes() == np.asarray(saved.theta).tobytes()
     assert window.play_action.text() == "Play"
+
+
+# -- import weights ------------------------------------------------------------------------
+
+def test_import_weights_uses_the_exported_network_on_the_current_data(qtbot, window, dialogs,
+                                                                      tmp_path):
+    exported = trained(qtbot, window, 20)
+    path = tmp_path / "moons.json"
+    run(qtbot, window, lambda: window.file_actions.export_weights_to(path), "weights")
+    window.controller.apply_config(SessionConfig(DataSpec(name="iris")))  # 4 features
+    before = wait_for(qtbot, window, lambda s: s.data.name == "iris")
+    dialogs.answer = (str(path), file_actions.IMPORT_FILTER)
+    kind, message = run(qtbot, window, window.import_weights_action.trigger, "import")
+    assert kind == "failed" and message.startswith("moons.json")
+    assert "2 inputs" in message and "4 features" in message and "unchanged" in message
+    window.controller.request_snapshot()
+    now = wait_for(qtbot, window, lambda s: s.serial > before.serial)
+    assert now.generation == before.generation and now.layer_dims == before.layer_dims
+
+    window.controller.apply_config(CONFIG)
+    wait_for(qtbot, window, lambda s: s.data.name == "moons")
+    window.controller.apply_config(SessionConfig(CONFIG.data, NetworkSpec(hidden_units=(3, 3),
+                                                                          activations=("relu",) * 2)))
+    wait_for(qtbot, window, lambda s: s.layer_dims == (2, 3, 3, 1))
+    kind, _ = run(qtbot, window, lambda: window.file_actions.import_weights_from(path),
+                  "import")
+    assert kind == "finished"
+    snap = wait_for(qtbot, window, lambda s: s.layer_dims == (2, 5, 1))
+    assert snap.iteration == 0 and snap.activations == ("tanh",)
+    np.testing.assert_allclose(snap.theta, exported.theta, rtol=0, atol=0)  # JSON: exact
+    assert snap.train_cost == pytest.approx(exported.train_cost, rel=1e-12)
+    assert window.controller.requested_config.network.init == "xavier"
+    trained(qtbot, window, 3)  # and it trains on
