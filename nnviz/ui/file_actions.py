@@ -1,4 +1,4 @@
-"""The File menu's file work: export weights, save and load sessions, export the history.
+"""The File menu's file work: weights (export, import), sessions (save, load), history.
 
 Nothing here reads or writes a file on the GUI thread. Weights and history come from the
 latest snapshot (immutable: it carries ``theta``, the settings, the normalization and the
@@ -16,11 +16,13 @@ from __future__ import annotations
 import importlib.util
 import tempfile
 from collections import deque
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog
+
+from .file_jobs import (Failure, export_history_job, export_weights_job, import_weights_job,
+                        load_session_job, save_session_job)
 
 WEIGHT_FILTERS = {"npz": "NumPy arrays W1, b1, … (*.npz)",
                   "json": "JSON, human-readable (*.json)",
@@ -36,134 +38,6 @@ def onnx_available() -> bool:
     """Whether ``onnx`` can be imported (checked without importing it: that takes ~1 s)."""
     return importlib.util.find_spec("onnx") is not None
 
-
-@dataclass(frozen=True)
-class Failure:
-    """A job's expected failure (unwritable path, refused file): the message to show."""
-
-    message: str
-
-
-# -- jobs (JobRunner thread; no widgets) --------------------------------------------------
-
-def _snapshot_network(snapshot):
-    """The snapshot's network with its own settings (init, seed) and parameters."""
-    from nnviz.engine.network import Network
-
-    spec = snapshot.config.network
-    net = Network(snapshot.layer_dims, list(snapshot.activations), snapshot.head,
-                  alpha=spec.alpha, dtype=snapshot.theta.dtype, init="zeros",
-                  init_scale=spec.init_scale, seed=spec.seed)
-    net.init = spec.init
-    net.set_theta(snapshot.theta)
-    return net
-
-
-def _snapshot_normalizer(snapshot):
-    from nnviz.engine.normalization import Standardizer
-
-    d = snapshot.data
-    if not d.normalized:
-        return None
-    return Standardizer(d.mean.reshape(-1, 1).astype("float64"),
-                        d.std.reshape(-1, 1).astype("float64"), tuple(d.constant_features))
-
-
-def _snapshot_metrics(snapshot) -> dict:
-    metric = "accuracy" if snapshot.metric_name == "accuracy" else "r2"
-    return {"iterations": int(snapshot.iteration), "epochs": int(snapshot.epoch),
-            "train": {"cost": snapshot.train_cost, metric: snapshot.train_metric},
-            "test": {"cost": snapshot.test_cost, metric: snapshot.test_metric}}
-
-
-def export_weights_job(snapshot, path: Path, fmt: str, data_source: str):
-    from nnviz.engine.io import ExportError, export_weights
-
-    d = snapshot.data
-    # The data set's name as the command line records it: its key, or the CSV file's stem.
-    info = {"name": Path(data_source).stem if d.name == "csv" else d.name, "task": d.task,
-            "feature_names": list(d.feature_names), "class_names": list(d.class_names),
-            "source": data_source}
-    settings = {**snapshot.config.to_dict(), "iterations": int(snapshot.iteration)}
-    try:
-        return export_weights(path, _snapshot_network(snapshot), fmt,
-                              normalizer=_snapshot_normalizer(snapshot), dataset_info=info,
-                              settings=settings, metrics=_snapshot_metrics(snapshot))
-    except ExportError as exc:
-        return Failure(str(exc))
-
-
-def history_columns(snapshot) -> dict:
-    """The metric history as CSV columns, named for what they hold."""
-    h = snapshot.history
-    metric = "accuracy" if snapshot.metric_name == "accuracy" else "r2"
-    return {"iteration": h.iterations, "train_cost": h.train_cost, "test_cost": h.test_cost,
-            f"train_{metric}": h.train_metric, f"test_{metric}": h.test_metric}
-
-
-def layer_history_path(path: Path) -> Path:
-    return path.with_name(f"{path.stem}_layers.csv")
-
-
-def export_history_job(snapshot, path: Path):
-    """``path``: cost and accuracy (or R^2) per recorded iteration. Beside it,
-    ``<name>_layers.csv``: the per-layer statistics (their own iterations), if any."""
-    from nnviz.engine.io import ExportError, export_history_csv
-
-    written = []
-    try:
-        export_history_csv(path, history_columns(snapshot))
-        written.append(path)
-        layers = snapshot.layer_history
-        if layers is not None and len(layers.iterations):
-            columns = {"iteration": layers.iterations, **layers.series}
-            export_history_csv(layer_history_path(path), columns)
-            written.append(layer_history_path(path))
-    except ExportError as exc:
-        return Failure(str(exc))
-    return written
-
-
-def save_session_job(data, path: Path):
-    from nnviz.engine.io import ExportError, save_session
-
-    try:
-        return save_session(path, data)
-    except ExportError as exc:
-        return Failure(str(exc))
-
-
-def load_session_job(path: Path, csv_folder: str):
-    """Read, check and rebuild the session (everything but the swap)."""
-    from nnviz.engine.io import LoadError, load_session
-    from nnviz.training.session_state import restore_session
-
-    try:
-        data = load_session(path)
-    except (LoadError, OSError) as exc:
-        return Failure(str(exc))
-    try:
-        return restore_session(data, csv_folder)
-    except (ValueError, OSError) as exc:
-        return Failure(f"{path.name}: {exc}.")
-
-
-def import_weights_job(path: Path, config):
-    """Read and check an export, then build a session with its network on the current data."""
-    from nnviz.engine.io import LoadError, load_weights
-    from nnviz.training.session_state import session_from_weights
-
-    try:
-        model = load_weights(path)
-    except (LoadError, OSError) as exc:
-        return Failure(str(exc))
-    try:
-        return session_from_weights(model, config)
-    except (ValueError, OSError) as exc:
-        return Failure(f"{path.name}: {exc}.")
-
-
-# -- the GUI side -------------------------------------------------------------------------
 
 class FileActions(QObject):
     """Owned by the main window; its menu actions call the dialog methods, tests and
