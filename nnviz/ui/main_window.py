@@ -302,9 +302,15 @@ class MainWindow(QMainWindow):
 
     def _default_dock_sizes(self) -> None:
         """Builder narrow on the left, the training plots large (needs a shown window)."""
-        left = [d for d in self.docks.values() if self.dockWidgetArea(d) == AREAS["left"]]
+        left = [d for d in self.docks.values() if self.dockWidgetArea(d) == AREAS["left"]
+                and d.isVisible()]
+        right = [d for d in self.docks.values() if self.dockWidgetArea(d) == AREAS["right"]
+                 and d.isVisible()]
         if left:
-            self.resizeDocks(left[:1], [380], Qt.Orientation.Horizontal)
+            # Name both sides: Qt then splits the width as asked (within minimum sizes).
+            docks = left[:1] + right[:1]
+            sizes = [380, max(self.width() - 380, 1)][:len(docks)]
+            self.resizeDocks(docks, sizes, Qt.Orientation.Horizontal)
         stacked = [self.docks[k] for k in ("training", "network") if k in self.docks]
         if len(stacked) == 2:
             self.resizeDocks(stacked, [int(self.height() * 0.62), int(self.height() * 0.28)],

@@ -42,9 +42,6 @@ class TrainingPanel(Panel):
         self.train_metric = self.metric_plot.plot([], [], name="train")
         self.test_metric = self.metric_plot.plot([], [], name="test")
         self.metric_plot.setXLink(self.cost_plot)
-        for item in (self.train_cost, self.test_cost, self.train_metric, self.test_metric):
-            # Redrawn several times a second: plain lines cost noticeably less to paint.
-            item.opts["antialias"] = False
         self.cost_range = SteadyRange(self.cost_plot.getPlotItem())
         self.metric_range = SteadyRange(self.metric_plot.getPlotItem(), manage_x=False)
 
