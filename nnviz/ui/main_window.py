@@ -1,8 +1,8 @@
 """The main window: dock panels from the registry, toolbar, menus, status bar, settings.
 
 The window owns a :class:`~nnviz.training.controller.TrainingController` (the worker thread)
-and hands each snapshot it delivers to the visible panels. Closing the window stops the
-worker and waits for its thread.
+and hands each snapshot it delivers to the visible panels (dock handling lives in
+:mod:`nnviz.ui.docks`). Closing the window stops the worker and waits for its thread.
 
 File menu: export weights, save/load sessions and export the history are done by
 :class:`~nnviz.ui.file_actions.FileActions` (``window.file_actions``), off the GUI thread;
@@ -11,11 +11,9 @@ File menu: export weights, save/load sessions and export the history are done by
 from __future__ import annotations
 
 import dataclasses
-import sys
-import time
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QByteArray, Qt, QThreadPool
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QDockWidget, QFileDialog,
                                QLabel, QMainWindow, QMessageBox, QSizePolicy, QStyle,
@@ -25,6 +23,7 @@ from nnviz import __version__
 from nnviz.training.config import CSV_DATASET, SessionConfig
 from nnviz.training.controller import TrainingController
 
+from .docks import PanelDocksMixin
 from .file_actions import ONNX_MISSING, FileActions, onnx_available
 from .help import CONCEPTS_HTML
 from .panels import PANELS, PanelSpec
@@ -34,15 +33,11 @@ from .theme import MODES, Appearance
 from .widgets.status import MessageBanner, StatusReadout
 
 STATE_VERSION = 1
-AREAS = {"left": Qt.DockWidgetArea.LeftDockWidgetArea,
-         "right": Qt.DockWidgetArea.RightDockWidgetArea,
-         "top": Qt.DockWidgetArea.TopDockWidgetArea,
-         "bottom": Qt.DockWidgetArea.BottomDockWidgetArea}
 SPEEDS = [("Max speed", 0.0), ("1000 steps/s", 1000.0), ("100 steps/s", 100.0),
           ("10 steps/s", 10.0), ("1 step/s", 1.0)]
 
 
-class MainWindow(QMainWindow):
+class MainWindow(PanelDocksMixin, QMainWindow):
     def __init__(self, config: SessionConfig | None = None, settings=None,
                  appearance: Appearance | None = None,
                  controller: TrainingController | None = None,
@@ -197,125 +192,6 @@ class MainWindow(QMainWindow):
         self.banner_bar.addWidget(self.banner)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.banner_bar)
 
-    def _build_docks(self, specs: list[PanelSpec]) -> None:
-        shared = [self.play_action, self.step_action, self.step100_action, self.reset_action]
-        for spec in specs:
-            dock = QDockWidget(spec.title, self)
-            dock.setObjectName(f"dock_{spec.key}")
-            if self._defer and not spec.eager:
-                placeholder = QLabel("Loading…")
-                placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-                dock.setWidget(placeholder)
-                self._pending.append(spec.key)
-            else:
-                panel = self._make_panel(spec)
-                dock.setWidget(panel)
-                self.panels[spec.key] = panel
-            dock.setToolTip(spec.tooltip)
-            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable |
-                             QDockWidget.DockWidgetFeature.DockWidgetMovable |
-                             QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-            dock.addActions(shared)  # shortcuts keep working when the dock floats
-            if spec.tab_with in self.docks:
-                self.tabifyDockWidget(self.docks[spec.tab_with], dock)
-            else:
-                self.addDockWidget(AREAS.get(spec.area, Qt.DockWidgetArea.RightDockWidgetArea),
-                                   dock)
-            if not spec.visible:
-                dock.hide()
-            dock.visibilityChanged.connect(lambda visible, key=spec.key:
-                                           self._dock_visibility(key, visible))
-            self.docks[spec.key] = dock
-            self.specs[spec.key] = spec
-            self._visible[spec.key] = spec.visible
-        for spec in specs:  # the first panel of each tab group in front
-            if spec.tab_with in self.docks:
-                self.docks[spec.tab_with].raise_()
-
-    def _build_next_pending(self) -> None:
-        """Build one deferred panel, then come back for the next (keeps the GUI live)."""
-        if self._pending and not self._closing:
-            self._build_pending(self._pending[0])
-            if self._pending:
-                QTimer.singleShot(0, self._build_next_pending)
-            else:
-                self._all_panels_built()
-
-    def build_pending_panels(self) -> None:
-        """Build every deferred panel now."""
-        while self._pending:
-            self._build_pending(self._pending[0])
-        if self._defer:
-            self._all_panels_built()
-
-    def _all_panels_built(self) -> None:
-        self._add_experiments_menu()
-        if not self._layout_restored:
-            # The placeholders are gone: give the docks their default sizes again.
-            QTimer.singleShot(0, self._default_dock_sizes)
-
-    def _build_pending(self, key: str) -> None:
-        if key not in self._pending:
-            return
-        import nnviz.ui.plotting  # noqa: F401  (pyqtgraph, configured, before any panel)
-
-        self._pending.remove(key)
-        spec, dock = self.specs[key], self.docks[key]
-        panel = self._make_panel(spec)
-        old = dock.widget()
-        dock.setWidget(panel)
-        if old is not None:
-            old.deleteLater()
-        self.panels[key] = panel
-        for method, arg in (("on_theme", self.appearance.colors),
-                            ("on_config", self.controller.config)):
-            function = getattr(panel, method, None)
-            if function is not None:
-                function(arg)
-        if self.controller.latest is not None:
-            if self._panel_shown(key):
-                self._feed(key, self.controller.latest)
-            else:
-                self._stale.add(key)
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802
-        if obj is self and event.type() == QEvent.Type.Paint and not self._painted:
-            self._painted = True
-            self.removeEventFilter(self)
-            QTimer.singleShot(0, self._build_next_pending)
-        return super().eventFilter(obj, event)
-
-    def _make_panel(self, spec: PanelSpec):
-        cls = spec.load()
-        if isinstance(cls, type) and issubclass(cls, Panel):
-            return cls(self.context)
-        panel = cls()  # a plain widget with on_snapshot(); give it the context anyway
-        if getattr(panel, "context", None) is None:
-            panel.context = self.context
-        return panel
-
-    def _call_panels(self, method: str, *args) -> None:
-        for panel in self.panels.values():
-            function = getattr(panel, method, None)
-            if function is not None:
-                function(*args)
-
-    def _default_dock_sizes(self) -> None:
-        """Builder narrow on the left, the training plots large (needs a shown window)."""
-        left = [d for d in self.docks.values() if self.dockWidgetArea(d) == AREAS["left"]
-                and d.isVisible()]
-        right = [d for d in self.docks.values() if self.dockWidgetArea(d) == AREAS["right"]
-                 and d.isVisible()]
-        if left:
-            # Name both sides: Qt then splits the width as asked (within minimum sizes).
-            docks = left[:1] + right[:1]
-            sizes = [380, max(self.width() - 380, 1)][:len(docks)]
-            self.resizeDocks(docks, sizes, Qt.Orientation.Horizontal)
-        stacked = [self.docks[k] for k in ("training", "network") if k in self.docks]
-        if len(stacked) == 2:
-            self.resizeDocks(stacked, [int(self.height() * 0.62), int(self.height() * 0.28)],
-                             Qt.Orientation.Vertical)
-
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
         if not self._sized:
@@ -428,42 +304,11 @@ class MainWindow(QMainWindow):
         self.settings.setValue("appearance/mode", mode)
 
     # -- snapshots and worker events ---------------------------------------------------
-    def _panel_shown(self, key: str) -> bool:
-        dock = self.docks[key]
-        return self._visible.get(key, False) and not dock.isHidden()
-
-    def _dock_visibility(self, key: str, visible: bool) -> None:
-        self._visible[key] = visible
-        if visible and key in self._pending:
-            if self._painted:  # before the first paint, the queue builds it
-                QTimer.singleShot(0, lambda: self._build_pending(key))
-            return
-        if visible and key in self._stale and self.controller.latest is not None:
-            self._stale.discard(key)
-            self._feed(key, self.controller.latest)
-
-    def _feed(self, key: str, snapshot) -> None:
-        self._stale.discard(key)
-        self._fed_at[key] = time.perf_counter()
-        try:
-            self.panels[key].on_snapshot(snapshot)
-        except Exception:  # one broken panel must not stop the others from drawing
-            sys.excepthook(*sys.exc_info())
-
     def _on_snapshot(self, snapshot) -> None:
         if self._closing:
             return
         self.status.show_snapshot(snapshot)
-        now = time.perf_counter()
-        for key in list(self.panels):
-            if not self._panel_shown(key):
-                self._stale.add(key)
-                continue
-            rate = self.specs[key].max_rate if key in self.specs else None
-            if (snapshot.state == "running" and rate
-                    and now - self._fed_at.get(key, 0.0) < 1.0 / rate):
-                continue  # a slowly changing panel: skip this frame while training runs
-            self._feed(key, snapshot)
+        self._dispatch_snapshot(snapshot)
 
     def _on_state(self, state: str) -> None:
         SP = QStyle.StandardPixmap
@@ -542,14 +387,6 @@ class MainWindow(QMainWindow):
     def export_history(self) -> None:
         """File > Export training history (CSV) (Ctrl+Shift+H)."""
         self.file_actions.export_history()
-
-    def visible_figures(self) -> dict[str, object]:
-        figures = {}
-        for key, panel in self.panels.items():
-            if self._panel_shown(key) and hasattr(panel, "figures"):
-                for name, item in panel.figures().items():
-                    figures[f"{key}_{name}"] = item
-        return figures
 
     def export_figures(self, folder: str | None = None) -> list[Path]:
         if folder is None:
