@@ -9,78 +9,23 @@ from __future__ import annotations
 
 import dataclasses
 
-import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout,
-                               QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea,
-                               QSpinBox, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout,
+                               QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
-from nnviz.engine.activations import ACTIVATIONS
 from nnviz.engine.data import DATASETS, GENERATORS
-from nnviz.engine.initialization import init_std
-from nnviz.engine.network import MAX_LAYERS, MAX_UNITS
+from nnviz.engine.network import MAX_LAYERS
 from nnviz.training.config import CSV_DATASET, SessionConfig, init_base_std
 
+from ..widgets.controls import LayerRow, dspin, spin
 from ..widgets.log_slider import LogSlider
+from . import builder_text as text
 from . import tooltips as tips
 from .base import Panel, PanelContext
 
 INIT_LABELS = {"zeros": "zeros", "random": "random  (randn × σ)", "xavier": "Xavier  √(1/n[l-1])",
                "he": "He  √(2/n[l-1])", "glorot": "Glorot  √(2/(n[l-1]+n[l]))"}
 OPTIMIZER_LABELS = {"gd": "Gradient descent", "momentum": "Momentum", "adam": "Adam"}
-HEAD_TEXT = {"sigmoid": "sigmoid, binary cross-entropy",
-             "softmax": "softmax, categorical cross-entropy",
-             "linear": "linear, squared error"}
-
-
-def _spin(lo: int, hi: int, value: int, tip: str) -> QSpinBox:
-    box = QSpinBox()
-    box.setRange(lo, hi)
-    box.setValue(value)
-    box.setToolTip(tip)
-    box.setKeyboardTracking(False)  # apply when typing is done, not at every digit
-    return box
-
-
-def _dspin(lo: float, hi: float, value: float, step: float, decimals: int, tip: str):
-    box = QDoubleSpinBox()
-    box.setRange(lo, hi)
-    box.setDecimals(decimals)
-    box.setSingleStep(step)
-    box.setValue(value)
-    box.setToolTip(tip)
-    box.setKeyboardTracking(False)
-    return box
-
-
-class LayerRow(QWidget):
-    """One hidden layer: units and activation, with a remove button."""
-
-    def __init__(self, builder: "BuilderPanel", units: int, activation: str):
-        super().__init__()
-        self.builder = builder
-        self.label = QLabel()
-        self.units = _spin(1, MAX_UNITS, units, tips.UNITS)
-        self.activation = QComboBox()
-        for name, act in ACTIVATIONS.items():
-            self.activation.addItem(name, name)
-            self.activation.setItemData(self.activation.count() - 1,
-                                        f"g(z) = {act.formula}\ng'(z) = {act.slope_formula}",
-                                        Qt.ItemDataRole.ToolTipRole)
-        self.activation.setCurrentIndex(max(self.activation.findData(activation), 0))
-        self.activation.setToolTip(tips.ACTIVATION)
-        self.remove = QToolButton()
-        self.remove.setText("✕")
-        self.remove.setToolTip("Remove this hidden layer")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.label)
-        layout.addWidget(self.units)
-        layout.addWidget(self.activation, 1)
-        layout.addWidget(self.remove)
-        self.units.valueChanged.connect(builder._network_changed)
-        self.activation.currentIndexChanged.connect(builder._network_changed)
-        self.remove.clicked.connect(lambda: builder._remove_layer(self))
 
 
 class BuilderPanel(Panel):
@@ -127,12 +72,12 @@ class BuilderPanel(Panel):
         self.open_csv = QPushButton("Open CSV…")
         self.open_csv.setToolTip("Load your own data: one example per row, numeric feature "
                                  "columns and one label column (File > Open data, Ctrl+O).")
-        self.noise = _dspin(0.0, 1.0, 0.2, 0.01, 3, tips.NOISE)
-        self.m = _spin(20, 5000, 400, tips.EXAMPLES)
-        self.data_seed = _spin(0, 999_999, 1, tips.DATA_SEED)
+        self.noise = dspin(0.0, 1.0, 0.2, 0.01, 3, tips.NOISE)
+        self.m = spin(20, 5000, 400, tips.EXAMPLES)
+        self.data_seed = spin(0, 999_999, 1, tips.DATA_SEED)
         self.regenerate = QPushButton("New sample")
         self.regenerate.setToolTip("Draw a fresh sample of this data set (next data seed).")
-        self.train_percent = _spin(10, 100, 80, tips.TRAIN_PERCENT)
+        self.train_percent = spin(10, 100, 80, tips.TRAIN_PERCENT)
         self.train_percent.setSuffix(" % train")
         self.normalize = QCheckBox("Normalize inputs (x - μ) / σ")
         self.normalize.setToolTip(tips.NORMALIZE)
@@ -198,7 +143,7 @@ class BuilderPanel(Panel):
         self.init_std_label.setWordWrap(True)
         self.init_std_label.setToolTip("The standard deviation of the entries of each W[l] "
                                        "this initialization draws (biases start at 0).")
-        self.seed = _spin(0, 999_999, 2, tips.SEED)
+        self.seed = spin(0, 999_999, 2, tips.SEED)
         form = QFormLayout(box)
         form.addRow("Scheme", self.init_scheme)
         form.addRow(self.init_scale_label, self.init_scale)
@@ -217,13 +162,13 @@ class BuilderPanel(Panel):
         self.optimizer.setToolTip(tips.OPTIMIZER)
         self.learning_rate = LogSlider(1e-5, 10.0, 1.2)
         self.learning_rate.setToolTip(tips.LEARNING_RATE)
-        self.beta = _dspin(0.0, 0.999, 0.9, 0.01, 3, tips.BETA)
-        self.beta1 = _dspin(0.0, 0.999, 0.9, 0.01, 3, tips.BETA1)
-        self.beta2 = _dspin(0.0, 0.99999, 0.999, 0.001, 5, tips.BETA2)
-        self.batch_size = _spin(0, 100_000, 0, tips.BATCH)
+        self.beta = dspin(0.0, 0.999, 0.9, 0.01, 3, tips.BETA)
+        self.beta1 = dspin(0.0, 0.999, 0.9, 0.01, 3, tips.BETA1)
+        self.beta2 = dspin(0.0, 0.99999, 0.999, 0.001, 5, tips.BETA2)
+        self.batch_size = spin(0, 100_000, 0, tips.BATCH)
         self.batch_size.setSpecialValueText("full batch")
-        self.lambd = _dspin(0.0, 100.0, 0.0, 0.01, 4, tips.L2)
-        self.keep_prob = _dspin(0.05, 1.0, 1.0, 0.05, 2, tips.KEEP_PROB)
+        self.lambd = dspin(0.0, 100.0, 0.0, 0.01, 4, tips.L2)
+        self.keep_prob = dspin(0.05, 1.0, 1.0, 0.05, 2, tips.KEEP_PROB)
         self.form_opt = QFormLayout(box)
         self.form_opt.addRow("Optimizer", self.optimizer)
         self.form_opt.addRow("Learning rate α", self.learning_rate)
@@ -288,7 +233,9 @@ class BuilderPanel(Panel):
             row.setParent(None)
             row.deleteLater()
         while len(self.layer_rows) < len(n.hidden_units):
-            row = LayerRow(self, 4, "relu")
+            row = LayerRow(4, "relu", tips.UNITS, tips.ACTIVATION)
+            row.changed.connect(self._network_changed)
+            row.remove_requested.connect(self._remove_layer)
             self.layer_rows.append(row)
             self.layers_layout.addWidget(row)
         for l, (row, units, act) in enumerate(zip(self.layer_rows, n.hidden_units,
@@ -451,44 +398,15 @@ class BuilderPanel(Panel):
     def _update_derived(self) -> None:
         """Labels computed from the settings and the data: sizes, head, shapes, init std."""
         d = self._data_summary
-        net = self._config.network
         if d is None:
             return
+        net = self._config.network
         dims = [d.n_features, *net.hidden_units, d.n_outputs]
-        L = len(dims) - 1
-        task = {"binary": "binary classification", "multiclass":
-                f"{d.n_outputs}-class classification", "regression": "regression"}[d.task]
-        self.data_info.setText(
-            f"{d.n_features} features, {d.m_train} training / {d.m_test} test examples, "
-            f"{task}.")
+        self.data_info.setText(text.data_info(d))
         self.input_label.setText(f"Input layer 0: n[0] = {d.n_features} features")
         for l, row in enumerate(self.layer_rows, start=1):
             row.label.setText(f"Layer {l}")
-        self.output_label.setText(
-            f"Output layer {L}: n[{L}] = {d.n_outputs}, {HEAD_TEXT[d.head]} "
-            f"(follows the task: {task}).")
-        shapes = [f"W[{l}]: ({dims[l]}, {dims[l - 1]})  b[{l}]: ({dims[l]}, 1)"
-                  for l in range(1, L + 1)]
-        n_params = sum(dims[l] * dims[l - 1] + dims[l] for l in range(1, L + 1))
-        if len(shapes) > 8:
-            shapes = shapes[:4] + ["…"] + shapes[-3:]
-        self.shapes_label.setText("<br>".join(shapes) + f"<br><b>{n_params:,} parameters</b>")
-        stds = [init_std(net.init, dims[l - 1], dims[l]) * net.init_scale for l in range(1, L + 1)]
-        text = ", ".join(f"σ(W[{l}]) = {s:.3g}" for l, s in enumerate(stds, start=1))
-        if len(stds) > 6:
-            text = ", ".join(f"σ(W[{l}]) = {stds[l - 1]:.3g}" for l in (1, 2, L)) + \
-                f" (layers 3…{L - 1} like their fan-in)"
-        self.init_std_label.setText(text)
-        names = d.feature_names
-        lines = [f"{names[j] if j < len(names) else f'x{j + 1}'}: μ = {d.mean[j]:.4g}, "
-                 f"σ = {d.std[j]:.4g}" for j in range(min(d.n_features, 12))]
-        if d.n_features > 12:
-            lines.append(f"… and {d.n_features - 12} more")
-        constant = (f"\nConstant features (σ = 0, only centred): {list(d.constant_features)}"
-                    if d.constant_features else "")
-        self.normalize.setToolTip(tips.NORMALIZE + "\n\nFitted on the training split:\n" +
-                                  "\n".join(lines) + constant)
-        spread = float(np.max(d.std) / max(float(np.min(d.std)), 1e-300))
-        if not d.normalized and spread > 100:
-            self.data_info.setText(self.data_info.text() +
-                                   f" Feature scales differ by {spread:.0f}×: try normalizing.")
+        self.output_label.setText(text.output_text(d, len(dims) - 1))
+        self.shapes_label.setText(text.shapes_html(dims))
+        self.init_std_label.setText(text.init_std_text(net.init, net.init_scale, dims))
+        self.normalize.setToolTip(text.normalization_tooltip(d))

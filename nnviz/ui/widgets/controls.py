@@ -1,0 +1,64 @@
+"""Small form controls the builder uses: spin boxes that apply when typing is done, and
+one row of the hidden-layer list."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QSpinBox,
+                               QToolButton, QWidget)
+
+from nnviz.engine.activations import ACTIVATIONS
+from nnviz.engine.network import MAX_UNITS
+
+
+def spin(lo: int, hi: int, value: int, tip: str) -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(lo, hi)
+    box.setValue(value)
+    box.setToolTip(tip)
+    box.setKeyboardTracking(False)  # apply when typing is done, not at every digit
+    return box
+
+
+def dspin(lo: float, hi: float, value: float, step: float, decimals: int, tip: str):
+    box = QDoubleSpinBox()
+    box.setRange(lo, hi)
+    box.setDecimals(decimals)
+    box.setSingleStep(step)
+    box.setValue(value)
+    box.setToolTip(tip)
+    box.setKeyboardTracking(False)
+    return box
+
+
+class LayerRow(QWidget):
+    """One hidden layer: units and activation, with a remove button. ``changed`` fires on
+    any edit, ``remove_requested`` when the button is pressed."""
+
+    changed = Signal()
+    remove_requested = Signal(object)
+
+    def __init__(self, units: int, activation: str, units_tip: str = "",
+                 activation_tip: str = ""):
+        super().__init__()
+        self.label = QLabel()
+        self.units = spin(1, MAX_UNITS, units, units_tip)
+        self.activation = QComboBox()
+        for name, act in ACTIVATIONS.items():
+            self.activation.addItem(name, name)
+            self.activation.setItemData(self.activation.count() - 1,
+                                        f"g(z) = {act.formula}\ng'(z) = {act.slope_formula}",
+                                        Qt.ItemDataRole.ToolTipRole)
+        self.activation.setCurrentIndex(max(self.activation.findData(activation), 0))
+        self.activation.setToolTip(activation_tip)
+        self.remove = QToolButton()
+        self.remove.setText("✕")
+        self.remove.setToolTip("Remove this hidden layer")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.units)
+        layout.addWidget(self.activation, 1)
+        layout.addWidget(self.remove)
+        self.units.valueChanged.connect(self.changed)
+        self.activation.currentIndexChanged.connect(self.changed)
+        self.remove.clicked.connect(lambda: self.remove_requested.emit(self))
