@@ -26,6 +26,11 @@ def evaluate(net, X, Y, lambd: float = 0.0) -> dict:
     if X.shape[1] == 0:
         return {}
     ZL, _ = net.forward(X)
+    return metrics_from_output(net, ZL, Y, lambd)
+
+
+def metrics_from_output(net, ZL, Y, lambd: float = 0.0) -> dict:
+    """:func:`evaluate` from an already computed ``Z[L]`` (no second forward pass)."""
     head = get_head(net.head)
     cost = head.loss(ZL, Y)
     out = {"cost": cost, "cost_with_l2": cost + l2_penalty(net.weights(), lambd, Y.shape[1])}

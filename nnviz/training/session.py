@@ -13,8 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnviz.engine.data import DATASETS, Dataset, load_csv, make_dataset, train_test_split
-from nnviz.engine.losses import get_head, l2_penalty
-from nnviz.engine.metrics import accuracy, evaluate, r2_score
+from nnviz.engine.metrics import evaluate, metrics_from_output
 from nnviz.engine.network import Network
 from nnviz.engine.normalization import Standardizer
 from nnviz.engine.optimizers import make_optimizer
@@ -39,21 +38,6 @@ class _Data:
     dataset: Dataset
     standardizer: Standardizer
     summary: DataSummary
-
-
-def _metrics_from_output(net, ZL, Y, lambd: float) -> dict:
-    """Like ``nnviz.engine.metrics.evaluate`` from an already computed ``Z[L]``."""
-    head = get_head(net.head)
-    cost = head.loss(ZL, Y)
-    out = {"cost": cost, "cost_with_l2": cost + l2_penalty(net.weights(), lambd, Y.shape[1])}
-    A = head.output(ZL)
-    if net.head == "sigmoid":
-        out["accuracy"] = accuracy(A[0] > 0.5, Y[0] > 0.5)
-    elif net.head == "softmax":
-        out["accuracy"] = accuracy(A.argmax(axis=0), Y.argmax(axis=0))
-    else:
-        out["r2"] = r2_score(A[0], Y[0])
-    return out
 
 
 def describe_changes(old: SessionConfig | None, new: SessionConfig) -> str:
@@ -271,14 +255,14 @@ class TrainingSession:
         m = d.m_train
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             if train_output is not None:
-                train = _metrics_from_output(net, train_output, self.trainer.Y, lambd)
+                train = metrics_from_output(net, train_output, self.trainer.Y, lambd)
                 test = (evaluate(net, d.X_test.astype(net.dtype, copy=False),
                                  d.Y_test.astype(net.dtype, copy=False)) if d.m_test else {})
             else:
                 # One forward pass over train and test together (recorded every few steps).
                 ZL, _ = net.forward(self._X_all)
-                train = _metrics_from_output(net, ZL[:, :m], self.trainer.Y, lambd)
-                test = (_metrics_from_output(net, ZL[:, m:], self._Y_test, 0.0)
+                train = metrics_from_output(net, ZL[:, :m], self.trainer.Y, lambd)
+                test = (metrics_from_output(net, ZL[:, m:], self._Y_test, 0.0)
                         if d.m_test else {})
         metric = "accuracy" if d.is_classification else "r2"
         values = {
