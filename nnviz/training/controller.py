@@ -10,9 +10,10 @@ application quits (the main window does, in ``closeEvent``).
 """
 from __future__ import annotations
 
+import threading
 import time
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal
 
 from .config import Hyperparameters, SessionConfig, course_default
 from .snapshot import IDLE, TrainingSnapshot
@@ -22,7 +23,7 @@ from .worker import TrainingWorker
 # running thread is never destroyed by garbage collection (Qt aborts the process when a
 # running QThread is destroyed), and tests can assert that nothing is left running.
 RUNNING_CONTROLLERS: "set[TrainingController]" = set()
-MAX_DRAW_INTERVAL = 0.2  # draw at least 5 times a second while training runs
+MAX_DRAW_INTERVAL = 0.25  # draw at least 4 times a second while training runs
 
 
 class TrainingController(QObject):
@@ -72,7 +73,9 @@ class TrainingController(QObject):
 
         self.thread = QThread()
         self.thread.setObjectName("nnviz-training")
-        self.worker = TrainingWorker(self.config, max_snapshot_rate)
+        self.frame_gate = threading.Event()  # clear while the GUI draws a frame
+        self.frame_gate.set()
+        self.worker = TrainingWorker(self.config, max_snapshot_rate, self.frame_gate)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.start)
 
@@ -202,7 +205,15 @@ class TrainingController(QObject):
             self.draw_interval = 0.7 * self.draw_interval + 0.3 * target
         self._last_delivery, self._last_cpu = now, cpu
         self.snapshots_delivered += 1
-        self.snapshot.emit(self.latest)
+        # Draw the frame now, with the worker parked between two steps (see
+        # TrainingWorker.frame_gate): the panels update their items, and the paint events
+        # they post are handled right here rather than later in the event loop.
+        self.frame_gate.clear()
+        try:
+            self.snapshot.emit(self.latest)
+            QCoreApplication.sendPostedEvents()
+        finally:
+            self.frame_gate.set()
         self._acknowledge.emit()
 
     def _on_state(self, state: str) -> None:

@@ -11,6 +11,7 @@ thread, forwards the GUI's requests as queued signals and shuts everything down 
 """
 from __future__ import annotations
 
+import threading
 import time
 import traceback
 
@@ -25,8 +26,9 @@ CHUNK_SECONDS = 0.02          # train this long, then let the event loop handle 
 THROTTLED_INTERVAL_MS = 5     # timer interval when a speed limit leaves nothing to do
 SNAPSHOT_COST_FACTOR = 12     # emit no more often than 12x the time one snapshot takes,
                               # so snapshots never cost more than ~8 % of training time
-OUTCOME_INTERVAL = 0.1        # while running, recompute the decision boundary <= 10x/s
+OUTCOME_INTERVAL = 0.25       # while running, recompute the decision boundary <= 4x/s
 ACK_TIMEOUT = 1.0             # emit anyway if the GUI has not taken the last snapshot by then
+FRAME_WAIT_LIMIT = 0.1        # never wait longer than this for the GUI to finish a frame
 
 
 class TrainingWorker(QObject):
@@ -41,9 +43,16 @@ class TrainingWorker(QObject):
     session_adopted = Signal(object)        # the SessionConfig of a reopened session
     stopped = Signal()
 
-    def __init__(self, config: SessionConfig | None = None, max_snapshot_rate: float = 30.0):
+    def __init__(self, config: SessionConfig | None = None, max_snapshot_rate: float = 30.0,
+                 frame_gate: threading.Event | None = None):
         super().__init__()  # no parent: it is moved to its own thread
         self._initial_config = config
+        # Cleared by the GUI while it draws a frame: the worker then waits (without the GIL)
+        # between steps, so the frame is drawn in one go instead of the two threads handing
+        # the GIL back and forth for every Python call pyqtgraph makes while painting.
+        self.frame_gate = frame_gate if frame_gate is not None else threading.Event()
+        if frame_gate is None:
+            self.frame_gate.set()
         self.max_snapshot_rate = float(max_snapshot_rate)
         self.session: TrainingSession | None = None
         self.state = IDLE
@@ -280,7 +289,10 @@ class TrainingWorker(QObject):
         allowed = self._steps_allowed(t0)
         done = 0
         session = self.session
+        gate = self.frame_gate
         while done < allowed:
+            if not gate.is_set():
+                gate.wait(FRAME_WAIT_LIMIT)
             # A few steps per call (about a millisecond's worth): less loop overhead.
             start = session.iteration
             result = session.step(min(self._steps_per_call, allowed - done))

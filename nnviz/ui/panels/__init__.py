@@ -43,7 +43,7 @@ PANELS: list[PanelSpec] = [
               area="right", tooltip="Cost, accuracy and the decision boundary, live"),
     PanelSpec("network", "Network diagram", "nnviz.ui.panels.network:NetworkPanel",
               area="bottom", tooltip="Units by layer; links coloured by weight sign, "
-                                     "thick by magnitude", max_rate=5, eager=True),
+                                     "thick by magnitude", max_rate=2, eager=True),
     PanelSpec("gradient_check", "Gradient check", "nnviz.ui.panels.gradient_check:GradientCheckPanel", area="bottom", tab_with="network", tooltip="Is backprop right? dθ against (J(θ+ε) - J(θ-ε)) / 2ε, per layer, tensor and parameter"),
     PanelSpec("gradient_flow", "Gradient flow", "nnviz.ui.panels.gradient_flow:GradientFlowPanel", area="bottom", tab_with="network", tooltip="How big the gradient is in each layer: vanishing or exploding, with activation statistics"),
     PanelSpec("activations", "Activation explorer",

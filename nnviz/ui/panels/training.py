@@ -42,6 +42,8 @@ class TrainingPanel(Panel):
         self.train_metric = self.metric_plot.plot([], [], name="train")
         self.test_metric = self.metric_plot.plot([], [], name="test")
         self.metric_plot.setXLink(self.cost_plot)
+        for item in (self.train_cost, self.test_cost, self.train_metric, self.test_metric):
+            item.setSkipFiniteCheck(True)  # on_snapshot hands them finite points only
         self.cost_range = SteadyRange(self.cost_plot.getPlotItem())
         self.metric_range = SteadyRange(self.metric_plot.getPlotItem(), manage_x=False)
 
@@ -181,10 +183,12 @@ class TrainingPanel(Panel):
     def on_theme(self, c: PlotColors) -> None:
         for plot in (self.cost_plot, self.metric_plot):
             style_plot(plot, c)
-        self.train_cost.setPen(pg.mkPen(c.train, width=2))
-        self.test_cost.setPen(pg.mkPen(c.test, width=2))
-        self.train_metric.setPen(pg.mkPen(c.train, width=2))
-        self.test_metric.setPen(pg.mkPen(c.test, width=2))
+        # Width 1: these lines are redrawn several times a second, and a 2-pixel
+        # antialiased line costs about half as much again to paint.
+        self.train_cost.setPen(pg.mkPen(c.train, width=1))
+        self.test_cost.setPen(pg.mkPen(c.test, width=1))
+        self.train_metric.setPen(pg.mkPen(c.train, width=1))
+        self.test_metric.setPen(pg.mkPen(c.test, width=1))
         for view in self._views.values():
             view.on_theme(c)
 
