@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import time
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from .config import Hyperparameters, SessionConfig, course_default
 from .snapshot import IDLE, TrainingSnapshot
@@ -205,13 +205,11 @@ class TrainingController(QObject):
             self.draw_interval = 0.7 * self.draw_interval + 0.3 * target
         self._last_delivery, self._last_cpu = now, cpu
         self.snapshots_delivered += 1
-        # Draw the frame now, with the worker parked between two steps (see
-        # TrainingWorker.frame_gate): the panels update their items, and the paint events
-        # they post are handled right here rather than later in the event loop.
+        # The receivers draw the frame now (the main window repaints the panels it fed),
+        # with the worker parked between two steps: see TrainingWorker.frame_gate.
         self.frame_gate.clear()
         try:
             self.snapshot.emit(self.latest)
-            QCoreApplication.sendPostedEvents()
         finally:
             self.frame_gate.set()
         self._acknowledge.emit()

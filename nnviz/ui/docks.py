@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import time
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QLabel
 
 from .panels import PanelSpec
@@ -175,6 +175,7 @@ class PanelDocksMixin:
         """Hand ``snapshot`` to every visible panel (a slowly changing panel with a
         ``max_rate`` skips frames while training runs); hidden ones catch up when shown."""
         now = time.perf_counter()
+        fed = []
         for key in list(self.panels):
             if not self._panel_shown(key):
                 self._stale.add(key)
@@ -184,3 +185,10 @@ class PanelDocksMixin:
                     and now - self._fed_at.get(key, 0.0) < 1.0 / rate):
                 continue
             self._feed(key, snapshot)
+            fed.append(key)
+        # Paint now, while the worker is parked (TrainingController.frame_gate), rather than
+        # later in the event loop with the two threads trading the GIL for every Python call
+        # pyqtgraph makes while painting: the scenes' queued updates and the resulting paint
+        # events are posted events, so handle them here.
+        if fed:
+            QCoreApplication.sendPostedEvents()
