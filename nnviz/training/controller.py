@@ -5,6 +5,13 @@
 signals (so the GUI never waits for training), and hands on only the latest snapshot:
 when snapshots arrive faster than the GUI draws, older ones are dropped, never queued.
 
+Drawing and training share one interpreter lock, so the controller paces the drawing: while
+training runs it delivers snapshots only as often as keeps the GUI thread under
+``gui_budget`` of a core (at most ``max_snapshot_rate`` and at least 4 per second), the worker
+makes the next snapshot only after the last one was taken (``acknowledge``), and the worker
+waits between two steps while a frame is drawn (``frame_gate``), so a frame is painted in one
+go instead of the two threads trading the lock for every Python call pyqtgraph makes.
+
 ``shutdown()`` stops the worker and waits for the thread to finish; call it before the
 application quits (the main window does, in ``closeEvent``).
 """

@@ -4,7 +4,8 @@ It trains in short chunks driven by a zero-interval ``QTimer``: each tick runs s
 ``CHUNK_SECONDS`` and then returns to the thread's event loop, so queued slot calls (play,
 pause, a new learning rate, ...) are handled between chunks. It emits an immutable
 :class:`~nnviz.training.snapshot.TrainingSnapshot` at most ``max_snapshot_rate`` times per
-second however fast it trains. It never touches a widget.
+second however fast it trains, and while running only once the GUI has taken the previous
+one (``acknowledge``). It never touches a widget.
 
 Use it through :class:`~nnviz.training.controller.TrainingController`, which owns the
 thread, forwards the GUI's requests as queued signals and shuts everything down cleanly.
