@@ -223,17 +223,7 @@ class CostSurfaceEvaluator:
     def __init__(self, net: Network, X, Y, *, lambd: float = 0.0,
                  max_examples: int | None = None, seed: int = 0, dtype=np.float32,
                  chunk_bytes: int = DEFAULT_CHUNK_BYTES, threads: int = 1):
-        X = np.asarray(X)
-        Y = np.asarray(Y)
-        if X.ndim != 2 or Y.ndim != 2 or X.shape[1] != Y.shape[1] or X.shape[1] == 0:
-            raise ValueError(f"X must be (n_x, m) and Y (n_y, m) with the same m > 0; got "
-                             f"{X.shape} and {Y.shape}")
-        if X.shape[0] != net.layer_dims[0] or Y.shape[0] != net.layer_dims[-1]:
-            raise ValueError(f"the network is {net.layer_dims[0]} inputs -> "
-                             f"{net.layer_dims[-1]} outputs; the data has {X.shape[0]} features "
-                             f"and {Y.shape[0]} target rows")
-        if not (np.isfinite(X).all() and np.isfinite(Y).all()):
-            raise ValueError("the data contains NaN or infinite values")
+        X, Y = net.check_data(X, Y, "the data", min_examples=1)
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float32, np.float64):
             raise ValueError(f"dtype must be float32 or float64, got {self.dtype}")

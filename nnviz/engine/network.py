@@ -122,6 +122,26 @@ class Network:
     def set_theta(self, theta) -> None:
         self.theta[...] = theta
 
+    def check_data(self, X, Y, what: str = "the data", min_examples: int = 0):
+        """``(X, Y)`` as arrays after checking they fit this network: ``X`` is ``(n[0], m)``,
+        ``Y`` is ``(n[L], m)``, ``m >= min_examples``, every value finite. A ``ValueError``
+        says what does not fit, naming ``what`` (e.g. "the training data")."""
+        X, Y = np.asarray(X), np.asarray(Y)
+        if X.ndim != 2 or Y.ndim != 2 or X.shape[1] != Y.shape[1]:
+            raise ValueError(f"X must be (n_x, m) and Y (n_y, m) with the same m; "
+                             f"got {X.shape} and {Y.shape}")
+        if X.shape[1] < min_examples:
+            raise ValueError(f"{what} needs at least {min_examples} example(s), got {X.shape[1]}")
+        if X.shape[0] != self.layer_dims[0]:
+            raise ValueError(f"the network expects {self.layer_dims[0]} input features, "
+                             f"{what} has {X.shape[0]}")
+        if Y.shape[0] != self.layer_dims[-1]:
+            raise ValueError(f"the output layer has {self.layer_dims[-1]} units, "
+                             f"the targets have {Y.shape[0]} rows")
+        if not (np.isfinite(X).all() and np.isfinite(Y).all()):
+            raise ValueError(f"{what} contains NaN or infinite values")
+        return X, Y
+
     # -- propagation -------------------------------------------------------------------
     def forward(self, X, keep_probs=None, masks=None, rng=None):
         """``Z[L]`` and the caches; see :func:`propagation.forward`."""

@@ -31,19 +31,7 @@ class Diverged(RuntimeError):
 class Trainer:
     def __init__(self, net: Network, X, Y, optimizer=None, batch_size: int | None = None,
                  lambd: float = 0.0, keep_prob: float | Sequence[float] = 1.0, seed: int = 0):
-        X = np.asarray(X)
-        Y = np.asarray(Y)
-        if X.ndim != 2 or Y.ndim != 2 or X.shape[1] != Y.shape[1]:
-            raise ValueError(f"X must be (n_x, m) and Y (n_y, m) with the same m; "
-                             f"got {X.shape} and {Y.shape}")
-        if X.shape[0] != net.layer_dims[0]:
-            raise ValueError(f"the network expects {net.layer_dims[0]} input features, "
-                             f"the data has {X.shape[0]}")
-        if Y.shape[0] != net.layer_dims[-1]:
-            raise ValueError(f"the output layer has {net.layer_dims[-1]} units, "
-                             f"the targets have {Y.shape[0]} rows")
-        if not (np.isfinite(X).all() and np.isfinite(Y).all()):
-            raise ValueError("the training data contains NaN or infinite values")
+        X, Y = net.check_data(X, Y, "the training data")
         reuse_large_allocations()
         self.net = net
         self.X = np.ascontiguousarray(X, dtype=net.dtype)

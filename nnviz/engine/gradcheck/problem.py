@@ -51,21 +51,8 @@ def prepare(net: Network, X, Y, lambd: float = 0.0, keep_prob=1.0, dropout: str 
     """Validate the inputs and build the float64 problem (the caller's network is untouched)."""
     if not isinstance(net, Network):
         raise TypeError(f"expected a Network, got {type(net).__name__}")
-    X = np.asarray(X, dtype=np.float64)
-    Y = np.asarray(Y, dtype=np.float64)
-    if X.ndim != 2 or Y.ndim != 2 or X.shape[1] != Y.shape[1]:
-        raise ValueError(f"X must be (n_x, m) and Y (n_y, m) with the same m; got "
-                         f"{X.shape} and {Y.shape}")
-    if X.shape[1] == 0:
-        raise ValueError("the gradient check needs at least one example")
-    if X.shape[0] != net.layer_dims[0]:
-        raise ValueError(f"the network expects {net.layer_dims[0]} input features, the data "
-                         f"has {X.shape[0]}")
-    if Y.shape[0] != net.layer_dims[-1]:
-        raise ValueError(f"the output layer has {net.layer_dims[-1]} units, the targets have "
-                         f"{Y.shape[0]} rows")
-    if not (np.isfinite(X).all() and np.isfinite(Y).all()):
-        raise ValueError("the data contains NaN or infinite values")
+    X, Y = net.check_data(np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64),
+                          "the gradient check", min_examples=1)
     if not np.isfinite(net.theta).all():
         raise ValueError("the network's parameters contain NaN or infinite values; reset it first")
     lambd = float(lambd)
