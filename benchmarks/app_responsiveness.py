@@ -17,6 +17,7 @@ programs moves both numbers; they are measured alternately in one run so the rat
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import subprocess
 import sys
@@ -77,6 +78,15 @@ def headless_rate(seconds: float) -> float:
         return steps / (time.perf_counter() - t0)
 
 
+# Every run gets fresh settings in one temporary folder, removed when the script exits.
+_SETTINGS_DIR = tempfile.TemporaryDirectory(prefix="nnviz-bench-")
+_settings_count = itertools.count()
+
+
+def fresh_settings_path() -> str:
+    return os.path.join(_SETTINGS_DIR.name, f"settings-{next(_settings_count)}.ini")
+
+
 def app_run(seconds: float, panels=None) -> dict:
     import numpy as np
     from PySide6.QtCore import QEventLoop, Qt, QTimer
@@ -86,7 +96,7 @@ def app_run(seconds: float, panels=None) -> dict:
     from nnviz.ui.settings import open_settings
 
     app = create_application([])
-    settings = open_settings(os.path.join(tempfile.mkdtemp(prefix="nnviz-bench-"), "s.ini"))
+    settings = open_settings(fresh_settings_path())
     window = MainWindow(settings=settings, restore_layout=False, panels=panels)
     window.resize(1600, 1000)
     window.show()
@@ -137,7 +147,7 @@ def app_run(seconds: float, panels=None) -> dict:
 
 def startup_seconds() -> tuple[float, float]:
     """(to the first painted window, to every panel built and the first snapshot drawn)."""
-    settings = os.path.join(tempfile.mkdtemp(prefix="nnviz-bench-"), "s.ini")
+    settings = fresh_settings_path()
     t0 = time.time()
     out = subprocess.run([sys.executable, "-c", STARTUP_PROBE, settings], cwd=ROOT,
                          capture_output=True, text=True, timeout=120)
