@@ -17,7 +17,7 @@ from nnviz.engine.data import DATASETS, GENERATORS
 from nnviz.engine.network import MAX_LAYERS
 from nnviz.training.config import CSV_DATASET, SessionConfig, init_base_std
 
-from ..widgets.controls import LayerRow, dspin, spin
+from ..widgets.controls import LayerRow, combo, dspin, spin
 from ..widgets.log_slider import LogSlider
 from . import builder_text as text
 from . import tooltips as tips
@@ -132,10 +132,7 @@ class BuilderPanel(Panel):
 
     def _build_init_box(self) -> QGroupBox:
         box = QGroupBox("Initialization")
-        self.init_scheme = QComboBox()
-        for name, label in INIT_LABELS.items():
-            self.init_scheme.addItem(label, name)
-        self.init_scheme.setToolTip(tips.INIT_SCHEME)
+        self.init_scheme = combo(INIT_LABELS, tips.INIT_SCHEME)
         self.init_scale = LogSlider(0.001, 10.0, 0.01)
         self.init_scale.setToolTip(tips.INIT_SCALE)
         self.init_scale_label = QLabel("σ")
@@ -156,10 +153,7 @@ class BuilderPanel(Panel):
 
     def _build_optimizer_box(self) -> QGroupBox:
         box = QGroupBox("Optimization")
-        self.optimizer = QComboBox()
-        for name, label in OPTIMIZER_LABELS.items():
-            self.optimizer.addItem(label, name)
-        self.optimizer.setToolTip(tips.OPTIMIZER)
+        self.optimizer = combo(OPTIMIZER_LABELS, tips.OPTIMIZER)
         self.learning_rate = LogSlider(1e-5, 10.0, 1.2)
         self.learning_rate.setToolTip(tips.LEARNING_RATE)
         self.beta = dspin(0.0, 0.999, 0.9, 0.01, 3, tips.BETA)

@@ -56,17 +56,25 @@ def measured_ticks(xs) -> list[list[tuple[float, str]]]:
     return [[(float(t), f"{v:.3g}") for t, v in zip(logs, xs)]]
 
 
-class CurveView(pg.PlotWidget):
-    """Labelled series on shared axes (log axes where the plot says so)."""
+class _SpecPlot(pg.PlotWidget):
+    """A plot widget drawing one result spec: its common set-up in one place."""
 
-    def __init__(self, plot: CurvePlot, c: PlotColors, parent=None):
+    def __init__(self, plot, parent=None, plain_axes=("left", "bottom")):
         super().__init__(parent)
         self.plot_spec = plot
         self.setMinimumSize(260, 220)
         item = self.getPlotItem()
         item.setMenuEnabled(True)
-        for name in ("left", "bottom"):
+        for name in plain_axes:  # no "x1e-3" prefixes: the course's numbers as they are
             item.getAxis(name).enableAutoSIPrefix(False)
+
+
+class CurveView(_SpecPlot):
+    """Labelled series on shared axes (log axes where the plot says so)."""
+
+    def __init__(self, plot: CurvePlot, c: PlotColors, parent=None):
+        super().__init__(plot, parent)
+        item = self.getPlotItem()
         item.setLogMode(x=plot.log_x, y=plot.log_y)
         self.items = []
         for s in plot.series:
@@ -105,20 +113,16 @@ class CurveView(pg.PlotWidget):
         return self.getPlotItem()
 
 
-class SurfaceView(pg.PlotWidget):
+class SurfaceView(_SpecPlot):
     """``J`` over two parameters as a colour image (log10 J by default) with contour lines and
     the gradient-descent paths on top (start marked by a larger dot)."""
 
     N_CONTOURS = 12
 
     def __init__(self, plot: SurfacePlot, c: PlotColors, parent=None):
-        super().__init__(parent)
-        self.plot_spec = plot
+        super().__init__(plot, parent)
         self.setMinimumSize(260, 240)
         item = self.getPlotItem()
-        item.setMenuEnabled(True)
-        for name in ("left", "bottom"):
-            item.getAxis(name).enableAutoSIPrefix(False)
         z = np.asarray(plot.z, dtype=np.float64)
         finite = np.isfinite(z)
         if plot.log_z and finite.any() and (z[finite] > 0).all():
@@ -202,16 +206,12 @@ class SurfaceView(pg.PlotWidget):
         return self.getPlotItem()
 
 
-class BarView(pg.PlotWidget):
+class BarView(_SpecPlot):
     """One bar per label with its value written above (log scale as powers of ten)."""
 
     def __init__(self, plot: BarPlot, c: PlotColors, parent=None):
-        super().__init__(parent)
-        self.plot_spec = plot
-        self.setMinimumSize(260, 220)
+        super().__init__(plot, parent, plain_axes=("left",))
         item = self.getPlotItem()
-        item.setMenuEnabled(True)
-        item.getAxis("left").enableAutoSIPrefix(False)
         v = np.asarray(plot.values, dtype=np.float64)
         x = np.arange(v.size, dtype=np.float64)
         if plot.log_y:

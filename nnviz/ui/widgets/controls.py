@@ -10,6 +10,15 @@ from nnviz.engine.activations import ACTIVATIONS
 from nnviz.engine.network import MAX_UNITS
 
 
+def combo(labels: dict, tip: str) -> QComboBox:
+    """A combo box listing ``labels`` (value -> text); ``currentData()`` is the value."""
+    box = QComboBox()
+    for value, text in labels.items():
+        box.addItem(text, value)
+    box.setToolTip(tip)
+    return box
+
+
 def spin(lo: int, hi: int, value: int, tip: str) -> QSpinBox:
     box = QSpinBox()
     box.setRange(lo, hi)
