@@ -1,21 +1,24 @@
-"""The real tabular data sets shipped in ``resources/datasets`` and one registry of all sets.
+"""The real tabular data sets shipped in ``nnviz/resources/datasets`` and one registry of all
+sets.
 
-The CSV files come from scikit-learn's wheel (BSD-3); see resources/datasets/README.md for
-their sources, citations and licenses.
+The CSV files come from scikit-learn's wheel (BSD-3); see nnviz/resources/datasets/README.md
+for their sources, citations and licenses. They are package data, found through
+``importlib.resources``, so they load the same from the source tree, an editable install or a
+wheel in site-packages.
 """
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from pathlib import Path
+from importlib import resources
 from typing import Callable
 
 from .csv_import import load_csv
 from .dataset import Dataset
 from .generators import GENERATORS
 
-# nnviz/engine/data/builtin.py -> parents[3] is the project root (editable install).
-DATA_DIR = Path(__file__).resolve().parents[3] / "resources" / "datasets"
+# A Traversable (a real folder for every install pip makes); files are opened via as_file.
+DATA_DIR = resources.files("nnviz") / "resources" / "datasets"
 
 
 @dataclass(frozen=True)
@@ -55,13 +58,13 @@ def load_builtin(name: str) -> Dataset:
     if name not in BUILTIN:
         raise ValueError(f"unknown built-in data set {name!r}; choose one of {list(BUILTIN)}")
     info = BUILTIN[name]
-    path = DATA_DIR / info.file
-    ds = load_csv(path, label_column="target", has_header=True, task=info.task,
-                  class_names=info.class_names)
+    with resources.as_file(DATA_DIR / info.file) as path:
+        ds = load_csv(path, label_column="target", has_header=True, task=info.task,
+                      class_names=info.class_names)
     return dataclasses.replace(
         ds, name=name, source=info.citation,
         meta={**ds.meta, "license": "BSD-3-Clause (scikit-learn copy); see "
-                                    "resources/datasets/README.md"})
+                                    "nnviz/resources/datasets/README.md"})
 
 
 @dataclass(frozen=True)
