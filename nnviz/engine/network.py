@@ -25,7 +25,8 @@ MAX_UNITS = 512
 class Network:
     def __init__(self, layer_dims: Sequence[int], activations: str | Sequence[str] = "relu",
                  head: str = "sigmoid", alpha: float | None = None, dtype=np.float64,
-                 init: str = "he", init_scale: float = 1.0, seed: int = 0):
+                 init: str = "he", init_scale: float = 1.0, seed: int = 0,
+                 course_exact: bool = False):
         layer_dims = [int(n) for n in layer_dims]
         if len(layer_dims) < 2:
             raise ValueError("layer_dims needs at least the input size and the output size")
@@ -53,6 +54,8 @@ class Network:
         self.alpha = alpha
         self.dtype = np.dtype(dtype)
         self.init, self.init_scale, self.seed = init, float(init_scale), int(seed)
+        # Initial draws from the legacy RandomState, as the course notebooks make them.
+        self.course_exact = bool(course_exact)
 
         # Flat storage and the (name, slice, shape) layout shared by theta and grad.
         self.layout = []
@@ -96,7 +99,8 @@ class Network:
     def config(self) -> dict:
         return dict(layer_dims=list(self.layer_dims), activations=list(self.activations),
                     head=self.head, alpha=self.alpha, dtype=self.dtype.name, init=self.init,
-                    init_scale=self.init_scale, seed=self.seed)
+                    init_scale=self.init_scale, seed=self.seed,
+                    course_exact=self.course_exact)
 
     # -- parameters --------------------------------------------------------------------
     def initialize(self, scheme: str | None = None, scale: float | None = None,
@@ -108,7 +112,7 @@ class Network:
         if seed is not None:
             self.seed = int(seed)
         initialize_parameters(self.layer_dims, self.init, self.init_scale, self.seed,
-                              out=self.params)
+                              out=self.params, course_exact=self.course_exact)
         return self
 
     def copy(self, dtype=None) -> "Network":

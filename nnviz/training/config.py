@@ -15,6 +15,7 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from nnviz.engine.activations import ACTIVATIONS
+from nnviz.engine.course_exact import COURSE_EXACT_DATA, COURSE_INIT_SEEDS
 from nnviz.engine.initialization import INIT_SCHEMES, RANDOM_BASE_STD
 from nnviz.engine.network import MAX_LAYERS, MAX_UNITS
 from nnviz.engine.optimizers import OPTIMIZERS
@@ -30,6 +31,11 @@ class DataSpec:
     ``"csv"`` with ``csv_path`` (and the CSV reading options). ``params`` are the generator's
     keyword arguments (``noise``, ``m``, ``seed``) as sorted ``(key, value)`` pairs so the
     spec stays hashable.
+
+    ``course_exact`` (flower and circles only) draws the data exactly as the course notebooks
+    do (legacy ``RandomState``, the notebooks' seeds) and uses the notebooks' own sets:
+    all 400 flower points for training; the circles' 300 training and 100 test points. The
+    train fraction and split seed are then not used.
     """
 
     name: str = "flower"
@@ -41,12 +47,16 @@ class DataSpec:
     train_fraction: float = 0.8
     split_seed: int = 0
     normalize: bool = False
+    course_exact: bool = False
 
     def __post_init__(self):
         if not 0.0 < self.train_fraction <= 1.0:
             raise ValueError(f"train fraction must be in (0, 1], got {self.train_fraction}")
         if self.name == CSV_DATASET and not self.csv_path:
             raise ValueError("a CSV data set needs csv_path")
+        if self.course_exact and self.name not in COURSE_EXACT_DATA:
+            raise ValueError(f"course-exact data exists for {', '.join(COURSE_EXACT_DATA)} "
+                             f"only, not {self.name!r}")
 
     @property
     def param_dict(self) -> dict:
@@ -65,6 +75,10 @@ class NetworkSpec:
     ``init_scale`` is the engine's multiplier: ``W[l] ~ randn * base_std(scheme) * scale``,
     where the "random" scheme's base std is the course's 0.01. So the course default
     (``randn * 0.01``) is ``init="random", init_scale=1``.
+
+    ``course_exact`` draws the initial weights from NumPy's legacy ``RandomState(seed)`` as
+    the course's ``initialize_parameters`` does (seed 2: one hidden layer; 3: the
+    initialization lesson).
     """
 
     hidden_units: tuple[int, ...] = (4,)
@@ -74,6 +88,7 @@ class NetworkSpec:
     seed: int = 2
     alpha: float | None = None
     dtype: str = "float64"
+    course_exact: bool = False
 
     def __post_init__(self):
         if len(self.hidden_units) != len(self.activations):
@@ -142,6 +157,27 @@ class SessionConfig:
     data: DataSpec = field(default_factory=DataSpec)
     network: NetworkSpec = field(default_factory=NetworkSpec)
     hyper: Hyperparameters = field(default_factory=Hyperparameters)
+
+    @property
+    def course_exact(self) -> bool:
+        """Data and initial weights both drawn as in the course notebooks."""
+        return self.data.course_exact and self.network.course_exact
+
+    def with_course_exact(self, on: bool = True) -> "SessionConfig":
+        """This configuration with the course's own random draws on (or off).
+
+        On: the data and the initial weights come from the legacy ``RandomState`` with the
+        notebooks' seeds (the network seed becomes the course's seed for this data: 2 for
+        the flower, 3 for the circles). Raises ``ValueError`` for other data sets.
+        """
+        if not on:
+            return dataclasses.replace(
+                self, data=dataclasses.replace(self.data, course_exact=False),
+                network=dataclasses.replace(self.network, course_exact=False))
+        data = dataclasses.replace(self.data, course_exact=True)  # validates the name
+        network = dataclasses.replace(self.network, course_exact=True,
+                                      seed=COURSE_INIT_SEEDS[data.name])
+        return dataclasses.replace(self, data=data, network=network)
 
     def to_dict(self) -> dict:
         d = dataclasses.asdict(self)

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnviz.engine.data import DATASETS, Dataset, load_csv, make_dataset, train_test_split
+from nnviz.engine.course_exact import course_split
+from nnviz.engine.data import (DATASETS, Dataset, Split, load_csv, make_dataset,
+                               train_test_split)
 from nnviz.engine.metrics import evaluate, metrics_from_output
 from nnviz.engine.network import Network
 from nnviz.engine.normalization import Standardizer
@@ -110,13 +112,16 @@ class TrainingSession:
         self._restart()
         return change
 
-    def _load_dataset(self, spec: DataSpec) -> Dataset:
+    def _load_dataset(self, spec: DataSpec) -> Dataset | Split:
+        """The data set (or, course-exact, the course's own train/test split), cached."""
         key = (spec.name, spec.params, spec.csv_path, spec.csv_label_column,
-               spec.csv_has_header, spec.csv_task)
+               spec.csv_has_header, spec.csv_task, spec.course_exact)
         if key in self._datasets:
             self._datasets.move_to_end(key)
             return self._datasets[key]
-        if spec.name == CSV_DATASET:
+        if spec.course_exact:
+            dataset = course_split(spec.name, **spec.param_dict)
+        elif spec.name == CSV_DATASET:
             dataset = load_csv(spec.csv_path, label_column=spec.csv_label_column,
                                has_header=spec.csv_has_header, task=spec.csv_task)
         else:
@@ -127,8 +132,12 @@ class TrainingSession:
         return dataset
 
     def _build_data(self, spec: DataSpec) -> _Data:
-        dataset = self._load_dataset(spec)
-        split = train_test_split(dataset, spec.train_fraction, seed=spec.split_seed)
+        loaded = self._load_dataset(spec)
+        if isinstance(loaded, Split):
+            split, dataset = loaded, loaded.dataset
+        else:
+            dataset = loaded
+            split = train_test_split(dataset, spec.train_fraction, seed=spec.split_seed)
         if split.train_idx.size < 1:
             raise ValueError("the training split is empty; raise the train fraction")
         X_train_raw, X_test_raw = split.X_train, split.X_test
@@ -161,7 +170,7 @@ class TrainingSession:
         dims = [data.n_features, *spec.hidden_units, data.n_outputs]
         return Network(dims, list(spec.activations), data.head, alpha=spec.alpha,
                        dtype=np.dtype(spec.dtype), init=spec.init, init_scale=spec.init_scale,
-                       seed=spec.seed)
+                       seed=spec.seed, course_exact=spec.course_exact)
 
     @staticmethod
     def _build_trainer(net: Network, data: DataSummary, hyper: Hyperparameters) -> Trainer:
