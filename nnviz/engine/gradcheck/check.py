@@ -28,7 +28,8 @@ def gradient_check(net: Network, X, Y, *, lambd: float = 0.0, eps: float = DEFAU
                    planted_bug=None, method: str = "structured",
                    pass_threshold: float = PASS_THRESHOLD, n_worst: int = 10,
                    progress: Callable[[int, int], bool | None] | None = None, cancel=None,
-                   chunk_bytes: int = DEFAULT_CHUNK_BYTES, threads: int = 1) -> GradientCheckResult:
+                   chunk_bytes: int = DEFAULT_CHUNK_BYTES, threads: int = 1,
+                   cost_formula: str = "stable") -> GradientCheckResult:
     """Backprop's ``dtheta`` against two-sided differences ``(J(theta+eps) - J(theta-eps)) / 2eps``.
 
     Works on a float64 copy of ``net`` (the network is not modified). ``J`` includes the L2
@@ -47,6 +48,10 @@ def gradient_check(net: Network, X, Y, *, lambd: float = 0.0, eps: float = DEFAU
     the structure-aware engine; ``threads > 1`` splits the structured work over threads (meant
     for single-threaded BLAS, as the app sets it: threads on top of multi-threaded BLAS
     oversubscribe the cores).
+
+    ``cost_formula="course"`` computes ``J`` as the course notebook does, from ``A``
+    (``-log(1 - A)`` loses digits when ``A`` is near 1): the course's 4-5-3-1 exercise then
+    gives its printed ~1.2e-7 instead of the stable formula's ~1e-9. Backprop is the same.
     """
     start = time.perf_counter()
     eps = _check_eps(eps)
@@ -55,7 +60,7 @@ def gradient_check(net: Network, X, Y, *, lambd: float = 0.0, eps: float = DEFAU
     if not pass_threshold > 0:
         raise ValueError(f"pass_threshold must be > 0, got {pass_threshold!r}")
     bug = None if planted_bug is None else parse_planted_bugs(planted_bug, net)
-    problem = prepare(net, X, Y, lambd, keep_prob, dropout, masks, seed)
+    problem = prepare(net, X, Y, lambd, keep_prob, dropout, masks, seed, cost_formula)
     indices = _select(problem, layers, tensors, per_tensor, parameters, seed)
     cost, analytic = _analytic(problem, bug)
 
@@ -74,15 +79,17 @@ def gradient_check(net: Network, X, Y, *, lambd: float = 0.0, eps: float = DEFAU
     numeric[indices] = numeric_sel
     near_kink = np.zeros(size, dtype=bool)
     near_kink[indices] = crossed[:n] | crossed[n:]
-    return _build_result(problem, analytic, numeric, checked, near_kink, cost, eps, method,
-                         bug, pass_threshold, n_worst, time.perf_counter() - start)
+    result = _build_result(problem, analytic, numeric, checked, near_kink, cost, eps, method,
+                           bug, pass_threshold, n_worst, time.perf_counter() - start)
+    return replace(result, cost_formula=cost_formula)
 
 
 def directional_check(net: Network, X, Y, *, n_directions: int = 3,
                       eps: float = DIRECTIONAL_EPS, lambd: float = 0.0, keep_prob=1.0,
                       dropout: str = "off", masks=None, seed: int = 0, directions=None,
                       planted_bug=None, pass_threshold: float = PASS_THRESHOLD,
-                      explain: bool = False, **explain_kwargs) -> DirectionalCheckResult:
+                      explain: bool = False, cost_formula: str = "stable",
+                      **explain_kwargs) -> DirectionalCheckResult:
     """A fast check for large networks: for a few random unit vectors ``u`` compare
     ``grad . u`` with ``(J(theta + eps u) - J(theta - eps u)) / 2 eps``: two evaluations of
     ``J`` per direction instead of two per parameter. A failure says *that* backprop is wrong,
@@ -92,7 +99,7 @@ def directional_check(net: Network, X, Y, *, n_directions: int = 3,
     start = time.perf_counter()
     eps = _check_eps(eps)
     bug = None if planted_bug is None else parse_planted_bugs(planted_bug, net)
-    problem = prepare(net, X, Y, lambd, keep_prob, dropout, masks, seed)
+    problem = prepare(net, X, Y, lambd, keep_prob, dropout, masks, seed, cost_formula)
     size = problem.net.n_params
     if directions is None:
         if int(n_directions) < 1:
@@ -145,7 +152,7 @@ def directional_check(net: Network, X, Y, *, n_directions: int = 3,
         detail = gradient_check(net, X, Y, lambd=lambd, keep_prob=keep_prob, dropout=dropout,
                                 masks=problem.masks if problem.dropout == "frozen" else None,
                                 planted_bug=bug, pass_threshold=pass_threshold,
-                                **explain_kwargs)
+                                cost_formula=cost_formula, **explain_kwargs)
     return DirectionalCheckResult(passed, verdict, msg, worst, read_only(U),
                                   read_only(analytic), read_only(numeric), read_only(rel),
                                   read_only(within), eps, problem.lambd, problem.dropout,
@@ -158,7 +165,8 @@ def epsilon_sweep(net: Network, X, Y, *, parameter=None, epsilons=SWEEP_EPSILONS
                   seed: int = 0, fit_range: tuple[float, float] = (1e-5, 1e-2),
                   method: str = "structured",
                   progress: Callable[[int, int], bool | None] | None = None, cancel=None,
-                  chunk_bytes: int = DEFAULT_CHUNK_BYTES, threads: int = 1) -> EpsilonSweepResult:
+                  chunk_bytes: int = DEFAULT_CHUNK_BYTES, threads: int = 1,
+                  cost_formula: str = "stable") -> EpsilonSweepResult:
     """The error of one-sided ``(J(theta+eps) - J(theta)) / eps`` and two-sided differences
     over ``epsilons`` (default ``1e-1 .. 1e-12``), for one ``parameter`` (``"W2[0,3]"`` or a
     flat index) or, with ``parameter=None``, the whole vector (3 evaluations of ``J`` per
@@ -174,7 +182,7 @@ def epsilon_sweep(net: Network, X, Y, *, parameter=None, epsilons=SWEEP_EPSILONS
     lo, hi = sorted(float(v) for v in fit_range)
     if not lo > 0:
         raise ValueError(f"fit_range must be positive, got {fit_range}")
-    problem = prepare(net, X, Y, lambd, keep_prob, dropout, masks, seed)
+    problem = prepare(net, X, Y, lambd, keep_prob, dropout, masks, seed, cost_formula)
     if parameter is None:
         indices = np.arange(problem.net.n_params)
         target = "all parameters"

@@ -10,9 +10,23 @@ from __future__ import annotations
 
 import numpy as np
 
+# "stable": from Z (nnviz). "course": from A, as the course notebook's forward pass computes
+# it (-y log A - (1-y) log(1-A) with A = 1/(1+e^-z)); 1 - A loses digits when A is near 1,
+# which is why the course's gradient check prints ~1e-7 where the stable cost gives ~1e-9.
+COST_FORMULAS = ("stable", "course")
 
-def example_losses(head: str, Z: np.ndarray, Y: np.ndarray) -> np.ndarray:
+
+def check_cost_formula(formula: str) -> str:
+    if formula not in COST_FORMULAS:
+        raise ValueError(f"cost formula must be one of {COST_FORMULAS}, got {formula!r}")
+    return formula
+
+
+def example_losses(head: str, Z: np.ndarray, Y: np.ndarray,
+                   formula: str = "stable") -> np.ndarray:
     """Loss of each example, shape ``Z.shape[:-1]``; ``J`` is their mean."""
+    if formula == "course" and head in ("sigmoid", "softmax"):
+        return course_example_losses(head, Z, Y)
     if head == "sigmoid":
         # -y log s(z) - (1-y) log(1-s(z)) = max(z, 0) - z y + log(1 + e^-|z|)
         z = Z[..., 0]
@@ -25,3 +39,15 @@ def example_losses(head: str, Z: np.ndarray, Y: np.ndarray) -> np.ndarray:
         D = Z - Y
         return 0.5 * (D * D).sum(axis=-1)
     raise ValueError(f"unknown output head {head!r}")
+
+
+def course_example_losses(head: str, Z: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """The course's cross-entropy, from the rounded output ``A`` (can be ``inf`` when ``A``
+    rounds to 0 or 1; meant for reproducing the notebooks' numbers)."""
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        if head == "sigmoid":
+            A, y = 1 / (1 + np.exp(-Z[..., 0])), Y[..., 0]
+            return np.multiply(-np.log(A), y) + np.multiply(-np.log(1 - A), 1 - y)
+        E = np.exp(Z - Z.max(axis=-1, keepdims=True))
+        A = E / E.sum(axis=-1, keepdims=True)
+        return -(Y * np.log(A)).sum(axis=-1)

@@ -65,7 +65,7 @@ def naive_cost_changes(problem: CheckProblem, indices, deltas,
     net, X, Y = problem.net, problem.X, problem.Y
     kinked = [l for l in range(1, net.L) if get_activation(net.activations[l - 1]).kink_at_zero]
     ZL, caches = net.forward(X, problem.keep_probs, problem.masks)
-    J0 = net.cost_from_output(ZL, Y, problem.lambd)
+    J0 = problem.cost_from_output(ZL)
     signs0 = {l: caches[l - 1].Z > 0 for l in kinked}
     theta = net.theta
     dJ = np.empty(indices.size)
@@ -75,7 +75,7 @@ def naive_cost_changes(problem: CheckProblem, indices, deltas,
         theta[k] = old + d
         try:
             ZL, caches = net.forward(X, problem.keep_probs, problem.masks)
-            dJ[n] = net.cost_from_output(ZL, Y, problem.lambd) - J0
+            dJ[n] = problem.cost_from_output(ZL) - J0
         finally:
             theta[k] = old
         crossed[n] = any(np.any((caches[l - 1].Z > 0) != signs0[l]) for l in kinked)
@@ -109,7 +109,8 @@ class StructuredCosts:
         self.WT = [None] + [np.ascontiguousarray(net.params[f"W{l}"].T) for l in range(1, L + 1)]
         self.bT = [None] + [net.params[f"b{l}"].T.copy() for l in range(1, L + 1)]
         self.YT = np.ascontiguousarray(problem.Y.T)
-        self.loss0 = example_losses(self.head, self.ZT[L], self.YT)
+        self.formula = problem.cost_formula
+        self.loss0 = example_losses(self.head, self.ZT[L], self.YT, self.formula)
         self.acts = [None] + [get_activation(a) for a in net.activations]
         self.alphas = [None] + [a.default_alpha if net.alpha is None else net.alpha
                                 for a in self.acts[1:]]
@@ -216,7 +217,7 @@ class StructuredCosts:
             p_idx, k_idx = np.nonzero(dz)
             Zc = self.ZT[L][k_idx]
             Zc[:, i] = znew[p_idx, k_idx]
-            dl = example_losses(self.head, Zc, self.YT[k_idx]) - self.loss0[k_idx]
+            dl = example_losses(self.head, Zc, self.YT[k_idx], self.formula) - self.loss0[k_idx]
             return np.bincount(p_idx, dl, minlength=P) / self.m, crossed
         if self.kinked[l]:
             crossed |= ((znew > 0) != (z0 > 0)).any(axis=1)
@@ -289,7 +290,7 @@ class StructuredCosts:
             Zc = np.matmul(A, self.WT[l + 1], out=scratch.get(buffer, k.size, self.dims[l + 1]))
             Zc += self.bT[l + 1]
             l += 1
-        dl = example_losses(self.head, Zc, self.YT[k]) - self.loss0[k]
+        dl = example_losses(self.head, Zc, self.YT[k], self.formula) - self.loss0[k]
         if kinks:
             kinks = np.concatenate(kinks)
         elif kinks is not None:

@@ -8,7 +8,9 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from ..losses import l2_penalty
 from ..network import Network
+from .example_losses import check_cost_formula, example_losses
 from .indexing import TensorInfo, tensor_infos
 
 DROPOUT_MODES = ("off", "frozen")
@@ -33,22 +35,34 @@ class CheckProblem:
     dropout: str  # "none" (not configured), "off" (switched off), "frozen" (fixed masks)
     dropout_note: str
     infos: tuple[TensorInfo, ...]
+    cost_formula: str = "stable"  # see example_losses.COST_FORMULAS
 
     @property
     def m(self) -> int:
         return self.X.shape[1]
 
     def cost(self) -> float:
-        return self.net.cost(self.X, self.Y, self.lambd, self.keep_probs, self.masks)
+        ZL, _ = self.net.forward(self.X, self.keep_probs, self.masks)
+        return self.cost_from_output(ZL)
+
+    def cost_from_output(self, ZL) -> float:
+        """``J`` (with the L2 term) from ``Z[L]``, by this problem's cost formula."""
+        if self.cost_formula == "stable":
+            return self.net.cost_from_output(ZL, self.Y, self.lambd)
+        losses = example_losses(self.net.head, ZL.T, self.Y.T, self.cost_formula)
+        return float(losses.mean()) + l2_penalty(self.net.weights(), self.lambd, self.m)
 
     def gradient(self) -> tuple[float, np.ndarray]:
         J, _, _ = self.net.gradients(self.X, self.Y, self.lambd, self.keep_probs, self.masks)
+        if self.cost_formula != "stable":
+            J = self.cost()  # backprop does not depend on the formula; J does
         return float(J), self.net.grad.copy()
 
 
 def prepare(net: Network, X, Y, lambd: float = 0.0, keep_prob=1.0, dropout: str = "off",
-            masks=None, seed: int = 0) -> CheckProblem:
+            masks=None, seed: int = 0, cost_formula: str = "stable") -> CheckProblem:
     """Validate the inputs and build the float64 problem (the caller's network is untouched)."""
+    check_cost_formula(cost_formula)
     if not isinstance(net, Network):
         raise TypeError(f"expected a Network, got {type(net).__name__}")
     X, Y = net.check_data(np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64),
@@ -77,7 +91,7 @@ def prepare(net: Network, X, Y, lambd: float = 0.0, keep_prob=1.0, dropout: str 
         note = (f"dropout masks frozen (keep_prob {_fmt_kp(kps)}): every evaluation of J and "
                 "backprop use the same masks, so J is a fixed function of theta")
     return CheckProblem(net64, np.ascontiguousarray(X), np.ascontiguousarray(Y), lambd, kps,
-                        masks_out, mode, note, tensor_infos(net64.layout))
+                        masks_out, mode, note, tensor_infos(net64.layout), cost_formula)
 
 
 def _keep_probs(keep_prob, hidden: int) -> list[float] | None:

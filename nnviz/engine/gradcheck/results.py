@@ -129,6 +129,7 @@ class GradientCheckResult:
     suspects: tuple[str, ...]  # tensors whose own difference (kinks left out) says "bug"
     elapsed: float  # seconds
     thresholds: tuple[float, ...] = field(default=THRESHOLDS)
+    cost_formula: str = "stable"  # how J was computed: "stable" (from Z) or "course" (from A)
 
     @property
     def n_parameters(self) -> int:
