@@ -342,7 +342,8 @@ def test_refuses_non_finite_values_in_json(tmp_path, setup):
     doc = json.loads(path.read_text())
     doc["arrays"]["b1"][2][0] = float("nan")  # json.dumps writes NaN, json.loads reads it
     path.write_text(json.dumps(doc))
-    with pytest.raises(LoadError, match=r"w\.json: array b1 contains 1 NaN"):
+    with pytest.raises(LoadError, match=r"w\.json: its JSON is refused: it holds NaN, which is "
+                                        r"not a finite number"):
         load_weights(path)
 
 

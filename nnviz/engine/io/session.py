@@ -36,21 +36,21 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import limits
+from ..limits import MAX_CSV_BYTES, MAX_MANIFEST_BYTES, MAX_SESSION_BYTES
 from ..network import Network
 from ..normalization import Standardizer
+from . import strict_json
+from .archives import Budget, check_readable, open_zip, read_member, read_npz
 from .atomic import atomic_write
 from .errors import ExportError, LoadError
 from .jsonable import to_jsonable
 from .metadata import nnviz_version
-from .trainer_state import restore_trainer_state, trainer_state
-from .weights import check_readable, open_zip_checked, read_npz_bytes
+from .trainer_state import restore_trainer_state, trainer_state, trainer_state_problem
 
 SESSION_FORMAT = "nnviz-session"
 SESSION_FORMAT_VERSION = 1
 SESSION_SUFFIX = ".nnviz"
-# Trajectories are the big part (steps x parameters); beyond this it is not a session nnviz
-# wrote, and unpacking it could exhaust memory.
-MAX_SESSION_BYTES = 1024 * 1024 * 1024
 _MANIFEST, _ARRAYS, _CSV = "manifest.json", "arrays.npz", "data.csv"
 
 __all__ = ["SessionData", "save_session", "load_session", "dataset_from_session",
@@ -191,7 +191,7 @@ def _join_arrays(value, arrays: dict, fail):
     if isinstance(value, dict):
         if set(value) == {"__array__"}:
             name = value["__array__"]
-            if name not in arrays:
+            if not isinstance(name, str) or name not in arrays:
                 fail(f"its manifest refers to the array {name!r}, which is missing")
             return arrays[name]
         return {k: _join_arrays(v, arrays, fail) for k, v in value.items()}
@@ -213,35 +213,33 @@ def load_session(path) -> SessionData:
     if kind != "zip":
         fail("is not an nnviz session (a .nnviz file is a zip archive); choose a file saved "
              "with Save session")
-    with open_zip_checked(path, MAX_SESSION_BYTES) as zf:
+    budget = Budget(path, MAX_SESSION_BYTES, "session file")
+    with open_zip(path, path, budget=budget) as zf:
         names = set(zf.namelist())
         if _MANIFEST not in names or _ARRAYS not in names:
             fail(f"is a zip archive without {_MANIFEST} and {_ARRAYS}, so not an nnviz session")
+        manifest_bytes = read_member(zf, _MANIFEST, budget, MAX_MANIFEST_BYTES)
+        csv_bytes = read_member(zf, _CSV, budget, MAX_CSV_BYTES) if _CSV in names else None
         try:
-            manifest = json.loads(zf.read(_MANIFEST).decode("utf-8"))
-            arrays_bytes = zf.read(_ARRAYS)
-            csv_bytes = zf.read(_CSV) if _CSV in names else None
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            fail(f"is damaged: an entry cannot be unpacked ({exc})")
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            fail(f"has a manifest that is not valid JSON ({exc})")
-    if not isinstance(manifest, dict) or manifest.get("format") != SESSION_FORMAT:
-        fail(f"has no \"format\": \"{SESSION_FORMAT}\" in its manifest, so it is not an nnviz "
-             "session")
-    version = manifest.get("format_version")
-    if not isinstance(version, int) or version < 1:
-        fail(f"has an invalid session format version {version!r}")
-    if version > SESSION_FORMAT_VERSION:
-        fail(f"was written by a newer nnviz (session format version {version}; this nnviz "
-             f"reads up to {SESSION_FORMAT_VERSION}). Update nnviz to open it")
-    arrays = read_npz_bytes(arrays_bytes, path, f" ({_ARRAYS})")
-    for key, a in arrays.items():
-        if a.dtype.kind not in "fiub":
-            fail(f"array {key!r} holds {a.dtype} values, not numbers")
+            manifest_text = manifest_bytes.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            fail(f"has a manifest that is not UTF-8 text ({exc})")
+        manifest = strict_json.loads(manifest_text, path, "manifest")
+        if not isinstance(manifest, dict) or manifest.get("format") != SESSION_FORMAT:
+            fail(f"has no \"format\": \"{SESSION_FORMAT}\" in its manifest, so it is not an "
+                 "nnviz session")
+        version = manifest.get("format_version")
+        if not limits.plain_int(version) or version < 1:
+            fail(f"has an invalid session format version {version!r}")
+        if version > SESSION_FORMAT_VERSION:
+            fail(f"was written by a newer nnviz (session format version {version}; this nnviz "
+                 f"reads up to {SESSION_FORMAT_VERSION}). Update nnviz to open it")
+        problem = manifest_problem(manifest)
+        if problem:
+            fail(problem)
+        arrays = _read_arrays(zf, path, budget)
 
-    network = manifest.get("network")
-    if not isinstance(network, dict):
-        fail("has no network description in its manifest")
+    network = manifest["network"]
     try:
         net = Network(**{**network, "init": "zeros"})
     except (TypeError, ValueError) as exc:
@@ -292,6 +290,70 @@ def load_session(path) -> SessionData:
         trajectory=trajectory, trainer=_join_arrays(manifest.get("trainer"), arrays, fail),
         csv_text=csv_text, extra=_join_arrays(manifest.get("extra") or {}, arrays, fail),
         nnviz_version=str(manifest.get("nnviz_version", "")), format_version=version)
+
+
+def _read_arrays(zf, path: Path, outer: Budget) -> dict:
+    """``arrays.npz``, read in place when stored (as nnviz writes it), else unpacked first."""
+    label = f" ({_ARRAYS})"
+    inner = Budget(path, MAX_SESSION_BYTES, "session file")
+    info = zf.getinfo(_ARRAYS)
+    outer.fits(info.file_size, _ARRAYS)
+    if info.compress_type == zipfile.ZIP_STORED:
+        try:
+            member = zf.open(info)
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
+            raise LoadError(f"{path.name}: is damaged: {_ARRAYS} cannot be unpacked ({exc}).",
+                            path) from exc
+        with member:
+            return read_npz(member, inner, label)
+    data = read_member(zf, _ARRAYS, outer)
+    return read_npz(io.BytesIO(data), inner, label)
+
+
+def manifest_problem(manifest: dict) -> str | None:
+    """What in a manifest is beyond nnviz's limits (checked before anything is allocated)."""
+    network = manifest.get("network")
+    if not isinstance(network, dict):
+        return "has no network description in its manifest"
+    problem = limits.layer_dims_problem(network.get("layer_dims"))
+    if problem:
+        return f"describes a network nnviz cannot build: {problem}"
+    dataset = manifest.get("dataset")
+    if dataset is not None and not isinstance(dataset, dict):
+        return "has a data-set choice that is not an object"
+    params = (dataset or {}).get("params") or {}
+    if not isinstance(params, dict):
+        return "has data-set parameters that are not an object"
+    for key in ("m", "n_samples"):
+        if key in params and (not limits.plain_int(params[key])
+                              or not 1 <= params[key] <= limits.MAX_EXAMPLES):
+            return (f"asks for a data set of {params[key]!r} examples; nnviz makes 1.."
+                    f"{limits.MAX_EXAMPLES:,} (the example limit)")
+    normalization = manifest.get("normalization")
+    if normalization is not None:
+        constant = normalization.get("constant_features", []) if isinstance(
+            normalization, dict) else None
+        if not isinstance(constant, list) or not all(
+                limits.plain_int(i) and 0 <= i < network["layer_dims"][0] for i in constant):
+            return "has a normalization whose constant features are not input numbers"
+    for key in ("history",):
+        value = manifest.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return f"has a {key} list that is not a list of names"
+    length = manifest.get("trajectory_length", 0)
+    if not limits.plain_int(length) or not 0 <= length <= limits.MAX_ITERATIONS:
+        return f"has an invalid trajectory length {length!r}"
+    trainer = manifest.get("trainer")
+    if trainer is not None:
+        if not isinstance(trainer, dict):
+            return "has a training state that is not an object"
+        problem = trainer_state_problem(trainer)
+        if problem:
+            return f"has a training state beyond nnviz's limits: {problem}"
+    for key in ("settings", "extra"):
+        if not isinstance(manifest.get(key) or {}, dict):
+            return f"has {key} that are not an object"
+    return None
 
 
 def dataset_from_session(data: SessionData):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import limits
+
 # Attributes holding an optimizer's memory (Momentum: v; Adam: m, v, t). Hyperparameters
 # (learning rate, betas) are settings and are stored with the settings.
 _OPTIMIZER_ARRAYS = ("m", "v")
@@ -37,9 +39,37 @@ def trainer_state(trainer) -> dict:
     }
 
 
+def trainer_state_problem(state: dict) -> str | None:
+    """What in a saved trainer state is beyond nnviz's limits (counters of 10**30 would
+    overflow every later snapshot), or None. Arrays may still be ``{"__array__": name}``."""
+    for name in ("iteration", "epoch"):
+        problem = limits.counter_problem(name, state.get(name, 0))
+        if problem:
+            return problem
+    problem = limits.counter_problem("mini-batch position", state.get("batch_position", 0),
+                                     limits.MAX_EXAMPLES)
+    if problem:
+        return problem
+    optimizer = state.get("optimizer", {})
+    saved = optimizer.get("state", {}) if isinstance(optimizer, dict) else None
+    if not isinstance(saved, dict):
+        return "its optimizer state is not an object"
+    for attr in _OPTIMIZER_COUNTERS:
+        if attr in saved:
+            problem = limits.counter_problem(f"optimizer step count {attr}", saved[attr])
+            if problem:
+                return problem
+    if not isinstance(state.get("rng"), dict):
+        return "its random generator state is missing"
+    return None
+
+
 def restore_trainer_state(trainer, state: dict) -> None:
     """Put ``state`` (from :func:`trainer_state`) into a fresh trainer of the same network
     size, data and optimizer type. Raises ``ValueError`` (trainer unchanged) on a mismatch."""
+    problem = trainer_state_problem(state)
+    if problem:
+        raise ValueError(f"the saved training state is refused: {problem}")
     optimizer = trainer.optimizer
     name = getattr(optimizer, "name", type(optimizer).__name__)
     saved = state.get("optimizer", {})

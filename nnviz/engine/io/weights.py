@@ -17,26 +17,25 @@ shortest round-trip ``repr``, so float64 values come back bit for bit.
 """
 from __future__ import annotations
 
-import io
 import json
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from ..limits import MAX_MANIFEST_BYTES, MAX_WEIGHTS_FILE_BYTES, human_size
 from ..network import Network
 from ..normalization import Standardizer
+from . import strict_json
+from .archives import Budget, check_readable, read_npz
 from .atomic import atomic_write
 from .errors import ExportError, LoadError
 from .metadata import FORMAT, FORMAT_VERSION, build_metadata, rebuild, weight_arrays
 
 FORMATS = {".npz": "npz", ".json": "json", ".onnx": "onnx"}
-# The largest network nnviz builds (30 layers of 512 units) is about 8 million float64
-# parameters: 63 MB as .npz, around 200 MB as JSON text. Anything bigger is not a network
-# nnviz wrote, and is refused before it is read.
-MAX_WEIGHTS_FILE_BYTES = 256 * 1024 * 1024
+__all__ = ["FORMATS", "LoadedModel", "export_weights", "format_for", "load_weights",
+           "MAX_WEIGHTS_FILE_BYTES", "human_size", "check_readable"]
 
 
 @dataclass
@@ -193,75 +192,9 @@ def load_weights(path) -> LoadedModel:
     return LoadedModel(net, normalizer, meta, path, fmt)
 
 
-def check_readable(path: Path, max_bytes: int, what: str) -> str:
-    """Existence and size checks before reading; returns ``"zip"`` or ``"text"``."""
-    if not path.exists():
-        raise LoadError(f"{path.name}: file not found ({path}). Check the path.", path)
-    if not path.is_file():
-        raise LoadError(f"{path.name}: is a folder, not a {what}.", path)
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise LoadError(f"{path.name}: is {human_size(size)}, too large to be a {what} nnviz "
-                        f"wrote (the limit is {human_size(max_bytes)}). It was not read.", path)
-    if size == 0:
-        raise LoadError(f"{path.name}: is empty (0 bytes); the file is damaged or was not "
-                        "fully written.", path)
-    with open(path, "rb") as f:
-        magic = f.read(4)
-    return "zip" if magic.startswith(b"PK") else "text"
-
-
-def human_size(n: int) -> str:
-    for unit, factor in (("GB", 2**30), ("MB", 2**20), ("kB", 2**10)):
-        if n >= factor:
-            return f"{n / factor:.3g} {unit}"
-    return f"{n} bytes"
-
-
-def open_zip_checked(path: Path, max_bytes: int) -> zipfile.ZipFile:
-    """Open a zip after checking its uncompressed size (a small file may unpack to gigabytes)."""
-    try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise LoadError(f"{path.name}: is not a valid zip archive ({exc}); the file is damaged "
-                        "or not an nnviz file.", path) from exc
-    total = sum(info.file_size for info in zf.infolist())
-    if total > max_bytes:
-        zf.close()
-        raise LoadError(f"{path.name}: unpacks to {human_size(total)}, too large to be a file "
-                        f"nnviz wrote (the limit is {human_size(max_bytes)}). It was not read.",
-                        path)
-    return zf
-
-
-def read_npz_bytes(data: bytes, path: Path, label: str = "") -> dict[str, np.ndarray]:
-    """Arrays of an ``.npz`` held in memory, never unpickling anything."""
-    where = f"{path.name}{label}"
-    arrays = {}
-    try:
-        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
-            for key in npz.files:
-                try:
-                    arrays[key] = npz[key]
-                except ValueError as exc:
-                    if "allow_pickle" in str(exc) or "Object arrays" in str(exc):
-                        raise LoadError(f"{where}: array {key!r} holds pickled Python objects, "
-                                        "which nnviz never loads (they can run code). nnviz "
-                                        "exports plain numeric arrays only.", path) from exc
-                    raise LoadError(f"{where}: array {key!r} cannot be read ({exc}).",
-                                    path) from exc
-    except LoadError:
-        raise
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise LoadError(f"{where}: is not a valid .npz archive ({exc}); the file is damaged.",
-                        path) from exc
-    return arrays
-
-
 def _read_npz(path: Path):
-    with open_zip_checked(path, MAX_WEIGHTS_FILE_BYTES):
-        pass
-    arrays = read_npz_bytes(path.read_bytes(), path)
+    budget = Budget(path, MAX_WEIGHTS_FILE_BYTES, "weights file")
+    arrays = read_npz(path, budget, allow_text=("metadata",))
     meta_array = arrays.pop("metadata", None)
     if meta_array is None:
         raise LoadError(f"{path.name}: has no 'metadata' entry, so the architecture "
@@ -270,23 +203,22 @@ def _read_npz(path: Path):
     if meta_array.dtype.kind != "U" or meta_array.ndim != 0:
         raise LoadError(f"{path.name}: its 'metadata' entry is not a JSON text; the file is "
                         "damaged or not written by nnviz.", path)
-    try:
-        meta = json.loads(str(meta_array[()]))
-    except json.JSONDecodeError as exc:
-        raise LoadError(f"{path.name}: its metadata is not valid JSON ({exc}).", path) from exc
+    if meta_array.nbytes > 4 * MAX_MANIFEST_BYTES:
+        raise LoadError(f"{path.name}: its metadata is larger than "
+                        f"{human_size(MAX_MANIFEST_BYTES)} (the limit).", path)
+    meta = strict_json.loads(str(meta_array[()]), path, "metadata")
     return arrays, meta
 
 
 def _read_json(path: Path):
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        # -sig: a UTF-8 byte-order mark is accepted, as in CSV files
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise LoadError(f"{path.name}: is neither an .npz archive nor UTF-8 JSON text; the "
                         "file is damaged or not an nnviz export.", path) from exc
-    except json.JSONDecodeError as exc:
-        raise LoadError(f"{path.name}: is not valid JSON (line {exc.lineno}, column "
-                        f"{exc.colno}: {exc.msg}); the file is damaged or was cut short.",
-                        path) from exc
+    document = strict_json.loads(text, path)
+    del text
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise LoadError(f"{path.name}: is JSON but not an nnviz weights export (no "
                         f"\"format\": \"{FORMAT}\").", path)
@@ -296,10 +228,15 @@ def _read_json(path: Path):
     arrays = {}
     for key, value in raw.items():
         try:
-            a = np.array(value, dtype=np.float64)
-        except (ValueError, TypeError):
-            raise LoadError(f"{path.name}: array {key!r} is not a rectangular table of numbers.",
-                            path) from None
-        arrays[key] = a
+            # no dtype given: strings, booleans and ragged rows show up in the dtype
+            a = np.array(value)
+        except (ValueError, TypeError, OverflowError):
+            a = None
+        if a is None or a.dtype.kind not in "fi":
+            kind = "" if a is None else {"U": " (numbers written as text)",
+                                         "b": " (true/false, not numbers)"}.get(a.dtype.kind, "")
+            raise LoadError(f"{path.name}: array {key!r} is not a rectangular table of "
+                            f"numbers{kind}.", path)
+        arrays[key] = a.astype(np.float64)
     # float32 weights were written as their exact float64 values; rebuild() casts them back.
     return arrays, document.get("metadata")
