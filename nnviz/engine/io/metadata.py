@@ -21,6 +21,7 @@ import numpy as np
 
 from ..activations import ACTIVATIONS
 from ..initialization import INIT_SCHEMES
+from ..limits import layer_dims_problem
 from ..losses import HEADS
 from ..network import Network
 from ..normalization import Standardizer
@@ -123,7 +124,7 @@ def rebuild(arrays: dict[str, np.ndarray], meta, path) -> tuple[Network, Standar
         fail("is not an nnviz weights export (its metadata does not say format "
              f"'{FORMAT}'). Load a .npz or .json file written by nnviz's Export weights.")
     version = meta.get("format_version")
-    if not isinstance(version, int) or version < 1:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         fail(f"has an invalid format version {version!r}; the file is damaged.")
     if version > FORMAT_VERSION:
         fail(f"was written by a newer nnviz (weights format version {version}; this nnviz "
@@ -137,16 +138,19 @@ def rebuild(arrays: dict[str, np.ndarray], meta, path) -> tuple[Network, Standar
             or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in dims)):
         fail(f"has invalid layer sizes {dims!r}; expected a list like [2, 4, 1] of whole "
              "numbers >= 1.")
+    beyond = layer_dims_problem(dims)
+    if beyond:
+        fail(f"describes a network beyond nnviz's limits: {beyond}.")
     L = len(dims) - 1
     acts = net_meta.get("activations")
     head = net_meta.get("head")
-    if head not in HEADS:
+    if not isinstance(head, str) or head not in HEADS:
         fail(f"has the unknown output head {head!r}; this nnviz knows {', '.join(HEADS)}.")
     if not isinstance(acts, list) or len(acts) != L:
         fail(f"lists {len(acts) if isinstance(acts, list) else 'no'} activations for its {L} "
              "layers; it needs one per layer (the last being the output head).")
     for l, act in enumerate(acts[:-1], start=1):
-        if act not in ACTIVATIONS:
+        if not isinstance(act, str) or act not in ACTIVATIONS:
             fail(f"uses the unknown activation {act!r} in layer {l}; this nnviz knows "
                  f"{', '.join(ACTIVATIONS)}.")
     if acts[-1] != head:
@@ -206,6 +210,10 @@ def rebuild(arrays: dict[str, np.ndarray], meta, path) -> tuple[Network, Standar
             fail("normalization std has values <= 0; dividing by them is undefined.")
         constant = normalization.get("constant_features", []) if isinstance(
             normalization, dict) else []
+        if not isinstance(constant, list) or not all(
+                isinstance(i, int) and not isinstance(i, bool) and 0 <= i < dims[0]
+                for i in constant):
+            fail("lists constant features that are not input numbers; the file is damaged.")
         normalizer = Standardizer(np.asarray(arrays["mean"], dtype=np.float64).reshape(-1, 1),
                                   std, tuple(int(i) for i in constant))
 
@@ -214,7 +222,7 @@ def rebuild(arrays: dict[str, np.ndarray], meta, path) -> tuple[Network, Standar
         net = Network(dims, acts[:-1], head=head, alpha=alpha, dtype=dtype, init="zeros")
     except (ValueError, TypeError) as exc:
         fail(f"describes a network nnviz cannot build: {exc}.")
-    if net_meta.get("init") in INIT_SCHEMES:
+    if isinstance(net_meta.get("init"), str) and net_meta["init"] in INIT_SCHEMES:
         net.init = net_meta["init"]
     if isinstance(net_meta.get("init_scale"), (int, float)):
         net.init_scale = float(net_meta["init_scale"])
