@@ -475,6 +475,48 @@ def test_a_successful_export_replaces_the_old_file_and_keeps_its_mode(tmp_path, 
     assert np.array_equal(load_weights(path).net.theta, newer.theta)
 
 
+def test_temporary_files_have_our_prefix_and_stale_ones_are_swept(tmp_path, setup,
+                                                                   monkeypatch):
+    X, norm, net, info = setup
+    seen = []
+    real_replace = os.replace
+
+    def spy(src, dst):
+        seen.append(Path(src).name)
+        return real_replace(src, dst)
+    monkeypatch.setattr(atomic_module.os, "replace", spy)
+    export_weights(tmp_path / "w.npz", net)
+    assert seen[0].startswith(".nnviz-tmp-w.npz.") and seen[0].endswith(".tmp")
+
+    # what a killed export leaves: one stale temporary, one still being written, and
+    # files that are not ours (no prefix, or a folder with the prefix)
+    stale = tmp_path / ".nnviz-tmp-w.npz.abc123.tmp"
+    fresh = tmp_path / ".nnviz-tmp-w.npz.def456.tmp"
+    theirs = tmp_path / ".w.npz.old.tmp"
+    folder = tmp_path / ".nnviz-tmp-folder.tmp"
+    for p in (stale, fresh, theirs):
+        p.write_bytes(b"partial")
+    folder.mkdir()
+    hour_ago = os.path.getmtime(stale) - 3600
+    for p in (stale, theirs, folder):
+        os.utime(p, (hour_ago, hour_ago))
+    export_weights(tmp_path / "other.json", net)
+    names = {p.name for p in tmp_path.iterdir()}
+    assert stale.name not in names  # swept
+    assert {fresh.name, theirs.name, folder.name, "w.npz", "other.json"} <= names
+
+
+@pytest.mark.parametrize("error", [RuntimeError("disk unplugged"), KeyboardInterrupt(),
+                                   OSError(28, "No space left on device")])
+def test_every_failure_removes_the_temporary_file(tmp_path, error):
+    def write(f):
+        f.write(b"x" * 1000)
+        raise error
+    with pytest.raises((type(error), ExportError)):
+        atomic_module.atomic_write(tmp_path / "h.csv", write)
+    assert list(tmp_path.iterdir()) == []
+
+
 # -- history CSV --------------------------------------------------------------------------
 
 def test_history_csv_has_a_column_per_series_and_layer(tmp_path):

@@ -2,19 +2,25 @@
 
 ``os.replace`` within one folder (one file system) is atomic, so a reader sees either the
 old file or the complete new one; a failure or cancellation before the rename deletes the
-temporary file and leaves any older file exactly as it was.
+temporary file and leaves any older file exactly as it was. Temporary files are named
+``.nnviz-tmp-<name>.XXXX.tmp``; those a killed process left behind (older than
+:data:`STALE_SECONDS`) are removed by the next write into the same folder.
 """
 from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
+import time
 from pathlib import Path
 from typing import BinaryIO, Callable
 
 from .errors import ExportError
 
 _DEFAULT_MODE = 0o644  # what a new file gets; an existing file keeps its own mode
+TEMP_PREFIX, TEMP_SUFFIX = ".nnviz-tmp-", ".tmp"
+STALE_SECONDS = 60.0  # a write in progress is younger; an older one was killed mid-write
 
 
 def atomic_write(path, write: Callable[[BinaryIO], None]) -> Path:
@@ -32,8 +38,10 @@ def atomic_write(path, write: Callable[[BinaryIO], None]) -> Path:
     if not folder.is_dir():
         raise ExportError(f"Cannot write {path}: the folder {folder} does not exist. Create it "
                           "first or choose another folder.", path)
+    sweep_stale_temporaries(folder)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}.", suffix=TEMP_SUFFIX,
+                                        dir=folder)
     except OSError as exc:
         raise _export_error(path, exc) from exc
     tmp = Path(tmp_name)
@@ -51,6 +59,28 @@ def atomic_write(path, write: Callable[[BinaryIO], None]) -> Path:
             raise _export_error(path, exc) from exc
         raise
     return path
+
+
+def sweep_stale_temporaries(folder, older_than: float = STALE_SECONDS) -> list[Path]:
+    """Delete our own temporary files in ``folder`` older than ``older_than`` seconds (left by
+    an export that was killed); only regular files with our prefix and suffix. Returns them."""
+    removed = []
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not (entry.name.startswith(TEMP_PREFIX) and entry.name.endswith(TEMP_SUFFIX)):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and now - info.st_mtime > older_than:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue  # gone already, or not ours to remove
+    return removed
 
 
 def atomic_write_text(path, text: str) -> Path:
