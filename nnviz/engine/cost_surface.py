@@ -18,6 +18,10 @@ Layers before the first one the directions touch are computed once; in that firs
 layers the directions do not touch share one weight matrix for the whole chunk. Chunks bound the
 memory. :func:`project_trajectory` gives the path's coordinates in the slice.
 
+Cancellation: ``cancel`` (a ``threading.Event`` or a zero-argument callable) is polled
+between layers of every chunk, so a request stops the grid within one layer's matrix product
+(tens of milliseconds at 512 units); :class:`SurfaceCancelled` is raised.
+
 ``J`` is the training cost ``(1/m) sum loss + (lambda/2m) sum ||W||^2`` on the data as the
 network sees it (normalized or not: pass what the trainer uses), or on a fixed subsample
 (``max_examples``, seeded); the L2 term keeps the full ``m``, so a subsample estimates the same
@@ -25,6 +29,7 @@ network sees it (normalized or not: pass what the trainer uses), or on a fixed s
 """
 from __future__ import annotations
 
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -34,6 +39,7 @@ import numpy as np
 from .activations import get_activation
 from .gradcheck.example_losses import example_losses
 from .gradcheck.indexing import element_label, parse_parameter, tensor_infos
+from .gradcheck.problem import Cancelled, Progress
 from .network import Network
 from .propagation import forward
 
@@ -41,6 +47,13 @@ DEFAULT_RESOLUTION = 41
 DEFAULT_CHUNK_BYTES = 1024 * 1024  # ~1 MiB per array keeps a chunk in L2 (measured best)
 MAX_RESOLUTION = 401
 KINDS = ("parameters", "random", "pca", "custom")
+
+
+class SurfaceCancelled(Cancelled):
+    """Raised inside :func:`cost_surface` / :meth:`CostSurfaceEvaluator.evaluate` when the
+    ``cancel`` flag is set or the ``progress`` callback returns ``False``."""
+
+    what = "cost surface"
 
 
 @dataclass(frozen=True)
@@ -202,7 +215,7 @@ def cost_surface(net: Network, X, Y, directions: SurfaceDirections, *, centre=No
                  resolution=DEFAULT_RESOLUTION, extent=None, lambd: float = 0.0,
                  max_examples: int | None = None, seed: int = 0, dtype=np.float32,
                  trajectory=None, chunk_bytes: int = DEFAULT_CHUNK_BYTES,
-                 threads: int = 1) -> CostSurface:
+                 threads: int = 1, cancel=None, progress=None) -> CostSurface:
     """``J(centre + alpha d1 + beta d2)`` on a ``resolution`` grid (an int, or
     ``(n_alpha, n_beta)``) over ``extent``: a number ``e`` (``[-e, e]`` on both axes), a pair
     ``(e_alpha, e_beta)``, or ``(alpha_min, alpha_max, beta_min, beta_max)``; by default 1 (the
@@ -210,10 +223,12 @@ def cost_surface(net: Network, X, Y, directions: SurfaceDirections, *, centre=No
     projected into the slice. ``max_examples`` evaluates on a fixed random subsample.
     ``threads > 1`` splits the grid over threads; meant for single-threaded BLAS (as the app's
     training worker sets it), since two threads each running multi-threaded BLAS on two
-    cores oversubscribe them."""
+    cores oversubscribe them. ``cancel`` / ``progress(done, total)`` (returning ``False``
+    cancels): see the module docstring."""
     return CostSurfaceEvaluator(net, X, Y, lambd=lambd, max_examples=max_examples, seed=seed,
                                 dtype=dtype, chunk_bytes=chunk_bytes, threads=threads).evaluate(
-        directions, centre=centre, resolution=resolution, extent=extent, trajectory=trajectory)
+        directions, centre=centre, resolution=resolution, extent=extent, trajectory=trajectory,
+        cancel=cancel, progress=progress)
 
 
 class CostSurfaceEvaluator:
@@ -255,8 +270,11 @@ class CostSurfaceEvaluator:
         return self.XT.shape[0]
 
     def evaluate(self, directions: SurfaceDirections, *, centre=None,
-                 resolution=DEFAULT_RESOLUTION, extent=None, trajectory=None) -> CostSurface:
+                 resolution=DEFAULT_RESOLUTION, extent=None, trajectory=None, cancel=None,
+                 progress=None) -> CostSurface:
         start = time.perf_counter()
+        poll = Progress(0, progress, cancel, error=SurfaceCancelled)
+        poll.check()
         net = self.net
         c = _centre(net, centre)
         if directions.d1.size != net.n_params:
@@ -267,7 +285,10 @@ class CostSurfaceEvaluator:
             coords = project_trajectory(trajectory, directions, c)
         alphas, betas = _axes(resolution, extent, directions, coords)
         grid_a, grid_b = np.meshgrid(alphas, betas)  # (n_beta, n_alpha)
-        costs = self._grid(c, directions, grid_a.ravel(), grid_b.ravel()).reshape(grid_a.shape)
+        poll.total = grid_a.size
+        costs = self._grid(c, directions, grid_a.ravel(), grid_b.ravel(), poll).reshape(
+            grid_a.shape)
+        poll.check()
         centre_cost = self._cost64(c)
         return CostSurface(_ro(alphas), _ro(betas), _ro(costs), centre_cost, _ro(c.copy()),
                            directions, None if coords is None else _ro(coords), self.lambd,
@@ -290,7 +311,7 @@ class CostSurfaceEvaluator:
         return self.lambd / (2 * self.m_full) * s
 
     # -- the vectorized grid ---------------------------------------------------------------
-    def _grid(self, theta, directions, a, b) -> np.ndarray:
+    def _grid(self, theta, directions, a, b, poll=None) -> np.ndarray:
         net, dt = self.net, self.dtype
         L, dims, m = net.L, net.layer_dims, self.n_examples
         d1, d2 = directions.d1, directions.d2
@@ -327,10 +348,15 @@ class CostSurfaceEvaluator:
         out = np.empty(a.size)
         threads = min(self.threads, len(spans))
 
+        poll = poll if poll is not None else Progress(a.size)
+        lock = threading.Lock()
+
         def run(k):  # thread k takes every threads-th chunk, with its own buffers
             space = _Workspace(per, m, dims, l0, dt)
             for s, e in spans[k::threads]:
-                out[s:e] = self._chunk(coef[s:e], basis0, l0, layers, space)
+                out[s:e] = self._chunk(coef[s:e], basis0, l0, layers, space, poll)
+                with lock:
+                    poll.advance(e - s)
 
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             if threads > 1:
@@ -340,13 +366,15 @@ class CostSurfaceEvaluator:
                 run(0)
         return out + penalty
 
-    def _chunk(self, coef, basis0, l0, layers, space) -> np.ndarray:
+    def _chunk(self, coef, basis0, l0, layers, space, poll=None) -> np.ndarray:
         """Mean loss at ``G`` grid points: arrays are ``(G, units, examples)``."""
         dims = self.net.layer_dims
         G = coef.shape[0]
         Z = space.Z[l0][:G]
         np.matmul(coef, basis0, out=Z.reshape(G, -1))
         for l, per_grid, shared in layers:
+            if poll is not None:
+                poll.check()  # between layers: one matrix product is the longest wait
             n_prev = dims[l - 1]
             A_ext = space.A_ext[l][:G]  # its last row is all ones: it adds the bias
             _activate(self.acts[l - 2], self.alphas_g[l - 2], Z, A_ext[:, :n_prev])

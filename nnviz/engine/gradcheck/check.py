@@ -89,13 +89,15 @@ def directional_check(net: Network, X, Y, *, n_directions: int = 3,
                       dropout: str = "off", masks=None, seed: int = 0, directions=None,
                       planted_bug=None, pass_threshold: float = PASS_THRESHOLD,
                       explain: bool = False, cost_formula: str = "stable",
+                      progress: Callable[[int, int], bool | None] | None = None, cancel=None,
                       **explain_kwargs) -> DirectionalCheckResult:
     """A fast check for large networks: for a few random unit vectors ``u`` compare
     ``grad . u`` with ``(J(theta + eps u) - J(theta - eps u)) / 2 eps``: two evaluations of
     ``J`` per direction instead of two per parameter. A failure says *that* backprop is wrong,
     not where; with ``explain=True`` a failing check runs the element-wise
     :func:`gradient_check` (``explain_kwargs`` go to it, e.g. ``per_tensor=20``) and attaches
-    it as ``detail``."""
+    it as ``detail``. ``progress`` and ``cancel`` work as in :func:`gradient_check` (and are
+    passed on to the element-wise check)."""
     start = time.perf_counter()
     eps = _check_eps(eps)
     bug = None if planted_bug is None else parse_planted_bugs(planted_bug, net)
@@ -119,12 +121,16 @@ def directional_check(net: Network, X, Y, *, n_directions: int = 3,
     theta = problem.net.theta
     theta0 = theta.copy()
     numeric = np.empty(U.shape[0])
+    tracker = Progress(2 * U.shape[0], progress, cancel)
+    tracker.check()
     try:
         for r, u in enumerate(U):
             theta[...] = theta0 + eps * u
             jp = problem.cost()
+            tracker.advance(1)
             theta[...] = theta0 - eps * u
             jm = problem.cost()
+            tracker.advance(1)
             numeric[r] = (jp - jm) / (2 * eps)
     finally:
         theta[...] = theta0
@@ -152,7 +158,8 @@ def directional_check(net: Network, X, Y, *, n_directions: int = 3,
         detail = gradient_check(net, X, Y, lambd=lambd, keep_prob=keep_prob, dropout=dropout,
                                 masks=problem.masks if problem.dropout == "frozen" else None,
                                 planted_bug=bug, pass_threshold=pass_threshold,
-                                cost_formula=cost_formula, **explain_kwargs)
+                                cost_formula=cost_formula, progress=progress, cancel=cancel,
+                                **explain_kwargs)
     return DirectionalCheckResult(passed, verdict, msg, worst, read_only(U),
                                   read_only(analytic), read_only(numeric), read_only(rel),
                                   read_only(within), eps, problem.lambd, problem.dropout,
@@ -196,6 +203,7 @@ def epsilon_sweep(net: Network, X, Y, *, parameter=None, epsilons=SWEEP_EPSILONS
     idx = np.tile(indices, 2 * E)
     steps = np.repeat(np.concatenate([eps_arr, -eps_arr]), n)
     tracker = Progress(idx.size, progress, cancel)
+    tracker.check()
     dJ, _ = cost_changes(problem, idx, steps, method, tracker, chunk_bytes, threads)
     dJ = dJ.reshape(2 * E, n)
     plus, minus = dJ[:E], dJ[E:]

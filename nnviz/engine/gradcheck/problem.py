@@ -16,12 +16,26 @@ from .indexing import TensorInfo, tensor_infos
 DROPOUT_MODES = ("off", "frozen")
 
 
-class CheckCancelled(RuntimeError):
-    """Raised when the progress callback returns ``False`` or the cancel flag is set."""
+class Cancelled(RuntimeError):
+    """A long engine computation stopped on request: the progress callback returned
+    ``False`` or the cancel flag was set. Subclasses name the computation."""
 
-    def __init__(self, done: int, total: int):
-        super().__init__(f"gradient check cancelled after {done} of {total} evaluations")
+    what = "computation"
+
+    def __init__(self, done: int = 0, total: int = 0):
+        super().__init__(f"{self.what} cancelled after {done} of {total} evaluations")
         self.done, self.total = done, total
+
+
+class CheckCancelled(Cancelled):
+    what = "gradient check"
+
+
+def cancel_requested(cancel) -> bool:
+    """``cancel``: None, anything with ``is_set()`` (``threading.Event``) or a callable."""
+    if cancel is None:
+        return False
+    return bool(cancel.is_set() if hasattr(cancel, "is_set") else cancel())
 
 
 @dataclass
@@ -137,16 +151,14 @@ class Progress:
     ``cancel`` is anything with ``is_set()`` (``threading.Event``) or a zero-argument callable."""
 
     def __init__(self, total: int, callback: Callable | None = None, cancel=None,
-                 interval: float = 0.05):
+                 interval: float = 0.05, error: type[Cancelled] = CheckCancelled):
         self.total, self.done = int(total), 0
         self.callback, self.cancel, self.interval = callback, cancel, interval
+        self.error = error
         self._last = -np.inf
 
     def _cancelled(self) -> bool:
-        c = self.cancel
-        if c is None:
-            return False
-        return bool(c.is_set() if hasattr(c, "is_set") else c())
+        return cancel_requested(self.cancel)
 
     def advance(self, n: int) -> None:
         self.done += int(n)
@@ -155,13 +167,13 @@ class Progress:
         if self.callback is not None and (final or now - self._last >= self.interval):
             self._last = now
             if self.callback(self.done, self.total) is False:
-                raise CheckCancelled(self.done, self.total)
+                raise self.error(self.done, self.total)
         if self._cancelled():
-            raise CheckCancelled(self.done, self.total)
+            raise self.error(self.done, self.total)
 
     def check(self) -> None:
         if self._cancelled():
-            raise CheckCancelled(self.done, self.total)
+            raise self.error(self.done, self.total)
 
 
 def as_index_array(indices: Sequence[int]) -> np.ndarray:
