@@ -54,11 +54,12 @@ def boundary_cell(session, label: str, record: RunRecord | None = None,
     """The decision boundary of the session's network over the plane of its two raw inputs,
     with the training points."""
     d = session.data
-    if d.n_features != 2 or d.task != "binary":
-        raise ValueError("a boundary cell needs binary data with two features")
+    if d.X_train_raw.shape[0] != 2 or d.task != "binary":
+        raise ValueError("a boundary cell needs binary data with two inputs")
     X_all = np.hstack([d.X_train_raw, d.X_test_raw])
     xs, ys = probes.plane_axes(X_all, resolution)
-    grid = probes.boundary_grid(session.net, session.standardizer, xs, ys, d.task, d.normalized)
+    # The pipeline maps the raw plane to the network's inputs (features, normalization).
+    grid = probes.boundary_grid(session.net, session.input_pipeline, xs, ys, d.task, True)
     probability = grid.values if grid is not None else np.full((ys.size, xs.size), 0.5)
     return BoundaryCell(label, xs, ys, probability, d.X_train_raw, d.y_train,
                         accuracy_text(record) if record is not None else "")

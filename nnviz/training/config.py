@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from nnviz.engine.activations import ACTIVATIONS
 from nnviz.engine.course_exact import COURSE_EXACT_DATA, COURSE_INIT_SEEDS
+from nnviz.engine.features import FeatureMap
 from nnviz.engine.initialization import INIT_SCHEMES, RANDOM_BASE_STD
 from nnviz.engine.network import MAX_LAYERS, MAX_UNITS
 from nnviz.engine.optimizers import OPTIMIZERS
@@ -36,6 +37,10 @@ class DataSpec:
     do (legacy ``RandomState``, the notebooks' seeds) and uses the notebooks' own sets:
     all 400 flower points for training; the circles' 300 training and 100 test points. The
     train fraction and split seed are then not used.
+
+    ``features`` (two-input data only): the input features the network sees, names from
+    ``nnviz.engine.features.FEATURE_NAMES`` (``"x1^2"``, ``"sin(x1)"``...), computed from the
+    raw inputs before normalization; empty = the raw inputs themselves.
     """
 
     name: str = "flower"
@@ -48,8 +53,11 @@ class DataSpec:
     split_seed: int = 0
     normalize: bool = False
     course_exact: bool = False
+    features: tuple[str, ...] = ()
 
     def __post_init__(self):
+        if self.features:  # canonical order, as a tuple, so equal choices compare equal
+            object.__setattr__(self, "features", FeatureMap(self.features).names)
         if not 0.0 < self.train_fraction <= 1.0:
             raise ValueError(f"train fraction must be in (0, 1], got {self.train_fraction}")
         if self.name == CSV_DATASET and not self.csv_path:
@@ -61,6 +69,10 @@ class DataSpec:
     @property
     def param_dict(self) -> dict:
         return dict(self.params)
+
+    @property
+    def feature_map(self) -> FeatureMap | None:
+        return FeatureMap(self.features) if self.features else None
 
     def with_params(self, **kwargs) -> "DataSpec":
         merged = {**self.param_dict, **kwargs}
@@ -188,6 +200,8 @@ class SessionConfig:
     def from_dict(cls, d: dict) -> "SessionConfig":
         data = dict(d.get("data", {}))
         data["params"] = tuple(sorted(dict(data.get("params", {})).items()))
+        if "features" in data:
+            data["features"] = tuple(data["features"] or ())
         net = dict(d.get("network", {}))
         for key in ("hidden_units", "activations"):
             if key in net:

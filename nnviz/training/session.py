@@ -15,6 +15,7 @@ import numpy as np
 from nnviz.engine.course_exact import course_split
 from nnviz.engine.data import (DATASETS, Dataset, Split, load_csv, make_dataset,
                                train_test_split)
+from nnviz.engine.features import FeatureMap, InputPipeline
 from nnviz.engine.metrics import evaluate, metrics_from_output
 from nnviz.engine.network import Network
 from nnviz.engine.normalization import Standardizer
@@ -40,6 +41,7 @@ class _Data:
     dataset: Dataset
     standardizer: Standardizer
     summary: DataSummary
+    features: FeatureMap | None = None
 
 
 def describe_changes(old: SessionConfig | None, new: SessionConfig) -> str:
@@ -86,6 +88,17 @@ class TrainingSession:
     @property
     def dataset(self) -> Dataset:
         return self._data.dataset
+
+    @property
+    def feature_map(self) -> FeatureMap | None:
+        """The input features (None: the raw inputs go to the network)."""
+        return self._data.features
+
+    @property
+    def input_pipeline(self) -> InputPipeline:
+        """Raw inputs (as plotted) -> the network's inputs: features, then normalization."""
+        d = self._data
+        return InputPipeline(d.features, d.standardizer if d.summary.normalized else None)
 
     def apply(self, config: SessionConfig) -> str:
         """Switch to ``config``; returns what had to change (see :func:`describe_changes`).
@@ -141,17 +154,25 @@ class TrainingSession:
         if split.train_idx.size < 1:
             raise ValueError("the training split is empty; raise the train fraction")
         X_train_raw, X_test_raw = split.X_train, split.X_test
-        standardizer = Standardizer.fit(X_train_raw)
+        features = spec.feature_map
+        feature_names = tuple(dataset.feature_names)
+        X_train, X_test = X_train_raw, X_test_raw
+        if features is not None:
+            if dataset.n_features != features.n_inputs:
+                raise ValueError(f"input features (x1^2, sin x1, ...) need two-input data; "
+                                 f"{dataset.name} has {dataset.n_features} inputs")
+            X_train, X_test = features.apply(X_train_raw), features.apply(X_test_raw)
+            feature_names = features.labels
+        # Fitted on the features the network sees (after the feature map), training split only.
+        standardizer = Standardizer.fit(X_train)
         if spec.normalize:
-            X_train, X_test = standardizer.transform(X_train_raw), standardizer.transform(X_test_raw)
-        else:
-            X_train, X_test = X_train_raw, X_test_raw
+            X_train, X_test = standardizer.transform(X_train), standardizer.transform(X_test)
         info = DATASETS.get(dataset.name)
         title = info.title if info is not None and spec.name != CSV_DATASET else dataset.name
         summary = DataSummary(
             name=spec.name, title=title, task=dataset.task,
-            feature_names=tuple(dataset.feature_names), class_names=tuple(dataset.class_names),
-            head=dataset.head, n_features=dataset.n_features, n_outputs=dataset.n_outputs,
+            feature_names=feature_names, class_names=tuple(dataset.class_names),
+            head=dataset.head, n_features=X_train.shape[0], n_outputs=dataset.n_outputs,
             normalized=spec.normalize, mean=read_only(standardizer.mean[:, 0]),
             std=read_only(standardizer.std[:, 0]),
             constant_features=standardizer.constant_features,
@@ -163,7 +184,7 @@ class TrainingSession:
             description=info.description if info is not None and spec.name != CSV_DATASET
             else dataset.source,
         )
-        return _Data(spec, dataset, standardizer, summary)
+        return _Data(spec, dataset, standardizer, summary, features)
 
     @staticmethod
     def _build_network(spec: NetworkSpec, data: DataSummary) -> Network:
@@ -342,18 +363,20 @@ class TrainingSession:
         evaluation)``, one of them set (2 features, 1 feature, more)."""
         net, d = self.net, self.data
         boundary = curve = evaluation = None
-        if d.n_features == 2:
+        # Plotted over the raw inputs; the pipeline adds features and normalization.
+        n_raw, pipeline = d.X_train_raw.shape[0], self.input_pipeline
+        if n_raw == 2:
             xs, ys = probes.plane_axes(np.hstack([d.X_train_raw, d.X_test_raw]),
                                        probes.grid_resolution(net.layer_dims))
-            boundary = probes.boundary_grid(net, self.standardizer, xs, ys, d.task, d.normalized)
+            boundary = probes.boundary_grid(net, pipeline, xs, ys, d.task, True)
             if boundary is not None:
                 boundary = dataclasses.replace(boundary, iteration=self.trainer.iteration)
             elif self._outcome[0] is not None:
                 boundary = self._outcome[0]  # overflowed: keep the last finite picture
-        elif d.n_features == 1:
-            curve = probes.response_curve(net, self.standardizer,
+        elif n_raw == 1:
+            curve = probes.response_curve(net, pipeline,
                                           np.hstack([d.X_train_raw, d.X_test_raw]), d.task,
-                                          d.normalized) or self._outcome[1]
+                                          True) or self._outcome[1]
         else:
             use_test = d.m_test > 0
             X = d.X_test if use_test else d.X_train

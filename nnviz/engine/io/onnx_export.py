@@ -4,7 +4,8 @@ Layout: ONNX's usual one example per *row*. Input ``X`` is ``(m, n0)`` raw featu
 transpose of the course's ``(n0, m)``), in the network's dtype (``float64`` by default), with
 a free batch dimension ``m``. The graph is
 
-    A0 = (X - mean) / std                     (only if the inputs were normalized)
+    F = [x1, x2, x1^2, ...]                   (only with input features: X is (m, 2) raw)
+    A0 = (F - mean) / std                     (only if the inputs were normalized)
     Z[l] = A[l-1] W[l]^T + b[l]^T              (Gemm, W[l] stored as (n[l], n[l-1]))
     A[l] = g[l](Z[l])                          (output: sigmoid, softmax or linear)
 
@@ -28,13 +29,14 @@ OPSET = 17
 IR_VERSION = 8  # the IR of opset 17 (onnx 1.12), readable by onnxruntime >= 1.12
 
 
-def onnx_writer(net, normalizer, meta: dict, path):
-    model = build_onnx_model(net, normalizer, meta, path)
+def onnx_writer(net, normalizer, meta: dict, path, features=None):
+    model = build_onnx_model(net, normalizer, meta, path, features)
     data = model.SerializeToString()
     return lambda f: f.write(data)
 
 
-def build_onnx_model(net, normalizer=None, meta: dict | None = None, path=None):
+def build_onnx_model(net, normalizer=None, meta: dict | None = None, path=None,
+                     features=None):
     try:
         import onnx
         from onnx import TensorProto, helper, numpy_helper
@@ -56,11 +58,13 @@ def build_onnx_model(net, normalizer=None, meta: dict | None = None, path=None):
         nodes.append(helper.make_node(op, inputs, [output], name=output, **attrs))
         return output
 
-    a = "X"
+    a, n_in = "X", n0
+    if features is not None:
+        a, n_in = _feature_nodes(features, node, inits, numpy_helper), features.n_inputs
     if normalizer is not None:
         mean = const("mean", np.asarray(normalizer.mean).reshape(1, n0))
         std = const("std", np.asarray(normalizer.std).reshape(1, n0))
-        a = node("Div", [node("Sub", ["X", mean], "X_centred"), std], "A0")
+        a = node("Div", [node("Sub", [a, mean], "X_centred"), std], "A0")
     for l in range(1, net.L + 1):
         W = const(f"W{l}", net.params[f"W{l}"])
         b = const(f"b{l}", net.params[f"b{l}"].reshape(-1))
@@ -84,7 +88,7 @@ def build_onnx_model(net, normalizer=None, meta: dict | None = None, path=None):
         outputs.append(helper.make_tensor_value_info("label", TensorProto.INT64, ["m"]))
 
     graph = helper.make_graph(
-        nodes, "nnviz_network", [helper.make_tensor_value_info("X", elem, ["m", n0])],
+        nodes, "nnviz_network", [helper.make_tensor_value_info("X", elem, ["m", n_in])],
         outputs, initializer=inits,
         doc_string=f"nnviz network {net.describe()}: X (m, n0) raw inputs -> A (m, nL)")
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
@@ -100,6 +104,26 @@ def build_onnx_model(net, normalizer=None, meta: dict | None = None, path=None):
         })
     onnx.checker.check_model(model)
     return model
+
+
+def _feature_nodes(features, node, inits, numpy_helper) -> str:
+    """``F (m, n_features)`` from the raw ``X (m, 2)``: column slices, products, sines."""
+    def int64(name, values):
+        inits.append(numpy_helper.from_array(np.array(values, dtype=np.int64), name))
+        return name
+
+    axis = int64("feature_axis", [1])
+    cols = {f"x{j + 1}": node("Slice", ["X", int64(f"x{j + 1}_start", [j]),
+                                         int64(f"x{j + 1}_end", [j + 1]), axis], f"x{j + 1}")
+            for j in range(features.n_inputs)}
+    made = {"x1": cols["x1"], "x2": cols["x2"],
+            "x1^2": lambda: node("Mul", [cols["x1"], cols["x1"]], "x1_squared"),
+            "x2^2": lambda: node("Mul", [cols["x2"], cols["x2"]], "x2_squared"),
+            "x1*x2": lambda: node("Mul", [cols["x1"], cols["x2"]], "x1_times_x2"),
+            "sin(x1)": lambda: node("Sin", [cols["x1"]], "sin_x1"),
+            "sin(x2)": lambda: node("Sin", [cols["x2"]], "sin_x2")}
+    outputs = [made[n] if isinstance(made[n], str) else made[n]() for n in features.names]
+    return node("Concat", outputs, "F", axis=1)
 
 
 def _head(head: str, z: str, out: str, node) -> str:

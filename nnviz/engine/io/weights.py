@@ -14,6 +14,10 @@ JSON metadata (see :mod:`.metadata`). No pickled objects anywhere, so
 shortest round-trip ``repr``, so float64 values come back bit for bit.
 
 ``.onnx``: a graph from raw inputs to predictions (see :mod:`.onnx_export`).
+
+Input features (``x1^2``, ``sin(x1)``, ...): the metadata's ``features`` holds the
+:class:`FeatureMap` spec (``null`` without one); ``mean``/``std`` and ``W1`` then refer to the
+features, and :meth:`LoadedModel.prepare` (and the ONNX graph) compute them from the raw inputs.
 """
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..features import FeatureMap
 from ..limits import MAX_MANIFEST_BYTES, MAX_WEIGHTS_FILE_BYTES, human_size
 from ..network import Network
 from ..normalization import Standardizer
@@ -47,6 +52,7 @@ class LoadedModel:
     metadata: dict
     path: Path | None = None
     format: str = ""
+    features: FeatureMap | None = None  # raw inputs -> the network's inputs, before mean/std
 
     @property
     def feature_names(self) -> list[str]:
@@ -57,8 +63,11 @@ class LoadedModel:
         return list(self.metadata.get("dataset", {}).get("class_names", []))
 
     def prepare(self, X_raw):
-        """Raw inputs ``(n0, m)`` -> what the first layer sees (normalized if trained so)."""
+        """Raw inputs ``(n_raw, m)`` -> what the first layer sees (features, then
+        normalization, as trained)."""
         X = np.asarray(X_raw, dtype=np.float64)
+        if self.features is not None:
+            X = self.features.apply(X)
         return X if self.normalizer is None else self.normalizer.transform(X)
 
     def predict_output(self, X_raw):
@@ -89,13 +98,15 @@ def format_for(path, format: str | None = None) -> str:
 
 def export_weights(path, net: Network, format: str | None = None,
                    normalizer: Standardizer | None = None, dataset_info=None,
-                   settings: dict | None = None, metrics: dict | None = None) -> Path:
+                   settings: dict | None = None, metrics: dict | None = None,
+                   features: FeatureMap | None = None) -> Path:
     """Write ``net``'s weights and everything needed to use them, atomically.
 
     format: ``"npz"``, ``"json"``, ``"onnx"`` or None to take it from the suffix.
     normalizer: the :class:`Standardizer` fitted on the training split, or None.
     dataset_info: a :class:`Dataset` or a dict (``name, task, feature_names, class_names,
         source``). settings, metrics: JSON-able dicts (training settings, final metrics).
+    features: the input :class:`FeatureMap` the network was trained on, or None.
 
     Raises :class:`ExportError` (naming the path and what to do) when the path cannot be
     written, the format is unknown or the network holds NaN/inf; an older file at ``path``
@@ -113,6 +124,7 @@ def export_weights(path, net: Network, format: str | None = None,
                           "or infinite values.", path)
     try:
         meta = build_metadata(net, normalizer, dataset_info, settings, metrics)
+        meta["features"] = _features_spec(net, features)
     except (TypeError, ValueError) as exc:
         raise ExportError(f"Cannot export to {path}: {exc}.", path) from exc
     arrays = weight_arrays(net, normalizer)
@@ -122,8 +134,34 @@ def export_weights(path, net: Network, format: str | None = None,
         writer = _json_writer(arrays, meta)
     else:
         from .onnx_export import onnx_writer
-        writer = onnx_writer(net, normalizer, meta, path)
+        writer = onnx_writer(net, normalizer, meta, path, features)
     return atomic_write(path, writer)
+
+
+def _features_spec(net: Network, features: FeatureMap | None) -> dict | None:
+    if features is None:
+        return None
+    if features.n_features != net.layer_dims[0]:
+        raise ValueError(f"the feature map gives {features.n_features} inputs but the network "
+                         f"takes {net.layer_dims[0]}")
+    return features.to_dict()
+
+
+def features_from_metadata(meta: dict, net: Network, path) -> FeatureMap | None:
+    """The export's :class:`FeatureMap` (None without one); :class:`LoadError` if damaged."""
+    spec = meta.get("features")
+    if spec is None:
+        return None
+    name = getattr(path, "name", str(path))
+    try:
+        features = FeatureMap.from_dict(spec)
+    except ValueError as exc:
+        raise LoadError(f"{name}: has an invalid input feature spec ({exc}).", path) from None
+    if features.n_features != net.layer_dims[0]:
+        raise LoadError(f"{name}: its feature spec gives {features.n_features} inputs but the "
+                        f"network takes {net.layer_dims[0]}; the file was edited or damaged.",
+                        path)
+    return features
 
 
 def _npz_writer(arrays, meta):
@@ -189,7 +227,8 @@ def load_weights(path) -> LoadedModel:
         arrays, meta = _read_json(path)
         fmt = "json"
     net, normalizer = rebuild(arrays, meta, path)
-    return LoadedModel(net, normalizer, meta, path, fmt)
+    return LoadedModel(net, normalizer, meta, path, fmt,
+                       features_from_metadata(meta, net, path))
 
 
 def _read_npz(path: Path):
