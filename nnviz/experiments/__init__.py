@@ -19,6 +19,7 @@ from .comparison import (ComparisonResult, Sweep, compare, comparison_report, de
 from .lessons.activation_functions import ActivationFunctionsExperiment
 from .lessons.cost_function import CostFunctionExperiment
 from .lessons.deep_gradients import DeepGradientsExperiment
+from .lessons.features import FeaturesExperiment
 from .lessons.gradient_checking import GradientCheckingExperiment
 from .lessons.hidden_units import HiddenUnitsExperiment
 from .lessons.init_schemes import InitSchemesExperiment
@@ -36,7 +37,7 @@ EXPERIMENTS: dict[str, Experiment] = {e.key: e for e in sorted(
     (CostFunctionExperiment(), NormalizationExperiment(), LearningRateExperiment(),
      HiddenUnitsExperiment(), SymmetryExperiment(), InitSchemesExperiment(),
      DeepGradientsExperiment(), ActivationFunctionsExperiment(), GradientCheckingExperiment(),
-     VectorizationExperiment()), key=lambda e: e.number)}
+     VectorizationExperiment(), FeaturesExperiment()), key=lambda e: e.number)}
 
 
 def get_experiment(key, **params) -> Experiment:

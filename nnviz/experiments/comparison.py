@@ -19,6 +19,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from nnviz.engine.features import FEATURE_LABELS
 from nnviz.engine.initialization import RANDOM_BASE_STD
 from nnviz.training.config import SessionConfig
 
@@ -37,13 +38,15 @@ SETTINGS = {
     "beta": ("hyper", "beta"), "beta1": ("hyper", "beta1"), "beta2": ("hyper", "beta2"),
     "epsilon": ("hyper", "epsilon"), "batch_size": ("hyper", "batch_size"),
     "lambd": ("hyper", "lambd"), "keep_prob": ("hyper", "keep_prob"),
+    "features": ("data", "features"),
 }
 ALIASES = {"lr": "learning_rate", "l2": "lambd", "layers": "hidden_units",
            "activation": "activation", "normalization": "normalize"}
 DATA_PARAMS = ("m", "noise", "seed", "scale", "factor", "n_features")  # generator arguments
 
 # How a label names a setting.
-_NAMES = {"data.name": "data", "data.normalize": "normalized", "data.train_fraction": "train",
+_NAMES = {"data.name": "data", "data.normalize": "normalized", "data.features": "features",
+          "data.course_exact": "course-exact data", "network.course_exact": "course-exact init", "data.train_fraction": "train",
           "data.split_seed": "split seed", "network.hidden_units": "hidden layers",
           "network.activations": "activation", "network.init": "init",
           "network.seed": "seed", "network.alpha": "alpha", "network.dtype": "dtype",
@@ -127,6 +130,8 @@ def _format(key: str, value, config: SessionConfig) -> str:
         return names[0] if len(set(names)) == 1 else ", ".join(names) if names else "none"
     if key == "data.normalize":
         return "yes" if value else "no"
+    if key == "data.features":
+        return ", ".join(FEATURE_LABELS[n] for n in value) if value else "x1, x2"
     if key == "hyper.batch_size":
         return "full" if value is None else str(value)
     if isinstance(value, float):
