@@ -6,8 +6,8 @@
   WL, bL``, ``mean``, ``std``, metadata), which nnviz itself can load back;
 - ``model.py``: the network as ``torch.nn.Module`` (``nn.Linear`` layers holding ``W[l]`` and
   ``b[l]`` as they are, since ``nn.Linear``'s weight is ``(n[l], n[l-1])`` like the course's; the
-  activations of nnviz's table with the trained ``alpha``; the input normalization inside
-  ``forward``), a ``load_model()`` that fills it from the npz, and the training split as data,
+  activations of nnviz's table with the trained ``alpha``; the input features, such as
+  ``x1^2``, and the input normalization inside ``forward``), a ``load_model()`` that fills it from the npz, and the training split as data,
   so ``python model.py`` prints the model and its accuracy (or R^2) on that data.
 
 nnviz never imports torch: the script is text. Its ``forward`` takes raw inputs ``(m, n0)``, one
@@ -44,6 +44,17 @@ TORCH_ACTIVATIONS = {
     "gelu": 'nn.GELU(approximate="tanh")',
     "swish": "nn.SiLU()",
 }
+# Input feature name (see nnviz.engine.features) -> its torch expression of the raw
+# inputs x (m, 2) in float64, matching the engine's NumPy formula.
+TORCH_FEATURES = {
+    "x1": "x[:, 0]",
+    "x2": "x[:, 1]",
+    "x1^2": "x[:, 0] * x[:, 0]",
+    "x2^2": "x[:, 1] * x[:, 1]",
+    "x1*x2": "x[:, 0] * x[:, 1]",
+    "sin(x1)": "torch.sin(x[:, 0])",
+    "sin(x2)": "torch.sin(x[:, 1])",
+}
 # The script embeds at most this many numbers of training data (about 2 MB of text); a
 # larger split is embedded in part, and the script says how many examples it holds.
 MAX_EMBEDDED_VALUES = 100_000
@@ -51,12 +62,14 @@ MAX_EMBEDDED_VALUES = 100_000
 
 def export_torch_script(path, net: Network, X_train, Y_train,
                         normalizer: Standardizer | None = None, dataset_info=None,
-                        settings: dict | None = None, metrics: dict | None = None
-                        ) -> tuple[Path, Path]:
+                        settings: dict | None = None, metrics: dict | None = None,
+                        features=None) -> tuple[Path, Path]:
     """Write ``path`` (a ``.py`` file) and the weights ``.npz`` beside it; returns both paths.
 
     X_train, Y_train: the raw training inputs ``(n0, m)`` (before normalization) and targets
     ``(n[L], m)`` in the course's layout, as the trainer holds them; the script embeds them.
+    With ``features`` (a FeatureMap or its feature names) ``X_train`` holds the raw
+    ``(x1, x2)`` and the script computes the features before the normalization.
     The other arguments are :func:`export_weights`'s. Raises :class:`ExportError` naming the
     file when it cannot be written, or when the network or data cannot be exported.
     """
@@ -72,20 +85,42 @@ def export_torch_script(path, net: Network, X_train, Y_train,
         if name not in TORCH_ACTIVATIONS:
             raise ExportError(f"Cannot export {path}: the PyTorch export does not know the "
                               f"activation {name!r}.", path)
-    X, y = _training_data(path, net, X_train, Y_train)
+    feature_names = _feature_names(path, net, features)
+    X, y = _training_data(path, net, X_train, Y_train, feature_names)
     weights_path = export_weights(path.with_suffix(".npz"), net, "npz", normalizer,
                                   dataset_info, settings, metrics)
     text = script_text(net, weights_path.name, X, y, normalizer is not None,
-                       _names(dataset_info), metrics, module)
+                       _names(dataset_info), metrics, module, feature_names)
     return atomic_write_text(path, text), weights_path
 
 
-def _training_data(path: Path, net: Network, X_train, Y_train):
-    """Raw inputs ``(n0, m)`` and labels ``(m,)`` (class indices or values), at most
+def _feature_names(path: Path, net: Network, features) -> list[str] | None:
+    if features is None:
+        return None
+    names = [str(n) for n in getattr(features, "names", features)]
+    unknown = [n for n in names if n not in TORCH_FEATURES]
+    if unknown or not names:
+        raise ExportError(f"Cannot export {path}: the PyTorch export does not know the input "
+                          f"feature(s) {unknown or names}.", path)
+    if len(names) != net.layer_dims[0]:
+        raise ExportError(f"Cannot export {path}: {len(names)} input features but the network "
+                          f"has {net.layer_dims[0]} inputs.", path)
+    return names
+
+
+def _training_data(path: Path, net: Network, X_train, Y_train, feature_names):
+    """Raw inputs ``(n_raw, m)`` and labels ``(m,)`` (class indices or values), at most
     :data:`MAX_EMBEDDED_VALUES` numbers."""
+    X = np.asarray(X_train, dtype=np.float64)
     try:
-        X, Y = net.check_data(np.asarray(X_train, dtype=np.float64),
-                              np.asarray(Y_train, dtype=np.float64), "the training data", 1)
+        if feature_names is not None and X.ndim == 2 and X.shape[0] != 2:
+            raise ValueError(f"input features need the raw (x1, x2) inputs (2, m), got {X.shape}")
+        # Checked with stand-in features of the right count (only shapes and values matter).
+        X_net = X if feature_names is None else np.zeros((len(feature_names), X.shape[1]))
+        _, Y = net.check_data(X_net, np.asarray(Y_train, dtype=np.float64),
+                              "the training data", 1)
+        if not np.isfinite(X).all():
+            raise ValueError("the training data contains NaN or infinite values")
     except ValueError as exc:
         raise ExportError(f"Cannot export {path}: {exc}.", path) from exc
     if net.head == "softmax":
@@ -94,7 +129,7 @@ def _training_data(path: Path, net: Network, X_train, Y_train):
         y = (Y[0] > 0.5).astype(np.int64)
     else:
         y = Y[0]
-    keep = max(1, MAX_EMBEDDED_VALUES // (net.layer_dims[0] + 1))
+    keep = max(1, MAX_EMBEDDED_VALUES // (X.shape[0] + 1))
     return X[:, :keep], y[:keep]
 
 
@@ -119,7 +154,7 @@ def _rows(a: np.ndarray) -> str:
 
 def script_text(net: Network, weights_name: str, X: np.ndarray, y: np.ndarray,
                 normalized: bool, names: tuple[list[str], list[str], str],
-                metrics: dict | None, module: str) -> str:
+                metrics: dict | None, module: str, features: list[str] | None = None) -> str:
     feature_names, class_names, data_name = names
     hidden = []
     for name in net.activations:
@@ -129,6 +164,8 @@ def script_text(net: Network, weights_name: str, X: np.ndarray, y: np.ndarray,
     regression = net.head == "linear"
     y_out = y.astype(np.float64) if regression else y.astype(np.int64)
     reported = ((metrics or {}).get("train") or {}).get("r2" if regression else "accuracy")
+    reported_text = ("" if reported is None else
+                     f"{reported:.4f} (R^2)" if regression else f"{reported:.2%}")
     loss_hint = {"sigmoid": "nn.BCEWithLogitsLoss() on model.logits(x)",
                  "softmax": "nn.CrossEntropyLoss() on model.logits(x) and class indices",
                  "linear": "nn.MSELoss() on model(x) (nnviz's cost is half of it)"}[net.head]
@@ -141,9 +178,12 @@ def script_text(net: Network, weights_name: str, X: np.ndarray, y: np.ndarray,
         "WEIGHTS_NAME": repr(weights_name), "LAYER_SIZES": repr(list(net.layer_dims)),
         "HIDDEN": repr(hidden), "HEAD": repr(net.head),
         "DTYPE": "torch.float32" if net.dtype == np.float32 else "torch.float64",
-        "NORMALIZED": repr(bool(normalized)),
+        "NORMALIZED": repr(bool(normalized)), "FEATURES": repr(features),
+        "RAW_INPUTS": repr(2 if features else net.layer_dims[0]),
+        "FEATURE_FUNCTIONS": "".join(f"    {k!r}: lambda x: {v},\n"
+                                     for k, v in TORCH_FEATURES.items()),
         "FEATURE_NAMES": repr(feature_names), "CLASS_NAMES": repr(class_names),
-        "REPORTED": repr(None if reported is None else float(reported)),
+        "REPORTED": repr(reported_text),
         "ACTIVATIONS": "".join(f"    {k!r}: lambda alpha: {v},\n"
                                for k, v in TORCH_ACTIVATIONS.items() if k in ACTIVATIONS),
         "X_TRAIN": _rows(X.T), "Y_TRAIN": _rows(y_out),
@@ -163,10 +203,11 @@ input normalization's mean and std, and the metadata as JSON).
 
     from @@MODULE@@ import load_model
     model = load_model()     # an ordinary torch.nn.Module, ready to train further
-    A = model(X)             # X: (m, n0) raw features, one example per row
+    A = model(X)             # X: (m, RAW_INPUTS) raw inputs, one example per row
 
 forward() returns what nnviz predicts: probabilities (sigmoid, softmax) or values (linear).
-logits() returns Z[L]; to train further use @@LOSS_HINT@@.
+logits() returns Z[L]; to train further use
+@@LOSS_HINT@@.
 """
 from __future__ import annotations
 
@@ -182,10 +223,15 @@ LAYER_SIZES = @@LAYER_SIZES@@  # n[0] inputs, ..., n[L] outputs
 HIDDEN = @@HIDDEN@@  # (g[l], alpha) for l = 1 .. L-1
 HEAD = @@HEAD@@  # g[L], the output activation
 DTYPE = @@DTYPE@@
+FEATURES = @@FEATURES@@  # input features computed from the raw (x1, x2), or None
 NORMALIZED = @@NORMALIZED@@  # inputs standardized with the training split's mean and std
+RAW_INPUTS = @@RAW_INPUTS@@  # columns of the raw inputs forward() takes
 FEATURE_NAMES = @@FEATURE_NAMES@@
 CLASS_NAMES = @@CLASS_NAMES@@
 NNVIZ_TRAIN_SCORE = @@REPORTED@@  # nnviz's own figure on the whole training split
+
+FEATURE_FUNCTIONS = {
+@@FEATURE_FUNCTIONS@@}
 
 
 class Softplus(nn.Module):
@@ -216,15 +262,20 @@ class NnvizNetwork(nn.Module):
             self.register_buffer("mean", torch.zeros(LAYER_SIZES[0], dtype=torch.float64))
             self.register_buffer("std", torch.ones(LAYER_SIZES[0], dtype=torch.float64))
 
-    def normalize(self, x):
+    def inputs(self, x):
+        """What the first layer sees: features, then normalization, in float64 (as nnviz),
+        then cast to the network's dtype."""
         x = torch.as_tensor(x)
+        if FEATURES is not None:
+            x = x.to(torch.float64)
+            x = torch.stack([FEATURE_FUNCTIONS[name](x) for name in FEATURES], dim=1)
         if NORMALIZED:
             x = (x.to(torch.float64) - self.mean) / self.std
         return x.to(DTYPE)
 
     def logits(self, x):
-        """Z[L] for raw inputs x (m, n0)."""
-        return self.layers(self.normalize(x))
+        """Z[L] for raw inputs x (m, RAW_INPUTS)."""
+        return self.layers(self.inputs(x))
 
     def forward(self, x):
         z = self.logits(x)
@@ -264,7 +315,7 @@ def load_model(weights=WEIGHTS_FILE) -> NnvizNetwork:
 
 
 # The training data nnviz used (raw features, one example per row) and its labels.
-TRAIN_X = np.array(@@X_TRAIN@@, dtype=np.float64).reshape(-1, LAYER_SIZES[0])
+TRAIN_X = np.array(@@X_TRAIN@@, dtype=np.float64).reshape(-1, RAW_INPUTS)
 TRAIN_Y = np.array(@@Y_TRAIN@@, dtype=@@Y_DTYPE@@)
 
 
@@ -283,8 +334,8 @@ def main() -> None:
     else:
         accuracy = float(np.mean(predicted == TRAIN_Y))
         print(f"training accuracy: {accuracy:.2%} on the {m} embedded examples")
-    if NNVIZ_TRAIN_SCORE is not None:
-        print(f"nnviz reported: {NNVIZ_TRAIN_SCORE:.6g} on its training split")
+    if NNVIZ_TRAIN_SCORE:
+        print(f"nnviz measured {NNVIZ_TRAIN_SCORE} on its whole training split")
 
 
 if __name__ == "__main__":
