@@ -25,7 +25,7 @@ def main() -> int:
     from PySide6.QtGui import QGuiApplication, QImage, QPainter
     from PySide6.QtSvg import QSvgRenderer
 
-    app = QGuiApplication.instance() or QGuiApplication([])  # noqa: F841 (painting needs it)
+    app = QGuiApplication.instance() or QGuiApplication([])  # painting needs one
     folder = ROOT / "nnviz" / "resources" / "icons"
     renderer = QSvgRenderer(str(folder / "nnviz.svg"))
     if not renderer.isValid():
@@ -43,6 +43,7 @@ def main() -> int:
             print(f"cannot write {out}", file=sys.stderr)
             return 1
         print(f"wrote {out.relative_to(ROOT)}")
+    del app
     return 0
 
 

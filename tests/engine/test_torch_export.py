@@ -17,6 +17,7 @@ import pytest
 from nnviz.engine import GradientDescent, Network, Trainer
 from nnviz.engine.activations import ACTIVATIONS
 from nnviz.engine.data import load_builtin, make_dataset
+from nnviz.engine.features import FEATURE_NAMES, FeatureMap
 from nnviz.engine.io import ExportError, load_weights
 from nnviz.engine.io.torch_export import TORCH_ACTIVATIONS, TORCH_FEATURES, export_torch_script
 from nnviz.engine.metrics import accuracy, r2_score
@@ -32,18 +33,10 @@ def torch():
     return pytest.importorskip("torch", reason=TORCH_REASON)
 
 
-# The features' NumPy formulas, written out here so the test does not trust the exporter.
-FEATURE_MATH = {
-    "x1": lambda X: X[0], "x2": lambda X: X[1], "x1^2": lambda X: X[0] ** 2,
-    "x2^2": lambda X: X[1] ** 2, "x1*x2": lambda X: X[0] * X[1],
-    "sin(x1)": lambda X: np.sin(X[0]), "sin(x2)": lambda X: np.sin(X[1]),
-}
-
-
 def engine_inputs(X_raw, features, normalizer, dtype):
     X = np.asarray(X_raw, dtype=np.float64)
-    if features:
-        X = np.stack([FEATURE_MATH[name](X) for name in features])
+    if features is not None:
+        X = features.apply(X)
     if normalizer is not None:
         X = normalizer.transform(X)
     return X.astype(dtype)
@@ -143,14 +136,21 @@ def test_regression_values_match(torch, tmp_path, dtype):
 def test_input_features_are_computed_inside_forward(torch, tmp_path, dtype):
     data = make_dataset("circles", m=200, noise=0.05, seed=1)
     X, Y = data.X, data.targets()
-    features = ["x1", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"]
+    features = FeatureMap(["x1", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"])
     net, normalizer = trained(X, Y, [4], ["relu"], "sigmoid", dtype, features=features)
-    script, _ = export_torch_script(tmp_path / "feat.py", net, X, Y, normalizer,
-                                    features=features)
+    script, weights = export_torch_script(tmp_path / "feat.py", net, X, Y, normalizer,
+                                          features=features)
     module = import_script(script)
-    assert module.FEATURES == features and module.RAW_INPUTS == 2
+    assert module.FEATURES == list(features.names) and module.RAW_INPUTS == 2
     diff = max_difference(torch, module, net, normalizer, probe_points(X, dtype), features)
     assert diff <= TOLERANCE[dtype]
+    # The engine's own pipeline from the npz (features, then mean/std) agrees as well.
+    loaded = load_weights(weights)
+    assert loaded.features == features
+    P = probe_points(X, dtype)
+    with torch.no_grad():
+        got = module.load_model()(torch.from_numpy(P.T.copy())).numpy()
+    assert np.max(np.abs(got - loaded.predict_output(P).T)) <= TOLERANCE[dtype]
 
 
 def test_torch_cost_and_gradients_continue_where_the_engine_stopped(torch, tmp_path):
@@ -258,5 +258,5 @@ def test_data_that_does_not_fit_is_refused_before_writing(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_feature_table_covers_the_formulas_tested_here():
-    assert set(TORCH_FEATURES) == set(FEATURE_MATH)
+def test_every_engine_input_feature_has_a_torch_expression():
+    assert set(TORCH_FEATURES) == set(FEATURE_NAMES)

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from ..activations import ACTIVATIONS, get_activation
+from ..features import FeatureMap
 from ..network import Network
 from ..normalization import Standardizer
 from .atomic import atomic_write_text
@@ -44,7 +45,7 @@ TORCH_ACTIVATIONS = {
     "gelu": 'nn.GELU(approximate="tanh")',
     "swish": "nn.SiLU()",
 }
-# Input feature name (see nnviz.engine.features) -> its torch expression of the raw
+# Input feature name (nnviz.engine.features) -> its torch expression of the raw
 # inputs x (m, 2) in float64, matching the engine's NumPy formula.
 TORCH_FEATURES = {
     "x1": "x[:, 0]",
@@ -88,7 +89,8 @@ def export_torch_script(path, net: Network, X_train, Y_train,
     feature_names = _feature_names(path, net, features)
     X, y = _training_data(path, net, X_train, Y_train, feature_names)
     weights_path = export_weights(path.with_suffix(".npz"), net, "npz", normalizer,
-                                  dataset_info, settings, metrics)
+                                  dataset_info, settings, metrics,
+                                  None if feature_names is None else FeatureMap(feature_names))
     text = script_text(net, weights_path.name, X, y, normalizer is not None,
                        _names(dataset_info), metrics, module, feature_names)
     return atomic_write_text(path, text), weights_path
