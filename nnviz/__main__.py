@@ -1,3 +1,3 @@
-from nnviz.cli import main
+from nnviz.cli.main import main
 
 raise SystemExit(main())

@@ -49,7 +49,7 @@ def session_data(session: TrainingSession, csv_origin: str | None = None) -> Ses
     ``csv_origin``: the path to record for a CSV data set when the file the session reads is
     a copy (a reopened session reads its embedded CSV from a temporary folder).
     """
-    from nnviz.headless import session_data_from_training
+    from nnviz.training.headless import session_data_from_training
 
     extra = {"history_stride": int(session.history.stride),
              "trajectory_stride": int(session.trajectory.stride)}

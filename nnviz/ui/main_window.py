@@ -252,7 +252,7 @@ class MainWindow(PanelDocksMixin, QMainWindow):
         if getattr(self, "_experiments_menu_added", False):
             return
         self._experiments_menu_added = True
-        from .panels.experiments_menu import add_experiments_menu
+        from .panels.experiments.menu import add_experiments_menu
 
         self._build_pending("experiments")  # the menu drives that panel
         bar = self.menuBar()

@@ -6,20 +6,12 @@ from nnviz.engine import GradientDescent, Network, Trainer
 from nnviz.engine.cost_surface import (CostSurfaceEvaluator, SurfaceDirections, cost_surface,
                                        parameter_directions, pca_directions, project_trajectory,
                                        random_directions)
-from nnviz.engine.data.dataset import targets_matrix
+
+from .problems import random_problem
 
 
 def problem(dims, activation="tanh", head="sigmoid", m=40, seed=0):
-    net = Network(dims, activation, head=head, init="he", seed=seed)
-    rng = np.random.default_rng(seed + 7)
-    X = rng.standard_normal((dims[0], m))
-    if head == "sigmoid":
-        Y = (rng.random((1, m)) > 0.5).astype(float)
-    elif head == "softmax":
-        Y = targets_matrix(rng.integers(0, dims[-1], m), "multiclass", dims[-1])
-    else:
-        Y = rng.standard_normal((dims[-1], m))
-    return net, X, Y
+    return random_problem(dims, activation, head, m, seed, init="he", data_offset=7)
 
 
 def direct(net, X, Y, theta, lambd=0.0):

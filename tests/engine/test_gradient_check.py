@@ -8,27 +8,17 @@ import pytest
 
 from nnviz.engine import Network, Trainer
 from nnviz.engine.activations import ACTIVATIONS
-from nnviz.engine.data.dataset import targets_matrix
 from nnviz.engine.gradcheck.perturb import cost_changes
 from nnviz.engine.gradcheck.problem import prepare
 from nnviz.engine.gradient_check import (CheckCancelled, course_exercise, directional_check,
                                          element_label, epsilon_sweep, gradient_check,
                                          parse_parameter, parse_planted_bugs)
 
+from .problems import random_problem
 from .numerical import numerical_gradient, relative_difference
 
 
-def problem(dims, activation="tanh", head="sigmoid", m=9, seed=0, init="xavier"):
-    net = Network(dims, activation, head=head, init=init, seed=seed)
-    rng = np.random.default_rng(seed + 100)
-    X = rng.standard_normal((dims[0], m))
-    if head == "sigmoid":
-        Y = (rng.random((1, m)) > 0.5).astype(float)
-    elif head == "softmax":
-        Y = targets_matrix(rng.integers(0, dims[-1], m), "multiclass", dims[-1])
-    else:
-        Y = rng.standard_normal((dims[-1], m))
-    return net, X, Y
+problem = random_problem
 
 
 # -- the course's exercise -----------------------------------------------------------------

@@ -36,21 +36,21 @@ class PanelSpec:
 
 
 PANELS: list[PanelSpec] = [
-    PanelSpec("builder", "Network builder", "nnviz.ui.panels.builder:BuilderPanel",
+    PanelSpec("builder", "Network builder", "nnviz.ui.panels.builder.panel:BuilderPanel",
               area="left", tooltip="Data, layers, initialization and optimizer settings",
               eager=True),
-    PanelSpec("training", "Training", "nnviz.ui.panels.training:TrainingPanel",
+    PanelSpec("training", "Training", "nnviz.ui.panels.training.panel:TrainingPanel",
               area="right", tooltip="Cost, accuracy and the decision boundary, live"),
-    PanelSpec("network", "Network diagram", "nnviz.ui.panels.network:NetworkPanel",
+    PanelSpec("network", "Network diagram", "nnviz.ui.panels.network.panel:NetworkPanel",
               area="bottom", tooltip="Units by layer; links coloured by weight sign, "
                                      "thick by magnitude", max_rate=2, eager=True),
-    PanelSpec("gradient_check", "Gradient check", "nnviz.ui.panels.gradient_check:GradientCheckPanel", area="bottom", tab_with="network", tooltip="Is backprop right? dθ against (J(θ+ε) - J(θ-ε)) / 2ε, per layer, tensor and parameter"),
-    PanelSpec("gradient_flow", "Gradient flow", "nnviz.ui.panels.gradient_flow:GradientFlowPanel", area="bottom", tab_with="network", tooltip="How big the gradient is in each layer: vanishing or exploding, with activation statistics"),
+    PanelSpec("gradient_check", "Gradient check", "nnviz.ui.panels.gradient_check.panel:GradientCheckPanel", area="bottom", tab_with="network", tooltip="Is backprop right? dθ against (J(θ+ε) - J(θ-ε)) / 2ε, per layer, tensor and parameter"),
+    PanelSpec("gradient_flow", "Gradient flow", "nnviz.ui.panels.gradient_flow.panel:GradientFlowPanel", area="bottom", tab_with="network", tooltip="How big the gradient is in each layer: vanishing or exploding, with activation statistics"),
     PanelSpec("activations", "Activation explorer",
-              "nnviz.ui.panels.activation_explorer:ActivationExplorerPanel", area="bottom",
+              "nnviz.ui.panels.activations.panel:ActivationExplorerPanel", area="bottom",
               tab_with="network", tooltip="g(z), g'(z) and where each layer's Z[l] sits on them"),
-    PanelSpec("cost_surface", "Cost surface", "nnviz.ui.panels.cost_surface:CostSurfacePanel", area="right", tab_with="training", tooltip="J over a 2-D slice through the parameters θ, with the training path on it"),
-    PanelSpec("experiments", "Experiments", "nnviz.ui.panels.experiments:ExperimentsPanel", area="right", tab_with="training", tooltip="The course's lessons as one-click experiments, side-by-side comparisons and pinned runs"),
+    PanelSpec("cost_surface", "Cost surface", "nnviz.ui.panels.cost_surface.panel:CostSurfacePanel", area="right", tab_with="training", tooltip="J over a 2-D slice through the parameters θ, with the training path on it"),
+    PanelSpec("experiments", "Experiments", "nnviz.ui.panels.experiments.panel:ExperimentsPanel", area="right", tab_with="training", tooltip="The course's lessons as one-click experiments, side-by-side comparisons and pinned runs"),
 ]
 
 

@@ -1,0 +1,204 @@
+"""The command line's parser, shared by ``nnviz``, ``nnviz train`` and ``nnviz check``, and
+the helpers both commands use (settings from flags, one-line errors)."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+DESCRIPTION = """\
+A desktop lab to build, train and see inside small neural networks.
+Run without a command to open the app."""
+
+EPILOG = """\
+commands:
+  nnviz                 open the app
+  nnviz train ...       train headless, print the final metrics, optionally export
+  nnviz check ...       gradient check: backprop against two-sided differences, per layer
+
+Run "nnviz train --help" or "nnviz check --help" for their options.
+
+examples:
+  nnviz train                                   the course's flower, 4 tanh units, GD lr 1.2
+  nnviz train --dataset iris --layers 8 --activation relu --optimizer adam --lr 0.01 \\
+      --normalize --iterations 1000 --export iris.npz
+  nnviz train --csv mydata.csv --label price --layers 16,8 --normalize --export m.onnx
+  nnviz train --config run.nnviz --iterations 500   settings from a saved session
+  nnviz check --layers 5,3 --activation relu        check backprop on the flower data
+  nnviz check --course-exercise --planted-bug course   find the course's two planted bugs
+
+exported weights (--export PATH; format from the suffix):
+  .npz   NumPy arrays W1, b1, ..., WL, bL (W[l] is (n[l], n[l-1])), mean and std of the
+         input normalization, and "metadata" (JSON text): layer sizes, activations, output
+         head, feature and class names, settings, metrics. np.load(path) reads it; no pickle.
+  .json  the same, human readable; numbers round-trip exactly.
+  .onnx  a graph from raw inputs X (m, n0), one example per row, to predictions A (m, nL)
+         and, for classification, class indices "label"; needs pip install 'nnviz[onnx]'.
+"""
+
+TRAIN_EPILOG = """\
+settings are layered: the course defaults, then --config FILE, then the flags given here.
+--config takes a session saved by the app (.nnviz) or a JSON file: either the app's nested
+form {"data": {...}, "network": {...}, "hyper": {...}} or flat keys named like the flags
+({"dataset": "iris", "layers": [8], "lr": 0.01, "normalize": true, "iterations": 3000}).
+
+exit status: 0 trained, 1 training diverged or a file could not be written, 2 bad settings.
+"""
+
+CHECK_EPILOG = """\
+J includes the L2 term (--l2) and is computed in float64. The report gives the course's
+difference ||dtheta - dtheta_approx|| / (||dtheta|| + ||dtheta_approx||) per tensor and per
+layer: around 1e-7 is right, around 1e-5 worth a look, 1e-3 or more almost surely a bug.
+ReLU-like activations have kinks at 0 that can raise false alarms; the report counts them.
+
+exit status: 0 the check passed, 1 it did not, 2 bad settings.
+"""
+
+
+def _add_data_network_options(p: argparse.ArgumentParser) -> None:
+    from nnviz.engine.activations import ACTIVATIONS
+    from nnviz.engine.data import DATASETS
+    from nnviz.engine.initialization import INIT_SCHEMES
+
+    g = p.add_argument_group("data")
+    g.add_argument("--config", metavar="FILE",
+                   help="settings from a session (.nnviz) or a JSON file; flags override them")
+    g.add_argument("--dataset", metavar="NAME",
+                   help=f"a built-in data set (default: flower): {', '.join(DATASETS)}")
+    g.add_argument("--csv", metavar="PATH", help="train on a CSV file: one example per row")
+    g.add_argument("--label", metavar="COLUMN",
+                   help="the CSV's label column: a header name or a 0-based index "
+                        "(default: the last column)")
+    g.add_argument("--task", choices=["binary", "multiclass", "regression", "classification"],
+                   help="the CSV's task (default: guessed from the labels)")
+    g.add_argument("--header", action=argparse.BooleanOptionalAction, default=None,
+                   help="whether the CSV's first row is a header (default: detected)")
+    g.add_argument("--samples", type=int, metavar="M", help="examples to generate (m)")
+    g.add_argument("--noise", type=float, help="noise of a generated data set")
+    g.add_argument("--data-seed", type=int, metavar="N", help="seed of a generated data set")
+    g.add_argument("--test-fraction", type=float, metavar="F",
+                   help="share of examples held out for testing (default: 0.2)")
+    g.add_argument("--split-seed", type=int, metavar="N", help="seed of the train/test split")
+    g.add_argument("--normalize", action=argparse.BooleanOptionalAction, default=None,
+                   help="standardize inputs with the training split's mean and std "
+                        "(default: off)")
+
+    g = p.add_argument_group("network")
+    g.add_argument("--layers", metavar="N,N,...",
+                   help="hidden-layer sizes, e.g. 4 or 16,8; 0 for none (default: 4)")
+    g.add_argument("--activation", metavar="NAME[,NAME...]",
+                   help=f"hidden activation, one for all or one per layer (default: tanh): "
+                        f"{', '.join(ACTIVATIONS)}")
+    g.add_argument("--head", choices=["auto", "sigmoid", "softmax", "linear"],
+                   help="output activation; it follows the task: sigmoid (binary), softmax "
+                        "(multi-class), linear (regression) (default: auto)")
+    g.add_argument("--alpha", type=float, help="leaky ReLU / ELU alpha (default: 0.01 / 1.0)")
+    g.add_argument("--init", choices=INIT_SCHEMES,
+                   help="weight initialization (default: random = randn * 0.01)")
+    g.add_argument("--init-scale", type=float, metavar="S",
+                   help="multiplies the initial weights (default: 1)")
+    g.add_argument("--seed", type=int, help="seed of the initial weights and of the mini-batch "
+                                            "shuffles and dropout (default: 2)")
+    g.add_argument("--dtype", choices=["float64", "float32"], help="(default: float64)")
+
+
+def _add_training_options(p: argparse.ArgumentParser, iterations_help: str) -> None:
+    from nnviz.engine.optimizers import OPTIMIZERS
+
+    g = p.add_argument_group("training")
+    g.add_argument("--optimizer", choices=list(OPTIMIZERS), help="(default: gd)")
+    g.add_argument("--lr", type=float, metavar="ALPHA", help="learning rate (default: 1.2)")
+    g.add_argument("--beta", type=float, help="momentum beta (default: 0.9)")
+    g.add_argument("--beta1", type=float, help="Adam beta1 (default: 0.9)")
+    g.add_argument("--beta2", type=float, help="Adam beta2 (default: 0.999)")
+    g.add_argument("--epsilon", type=float, help="Adam epsilon (default: 1e-8)")
+    g.add_argument("--iterations", type=int, metavar="N", help=iterations_help)
+    g.add_argument("--batch-size", type=int, metavar="N",
+                   help="mini-batch size; 0 for full batch (default: full batch)")
+    g.add_argument("--l2", type=float, metavar="LAMBDA", help="L2 lambda (default: 0)")
+    g.add_argument("--keep-prob", type=float, metavar="P",
+                   help="dropout keep probability of hidden units (default: 1 = off)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nnviz", description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument("--screenshot", metavar="PATH",
+                        help="open the app, train --steps steps, save a PNG of the window "
+                             "(or of --panel) to PATH and exit")
+    parser.add_argument("--steps", type=int, default=0, metavar="N",
+                        help="with --screenshot: training steps before the picture (default 0)")
+    parser.add_argument("--panel", metavar="NAME",
+                        help="with --screenshot: picture of one panel (e.g. training, builder, "
+                             "network) instead of the whole window")
+    commands = parser.add_subparsers(dest="command", metavar="{train,check}")
+
+    train = commands.add_parser(
+        "train", help="train headless and print the final metrics",
+        description="Train a network without the app: a progress bar on stderr, the final\n"
+                    "metrics on stdout, and optionally the weights and the session as files.",
+        epilog=TRAIN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_data_network_options(train)
+    _add_training_options(train, "optimizer steps (default: 2000)")
+    out = train.add_argument_group("output")
+    out.add_argument("--export", metavar="PATH",
+                     help="write the trained weights: .npz, .json or .onnx (see nnviz --help)")
+    out.add_argument("--format", choices=["npz", "json", "onnx"],
+                     help="export format when PATH's suffix does not say it")
+    out.add_argument("--save-session", metavar="PATH",
+                     help="save the whole run as a session (.nnviz) the app can open")
+    out.add_argument("--history-csv", metavar="PATH",
+                     help="write the cost/accuracy history as CSV")
+    out.add_argument("--json", action="store_true",
+                     help="print the final metrics as JSON instead of a table")
+    out.add_argument("--diagnose", action="store_true",
+                     help="also print the gradient-flow verdict (vanishing, exploding, healthy) "
+                          "and its remedies, as the app's Gradient flow panel gives them")
+    out.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+
+    check = commands.add_parser(
+        "check", help="gradient check: backprop against two-sided differences",
+        description="Compare backprop's gradient with the two-sided numerical gradient\n"
+                    "(J(theta + eps) - J(theta - eps)) / (2 eps), in float64, per layer.",
+        epilog=CHECK_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_data_network_options(check)
+    _add_training_options(check, "train this many steps first, to check away from the "
+                                 "initialization too (default: 0)")
+    chk = check.add_argument_group("gradient check")
+    chk.add_argument("--eps", type=float, metavar="EPS",
+                     help="the perturbation (default: 1e-7, the course's)")
+    chk.add_argument("--examples", type=int, metavar="M",
+                     help="check on M training examples drawn with --seed (default: 32)")
+    chk.add_argument("--layer", type=int, action="append", metavar="L",
+                     help="check only layer L's dW and db (repeatable; default: all)")
+    chk.add_argument("--per-tensor", type=int, metavar="N",
+                     help="check N random elements of each W and b (default: all)")
+    chk.add_argument("--dropout", choices=["off", "frozen"],
+                     help="with --keep-prob < 1: switch dropout off in J, or freeze its masks "
+                          "(default: off)")
+    chk.add_argument("--planted-bug", metavar="BUG",
+                     help="teaching: check a backward pass with a planted bug, e.g. "
+                          "'dW2 doubled', 'db1 x4', or 'course' for both of the course's")
+    chk.add_argument("--course-exercise", action="store_true",
+                     help="the course's exercise instead of the data/network options: "
+                          "4-5-3-1 RELU-RELU-SIGMOID on 3 examples (47 parameters)")
+    chk.add_argument("--json", action="store_true", help="print the report as JSON")
+    chk.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    return parser
+
+
+_NOT_SETTINGS = ("command", "version", "config", "export", "format", "save_session",
+                 "history_csv", "json", "quiet", "eps", "examples", "layer", "per_tensor",
+                 "dropout", "planted_bug", "course_exercise", "diagnose")
+
+
+def settings_from_args(args: argparse.Namespace):
+    from nnviz.training.headless import build_settings
+    flags = {k: v for k, v in vars(args).items() if k not in _NOT_SETTINGS}
+    return build_settings(flags, args.config)
+
+
+def error(command: str, message: str, code: int) -> int:
+    print(f"nnviz {command}: error: {message}", file=sys.stderr)
+    return code

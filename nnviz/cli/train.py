@@ -1,0 +1,98 @@
+"""``nnviz train``: headless training, the final metrics, and optional files."""
+from __future__ import annotations
+
+import json
+import sys
+
+from .args import error, settings_from_args
+
+
+def run_train(args) -> int:
+    import tempfile
+
+    from nnviz.engine.io import ExportError, export_history_csv, export_weights, save_session
+    from nnviz.training.headless import ProgressBar, export_info, session_data, train
+
+    try:
+        settings = settings_from_args(args)
+    except ValueError as exc:
+        return error("train", str(exc), 2)
+    progress = ProgressBar(settings.iterations, sys.stderr, enabled=not args.quiet)
+    with tempfile.TemporaryDirectory(prefix="nnviz-") as workdir:
+        try:
+            result = train(settings, progress, workdir)
+        except ValueError as exc:  # bad settings, CSV problems, ...
+            return error("train", str(exc), 2)
+        written = {}
+        try:
+            if not result.diverged:
+                if args.export:
+                    written["weights"] = str(export_weights(args.export, result.session.net,
+                                                            args.format,
+                                                            **export_info(result)))
+                if args.save_session:
+                    written["session"] = str(save_session(args.save_session,
+                                                          session_data(result)))
+            if args.history_csv:
+                export_history_csv(args.history_csv, result.session.history.arrays())
+                written["history"] = args.history_csv
+        except ExportError as exc:
+            _report(result, args.json, written, args.diagnose)
+            return error("train", str(exc), 1)
+    _report(result, args.json, written, args.diagnose)
+    if result.diverged:
+        print(result.message, file=sys.stderr)
+        if args.export or args.save_session:
+            print("Nothing was exported: training diverged.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _report(result, as_json: bool, written: dict, diagnose: bool = False) -> None:
+    session = result.session
+    net, data = session.net, session.data
+    diagnosis = None
+    if diagnose:
+        from nnviz.analysis.gradient_flow import diagnosis_dict, diagnosis_text
+        from nnviz.training.headless import diagnose_session
+        diagnosis = diagnose_session(session)
+    if as_json:
+        print(json.dumps({
+            "dataset": data.name, "task": data.task, "m_train": data.m_train,
+            "m_test": data.m_test, "layer_dims": net.layer_dims,
+            "activations": net.layer_activations, "n_params": net.n_params,
+            "seconds": round(result.seconds, 4), "diverged": result.diverged,
+            **result.metrics, "files": written,
+            **({"gradient_flow": diagnosis_dict(diagnosis)} if diagnosis else {})},
+            allow_nan=False, default=str))
+        return
+    hyper = result.settings.config.hyper
+    batch = "full batch" if hyper.batch_size is None else f"mini-batches of {hyper.batch_size}"
+    print(f"data      {data.title}: {data.m_train} training and {data.m_test} test examples, "
+          f"{data.n_features} features, {data.task}"
+          + (", normalized" if data.normalized else ""))
+    print(f"network   {net.describe()}")
+    print(f"training  {hyper.optimizer}, learning rate {hyper.learning_rate:g}, {batch}: "
+          f"{_count(result.iterations, 'iteration')} "
+          f"({_count(result.metrics['epochs'], 'epoch')}) in "
+          f"{result.seconds:.2f} s")
+    columns = [("cost", "cost", "{:.6f}")]
+    if data.is_classification:
+        columns.append(("accuracy", "accuracy", "{:.2%}"))
+    else:
+        columns += [("rmse", "RMSE", "{:.6g}"), ("r2", "R^2", "{:.4f}")]
+    print(f"{'':10}" + "".join(f"{title:>12}" for _, title, _ in columns))
+    for split in ("train", "test"):
+        values = result.metrics[split]
+        if not values:
+            continue
+        cells = "".join(f"{fmt.format(values[key]):>12}" for key, _, fmt in columns)
+        print(f"{split:10}{cells}")
+    for what, path in written.items():
+        print(f"wrote {what} to {path}")
+    if diagnosis is not None:
+        print(diagnosis_text(diagnosis))

@@ -1,0 +1,1 @@
+"""The activations panel (dock widget in panel.py)."""

@@ -1,0 +1,1 @@
+"""The builder panel (dock widget in panel.py)."""

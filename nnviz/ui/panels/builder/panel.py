@@ -1,0 +1,406 @@
+"""The network builder: data, layers, initialization and optimizer settings.
+
+Every change becomes a new :class:`~nnviz.training.config.SessionConfig` sent to the worker:
+data, layer and initialization changes rebuild the network (seeded), optimizer settings apply
+at the next step. The builder never trains or computes anything itself; what it shows about
+the data (sizes, fitted mean and std, output head) comes from the snapshots.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout,
+                               QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget)
+
+from nnviz.engine.data import DATASETS, GENERATORS
+from nnviz.engine.network import MAX_LAYERS
+from nnviz.training.config import CSV_DATASET, SessionConfig, init_base_std
+
+from ...widgets.controls import LayerRow, combo, dspin, spin
+from ...widgets.log_slider import LogSlider
+from nnviz.analysis import builder_readouts as text
+from nnviz.analysis import tooltips as tips
+from ..base import Panel, PanelContext
+
+INIT_LABELS = {"zeros": "zeros", "random": "random  (randn × σ)", "xavier": "Xavier  √(1/n[l-1])",
+               "he": "He  √(2/n[l-1])", "glorot": "Glorot  √(2/(n[l-1]+n[l]))"}
+OPTIMIZER_LABELS = {"gd": "Gradient descent", "momentum": "Momentum", "adam": "Adam"}
+
+
+class BuilderPanel(Panel):
+    def __init__(self, context: PanelContext, parent=None):
+        super().__init__(context, parent)
+        self._config: SessionConfig = context.controller.requested_config
+        self._data_summary = None
+        self._layer_dims: tuple[int, ...] = ()
+        self._syncing = False
+        self.layer_rows: list[LayerRow] = []
+
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(6, 6, 6, 6)
+        column.addWidget(self._build_data_box())
+        column.addWidget(self._build_layers_box())
+        column.addWidget(self._build_init_box())
+        column.addWidget(self._build_optimizer_box())
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self.setMinimumWidth(330)
+        self.set_config(self._config)
+
+    # -- construction ------------------------------------------------------------------
+    def _build_data_box(self) -> QGroupBox:
+        box = QGroupBox("Data")
+        self.dataset = QComboBox()
+        self.dataset.setToolTip(tips.DATASET)
+        separated = False
+        for name, info in DATASETS.items():
+            if info.kind == "builtin" and not separated:
+                self.dataset.insertSeparator(self.dataset.count())
+                separated = True
+            self.dataset.addItem(info.title, name)
+            self.dataset.setItemData(self.dataset.count() - 1, info.description,
+                                     Qt.ItemDataRole.ToolTipRole)
+        self.open_csv = QPushButton("Open CSV…")
+        self.open_csv.setToolTip("Load your own data: one example per row, numeric feature "
+                                 "columns and one label column (File > Open data, Ctrl+O).")
+        self.noise = dspin(0.0, 1.0, 0.2, 0.01, 3, tips.NOISE)
+        self.m = spin(20, 5000, 400, tips.EXAMPLES)
+        self.data_seed = spin(0, 999_999, 1, tips.DATA_SEED)
+        self.regenerate = QPushButton("New sample")
+        self.regenerate.setToolTip("Draw a fresh sample of this data set (next data seed).")
+        self.train_percent = spin(10, 100, 80, tips.TRAIN_PERCENT)
+        self.train_percent.setSuffix(" % train")
+        self.normalize = QCheckBox("Normalize inputs (x - μ) / σ")
+        self.normalize.setToolTip(tips.NORMALIZE)
+        self.data_info = QLabel("…")
+        self.data_info.setWordWrap(True)
+
+        row = QHBoxLayout()
+        row.addWidget(self.dataset, 1)
+        row.addWidget(self.open_csv)
+        seed_row = QHBoxLayout()
+        seed_row.addWidget(self.data_seed, 1)
+        seed_row.addWidget(self.regenerate)
+        form = QFormLayout(box)
+        form.addRow(row)
+        form.addRow("Noise", self.noise)
+        form.addRow("Examples m", self.m)
+        form.addRow("Data seed", seed_row)
+        form.addRow("Split", self.train_percent)
+        form.addRow(self.normalize)
+        form.addRow(self.data_info)
+
+        self.dataset.currentIndexChanged.connect(self._dataset_changed)
+        for w in (self.noise, self.m, self.data_seed, self.train_percent):
+            w.valueChanged.connect(self._data_changed)
+        self.normalize.toggled.connect(self._data_changed)
+        self.regenerate.clicked.connect(lambda: self.data_seed.setValue(self.data_seed.value() + 1))
+        self.open_csv.clicked.connect(self._open_csv)
+        return box
+
+    def _build_layers_box(self) -> QGroupBox:
+        box = QGroupBox("Layers")
+        self.input_label = QLabel()
+        self.layers_layout = QVBoxLayout()
+        self.layers_layout.setSpacing(3)
+        self.add_layer = QPushButton("+ Add hidden layer")
+        self.add_layer.setToolTip(tips.ADD_LAYER)
+        self.output_label = QLabel()
+        self.output_label.setWordWrap(True)
+        self.output_label.setToolTip(tips.OUTPUT)
+        self.shapes_label = QLabel()
+        self.shapes_label.setWordWrap(True)
+        self.shapes_label.setToolTip(tips.SHAPES)
+        self.shapes_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.input_label)
+        layout.addLayout(self.layers_layout)
+        layout.addWidget(self.add_layer)
+        layout.addWidget(self.output_label)
+        layout.addWidget(self.shapes_label)
+        self.add_layer.clicked.connect(self._add_layer)
+        return box
+
+    def _build_init_box(self) -> QGroupBox:
+        box = QGroupBox("Initialization")
+        self.init_scheme = combo(INIT_LABELS, tips.INIT_SCHEME)
+        self.init_scale = LogSlider(0.001, 10.0, 0.01)
+        self.init_scale.setToolTip(tips.INIT_SCALE)
+        self.init_scale_label = QLabel("σ")
+        self.init_std_label = QLabel()
+        self.init_std_label.setWordWrap(True)
+        self.init_std_label.setToolTip("The standard deviation of the entries of each W[l] "
+                                       "this initialization draws (biases start at 0).")
+        self.seed = spin(0, 999_999, 2, tips.SEED)
+        form = QFormLayout(box)
+        form.addRow("Scheme", self.init_scheme)
+        form.addRow(self.init_scale_label, self.init_scale)
+        form.addRow(self.init_std_label)
+        form.addRow("Seed", self.seed)
+        self.init_scheme.currentIndexChanged.connect(self._scheme_changed)
+        self.init_scale.valueChanged.connect(self._network_changed)
+        self.seed.valueChanged.connect(self._network_changed)
+        return box
+
+    def _build_optimizer_box(self) -> QGroupBox:
+        box = QGroupBox("Optimization")
+        self.optimizer = combo(OPTIMIZER_LABELS, tips.OPTIMIZER)
+        self.learning_rate = LogSlider(1e-5, 10.0, 1.2)
+        self.learning_rate.setToolTip(tips.LEARNING_RATE)
+        self.beta = dspin(0.0, 0.999, 0.9, 0.01, 3, tips.BETA)
+        self.beta1 = dspin(0.0, 0.999, 0.9, 0.01, 3, tips.BETA1)
+        self.beta2 = dspin(0.0, 0.99999, 0.999, 0.001, 5, tips.BETA2)
+        self.batch_size = spin(0, 100_000, 0, tips.BATCH)
+        self.batch_size.setSpecialValueText("full batch")
+        self.lambd = dspin(0.0, 100.0, 0.0, 0.01, 4, tips.L2)
+        self.keep_prob = dspin(0.05, 1.0, 1.0, 0.05, 2, tips.KEEP_PROB)
+        self.form_opt = QFormLayout(box)
+        self.form_opt.addRow("Optimizer", self.optimizer)
+        self.form_opt.addRow("Learning rate α", self.learning_rate)
+        self.form_opt.addRow("β (momentum)", self.beta)
+        self.form_opt.addRow("β₁ (Adam)", self.beta1)
+        self.form_opt.addRow("β₂ (Adam)", self.beta2)
+        self.form_opt.addRow("Mini-batch size", self.batch_size)
+        self.form_opt.addRow("L2 λ", self.lambd)
+        self.form_opt.addRow("keep_prob", self.keep_prob)
+        self.optimizer.currentIndexChanged.connect(self._hyper_changed)
+        self.learning_rate.valueChanged.connect(self._hyper_changed)
+        for w in (self.beta, self.beta1, self.beta2, self.lambd, self.keep_prob, self.batch_size):
+            w.valueChanged.connect(self._hyper_changed)
+        return box
+
+    # -- config -> widgets -------------------------------------------------------------
+    def set_config(self, config: SessionConfig) -> None:
+        """Show ``config`` without sending anything back."""
+        self._syncing = True
+        try:
+            self._config = config
+            self._show_data(config)
+            self._show_layers(config)
+            self._show_init(config)
+            self._show_hyper(config)
+        finally:
+            self._syncing = False
+        self._update_derived()
+
+    def _show_data(self, config: SessionConfig) -> None:
+        d = config.data
+        if d.name == CSV_DATASET:
+            index = self.dataset.findData(CSV_DATASET)
+            label = f"CSV: {d.csv_path.replace(chr(92), '/').rsplit('/', 1)[-1]}"
+            if index < 0:
+                self.dataset.addItem(label, CSV_DATASET)
+                index = self.dataset.count() - 1
+            else:
+                self.dataset.setItemText(index, label)
+            self.dataset.setItemData(index, d.csv_path, Qt.ItemDataRole.ToolTipRole)
+        else:
+            index = self.dataset.findData(d.name)
+        self.dataset.setCurrentIndex(max(index, 0))
+        generator = GENERATORS.get(d.name)
+        params = {**(generator.defaults if generator else {}), **d.param_dict}
+        for w in (self.noise, self.m, self.data_seed, self.regenerate):
+            w.setEnabled(generator is not None)
+        if generator is not None:
+            self.noise.setMaximum(generator.noise_max)
+            self.noise.setSingleStep(generator.noise_max / 50)
+            self.noise.setValue(float(params.get("noise", 0.0)))
+            self.m.setValue(int(params.get("m", 400)))
+            seed = params.get("seed", 1)
+            self.data_seed.setValue(int(seed) if seed is not None else 0)
+        self.train_percent.setValue(int(round(d.train_fraction * 100)))
+        self.normalize.setChecked(d.normalize)
+
+    def _show_layers(self, config: SessionConfig) -> None:
+        n = config.network
+        while len(self.layer_rows) > len(n.hidden_units):
+            row = self.layer_rows.pop()
+            row.setParent(None)
+            row.deleteLater()
+        while len(self.layer_rows) < len(n.hidden_units):
+            row = LayerRow(4, "relu", tips.UNITS, tips.ACTIVATION)
+            row.changed.connect(self._network_changed)
+            row.remove_requested.connect(self._remove_layer)
+            self.layer_rows.append(row)
+            self.layers_layout.addWidget(row)
+        for l, (row, units, act) in enumerate(zip(self.layer_rows, n.hidden_units,
+                                                   n.activations), start=1):
+            row.label.setText(f"Layer {l}")
+            row.units.setValue(units)
+            row.activation.setCurrentIndex(max(row.activation.findData(act), 0))
+        self.add_layer.setEnabled(len(self.layer_rows) < MAX_LAYERS - 1)
+
+    def _show_init(self, config: SessionConfig) -> None:
+        n = config.network
+        self.init_scheme.setCurrentIndex(max(self.init_scheme.findData(n.init), 0))
+        base = init_base_std(n.init)
+        self.init_scale.setValue(n.init_scale * base if base else n.init_scale)
+        self.init_scale_label.setText("σ of W" if base else "Scale ×")
+        self.init_scale.setEnabled(n.init != "zeros")
+        self.seed.setValue(n.seed)
+
+    def _show_hyper(self, config: SessionConfig) -> None:
+        h = config.hyper
+        self.optimizer.setCurrentIndex(max(self.optimizer.findData(h.optimizer), 0))
+        self.learning_rate.setValue(h.learning_rate)
+        self.beta.setValue(h.beta)
+        self.beta1.setValue(h.beta1)
+        self.beta2.setValue(h.beta2)
+        self.batch_size.setValue(h.batch_size or 0)
+        self.lambd.setValue(h.lambd)
+        self.keep_prob.setValue(h.keep_prob)
+        for widget, visible in ((self.beta, h.optimizer == "momentum"),
+                                (self.beta1, h.optimizer == "adam"),
+                                (self.beta2, h.optimizer == "adam")):
+            self.form_opt.setRowVisible(widget, visible)
+
+    # -- widgets -> config -------------------------------------------------------------
+    def _send(self, config: SessionConfig) -> None:
+        if self._syncing or config == self._config:
+            return
+        self._config = config
+        self.controller.apply_config(config)
+        self._update_derived()
+
+    def _dataset_changed(self) -> None:
+        if self._syncing:
+            return
+        name = self.dataset.currentData()
+        if name is None:
+            return
+        current = self._config.data
+        if name == CSV_DATASET:
+            return  # the CSV entry is selected by loading a file
+        data = dataclasses.replace(current, name=name, params=(), csv_path=None,
+                                   csv_label_column=None, csv_has_header=None, csv_task=None)
+        # Show the new set's defaults in the widgets.
+        self._syncing = True
+        try:
+            self._show_data(dataclasses.replace(self._config, data=data))
+        finally:
+            self._syncing = False
+        self._send(dataclasses.replace(self._config, data=data))
+
+    def _data_changed(self, *_) -> None:
+        if self._syncing:
+            return
+        d = self._config.data
+        params = d.params
+        if d.name in GENERATORS:
+            params = tuple(sorted({"noise": round(self.noise.value(), 4), "m": self.m.value(),
+                                   "seed": self.data_seed.value()}.items()))
+        data = dataclasses.replace(d, params=params,
+                                   train_fraction=self.train_percent.value() / 100.0,
+                                   normalize=self.normalize.isChecked())
+        self._send(dataclasses.replace(self._config, data=data))
+
+    def _network_changed(self, *_) -> None:
+        if self._syncing:
+            return
+        scheme = self.init_scheme.currentData()
+        base = init_base_std(scheme)
+        value = self.init_scale.value()
+        network = dataclasses.replace(
+            self._config.network,
+            hidden_units=tuple(r.units.value() for r in self.layer_rows),
+            activations=tuple(r.activation.currentData() for r in self.layer_rows),
+            init=scheme, init_scale=value / base if base else value, seed=self.seed.value())
+        self._send(dataclasses.replace(self._config, network=network))
+
+    def _scheme_changed(self) -> None:
+        if self._syncing:
+            return
+        # Keep the engine's multiplier; the slider shows σ for "random", × for the others.
+        scheme = self.init_scheme.currentData()
+        network = dataclasses.replace(self._config.network, init=scheme)
+        self._syncing = True
+        try:
+            self._show_init(dataclasses.replace(self._config, network=network))
+        finally:
+            self._syncing = False
+        self._network_changed()
+
+    def _hyper_changed(self, *_) -> None:
+        if self._syncing:
+            return
+        opt = self.optimizer.currentData()
+        hyper = dataclasses.replace(
+            self._config.hyper, optimizer=opt, learning_rate=self.learning_rate.value(),
+            beta=self.beta.value(), beta1=self.beta1.value(), beta2=self.beta2.value(),
+            batch_size=self.batch_size.value() or None, lambd=self.lambd.value(),
+            keep_prob=self.keep_prob.value())
+        for widget, visible in ((self.beta, opt == "momentum"), (self.beta1, opt == "adam"),
+                                (self.beta2, opt == "adam")):
+            self.form_opt.setRowVisible(widget, visible)
+        self._send(dataclasses.replace(self._config, hyper=hyper))
+
+    def _add_layer(self) -> None:
+        n = self._config.network
+        units = n.hidden_units[-1] if n.hidden_units else 4
+        act = n.activations[-1] if n.activations else "relu"
+        network = dataclasses.replace(n, hidden_units=n.hidden_units + (units,),
+                                      activations=n.activations + (act,))
+        config = dataclasses.replace(self._config, network=network)
+        self._syncing = True
+        try:
+            self._show_layers(config)
+        finally:
+            self._syncing = False
+        self._send(config)
+
+    def _remove_layer(self, row: LayerRow) -> None:
+        index = self.layer_rows.index(row)
+        n = self._config.network
+        units = n.hidden_units[:index] + n.hidden_units[index + 1:]
+        acts = n.activations[:index] + n.activations[index + 1:]
+        config = dataclasses.replace(self._config, network=dataclasses.replace(
+            n, hidden_units=units, activations=acts))
+        self._syncing = True
+        try:
+            self._show_layers(config)
+        finally:
+            self._syncing = False
+        self._send(config)
+
+    def _open_csv(self) -> None:
+        window = self.context.window
+        if window is not None and hasattr(window, "open_data"):
+            window.open_data()
+
+    # -- from the worker ---------------------------------------------------------------
+    def on_config(self, config: SessionConfig) -> None:
+        # Only resync once the latest request is done (or was refused), so a slider being
+        # dragged is never pulled back to an older value.
+        if config == self.controller.requested_config and config != self._config:
+            self.set_config(config)
+
+    def on_snapshot(self, snapshot) -> None:
+        if snapshot.data is not self._data_summary or snapshot.layer_dims != self._layer_dims:
+            self._data_summary = snapshot.data
+            self._layer_dims = tuple(snapshot.layer_dims)
+            self._update_derived()
+
+    def _update_derived(self) -> None:
+        """Labels computed from the settings and the data: sizes, head, shapes, init std."""
+        d = self._data_summary
+        if d is None:
+            return
+        net = self._config.network
+        dims = [d.n_features, *net.hidden_units, d.n_outputs]
+        self.data_info.setText(text.data_info(d))
+        self.input_label.setText(f"Input layer 0: n[0] = {d.n_features} features")
+        for l, row in enumerate(self.layer_rows, start=1):
+            row.label.setText(f"Layer {l}")
+        self.output_label.setText(text.output_text(d, len(dims) - 1))
+        self.shapes_label.setText(text.shapes_html(dims))
+        self.init_std_label.setText(text.init_std_text(net.init, net.init_scale, dims))
+        self.normalize.setToolTip(text.normalization_tooltip(d))

@@ -1,0 +1,1 @@
+"""The cost surface panel (dock widget in panel.py)."""

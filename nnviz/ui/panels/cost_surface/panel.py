@@ -1,0 +1,352 @@
+"""Cost surface panel: J over a 2-D slice through the current parameters, with the path.
+
+The surface is computed off the GUI thread on a :class:`~nnviz.training.jobs.JobRunner`
+(``cost_surface_compute.compute_surface``): while training runs a coarse grid at most
+:data:`LIVE_RATE_HZ` times a second, a fine grid once training pauses. The path extends with
+every snapshot on the GUI thread: each new parameter vector costs one ``(2 x n)`` product with
+the last surface's projector. Layout: controls on the left, the map (or the optional 3-D
+view) on the right with a key and a few sentences on what to look at.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSplitter, QStackedWidget, \
+    QVBoxLayout, QWidget
+
+from nnviz.training.jobs import JobRunner
+from nnviz.training.snapshot import RUNNING
+
+from nnviz.analysis import cost_surface_text as text
+from ..base import Panel, PanelContext
+from .view3d import make_view
+from nnviz.analysis.cost_surface import SurfaceRequest, compute_surface, path_thetas
+from .controls import SurfaceControls
+from .plots import SurfacePlot, legend_html
+
+LIVE_RESOLUTION = 21     # grid points per axis while training runs
+LIVE_RATE_HZ = 4.0       # at most this many live recomputations a second
+
+
+class CostSurfacePanel(Panel):
+    surface_drawn = Signal(object)  # the SurfaceResult just drawn
+
+    def __init__(self, context: PanelContext | None = None, parent: QWidget | None = None):
+        super().__init__(context, parent)
+        self.runner = JobRunner("nnviz-cost-surface", parent=self)
+        self.runner.finished.connect(self._on_finished)
+        self.runner.failed.connect(self._on_failed)
+        self._snapshot = None
+        self._structure = None        # (layer_dims, head) the pickers were built for
+        self.result = None            # the SurfaceResult on screen
+        self.values = None            # the drawn image values (J or log10 J)
+        self._path_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._last_submit = -1e9
+        self._submitted_key = None
+        self._waiting = False         # a newer request waits for the running job
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._submit_latest)
+        self._colors = context.appearance.colors if context is not None else None
+        self._view3d = None
+        self._build()
+        from ...theme import colors as current_colors
+        self.on_theme(self._colors or current_colors())
+
+    # ----- Panel API ---------------------------------------------------------------------
+    def on_snapshot(self, snapshot) -> None:
+        previous = self._snapshot
+        self._snapshot = snapshot
+        structure = (snapshot.layer_dims, snapshot.head)
+        if structure != self._structure:
+            self._network_changed(snapshot, previous)
+        if previous is not None and previous.generation != snapshot.generation:
+            self._path_cache.clear()
+        self._update_path()
+        self._schedule()
+
+    def on_theme(self, colors) -> None:
+        self._colors = colors
+        self.surface_plot.apply_theme(colors)
+        self._update_legend()
+        if self._view3d is not None:
+            self._view3d.set_background(colors.background)
+        if self.result is not None:
+            self._draw_result(self.result)
+
+    def figures(self) -> dict[str, object]:
+        return {"cost_surface": self.surface_plot.ci}
+
+    def shutdown(self) -> None:
+        self._timer.stop()
+        self.runner.shutdown()
+
+    # ----- public helpers (also for tests and scripts) -----------------------------------
+    def mode(self) -> str:
+        return self.controls.mode()
+
+    def set_mode(self, mode: str) -> None:
+        self.controls.set_mode(mode)
+
+    def parameters(self) -> tuple[str, str]:
+        return self.controls.parameters()
+
+    def set_parameters(self, first: str, second: str) -> None:
+        self.controls.set_parameters(first, second)
+
+    def set_loss(self, loss: str) -> None:
+        self.controls.set_loss(loss)
+
+    def reroll(self) -> None:
+        self.controls.reroll_button.click()
+
+    def path_data(self) -> np.ndarray:
+        return self.surface_plot.path_data()
+
+    def make_request(self, snapshot, live: bool) -> SurfaceRequest:
+        c = self.controls
+        return SurfaceRequest(
+            theta=snapshot.theta, layer_dims=tuple(snapshot.layer_dims),
+            activations=tuple(snapshot.activations), head=snapshot.head,
+            alpha=snapshot.config.network.alpha, X=snapshot.data.X_train,
+            Y=snapshot.data.Y_train, lambd=snapshot.config.hyper.lambd, mode=c.mode(),
+            parameters=c.parameters(), seed=c.seed_spin.value(),
+            trajectory=tuple(snapshot.trajectory),
+            resolution=min(LIVE_RESOLUTION, c.resolution()) if live else c.resolution(),
+            extent=c.extent(), stretch=c.stretch(), loss=c.loss(),
+            dtype="float32" if live else "float64",
+            generation=snapshot.generation, iteration=snapshot.iteration)
+
+    # ----- construction ------------------------------------------------------------------
+    def _build(self) -> None:
+        self.controls = SurfaceControls()
+        self.status = self.controls.status
+        scroll = QScrollArea()
+        scroll.setWidget(self.controls)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(self.controls.minimumSizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width())
+
+        self.surface_plot = SurfacePlot()
+        self.surface_plot.setToolTip(text.PLOT_TIP)
+        self.views = QStackedWidget()
+        self.views.addWidget(self.surface_plot)
+        self.legend = QLabel()
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setWordWrap(True)
+        self.lesson = QLabel()
+        self.lesson.setWordWrap(True)
+        self.lesson.setTextFormat(Qt.TextFormat.RichText)
+        self.lesson.setToolTip("What this surface shows, measured on it: the curvature at the "
+                               "current θ and where J bends downward.")
+        self.lesson.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        right = QWidget()
+        right_column = QVBoxLayout(right)
+        right_column.setContentsMargins(0, 0, 0, 0)
+        right_column.addWidget(self.views, 1)
+        right_column.addWidget(self.legend)
+        right_column.addWidget(self.lesson)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(scroll)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([scroll.minimumWidth(), 600])
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(splitter)
+
+        self.controls.changed.connect(self._settings_changed)
+        self.controls.log_toggled.connect(self._redraw)
+        self.controls.view3d_toggled.connect(self._toggle_3d)
+
+    # ----- reactions ---------------------------------------------------------------------
+    def _network_changed(self, snapshot, previous) -> None:
+        """New layer sizes or output: rebuild the pickers; a network without hidden layer
+        starts on its (w1, w2) bowl, a deeper one on the PCA of its path."""
+        had_hidden = previous is not None and len(previous.layer_dims) > 2
+        has_hidden = len(snapshot.layer_dims) > 2
+        self._structure = (snapshot.layer_dims, snapshot.head)
+        default = "pca" if has_hidden else "parameters"
+        self.controls.set_network(snapshot.layout, snapshot.head,
+                                  default if previous is None or had_hidden != has_hidden
+                                  else None)
+        self._path_cache.clear()
+
+    def _settings_changed(self) -> None:
+        first, second = self.parameters()
+        if first == second and self.mode() == "parameters":
+            self.status.setText("Choose two different parameters.")
+            return
+        self._schedule(urgent=True)
+
+    def _redraw(self) -> None:
+        if self.result is not None:
+            self._draw_result(self.result)
+
+    # ----- scheduling --------------------------------------------------------------------
+    def _schedule(self, urgent: bool = False) -> None:
+        """Submit a surface for the latest snapshot: at most LIVE_RATE_HZ while training,
+        one fine grid when paused, at once after a settings change."""
+        snapshot = self._snapshot
+        if snapshot is None or self.runner is None:
+            return
+        live = snapshot.state == RUNNING
+        if not live and not urgent and self._request_key(snapshot, live) == self._submitted_key:
+            return  # this paused state is already on screen or on its way
+        if urgent or not live:
+            self._timer.stop()
+            self._submit(snapshot, live, cancel_running=True)
+        elif self.runner.busy:
+            self._waiting = True
+        else:
+            wait = 1.0 / LIVE_RATE_HZ - (time.monotonic() - self._last_submit)
+            if wait <= 0:
+                self._submit(snapshot, live)
+            elif not self._timer.isActive():
+                self._timer.start(int(wait * 1000) + 1)
+
+    def _submit_latest(self) -> None:
+        snapshot = self._snapshot
+        if snapshot is None or self.runner.busy:
+            return
+        live = snapshot.state == RUNNING
+        wait = 1.0 / LIVE_RATE_HZ - (time.monotonic() - self._last_submit) if live else 0.0
+        if wait > 0:  # a timer may fire a little early
+            self._timer.start(int(wait * 1000) + 1)
+        else:
+            self._submit(snapshot, live)
+
+    def _request_key(self, snapshot, live: bool) -> tuple:
+        return (snapshot.generation, snapshot.iteration, live) + self.controls.key()
+
+    def _submit(self, snapshot, live: bool, cancel_running: bool = False) -> None:
+        request = self.make_request(snapshot, live)
+        self._last_submit = time.monotonic()
+        self._submitted_key = self._request_key(snapshot, live)
+        self._waiting = False
+        if cancel_running and self.runner.busy:
+            # Cancel first, then submit: JobRunner.submit(cancel_running=True) can cancel the
+            # new job itself when the worker picks it up before submit() returns.
+            self.runner.cancel()
+        self.runner.submit(lambda job: compute_surface(request, job), tag="surface")
+
+    def _on_finished(self, _tag, result) -> None:
+        snapshot = self._snapshot
+        if snapshot is not None and result.request.generation == snapshot.generation:
+            self.result = result
+            self._path_cache.clear()
+            self._draw_result(result)
+            self._update_path()
+            self.surface_drawn.emit(result)
+        self._after_job()
+
+    def _on_failed(self, _tag, message: str) -> None:
+        self.status.setText(f"<span style='color:{self._colors.bad}'>Could not compute the "
+                            f"surface: {message}</span>")
+        self._after_job()
+
+    def _after_job(self) -> None:
+        snapshot = self._snapshot
+        if snapshot is None:
+            return
+        if self._waiting:
+            self._waiting = False
+            self._schedule()
+        elif snapshot.state != RUNNING:
+            self._schedule()  # training paused while a live grid was computing
+
+    # ----- drawing -----------------------------------------------------------------------
+    def _draw_result(self, r) -> None:
+        log = self.controls.log_colours()
+        loss = "squared error" if r.request.loss == "squared_error" else "J"
+        title = (f"{loss} around the current θ" if r.mode != "parameters" else
+                 f"{loss} as {r.axis_labels[0]} and {r.axis_labels[1]} vary")
+        to_scale = np.isclose(r.extent[0], r.extent[1], rtol=1e-9)
+        if not to_scale:
+            title += " (axes stretched, not to scale)"
+        self.values = self.surface_plot.show_surface(r.xs, r.ys, r.costs, log, r.axis_labels,
+                                                     title, to_scale, r.contours.get(log))
+        self.controls.show_fitted_extent(max(r.extent))
+        if self._view3d is not None:
+            self._view3d.show_surface(r.xs, r.ys, self.values)
+        self._update_legend()
+        self._update_texts(r)
+
+    def _update_texts(self, r) -> None:
+        snapshot = self._snapshot
+        live = "live grid, refined when paused" if r.request.dtype == "float32" else "paused"
+        lambda_note = " + L2 term" if r.request.lambd else ""
+        if r.request.loss == "squared_error":
+            what = (f"squared-error J at the current θ: <b>{r.centre_cost:.5g}</b> (training "
+                    f"uses cross-entropy{lambda_note})")
+        else:
+            what = (f"J at the current θ: <b>{r.centre_cost:.5g}</b> (the training cost"
+                    f"{lambda_note})")
+        self.status.setText(f"{what}<br>grid {len(r.xs)} × {len(r.ys)}, ± "
+                            f"{_extent_text(r.extent)}, {r.elapsed:.2f} s ({live})")
+        if snapshot is None:
+            return
+        data = snapshot.data
+        std = np.asarray(data.std, dtype=np.float64)
+        std = std[std > 0]
+        spread = float(std.max() / std.min()) if std.size else 1.0
+        self.lesson.setText(text.lesson_html(r, normalized=data.normalized,
+                                             feature_spread=spread, n_features=data.n_features,
+                                             head=snapshot.head, colors=self._colors,
+                                             stretched=not np.isclose(*r.extent, rtol=1e-9)))
+
+    def _update_path(self) -> None:
+        """Project the path onto the last surface's slice; only new thetas cost a product."""
+        snapshot, r = self._snapshot, self.result
+        if snapshot is None or r is None or r.request.generation != snapshot.generation \
+                or r.request.theta.size != snapshot.theta.size:
+            self.surface_plot.show_path(np.zeros((0, 2)))
+            return
+        thetas = path_thetas(snapshot.trajectory, snapshot.theta)
+        cache, points = {}, []
+        for theta in thetas:
+            hit = self._path_cache.get(id(theta))
+            xy = hit[1] if hit is not None and hit[0] is theta else r.project(theta)
+            cache[id(theta)] = (theta, xy)
+            points.append(xy)
+        self._path_cache = cache
+        path = np.array(points)
+        self.surface_plot.show_path(path)
+        if self._view3d is not None:
+            self._view3d.show_path(path)
+
+    # ----- 3-D ---------------------------------------------------------------------------
+    def _toggle_3d(self, on: bool) -> None:
+        if on and self._view3d is None:
+            try:
+                self._view3d = make_view()
+            except Exception as exc:  # a GL library that imports but cannot draw
+                gl_check = self.controls.gl_check
+                gl_check.setChecked(False)
+                gl_check.setEnabled(False)
+                gl_check.setToolTip(f"The 3-D view could not start: {exc}")
+                return
+            self._view3d.set_background(self._colors.background)
+            self.views.addWidget(self._view3d)
+            if self.result is not None:
+                self._draw_result(self.result)
+                self._update_path()
+        self.views.setCurrentWidget(self._view3d if on else self.surface_plot)
+        self._update_legend()
+
+    def _update_legend(self) -> None:
+        labels = self.result.axis_labels if self.result is not None else ("α", "β")
+        self.legend.setText(legend_html(self._colors, self.controls.gl_check.isChecked(),
+                                        labels, self.controls.log_colours()))
+
+
+def _extent_text(extent: tuple[float, float]) -> str:
+    a, b = extent
+    return f"{a:.3g}" if np.isclose(a, b, rtol=1e-9) else f"{a:.3g} × {b:.3g}"

@@ -1,0 +1,1 @@
+"""The experiments panel (dock widget in panel.py)."""

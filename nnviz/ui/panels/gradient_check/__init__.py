@@ -1,0 +1,1 @@
+"""The gradient check panel (dock widget in panel.py)."""

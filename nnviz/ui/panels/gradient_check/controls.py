@@ -1,0 +1,195 @@
+"""The inspector's controls: what to check, how, with which eps, and a teaching-mode bug."""
+from __future__ import annotations
+
+from PySide6.QtGui import QValidator
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel,
+                               QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+
+from nnviz.engine.gradient_check import DEFAULT_EPS
+
+from . import jobs
+from nnviz.analysis import gradient_check_text as text
+from ...theme import PlotColors
+
+MODE_LABELS = {"full": "Full (every parameter)", "directional": "Directional (fast)",
+               "layer": "One layer", "random": "N random per tensor"}
+COURSE_LAYERS = 3  # the course exercise's L
+
+
+class EpsilonSpinBox(QDoubleSpinBox):
+    """A positive number in scientific notation; the arrows step by decades."""
+
+    def __init__(self, value: float = DEFAULT_EPS, parent=None):
+        super().__init__(parent)
+        self.setDecimals(20)
+        self.setRange(1e-13, 0.1)
+        self.setValue(value)
+        self.setKeyboardTracking(False)
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802
+        return f"{value:.3g}"
+
+    def valueFromText(self, text: str) -> float:  # noqa: N802
+        return float(text)
+
+    def validate(self, text: str, pos: int):
+        try:
+            value = float(text)
+        except ValueError:
+            return QValidator.State.Intermediate, text, pos
+        ok = self.minimum() <= value <= self.maximum()
+        return (QValidator.State.Acceptable if ok else QValidator.State.Intermediate), text, pos
+
+    def stepBy(self, steps: int) -> None:  # noqa: N802
+        self.setValue(min(max(self.value() * 10.0 ** steps, self.minimum()), self.maximum()))
+
+
+class CheckControls(QWidget):
+    """Two rows of controls and the teaching-mode banner. The panel connects the buttons."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._network_layers = 1
+        self.source = QComboBox()
+        self.source.addItem("Current network", "network")
+        self.source.addItem("Course exercise (4-5-3-1, 3 examples)", "course")
+        self.source.setToolTip(text.SOURCE_TIP)
+        self.examples = QSpinBox()
+        self.examples.setRange(0, 1_000_000)
+        self.examples.setSpecialValueText("all")
+        self.examples.setValue(jobs.DEFAULT_EXAMPLES)
+        self.examples.setToolTip(text.EXAMPLES_TIP)
+        self.mode = QComboBox()
+        for key, label in MODE_LABELS.items():
+            self.mode.addItem(label, key)
+        self.mode.setToolTip(text.MODE_TIP)
+        self.layer = _spin(1, 1, 1, text.LAYER_TIP, prefix="l = ")
+        self.per_tensor = _spin(1, 100_000, jobs.DEFAULT_PER_TENSOR, text.PER_TENSOR_TIP,
+                                prefix="N = ")
+        self.directions = _spin(1, 100, jobs.DEFAULT_DIRECTIONS, text.DIRECTIONS_TIP,
+                                suffix=" directions")
+        self.eps = EpsilonSpinBox()
+        self.eps.setToolTip(text.EPS_TIP)
+        self.bug = QComboBox()
+        self.bug.setToolTip(text.BUG_TIP)
+        self.run_button = QPushButton("Run check")
+        self.run_button.setToolTip(text.RUN_TIP)
+        self.run_button.setDefault(True)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip(text.CANCEL_TIP)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(14)
+        self.progress.setToolTip("Evaluations of J done so far.")
+        self.status = QLabel()
+        self.status.setToolTip("What the check is doing or what went wrong.")
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setToolTip(text.BUG_TIP)
+        self.banner.hide()
+        self._build_layout()
+        self.mode.currentIndexChanged.connect(lambda _i: self._update_mode_controls())
+        self.source.currentIndexChanged.connect(lambda _i: self._on_source_changed())
+        self.bug.currentIndexChanged.connect(lambda _i: self._update_banner())
+        self._update_mode_controls()
+        self._update_layers()
+
+    def _build_layout(self) -> None:
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(4)
+        row1 = [QLabel("Check"), self.source, QLabel("examples"), self.examples,
+                QLabel("mode"), self.mode, self.layer, self.per_tensor, self.directions,
+                QLabel("ε"), self.eps]
+        for col, widget in enumerate(row1):
+            grid.addWidget(widget, 0, col)
+        row2 = QHBoxLayout()
+        row2.addWidget(QLabel("Teaching: plant a bug"))
+        row2.addWidget(self.bug)
+        row2.addSpacing(12)
+        row2.addWidget(self.run_button)
+        row2.addWidget(self.cancel_button)
+        row2.addWidget(self.progress, 1)
+        row2.addWidget(self.status, 2)
+        grid.addLayout(row2, 1, 0, 1, len(row1) + 1)
+        grid.setColumnStretch(len(row1), 1)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+        column.addLayout(grid)
+        column.addWidget(self.banner)
+
+    # -- what the controls say ------------------------------------------------------------
+    def request(self, seed: int = 0) -> jobs.CheckRequest:
+        n = self.examples.value()
+        return jobs.CheckRequest(
+            source=self.source.currentData(), mode=self.mode.currentData(),
+            eps=float(self.eps.value()), planted_bug=self.bug.currentData(),
+            layer=self.layer.value(), per_tensor=self.per_tensor.value(),
+            n_examples=n if n > 0 else None, n_directions=self.directions.value(), seed=seed)
+
+    def set_network_layers(self, L: int) -> None:
+        """The current network's L: limits the layer choice and the planted bugs."""
+        self._network_layers = int(L)
+        self._update_layers()
+
+    def set_busy(self, busy: bool) -> None:
+        self.run_button.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy)
+        self.progress.setVisible(busy)
+        for widget in (self.source, self.mode, self.eps, self.bug, self.layer,
+                       self.per_tensor, self.directions):
+            widget.setEnabled(not busy)
+        self.examples.setEnabled(not busy and self.source.currentData() == "network")
+
+    def on_theme(self, colors: PlotColors) -> None:
+        self.banner.setStyleSheet(
+            f"QLabel {{ background: {colors.bad}; color: white; padding: 4px 8px; "
+            "border-radius: 3px; font-weight: bold; }")
+
+    # -- internals ------------------------------------------------------------------------
+    def _source_layers(self) -> int:
+        return COURSE_LAYERS if self.source.currentData() == "course" else self._network_layers
+
+    def _on_source_changed(self) -> None:
+        self.examples.setEnabled(self.source.currentData() == "network")
+        self._update_layers()
+
+    def _update_layers(self) -> None:
+        L = self._source_layers()
+        self.layer.setRange(1, L)
+        current = self.bug.currentData()
+        self.bug.blockSignals(True)
+        self.bug.clear()
+        self.bug.addItem("off (check the real backprop)", None)
+        for name in jobs.bugs_for_layers(L):
+            self.bug.addItem(jobs.bug_title(name), name)
+        self.bug.setCurrentIndex(max(self.bug.findData(current), 0))
+        self.bug.blockSignals(False)
+        self._update_banner()
+
+    def _update_mode_controls(self) -> None:
+        mode = self.mode.currentData()
+        self.layer.setVisible(mode == "layer")
+        self.per_tensor.setVisible(mode == "random")
+        self.directions.setVisible(mode == "directional")
+
+    def _update_banner(self) -> None:
+        bug = self.bug.currentData()
+        self.banner.setVisible(bug is not None)
+        if bug is not None:
+            self.banner.setText(
+                f"TEACHING MODE · planted bug: {jobs.bug_title(bug)}. Only this check uses the "
+                "broken backprop; training keeps the correct one.")
+
+
+def _spin(low: int, high: int, value: int, tip: str, prefix: str = "", suffix: str = ""):
+    spin = QSpinBox()
+    spin.setRange(low, high)
+    spin.setValue(value)
+    spin.setPrefix(prefix)
+    spin.setSuffix(suffix)
+    spin.setToolTip(tip)
+    return spin

@@ -1,0 +1,1 @@
+"""The gradient flow panel (dock widget in panel.py)."""

@@ -1,0 +1,379 @@
+"""Gradient flow panel: how large the gradient is in each layer, now and over iterations.
+
+A banner on top gives the verdict (vanishing / exploding / healthy) with a short explanation
+and the usual remedies (:mod:`.gradient_flow_diagnosis`, pure NumPy). Below it: a bar per
+layer of the chosen gradient metric at the current snapshot and one line per layer over
+iterations (both log axes, coloured by depth, input side dark), the distribution of ``Z[l]``
+or ``A[l]`` per layer as a "layer x bin" heat map, and the saturated / dead-ReLU fractions.
+
+Everything comes from the snapshot the worker measured (norms over all training examples,
+``Z``/``A`` on a fixed subsample); the panel only takes a few histograms of small arrays.
+While training is paused, a rebuilt network (e.g. the init-scale slider) arrives as a fresh
+snapshot at once.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QSizePolicy,
+                               QVBoxLayout, QWidget)
+
+from nnviz.engine.activations import activation_value, saturated_intervals
+from nnviz.training.snapshot import RUNNING
+
+from ...theme import PlotColors, colors
+from ..base import Panel, PanelContext
+from nnviz.analysis.gradient_flow import (BAD, OK, WARN, FlowDiagnosis, diagnose_snapshot,
+                                      format_factor)
+from .plots import (ActivityPlot, DistributionPlot, HistoryPlot, NowPlot,
+                                  depth_colours)
+from nnviz.analysis.gradient_flow_stats import (METRIC_KEYS, METRICS, SATURATION_SLOPE, FlowStats, LayerHistory,
+                                  flow_stats, layer_histograms, spans_decades)
+
+MAX_HISTOGRAM_VALUES = 24_000   # all layers together; a strided sample beyond this
+DISTRIBUTION_INTERVAL = 0.1     # s: while training runs, the heat map redraws at most 10x/s
+
+METRIC_TIP = ("Which per-layer gradient number to show, now (bars) and over iterations "
+              "(lines). Backprop computes dZ[l] = dA[l] * g'(Z[l]), dA[l-1] = W[l]ᵀ dZ[l] and "
+              "dW[l] = (1/m) dZ[l] A[l-1]ᵀ: if the bars fall by orders of magnitude toward "
+              "layer 1 the gradient vanishes, if they rise it explodes.")
+QUANTITY_TIP = ("Z[l] = W[l] A[l-1] + b[l] (pre-activations: where they sit on g decides the "
+                "slope g'(Z[l])) or A[l] = g[l](Z[l]) (what the next layer receives).")
+SCALE_TIP = ("auto: magnitude when the layers' typical sizes differ by more than 100×, "
+             "values otherwise.\nvalues: the numbers themselves (dashed lines: where sigmoid/tanh saturate, "
+             f"|g'(z)| < {SATURATION_SLOPE}).\nmagnitude: log10 of |value|, so layers that "
+             "shrink or grow by orders of magnitude (vanishing / exploding activations) stay "
+             "visible side by side.")
+BANNER_TIP = ("The verdict compares the back-propagated dZ[l] (and dW[l]) from the output "
+              "layer back to layer 1, per entry: 1000× or more smaller means vanishing, 1000× "
+              "larger exploding (100× is a warning in networks with 2+ hidden layers). Huge "
+              "dW or a gradient-descent step larger than the weights also counts as "
+              "exploding.")
+NOW_TIP = ("One bar per layer l = 1..L (1 next to the input, L the output) on a log axis: "
+           "each grid line is a factor of 10. The dashed line is the geometric trend, a "
+           "constant factor per layer, fitted across layers.")
+HISTORY_TIP = ("The chosen number for every layer over the iterations recorded while this "
+               "panel was shown (thinned evenly when long), coloured as the bars: dark purple "
+               "= layer 1 next to the input, orange = the output layer L. Lines fanning apart "
+               "by orders of magnitude = layers learning at very different speeds.")
+DISTRIBUTION_TIP = ("For each layer (column), how its values spread over the bins (colour = "
+                    "% of that layer's values, on the snapshot's sample of examples). "
+                    "Sigmoid/tanh units beyond the dashed lines are saturated: g'(z) is "
+                    "nearly 0 there, so dZ[l] = dA[l] * g'(Z[l]) is too. A column collapsing "
+                    "toward 0 layer after layer is a vanishing signal.")
+ACTIVITY_TIP = (f"Saturated: share of sigmoid/tanh values Z[l] with |g'(z)| < {SATURATION_SLOPE}."
+                "\nDead: share of a ReLU layer's units with Z[l] ≤ 0 on every example "
+                "(slope 0 for all of them: they pass no gradient and never recover).")
+
+
+class GradientFlowPanel(Panel):
+    """Per-layer gradient magnitudes, activation statistics and a vanishing/exploding verdict.
+
+    Feed it with ``on_snapshot(snapshot)``; read back ``diagnosis``, ``stats``,
+    ``now_plot.bar_values()``, ``history`` and ``history_plot.curves``.
+    """
+
+    def __init__(self, context: PanelContext | None = None, parent: QWidget | None = None):
+        super().__init__(context, parent)
+        self.history = LayerHistory()
+        self.stats: FlowStats | None = None
+        self.diagnosis: FlowDiagnosis | None = None
+        self._snapshot = None
+        self._colours: list[QColor] = []
+        self._distribution_drawn = 0.0
+        self._theme: PlotColors = (context.appearance.colors if context is not None
+                                   else colors())
+        self._build()
+        self.on_theme(self._theme)
+
+    # -- construction ------------------------------------------------------------------
+    def _build(self) -> None:
+        self.banner = QLabel("Waiting for the network: the verdict appears with the first "
+                             "snapshot.")
+        self.banner.setWordWrap(True)
+        self.banner.setTextFormat(Qt.TextFormat.RichText)
+        self.banner.setToolTip(BANNER_TIP)
+        self.banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+
+        self.metric_combo = QComboBox()
+        for key in METRIC_KEYS:
+            label, tip = METRICS[key]
+            self.metric_combo.addItem(label, key)
+            self.metric_combo.setItemData(self.metric_combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+        self.metric_combo.setToolTip(METRIC_TIP)
+        self.quantity_combo = QComboBox()
+        self.quantity_combo.addItem("Z[l]", "Z")
+        self.quantity_combo.addItem("A[l]", "A")
+        self.quantity_combo.setToolTip(QUANTITY_TIP)
+        self.scale_combo = QComboBox()
+        self.scale_combo.addItem("auto", None)
+        self.scale_combo.addItem("values", False)
+        self.scale_combo.addItem("magnitude (log)", True)
+        self.scale_combo.setToolTip(SCALE_TIP)
+        self.readout = QLabel()
+        self.readout.setTextFormat(Qt.TextFormat.RichText)
+        self.readout.setToolTip("Numbers of the layer under the mouse in the bar plot.")
+
+        self.now_plot = NowPlot()
+        self.history_plot = HistoryPlot()
+        self.distribution_plot = DistributionPlot()
+        self.activity_plot = ActivityPlot()
+        self.now_plot.widget.setToolTip(NOW_TIP)
+        self.history_plot.widget.setToolTip(HISTORY_TIP)
+        self.distribution_plot.widget.setToolTip(DISTRIBUTION_TIP)
+        self.activity_plot.widget.setToolTip(ACTIVITY_TIP)
+
+        controls = QHBoxLayout()
+        controls.addWidget(_label("Gradient:", self.metric_combo))
+        controls.addWidget(self.metric_combo)
+        controls.addSpacing(16)
+        controls.addWidget(_label("Distribution of", self.quantity_combo))
+        controls.addWidget(self.quantity_combo)
+        controls.addWidget(self.scale_combo)
+        controls.addSpacing(16)
+        controls.addWidget(self.readout, 1)
+
+        # Four plots: a 2 x 2 grid when there is height for it, one row when the dock is
+        # short and wide (the default bottom dock), so no plot gets squashed flat.
+        self.plots_area = QWidget()
+        self.plots_grid = QGridLayout(self.plots_area)
+        self.plots_grid.setContentsMargins(0, 0, 0, 0)
+        self.plots_grid.setSpacing(4)
+        self._one_row: bool | None = None
+        self._arrange(one_row=False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.banner)
+        layout.addLayout(controls)
+        layout.addWidget(self.plots_area, 1)
+
+        self.metric_combo.currentIndexChanged.connect(lambda _i: self._redraw_gradients())
+        self.quantity_combo.currentIndexChanged.connect(lambda _i: self._redraw_distribution())
+        self.scale_combo.currentIndexChanged.connect(lambda _i: self._redraw_distribution())
+        self.now_plot.widget.scene().sigMouseMoved.connect(self._mouse_moved)
+
+    def _plot_widgets(self) -> list[QWidget]:
+        return [self.now_plot.widget, self.history_plot.widget,
+                self.distribution_plot.widget, self.activity_plot.widget]
+
+    def _arrange(self, one_row: bool) -> None:
+        if one_row == self._one_row:
+            return
+        self._one_row = one_row
+        # Short and wide: a legend or long titles would leave no room for the plots.
+        self.history_plot.set_compact(one_row)
+        self.now_plot.compact = one_row
+        for i, widget in enumerate(self._plot_widgets()):
+            row, col = (0, i) if one_row else divmod(i, 2)
+            self.plots_grid.addWidget(widget, row, col)
+        for col in range(4):
+            self.plots_grid.setColumnStretch(col, 1 if one_row or col < 2 else 0)
+        for row in range(2):
+            self.plots_grid.setRowStretch(row, 1 if row == 0 or not one_row else 0)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        area = self.plots_area.size()
+        if area.width() > 0 and area.height() > 0:
+            # One row once a 2 x 2 cell would be much wider than tall.
+            one_row = area.height() < 0.42 * area.width()
+            if one_row != self._one_row:
+                self._arrange(one_row)
+                self._redraw_gradients()
+                self._show_diagnosis()
+
+    # -- Panel API ---------------------------------------------------------------------
+    def on_snapshot(self, snapshot) -> None:
+        if not snapshot.layers:
+            return
+        self._snapshot = snapshot
+        stats = flow_stats(snapshot)
+        depth_changed = self.stats is None or self.stats.layer_dims != stats.layer_dims
+        self.stats = stats
+        recorded = self.history.add(stats)
+        self.diagnosis = diagnose_snapshot(snapshot, stats.saturated_fraction,
+                                           stats.dead_fraction)
+        if depth_changed:
+            self._colours = depth_colours(stats.L, self._theme.dark)
+            self.history_plot.ensure_layers(stats.L, self._colours)
+        self._show_diagnosis()
+        self._redraw_now()
+        if recorded or depth_changed:
+            self._redraw_history()
+        # The heat map is the costliest part: while training runs it may skip a snapshot
+        # (the next one, or the one sent on pause, shows the latest state).
+        now = time.monotonic()
+        if (snapshot.state != RUNNING or depth_changed
+                or now - self._distribution_drawn >= DISTRIBUTION_INTERVAL):
+            self._redraw_distribution()
+            self.activity_plot.set_data(stats.saturated_fraction, stats.dead_fraction)
+
+    def on_theme(self, c: PlotColors) -> None:
+        self._theme = c
+        for plot in (self.now_plot, self.history_plot, self.distribution_plot,
+                     self.activity_plot):
+            plot.on_theme(c)
+        if self.stats is not None:
+            self._colours = depth_colours(self.stats.L, c.dark)
+            self.history_plot.recolour(self._colours)
+            self._redraw_gradients()
+            self._redraw_distribution()
+        self._show_diagnosis()
+
+    def figures(self) -> dict[str, object]:
+        return {"gradient_now": self.now_plot.item,
+                "gradient_history": self.history_plot.item,
+                "activation_distribution": self.distribution_plot.item,
+                "saturated_dead": self.activity_plot.item}
+
+    # -- public helpers ----------------------------------------------------------------
+    def set_metric(self, key: str) -> None:
+        index = self.metric_combo.findData(key)
+        if index < 0:
+            raise ValueError(f"unknown metric {key!r}; choose one of {', '.join(METRIC_KEYS)}")
+        self.metric_combo.setCurrentIndex(index)
+
+    def current_metric(self) -> str:
+        return self.metric_combo.currentData()
+
+    # -- drawing -----------------------------------------------------------------------
+    def _redraw_gradients(self) -> None:
+        self._redraw_now()
+        self._redraw_history()
+
+    def _redraw_now(self) -> None:
+        if self.stats is None:
+            return
+        key = self.current_metric()
+        self.now_plot.set_data(self.stats.metrics[key], METRICS[key][0], self._colours)
+
+    def _redraw_history(self) -> None:
+        if self.stats is None:
+            return
+        key = self.current_metric()
+        self.history_plot.set_data(self.history.iterations(), self.history.values(key),
+                                   METRICS[key][0])
+
+    def _redraw_distribution(self) -> None:
+        snapshot = self._snapshot
+        if snapshot is None:
+            return
+        self._distribution_drawn = time.monotonic()
+        quantity = self.quantity_combo.currentData()
+        arrays = [getattr(layer, quantity).ravel() for layer in snapshot.layers]
+        total = sum(a.size for a in arrays)
+        if total > MAX_HISTOGRAM_VALUES:  # evenly strided: the shares stay the same
+            stride = -(-total // MAX_HISTOGRAM_VALUES)
+            arrays = [a[::stride] for a in arrays]
+        magnitude = self.scale_combo.currentData()
+        if magnitude is None:
+            magnitude = spans_decades(arrays)
+        lines = self._saturation_lines(quantity, magnitude)
+        hist = layer_histograms(arrays, magnitude=magnitude, include=tuple(lines))
+        self.distribution_plot.set_data(hist, quantity, lines)
+
+    def _saturation_lines(self, quantity: str, magnitude: bool) -> list[float]:
+        """Where the (single) saturating hidden activation's |g'| drops below the threshold,
+        in the plotted coordinate."""
+        hidden = {a for a in self.stats.activations[:-1] if a in ("sigmoid", "tanh")}
+        if len(hidden) != 1:
+            return []
+        name = hidden.pop()
+        intervals = saturated_intervals(name, SATURATION_SLOPE, -50.0, 50.0)
+        if len(intervals) != 2:
+            return []
+        z_star = intervals[1][0]  # |g'(z)| < threshold for |z| > z_star
+        if quantity == "Z":
+            return [float(np.log10(z_star))] if magnitude else [-z_star, z_star]
+        if magnitude:
+            return []
+        return [float(v) for v in activation_value(name, np.array([-z_star, z_star]))]
+
+    def _show_diagnosis(self) -> None:
+        d = self.diagnosis
+        if d is None:
+            return
+        c = self._theme
+        accent = {OK: c.good, WARN: c.warn, BAD: c.bad}[d.severity]
+        tint = _blend(accent, c.background, 0.16)
+        numbers = []
+        if np.isfinite(d.dZ_decades):
+            numbers.append(f"dZ[1] vs dZ[L] per entry: 10^{d.dZ_decades:+.1f}")
+        if np.isfinite(d.slope):
+            numbers.append(f"×{format_factor(d.factor_per_layer)} per layer toward the input")
+        if np.isfinite(d.dW_decades):
+            numbers.append(f"dW[1] vs dW[L-1]: 10^{d.dW_decades:+.1f}")
+        notes = "".join(f"<br>{_html(n)}" for n in d.notes)
+        headline = (f"<span style='color:{accent}; font-size:large'><b>{_html(d.headline)}</b>"
+                    "</span>")
+        muted = _blend(c.foreground, c.background, 0.7)
+        tip = BANNER_TIP + ("<br><br>" + " · ".join(numbers) if numbers else "")
+        if tip != self.banner.toolTip():
+            self.banner.setToolTip(tip)
+        if self._one_row:  # a short dock: one paragraph, the numbers only in the tooltip
+            remedies = (f"<br><b>Try:</b> {' · '.join(_html(r) for r in d.remedies)}"
+                        if d.remedies else "")
+            text = f"{headline}&nbsp; {_html(d.explanation)}{notes}{remedies}"
+        else:
+            remedies = "".join(f"<li>{_html(r)}</li>" for r in d.remedies)
+            right = (f"<td valign='top' width='46%'><b>Try:</b><ul style='margin:0 0 0 -24px'>"
+                     f"{remedies}</ul></td>") if remedies else ""
+            text = (
+                f"<table width='100%' cellspacing='0' cellpadding='0'><tr>"
+                f"<td valign='top' style='padding-right:12px'>{headline}"
+                f"<br>{_html(d.explanation)}{notes}"
+                f"<br><span style='color:{muted}'>{' · '.join(numbers)}</span></td>{right}"
+                f"</tr></table>")
+        if text != self.banner.text():
+            self.banner.setText(text)
+        style = (f"QLabel {{ background: {tint}; color: {c.foreground}; border-left: 5px solid "
+                 f"{accent}; border-radius: 3px; padding: 5px 8px; }}")
+        if style != self.banner.styleSheet():  # restyling re-polishes the widget: not per frame
+            self.banner.setStyleSheet(style)
+
+    def _mouse_moved(self, position) -> None:
+        if self.stats is None:
+            return
+        view = self.now_plot.item.vb
+        if not self.now_plot.item.sceneBoundingRect().contains(position):
+            return
+        x = view.mapSceneToView(position).x()
+        l = int(round(x))
+        if 1 <= l <= self.stats.L:
+            self.readout.setText(self.layer_summary(l))
+
+    def layer_summary(self, l: int) -> str:
+        """One line of numbers for layer ``l`` (1-based)."""
+        s = self.stats
+        i = l - 1
+        m = s.metrics
+        parts = [f"<b>layer {l}</b> ({s.activations[i]}, {s.layer_dims[l]} units)",
+                 f"||dW|| {m['dW_norm'][i]:.3g}", f"||dZ|| {m['dZ_norm'][i]:.3g}",
+                 f"||W|| {s.W_norm[i]:.3g}", f"α||dW||/||W|| {m['update_ratio'][i]:.3g}"]
+        if np.isfinite(s.saturated_fraction[i]):
+            parts.append(f"saturated {100 * s.saturated_fraction[i]:.0f}%")
+        if np.isfinite(s.dead_fraction[i]):
+            parts.append(f"dead {100 * s.dead_fraction[i]:.0f}%")
+        return " · ".join(parts)
+
+
+def _label(text: str, buddy: QWidget) -> QLabel:
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    label.setToolTip(buddy.toolTip())
+    return label
+
+
+def _blend(colour: str, background: str, amount: float) -> str:
+    """``amount`` of ``colour`` over ``background``."""
+    a, b = QColor(colour), QColor(background)
+    mix = [round(amount * x + (1 - amount) * y)
+           for x, y in ((a.red(), b.red()), (a.green(), b.green()), (a.blue(), b.blue()))]
+    return QColor(*mix).name()
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,1 @@
+"""The network panel (dock widget in panel.py)."""

@@ -1,0 +1,1 @@
+"""The training panel (dock widget in panel.py)."""
