@@ -33,11 +33,15 @@ class InitSchemesExperiment(Experiment):
         "first cost is enormous (the course sees inf); it then learns slowly and fits the "
         "training points in odd shapes. He (W = randn * sqrt(2 / n[l-1])) keeps the variance "
         "of Z[l] about constant from layer to layer: it starts near J = 0.69 and learns the "
-        "rings cleanly. Compare the cost curves, the first costs and the boundaries.")
+        "rings cleanly. Compare the cost curves, the first costs and the boundaries. The "
+        "data and the initial weights are the notebook's own random draws (course-exact), "
+        "so after 15,000 iterations the accuracies are the course's: zeros 50% / 50%, "
+        "large random 83% / 86%, He 99.3% / 96% (train / test).")
 
     iterations: int = 15000
     learning_rate: float = 0.01
     resolution: int = 70
+    course_exact: bool = True  # the notebook's data (300 / 100 points) and initial weights
 
     def sweep(self) -> Sweep:
         base = SessionConfig(
@@ -45,6 +49,10 @@ class InitSchemesExperiment(Experiment):
                      train_fraction=0.75),
             NetworkSpec(hidden_units=(10, 5), activations=("relu", "relu"), init="he"),
             Hyperparameters(optimizer="gd", learning_rate=self.learning_rate))
+        if self.course_exact:
+            # make_circles(300) after seed(1), 100 test points after seed(2), init seed 3.
+            base = SessionConfig(DataSpec("circles"), base.network,
+                                 base.hyper).with_course_exact()
         return Sweep(base, "", SCHEMES, self.iterations)
 
     def configs(self):
