@@ -62,7 +62,7 @@ def cost_changes(problem: CheckProblem, indices, deltas, method: str = "structur
 # -- the course's loop -----------------------------------------------------------------------
 def naive_cost_changes(problem: CheckProblem, indices, deltas,
                        progress: Progress | None = None) -> CostChanges:
-    net, X, Y = problem.net, problem.X, problem.Y
+    net, X = problem.net, problem.X
     kinked = [l for l in range(1, net.L) if get_activation(net.activations[l - 1]).kink_at_zero]
     ZL, caches = net.forward(X, problem.keep_probs, problem.masks)
     J0 = problem.cost_from_output(ZL)
