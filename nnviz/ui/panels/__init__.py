@@ -45,6 +45,7 @@ PANELS: list[PanelSpec] = [
               area="bottom", tooltip="Units by layer; links coloured by weight sign, "
                                      "thick by magnitude", max_rate=2, eager=True),
     PanelSpec("gradient_check", "Gradient check", "nnviz.ui.panels.gradient_check.panel:GradientCheckPanel", area="bottom", tab_with="network", tooltip="Is backprop right? dθ against (J(θ+ε) - J(θ-ε)) / 2ε, per layer, tensor and parameter"),
+    PanelSpec("backprop", "Backprop", "nnviz.ui.panels.backprop.panel:BackpropPanel", area="bottom", tab_with="network", max_rate=2, tooltip="Backpropagation step by step: a graph on numbers, one example through the network, the vectorized equations"),
     PanelSpec("gradient_flow", "Gradient flow", "nnviz.ui.panels.gradient_flow.panel:GradientFlowPanel", area="bottom", tab_with="network", tooltip="How big the gradient is in each layer: vanishing or exploding, with activation statistics"),
     PanelSpec("activations", "Activation explorer",
               "nnviz.ui.panels.activations.panel:ActivationExplorerPanel", area="bottom",
