@@ -81,6 +81,14 @@ def _add_data_network_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--normalize", action=argparse.BooleanOptionalAction, default=None,
                    help="standardize inputs with the training split's mean and std "
                         "(default: off)")
+    g.add_argument("--features", metavar="F,F,...",
+                   help="two-input data: the network's input features, computed before "
+                        "normalization, from x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2) "
+                        "(default: x1,x2)")
+    g.add_argument("--course-exact", action=argparse.BooleanOptionalAction, default=None,
+                   help="flower or circles: the course notebooks' own random draws (data, "
+                        "their train/test sets, initial weights with seed 2 or 3), so the "
+                        "run prints the notebooks' numbers (default: off)")
 
     g = p.add_argument_group("network")
     g.add_argument("--layers", metavar="N,N,...",

@@ -21,6 +21,7 @@ import numpy as np
 from nnviz.engine.data import DATASETS
 from nnviz.engine.io import LoadError, SessionData, load_session, trainer_state
 from nnviz.engine.metrics import evaluate
+from nnviz.engine.course_exact import COURSE_EXACT_DATA, COURSE_INIT_SEEDS
 from nnviz.training.config import CSV_DATASET, SessionConfig, course_default
 
 DEFAULT_ITERATIONS = 2000
@@ -50,7 +51,8 @@ _FLAT_KEYS = {
     "keep_prob": ("hyper", "keep_prob"),
 }
 _SPECIAL = ("dataset", "csv", "label", "noise", "samples", "data_seed", "test_fraction",
-            "layers", "activation", "batch_size", "iterations", "head")
+            "layers", "activation", "batch_size", "iterations", "head", "course_exact",
+            "features")
 FLAT_KEYS = tuple(_FLAT_KEYS) + _SPECIAL
 
 
@@ -196,6 +198,20 @@ def _apply_flat(d: dict, flat: dict) -> None:
             raise ConfigError(f"{n_hidden} hidden layers need one activation or {n_hidden} "
                               f"(comma-separated), got {len(acts)}: {','.join(acts)}")
         network["activations"] = acts
+    if "features" in flat:
+        features = flat["features"]
+        if isinstance(features, str):
+            text = features.strip().lower()
+            features = [] if text in ("", "none") else [f.strip() for f in text.split(",")]
+        data["features"] = list(features)
+    if "course_exact" in flat:
+        on = bool(flat["course_exact"])
+        if on and data["name"] not in COURSE_EXACT_DATA:
+            raise ConfigError(f"--course-exact reproduces the notebooks' draws of "
+                              f"{' and '.join(COURSE_EXACT_DATA)} only, not {data['name']!r}")
+        data["course_exact"] = network["course_exact"] = on
+        if on and "seed" not in flat:  # the notebook's initialize_parameters seed
+            network["seed"] = COURSE_INIT_SEEDS[data["name"]]
 
 
 def parse_layers(value) -> list[int]:
@@ -312,8 +328,15 @@ def export_info(result: RunResult) -> dict:
     """Keyword arguments for :func:`nnviz.engine.io.export_weights`."""
     session = result.session
     settings = {**result.settings.config.to_dict(), "iterations": result.iterations}
+    dataset_info = session.dataset
+    if session.feature_map is not None:  # the network's inputs are the features
+        dataset_info = {"name": session.dataset.name, "task": session.dataset.task,
+                        "feature_names": list(session.data.feature_names),
+                        "class_names": list(session.dataset.class_names),
+                        "source": session.dataset.source}
     return dict(normalizer=session.standardizer if session.data.normalized else None,
-                dataset_info=session.dataset, settings=settings, metrics=result.metrics)
+                dataset_info=dataset_info, settings=settings, metrics=result.metrics,
+                features=session.feature_map)
 
 
 def session_data(result: RunResult) -> SessionData:
