@@ -92,7 +92,8 @@ class FeatureMap:
         if not isinstance(spec, dict) or not isinstance(spec.get("features"), list):
             raise ValueError("a feature spec is an object with a 'features' list")
         if spec.get("inputs", list(RAW_INPUTS)) != list(RAW_INPUTS):
-            raise ValueError(f"feature inputs must be {list(RAW_INPUTS)}, got {spec.get('inputs')!r}")
+            raise ValueError(f"feature inputs must be {list(RAW_INPUTS)}, "
+                             f"got {spec.get('inputs')!r}")
         if not all(isinstance(n, str) for n in spec["features"]):
             raise ValueError("feature names must be strings")
         return cls(spec["features"])

@@ -20,3 +20,10 @@ def test_init_schemes_lesson_can_use_nnviz_draws():
     e = get_experiment("init_schemes", course_exact=False)
     assert not any(c.course_exact for c in e.configs())
     assert e.configs()[0].data.params  # its own m / noise / seed
+
+
+def test_gradient_checking_lesson_shows_both_cost_formulas():
+    f = get_experiment("gradient_checking").run().findings
+    # J from A3 (the notebook's): the round-off of 1 - A3 shows as ~1.2e-7; from Z: ~1e-9.
+    assert 1e-7 < f["difference_fixed_course_cost"] < 2e-7
+    assert f["difference_fixed"] < 1e-8
