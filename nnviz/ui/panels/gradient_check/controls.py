@@ -1,13 +1,14 @@
 """The inspector's controls: what to check, how, with which eps, and a teaching-mode bug."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel,
                                QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from nnviz.engine.gradient_check import DEFAULT_EPS
 
-from . import jobs
+from . import jobs, scalar
 from nnviz.analysis import gradient_check_text as text
 from ...theme import PlotColors
 
@@ -53,6 +54,8 @@ class CheckControls(QWidget):
         self.source = QComboBox()
         self.source.addItem("Current network", "network")
         self.source.addItem("Course exercise (4-5-3-1, 3 examples)", "course")
+        self.source.addItem(scalar.LABEL, scalar.SOURCE)
+        self.source.setItemData(2, scalar.TIP, Qt.ItemDataRole.ToolTipRole)
         self.source.setToolTip(text.SOURCE_TIP)
         self.examples = QSpinBox()
         self.examples.setRange(0, 1_000_000)
@@ -139,9 +142,10 @@ class CheckControls(QWidget):
         self.run_button.setEnabled(not busy)
         self.cancel_button.setEnabled(busy)
         self.progress.setVisible(busy)
+        one_d = self.source.currentData() == scalar.SOURCE  # nothing to choose but ε
         for widget in (self.source, self.mode, self.eps, self.bug, self.layer,
                        self.per_tensor, self.directions):
-            widget.setEnabled(not busy)
+            widget.setEnabled(not busy and (widget in (self.source, self.eps) or not one_d))
         self.examples.setEnabled(not busy and self.source.currentData() == "network")
 
     def on_theme(self, colors: PlotColors) -> None:
@@ -154,8 +158,8 @@ class CheckControls(QWidget):
         return COURSE_LAYERS if self.source.currentData() == "course" else self._network_layers
 
     def _on_source_changed(self) -> None:
-        self.examples.setEnabled(self.source.currentData() == "network")
         self._update_layers()
+        self.set_busy(not self.run_button.isEnabled())
 
     def _update_layers(self) -> None:
         L = self._source_layers()

@@ -17,6 +17,7 @@ from nnviz.engine.gradient_check import (
     GradientCheckResult, course_exercise, directional_check, epsilon_sweep, gradient_check,
     parse_planted_bugs,
 )
+from nnviz.engine.backprop_steps import ScalarCheck, scalar_check
 from nnviz.engine.network import Network
 from nnviz.training.jobs import Cancelled
 
@@ -25,7 +26,7 @@ DEFAULT_DIRECTIONS = 3
 DEFAULT_PER_TENSOR = 10
 EXPLAIN_PER_TENSOR = 20  # a failing directional check runs this element-wise subset
 
-SOURCES = ("network", "course")
+SOURCES = ("network", "course", "scalar")  # scalar: the notebook's 1-D J(θ) = θx
 MODES = ("full", "directional", "layer", "random")
 COURSE_PAIR = "course"  # parse_planted_bugs name of the course's two bugs at once
 BUG_CHOICES = (COURSE_PAIR,) + PRESETS
@@ -133,9 +134,11 @@ class CheckOutcome:
         return self.main.difference
 
 
-def run_check(request: CheckRequest, snapshot, job) -> CheckOutcome:
+def run_check(request: CheckRequest, snapshot, job) -> CheckOutcome | ScalarCheck:
     """The job body: build the problem, run the check, report progress, honour cancel."""
     job.check()
+    if request.source == "scalar":
+        return scalar_check(eps=request.eps)
     if request.source == "course":
         setup = course_setup()
     else:

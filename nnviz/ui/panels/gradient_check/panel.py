@@ -22,6 +22,7 @@ from nnviz.training.jobs import JobRunner
 from ...theme import PlotColors, colors
 from . import jobs
 from . import report
+from . import scalar
 from nnviz.analysis import gradient_check_text as text
 from ..base import Panel, PanelContext
 from .controls import CheckControls
@@ -37,6 +38,7 @@ class GradientCheckPanel(Panel):
         super().__init__(context, parent)
         self._snapshot = None
         self._outcome: jobs.CheckOutcome | None = None
+        self.scalar_outcome = None  # the notebook's 1-D check, when it was the last one run
         self._selected: int | None = None
         self._sweep_key = None
         self._check_serial = 0
@@ -299,6 +301,10 @@ class GradientCheckPanel(Panel):
     def _on_finished(self, tag, outcome: jobs.CheckOutcome) -> None:
         if not self._latest(tag):
             return
+        if isinstance(outcome, scalar.ScalarCheck):
+            self._show_scalar(outcome)
+            return
+        self.scalar_outcome = None
         self._outcome = outcome
         main = outcome.main
         self.status.setText(f"Done in {main.elapsed:.2f} s.")
@@ -331,6 +337,24 @@ class GradientCheckPanel(Panel):
             self._selected = None
             self.eps_plot.clear("The directional check agreed, so no element was checked: "
                                 "run a full or subset check to see error against ε.")
+
+    def _show_scalar(self, check) -> None:
+        """The 1-D check has one parameter: the verdict, the numbers written out, one dot."""
+        self.scalar_outcome, self._outcome = check, None
+        self.status.setText("Done.")
+        self.model.set_result(None)
+        self._fill_table_filter(None)
+        self.summary.show_outcome(None, self._colors)
+        self.tensor_bars.clear()
+        self.heatmaps.clear_result()
+        scale = max(abs(check.dtheta), abs(check.two_sided)) or 1.0
+        rel = abs(check.dtheta - check.two_sided) / scale
+        self.scatter.show_points(np.array([check.two_sided]), np.array([check.dtheta]),
+                                 element_classes(np.array([rel]), np.array([False])),
+                                 np.array([0]), lambda _k: "dθ")
+        self._selected = None
+        self.eps_plot.clear("The 1-D check: its numbers are written out on the left.")
+        self._show_verdict()
 
     def _fill_table_filter(self, result) -> None:
         self.table_filter.blockSignals(True)
@@ -404,6 +428,10 @@ class GradientCheckPanel(Panel):
 
     # ----- verdict and explanation -----------------------------------------------------
     def _show_verdict(self) -> None:
+        if self._outcome is None and self.scalar_outcome is not None:
+            self.verdict.setText(scalar.verdict_html(self.scalar_outcome, self._colors))
+            self.explanation.setHtml(scalar.explanation_html(self.scalar_outcome))
+            return
         stale = report.stale_html(self._outcome, self._current_snapshot(), self._colors)
         self.verdict.setText(report.verdict_html(self._outcome, self._colors, stale))
         self.explanation.setHtml(report.explanation_html(self._outcome))
