@@ -224,7 +224,8 @@ def _build_graph(net, x, y, loss, dx, layers, shown, reduced) -> ComputationGrap
         for j in shown[l]:
             b.nodes.append(GraphNode(key("z", l, j), _label("z", l, j), INTERMEDIATE,
                                      2 * l - 1, row(l, j),
-                                     f"z[{l}]_{j + 1} = W[{l}]_{j + 1},: · {prev} + b[{l}]_{j + 1}",
+                                     f"z[{l}]_{j + 1} = W[{l}]_{j + 1},: · {prev} "
+                                     f"+ b[{l}]_{j + 1}",
                                      float(lay.z[j]), float(lay.dz[j])))
             for k in shown[l - 1]:
                 b.edge(act_key(l - 1, k), key("z", l, j), W[j, k],
@@ -243,7 +244,8 @@ def _build_graph(net, x, y, loss, dx, layers, shown, reduced) -> ComputationGrap
                 for k in shown[l]:
                     local = lay.a[k] * ((k == j) - lay.a[j])
                     b.edge(key("z", l, j), key("a", l, k), local,
-                           f"da_{k + 1}/dz_{j + 1} = a_{k + 1}({int(k == j)} - a_{j + 1}) = {fmt(local)}",
+                           f"da_{k + 1}/dz_{j + 1} = a_{k + 1}({int(k == j)} - a_{j + 1}) "
+                           f"= {fmt(local)}",
                            lay.da[k])
             else:
                 local = _slope(g_name, lay.z[j], lay.a[j], net.alpha)
@@ -321,8 +323,8 @@ def _build_graph(net, x, y, loss, dx, layers, shown, reduced) -> ComputationGrap
     if reduced:
         notes.append("Too big to draw whole: one chosen unit per layer; values and "
                      "derivatives are the full network's, sums count the terms not drawn.")
-    return ComputationGraph(net.describe(), "loss", tuple(b.nodes), tuple(b.edges), tuple(b.forward),
-                            tuple(b.backward), tuple(notes))
+    return ComputationGraph(net.describe(), "loss", tuple(b.nodes), tuple(b.edges),
+                            tuple(b.forward), tuple(b.backward), tuple(notes))
 
 
 def _slope(name: str, z: float, a: float, alpha) -> float:

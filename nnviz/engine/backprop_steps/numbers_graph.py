@@ -36,7 +36,8 @@ def numbers_graph(a: float = 5.0, b: float = 3.0, c: float = 2.0) -> Computation
     local = (("b", "u", c, f"du/db = c = {fmt(c)}"), ("c", "u", b, f"du/dc = b = {fmt(b)}"),
              ("a", "v", 1.0, "dv/da = 1"), ("u", "v", 1.0, "dv/du = 1"),
              ("v", "J", 3.0, "dJ/dv = 3"))
-    edges = tuple(GraphEdge(s, t, d, text, dJ[t] * d, f"{fmt(dJ[t])} × {fmt(d)} = {fmt(dJ[t] * d)}")
+    edges = tuple(GraphEdge(s, t, d, text, dJ[t] * d,
+                            f"{fmt(dJ[t])} × {fmt(d)} = {fmt(dJ[t] * d)}")
                   for s, t, d, text in local)
 
     forward_text = {

@@ -1,0 +1,1 @@
+"""The Backprop panel (dock widget in panel.py): backpropagation step by step."""

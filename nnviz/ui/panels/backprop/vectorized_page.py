@@ -1,0 +1,209 @@
+"""The vectorized page: the course's backward equations for one layer at a time, from L back
+to 1, with the current shapes and heat maps of the actual matrices."""
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from nnviz.training.jobs import JobRunner
+
+from ...theme import PlotColors, colors
+from . import jobs
+
+# (matrix, where it comes from in a LayerBackward, heat-map title)
+MAPS = (("A_prev", "A[l-1]"), ("dZ", "dZ[l]"), ("dW", "dW[l]"), ("db", "db[l]"),
+        ("dA_prev", "dA[l-1]"))
+MAX_SHOWN_COLUMNS = 400  # wider (n, m) maps show their first examples: pixels are the limit
+
+
+class VectorizedPage(QWidget):
+    stepped = Signal()
+    gradient_check_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.backward_button = QPushButton("← Backward (layer l-1)")
+        self.backward_button.setToolTip("The next layer down: its equations use dA[l-1] from "
+                                        "this one (←).")
+        self.forward_button = QPushButton("Forward → (layer l+1)")
+        self.forward_button.setToolTip("Back up one layer (→).")
+        self.reset_button = QPushButton("Reset")
+        self.reset_button.setToolTip("Back to the output layer L, where backprop starts (Home).")
+        self.check_button = QPushButton("Gradient check…")
+        self.check_button.setToolTip("Open the gradient-check inspector: dθ against two-sided "
+                                     "differences of J for every parameter.")
+        self.position = QLabel()
+        self.equations = QLabel("No network yet: start or step training.")
+        self.equations.setTextFormat(Qt.TextFormat.RichText)
+        self.equations.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setMinimumHeight(140)
+        self.plots, self.images = {}, {}
+        for col, (name, title) in enumerate(MAPS):
+            plot = self.graphics.addPlot(row=0, col=col)
+            plot.invertY(True)
+            plot.setMouseEnabled(x=False, y=False)
+            plot.hideButtons()
+            plot.setTitle(title, size="9pt")
+            image = pg.ImageItem(axisOrder="row-major")
+            plot.addItem(image)
+            self.plots[name], self.images[name] = plot, image
+        self.graphics.setToolTip("Heat maps of the matrices in this layer's equations: rows "
+                                 "are units, columns examples (or inputs, for dW). Colour: "
+                                 "sign and size, 0 in the middle of the colour map.")
+        row = QHBoxLayout()
+        for widget in (self.backward_button, self.forward_button, self.reset_button):
+            row.addWidget(widget)
+        row.addWidget(self.position, 1)
+        row.addWidget(self.check_button)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+        column.addLayout(row)
+        column.addWidget(self.equations)
+        column.addWidget(self.graphics, 1)
+        column.addWidget(self.status)
+        self.backward_button.clicked.connect(self.backward)
+        self.forward_button.clicked.connect(self.forward)
+        self.reset_button.clicked.connect(self.reset)
+        self.check_button.clicked.connect(self.gradient_check_requested)
+        self.jobs = JobRunner("nnviz-backprop-vectorized", self)
+        self.jobs.finished.connect(self._on_finished)
+        self.jobs.failed.connect(self._on_failed)
+        self._serial = 0
+        self.snapshot = None
+        self.result: jobs.VectorizedResult | None = None
+        self.position_index = 0  # into result.steps: 0 is layer L
+        self._colors = colors()
+        self._update_buttons()
+
+    # -- public -----------------------------------------------------------------------
+    @property
+    def layer(self) -> int | None:
+        """The layer whose equations are shown."""
+        if self.result is None:
+            return None
+        return self.result.steps[self.position_index].layer
+
+    @property
+    def busy(self) -> bool:
+        return self.jobs.busy
+
+    def set_snapshot(self, snapshot) -> None:
+        self.snapshot = snapshot
+        self._serial += 1
+        self.jobs.submit(lambda job: jobs.run_vectorized(snapshot, job), tag=self._serial)
+
+    def backward(self) -> None:
+        if self.result is not None and self.position_index < len(self.result.steps) - 1:
+            self.position_index += 1
+            self.stepped.emit()
+            self._show()
+
+    def forward(self) -> None:
+        if self.result is not None and self.position_index > 0:
+            self.position_index -= 1
+            self.stepped.emit()
+            self._show()
+
+    def reset(self) -> None:
+        self.position_index = 0
+        self.stepped.emit()
+        self._show()
+
+    def on_theme(self, c: PlotColors) -> None:
+        self._colors = c
+        self.graphics.setBackground(c.background)
+        cmap = pg.colormap.get(c.diverging_map)
+        for name, plot in self.plots.items():
+            for side in ("left", "bottom"):
+                plot.getAxis(side).setPen(pg.mkPen(c.foreground))
+                plot.getAxis(side).setTextPen(pg.mkPen(c.foreground))
+            plot.setTitle(plot.titleLabel.text, color=c.foreground, size="9pt")
+            self.images[name].setColorMap(cmap)
+        self._show()
+
+    def shutdown(self) -> None:
+        self.jobs.shutdown()
+
+    # -- internals --------------------------------------------------------------------
+    def _on_finished(self, tag, result: jobs.VectorizedResult) -> None:
+        if tag != self._serial:
+            return
+        same_network = (self.result is not None
+                        and len(self.result.steps) == len(result.steps))
+        self.result = result
+        if not same_network:
+            self.position_index = 0
+        self._show()
+
+    def _on_failed(self, tag, message: str) -> None:
+        if tag == self._serial:
+            self.status.setText(f"<span style='color:{self._colors.bad}'>"
+                                f"{html.escape(message)}</span>")
+
+    def _update_buttons(self) -> None:
+        n = 0 if self.result is None else len(self.result.steps)
+        self.backward_button.setEnabled(self.position_index < n - 1)
+        self.forward_button.setEnabled(self.position_index > 0)
+        self.reset_button.setEnabled(self.position_index > 0)
+        if self.result is not None:
+            L = len(self.result.steps)
+            path = " → ".join(f"<b>{s.layer}</b>" if i == self.position_index else str(s.layer)
+                              for i, s in enumerate(self.result.steps))
+            self.position.setText(f"layer {self.layer} of {L}: &nbsp; {path}")
+
+    def _show(self) -> None:
+        self._update_buttons()
+        result = self.result
+        if result is None:
+            return
+        step = result.steps[self.position_index]
+        c = self._colors
+        rows = []
+        for eq in step.equations:
+            rows.append(f"<tr><td><b>{html.escape(eq.formula)}</b></td>"
+                        f"<td>&nbsp;&nbsp;{html.escape(eq.symbolic_shape)}</td>"
+                        f"<td>&nbsp;&nbsp;<span style='color:{c.neutral}'>"
+                        f"{html.escape(eq.shapes)}</span></td></tr>")
+        agreement = result.agreement[self.position_index]
+        colour = c.good if agreement < 1e-4 else c.warn
+        head = (f"m = {result.m:,} training examples, g[{step.layer}] = {step.activation}"
+                + (f", λ = {result.lambd:g}" if result.lambd else "")
+                + f", iteration {result.iteration:,}")
+        check = (f"<span style='color:{colour}'>dW[{step.layer}] from this product matches the "
+                 f"training's dW[{step.layer}]: largest difference {agreement:.1e} of its "
+                 "largest entry</span>")
+        self.equations.setText(f"{head}<table>{''.join(rows)}</table>{check}")
+        for name, title in MAPS:
+            value = getattr(step, name)
+            shown = value[:, :MAX_SHOWN_COLUMNS] if value.shape[1] > MAX_SHOWN_COLUMNS \
+                else value
+            bound = float(np.abs(shown).max()) or 1.0
+            self.images[name].setImage(shown, autoLevels=False, levels=(-bound, bound))
+            self.images[name].setRect(-0.5, -0.5, shown.shape[1], shown.shape[0])
+            l = step.layer
+            label = title.replace("[l-1]", f"[{l - 1}]").replace("[l]", f"[{l}]")
+            if name == "A_prev" and l == 1:
+                label = "X = A[0]"
+            cut = f", first {MAX_SHOWN_COLUMNS}" if value.shape[1] > MAX_SHOWN_COLUMNS else ""
+            plot = self.plots[name]
+            plot.setTitle(f"{label} {value.shape}{cut}", color=c.foreground, size="9pt")
+            plot.setRange(xRange=(-0.5, shown.shape[1] - 0.5),
+                          yRange=(-0.5, shown.shape[0] - 0.5), padding=0.02)
+            plot.getAxis("bottom").setTicks([_index_ticks(shown.shape[1]), []])
+            plot.getAxis("left").setTicks([_index_ticks(shown.shape[0]), []])
+        self.status.setText("Each map is the matrix itself; the colour scale is symmetric "
+                            "about 0 and set per map.")
+
+
+def _index_ticks(n: int, most: int = 6) -> list[tuple[int, str]]:
+    """Integer ticks 0..n-1, about ``most`` of them: rows and columns are indices."""
+    step = max(1, int(np.ceil(n / most)))
+    return [(i, str(i)) for i in range(0, n, step)]
