@@ -412,3 +412,115 @@ def test_error_label_outside_fixed_classes(tmp_path):
 def test_bad_task_argument(tmp_path):
     with pytest.raises(ValueError, match="task"):
         load_csv(write(tmp_path, "1,2,0\n3,4,1\n5,6,1\n7,8,0\n"), task="clustering")
+
+
+# ------------------------------------------------------- CSV import: limits and streaming
+
+
+def test_error_unclosed_quote_names_the_row_where_it_opens(tmp_path):
+    err = csv_error(write(tmp_path, 'a,b,c\n1,2,0\n3,"4,1\n5,6,1\n7,8,0\n9,9,1\n'))
+    assert err.row == 3 and "row 3" in str(err) and "never closed" in str(err)
+
+
+def test_quoted_values_and_a_quote_inside_a_value_still_load(tmp_path):
+    p = write(tmp_path, 'a,b,label\n1,2,"cat, big"\n3,4,dog\n"5",6,"cat, big"\n7,8,5"\n')
+    ds = load_csv(p)
+    assert ds.class_names == ('5"', "cat, big", "dog") and np.array_equal(ds.y, [1, 2, 1, 0])
+
+
+def test_error_too_many_classes_names_the_class_limit(tmp_path):
+    from nnviz.engine.limits import MAX_CLASSES
+    rows = "".join(f"{i},{i % 2},class{i}\n" for i in range(1000))
+    err = csv_error(write(tmp_path, "a,b,label\n" + rows))
+    assert f"more than {MAX_CLASSES} different labels" in str(err) and "class limit" in str(err)
+    assert err.row == MAX_CLASSES + 2 and err.column == 3
+    numeric = write(tmp_path, "a,label\n" + "".join(f"{i},{i}\n" for i in range(1000)), "n.csv")
+    assert load_csv(numeric).task == "regression"  # 1000 distinct numbers: a target
+    assert "class limit" in str(csv_error(numeric, task="multiclass"))
+
+
+def test_error_too_many_features_names_the_feature_limit(tmp_path, monkeypatch):
+    from nnviz.engine.data import csv_import
+    monkeypatch.setattr(csv_import, "MAX_FEATURES", 3)
+    err = csv_error(write(tmp_path, "a,b,c,d,y\n" + "1,2,3,4,0\n" * 4))
+    assert "4 feature columns" in str(err) and "feature limit" in str(err)
+
+
+def test_error_too_many_rows_names_the_example_limit_before_reading_on(tmp_path, monkeypatch):
+    from nnviz.engine.data import csv_import
+    monkeypatch.setattr(csv_import, "MAX_EXAMPLES", 10)
+    err = csv_error(write(tmp_path, "a,y\n" + "".join(f"{i},{i % 2}\n" for i in range(50))))
+    assert "more than 10 data rows" in str(err) and "example limit" in str(err)
+    assert err.row == 12
+
+
+def big_csv(tmp_path, m, name="big.csv", label=lambda i: i % 3, extra=""):
+    rng = np.random.default_rng(0)
+    X = np.round(rng.standard_normal((m, 2)), 4)
+    lines = [f"{a},{b},{label(i)}\n" for i, (a, b) in enumerate(X)]
+    p = tmp_path / name
+    p.write_text("f1,f2,y\n" + "".join(lines) + extra, encoding="utf-8")
+    return p, X
+
+
+def test_many_blocks_read_exactly_with_row_numbers_from_the_file(tmp_path):
+    m = 150_000  # ten 256 kB blocks
+    p, X = big_csv(tmp_path, m)
+    ds = load_csv(p)
+    assert np.array_equal(ds.X, X.T) and np.array_equal(ds.y, np.arange(m) % 3)
+    assert ds.task == "multiclass" and ds.X.flags.c_contiguous
+    # a bad value deep in the file: the exact row, as a spreadsheet numbers it
+    text = p.read_text().splitlines(keepends=True)
+    text[123_457 - 1] = "1.0,oops,2\n"
+    p.write_text("".join(text))
+    err = csv_error(p)
+    assert (err.row, err.column) == (123_457, 2) and "'oops'" in str(err)
+
+
+def test_text_labels_after_many_numeric_rows_make_it_text_classes(tmp_path):
+    p, X = big_csv(tmp_path, 100_000, label=lambda i: i % 2, extra="0.5,0.5,cat\n")
+    ds = load_csv(p)
+    assert ds.class_names == ("0", "1", "cat") and ds.m == 100_001
+    assert ds.y[-1] == 2 and np.array_equal(ds.y[:-1], np.arange(100_000) % 2)
+    err = csv_error(p, task="regression")
+    assert err.row == 100_002 and "regression" in str(err)
+
+
+def test_windows_line_ends_and_bom_load_like_plain_files(tmp_path):
+    plain = write(tmp_path, "a,b,y\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n")
+    crlf = tmp_path / "crlf.csv"
+    crlf.write_bytes(b"\xef\xbb\xbf" + plain.read_bytes().replace(b"\n", b"\r\n"))
+    a, b = load_csv(plain), load_csv(crlf)
+    assert np.array_equal(a.X, b.X) and np.array_equal(a.y, b.y)
+    assert a.feature_names == b.feature_names == ("a", "b")
+
+
+def test_progress_is_reported_and_cancel_stops_loading(tmp_path):
+    import threading
+
+    from nnviz.engine.data.csv_import import CSVCancelled
+    p, X = big_csv(tmp_path, 60_000)
+    seen = []
+    load_csv(p, progress=lambda done, total: seen.append((done, total)))
+    size = p.stat().st_size
+    assert seen and seen[-1] == (size, size)
+    flag = threading.Event()
+    flag.set()
+    with pytest.raises(CSVCancelled):
+        load_csv(p, cancel=flag)
+    with pytest.raises(CSVCancelled):
+        load_csv(p, progress=lambda done, total: False)
+
+
+def test_peak_memory_is_a_small_multiple_of_the_numeric_size(tmp_path):
+    import tracemalloc
+    m = 200_000
+    p, X = big_csv(tmp_path, m)
+    numeric = m * 3 * 8
+    tracemalloc.start()
+    try:
+        load_csv(p)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * numeric + 8 * 2**20  # 4x the numbers, plus a fixed parsing buffer

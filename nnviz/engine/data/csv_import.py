@@ -5,7 +5,7 @@ the row and column where it is (row numbers count lines as a spreadsheet shows t
 header being row 1; column numbers start at 1) and what to do about it.
 
 The file is streamed: a first pass counts its lines, the arrays are allocated once (within
-the limits of :mod:`nnviz.engine.limits`), and blocks of about a megabyte are parsed straight
+the limits of :mod:`nnviz.engine.limits`), and blocks of about 256 kB are parsed straight
 into them. A block of plain numbers goes through NumPy's C parser; any block it does not take
 (quotes, comments, blank lines, text labels, a bad value) is parsed cell by cell, which also
 finds the exact row and column of a problem.
@@ -29,7 +29,7 @@ MIN_ROWS = 4            # fewer data rows cannot be split into training and test
 MAX_AUTO_CLASSES = 10   # integer labels with at most this many values count as classes
 _DELIMITERS = (",", ";", "\t")
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
-_BLOCK_CHARS = 1 << 20  # lines read per block; bounds the parser's temporary memory
+_BLOCK_CHARS = 1 << 18  # characters read per block; bounds the parser's temporary memory
 
 
 class CSVError(ValueError):
@@ -314,7 +314,7 @@ class _Reader:
         r = values.shape[0]
         if values.shape[1] != self.n_cols or r != len(lines) or not np.isfinite(values).all():
             return False
-        s = self._room(r, first_line + r - 1)
+        s = self._room(r, first_line)
         self.X[:, s:s + r] = values[:, self.feat_idx].T
         self.y[s:s + r] = values[:, self.label_idx]
         self.rows[s:s + r] = np.arange(first_line, first_line + r)
@@ -337,11 +337,12 @@ class _Reader:
             self.rows[i] = line_no
             self.m += 1
 
-    def _room(self, n: int, line_no: int) -> int:
+    def _room(self, n: int, first_line: int) -> int:
+        """Index for ``n`` rows on consecutive lines from ``first_line``."""
         if self.m + n > MAX_EXAMPLES:
             self.fail(f"has more than {MAX_EXAMPLES:,} data rows", "nnviz holds at most "
                       f"{MAX_EXAMPLES:,} examples (the example limit); use a sample",
-                      row=line_no)
+                      row=first_line + MAX_EXAMPLES - self.m)
         if self.m + n > self.X.shape[1]:  # more lines than counted (stray carriage returns)
             grow = max(self.m + n, 2 * self.X.shape[1])
             self.X = np.concatenate([self.X[:, :self.m],
