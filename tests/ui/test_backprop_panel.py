@@ -247,3 +247,43 @@ def test_gradient_check_inspector_offers_the_notebooks_1d_check(qtbot):
         assert f"{expected.difference_two_sided:.2e}" in inspector.verdict.text()
     finally:
         inspector.shutdown()
+
+
+# -- in the main window --------------------------------------------------------------------------
+
+def test_in_the_window_arrows_step_the_panel_only_while_it_has_focus(qtbot, isolated_settings):
+    from nnviz.ui.main_window import MainWindow
+    from nnviz.ui.settings import open_settings
+
+    keys = ("builder", "training", "network", "gradient_check", "backprop")
+    window = MainWindow(settings=open_settings(isolated_settings),
+                        panels=[panel_spec(k) for k in keys])
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        qtbot.waitUntil(lambda: window.controller.latest is not None, timeout=TIMEOUT)
+        window.docks["backprop"].raise_()
+        panel = window.panels["backprop"]
+        qtbot.waitUntil(lambda: panel.numbers.graph is not None, timeout=TIMEOUT)
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow, timeout=TIMEOUT)
+        start = window.controller.latest.iteration
+        panel.numbers.view.setFocus()
+        qtbot.keyClick(panel.numbers.view, Qt.Key.Key_Right)
+        qtbot.keyClick(panel.numbers.view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+        assert panel.numbers.cursor.k == 3  # one value, then all of them
+        qtbot.wait(300)
+        assert window.controller.latest.iteration == start  # the training did not step
+        window.setFocus()
+        qtbot.keyClick(window, Qt.Key.Key_Right)  # elsewhere, → is the training's step
+        qtbot.waitUntil(lambda: window.controller.latest.iteration == start + 1,
+                        timeout=TIMEOUT)
+        assert panel.numbers.cursor.k == 3
+        # The vectorized page's button brings the gradient-check inspector to the front.
+        panel.tabs.setCurrentWidget(panel.vectorized)
+        qtbot.waitUntil(lambda: panel.vectorized.result is not None, timeout=TIMEOUT)
+        panel.vectorized.check_button.click()
+        qtbot.waitUntil(lambda: window._visible.get("gradient_check")
+                        and not window._visible.get("backprop"), timeout=TIMEOUT)
+    finally:
+        window.close()
