@@ -36,10 +36,10 @@ def test_network_diagram_hover_reads_weights_and_gradients(qtbot):
     p, q = diagram._positions[0][0], diagram._positions[1][2]
     text = diagram.describe_at(p.x() + 0.2 * (q.x() - p.x()), p.y() + 0.2 * (q.y() - p.y()))
     W, dW = snap.layers[0].W, snap.layers[0].dW
-    assert f"W1[2,0] = {W[2, 0]:.4g}" in text and f"dW1[2,0] = {dW[2, 0]:.3g}" in text
+    assert f"W[1]_3,1 = {W[2, 0]:.4g}" in text and f"dW[1]_3,1 = {dW[2, 0]:.3g}" in text
     node = diagram._positions[2][0]
     text = diagram.describe_at(node.x(), node.y())
-    assert f"b2[0] = {snap.layers[1].b[0, 0]:.4g}" in text
+    assert f"b[2]_1 = {snap.layers[1].b[0, 0]:.4g}" in text
     assert diagram.max_abs_weight == pytest.approx(np.abs(np.concatenate(
         [snap.layers[0].W.ravel(), snap.layers[1].W.ravel()])).max())
 

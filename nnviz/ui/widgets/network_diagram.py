@@ -1,14 +1,16 @@
 """A live drawing of the network: units as columns of nodes, weights as links.
 
-Link colour = sign of ``W[l][i, j]``, thickness = ``|W[l][i, j]|`` relative to the largest
-weight in the network; node fill = the bias ``b[l][i]``. Hovering shows the value and the
-current gradient of a weight or bias. Wide layers are drawn with at most
-``MAX_DRAWN_UNITS`` units (the caption says how many are hidden), so the picture stays legible.
+Link colour = sign of ``W[l][i, j]``, thickness = ``|W[l][i, j]|`` on an absolute scale
+(thickest from ``ABSOLUTE_FULL_WIDTH``, so init scale 0.01 and 10 look different) or relative
+to the largest weight; node fill = the bias ``b[l][i]``. Hovering shows the value and the
+current gradient of a weight or bias, in the course's 1-based unit numbers with the 0-based
+NumPy indices labelled as such. Wide layers are drawn with at most ``MAX_DRAWN_UNITS`` units
+(the caption says how many are hidden), so the picture stays legible.
 """
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
@@ -18,6 +20,8 @@ MAX_DRAWN_UNITS = 12
 WIDTH_LEVELS = 8
 MAX_WIDTH = 5.0
 HOVER_DISTANCE = 6.0
+ABSOLUTE_FULL_WIDTH = 4.0  # absolute scale: |w| from this up draws the thickest link
+SCALES = ("absolute", "relative")
 
 ACTIVATION_LABELS = {"sigmoid": "σ sigmoid", "softmax": "softmax", "linear": "linear",
                      "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU", "elu": "ELU",
@@ -57,6 +61,8 @@ class NetworkDiagram(QWidget):
         self._node_points = np.zeros((0, 2))
         self._max_abs = 0.0
         self._radius = 8.0
+        self._scale = "absolute"
+        self._hover_text: str | None = None
 
     # -- data --------------------------------------------------------------------------
     def set_snapshot(self, snapshot) -> None:
@@ -82,6 +88,32 @@ class NetworkDiagram(QWidget):
     @property
     def max_abs_weight(self) -> float:
         return self._max_abs
+
+    @property
+    def scale(self) -> str:
+        return self._scale
+
+    def set_scale(self, scale: str) -> None:
+        """Link thickness ``"absolute"`` (|w| / ABSOLUTE_FULL_WIDTH) or ``"relative"`` (to the
+        largest |w| now)."""
+        if scale not in SCALES:
+            raise ValueError(f"scale must be one of {SCALES}, got {scale!r}")
+        self._scale = scale
+        self.update()
+
+    @property
+    def width_reference(self) -> float:
+        """The |w| drawn with the thickest link."""
+        if self._scale == "absolute":
+            return ABSOLUTE_FULL_WIDTH
+        return self._max_abs if self._max_abs > 0 else 1.0
+
+    def link_levels(self) -> np.ndarray:
+        """Thickness level (0 .. WIDTH_LEVELS-1) of each drawn link, in ``_segment_keys``
+        order."""
+        values = np.array([self._W[l - 1][i, j] for l, i, j in self._segment_keys])
+        return np.minimum((np.abs(values) / self.width_reference * WIDTH_LEVELS).astype(int),
+                          WIDTH_LEVELS - 1)
 
     @property
     def hidden_units(self) -> int:
@@ -148,8 +180,7 @@ class NetworkDiagram(QWidget):
         if not self._segment_keys:
             return
         values = np.array([self._W[l - 1][i, j] for l, i, j in self._segment_keys])
-        ref = self._max_abs if self._max_abs > 0 else 1.0
-        level = np.minimum((np.abs(values) / ref * WIDTH_LEVELS).astype(int), WIDTH_LEVELS - 1)
+        level = self.link_levels()
         bg = QColor(c.background)
         for sign, color in ((1, c.positive), (-1, c.negative)):
             base = QColor(color)
@@ -227,11 +258,12 @@ class NetworkDiagram(QWidget):
             if d[k] <= self._radius + 2:
                 l, i = self._node_keys[k]
                 if l == 0:
-                    name = self._features[i] if i < len(self._features) else f"x{i + 1}"
-                    return f"input {i + 1}: {name}"
+                    return f"input {i + 1}: {self._input_name(i)}  (NumPy row X[{i}], 0-based)"
                 b, db = float(self._b[l - 1][i, 0]), float(self._db[l - 1][i, 0])
-                return (f"unit {i + 1} of layer {l} ({self._acts[l - 1]})\n"
-                        f"b{l}[{i}] = {b:.4g}\ndb{l}[{i}] = {db:.3g}")
+                return (f"{self._unit_name(l, i)} ({self._acts[l - 1]})\n"
+                        f"bias b[{l}]_{i + 1} = {b:.4g}\n"
+                        f"gradient db[{l}]_{i + 1} = {db:.3g}\n"
+                        f"NumPy (0-based): b{l}[{i}, 0]")
         if self._segments.size:
             s = self._segments
             ax, ay, bx, by = s[:, 0], s[:, 1], s[:, 2], s[:, 3]
@@ -242,15 +274,49 @@ class NetworkDiagram(QWidget):
             if dist[k] <= HOVER_DISTANCE:
                 l, i, j = self._segment_keys[k]
                 w, dw = float(self._W[l - 1][i, j]), float(self._dW[l - 1][i, j])
-                return (f"W{l}[{i},{j}] = {w:.4g}  (unit {j + 1} of layer {l - 1} → "
-                        f"unit {i + 1} of layer {l})\ndW{l}[{i},{j}] = {dw:.3g}")
+                source = (f"input {j + 1} ({self._input_name(j)})" if l == 1
+                          else self._unit_name(l - 1, j))
+                return (f"weight W[{l}]_{i + 1},{j + 1} = {w:.4g}\n"
+                        f"from {source} to {self._unit_name(l, i)}\n"
+                        f"gradient dW[{l}]_{i + 1},{j + 1} = {dw:.3g}\n"
+                        f"NumPy (0-based): W{l}[{i}, {j}]")
         return None
+
+    def _input_name(self, i: int) -> str:
+        return self._features[i] if i < len(self._features) else f"x{i + 1}"
+
+    def _unit_name(self, l: int, i: int) -> str:
+        """Course numbering: units count from 1, layers from 0 (the input)."""
+        kind = "output unit" if l == len(self._dims) - 1 else "unit"
+        return f"{kind} {i + 1} of layer {l}"
+
+    @property
+    def hover_text(self) -> str | None:
+        """The read-out shown for the mouse's position (None away from units and links)."""
+        return self._hover_text
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802
         pos = event.position()
-        text = self.describe_at(pos.x(), pos.y())
+        self._hover_text = self.describe_at(pos.x(), pos.y())
+        self.show_readout(event.globalPosition().toPoint(), self._hover_text)
+        super().mouseMoveEvent(event)
+
+    def show_readout(self, global_pos, text: str | None) -> None:
         if text:
-            QToolTip.showText(event.globalPosition().toPoint(), text, self)
+            QToolTip.showText(global_pos, text, self)
         else:
             QToolTip.hideText()
-        super().mouseMoveEvent(event)
+
+    def leaveEvent(self, event) -> None:  # noqa: N802
+        self._hover_text = None
+        super().leaveEvent(event)
+
+    def event(self, event) -> bool:
+        # Qt's delayed tooltip event would otherwise travel up to the panel or dock and
+        # replace the read-out with their generic tooltip after about a second.
+        if event.type() == QEvent.Type.ToolTip:
+            self.show_readout(event.globalPos(),
+                              self.describe_at(event.pos().x(), event.pos().y()))
+            event.accept()
+            return True
+        return super().event(event)

@@ -1,11 +1,13 @@
 """The network diagram panel: the network's weights, live while training."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from ...theme import PlotColors
-from ...widgets.network_diagram import MAX_DRAWN_UNITS, NetworkDiagram
+from ...widgets.network_diagram import ABSOLUTE_FULL_WIDTH, MAX_DRAWN_UNITS, NetworkDiagram
 from ..base import Panel, PanelContext
+
+SCALE_LABELS = {"absolute": "absolute", "relative": "relative to the largest"}
 
 
 class NetworkPanel(Panel):
@@ -15,8 +17,21 @@ class NetworkPanel(Panel):
         self.diagram.setToolTip("")
         self.caption = QLabel()
         self.caption.setWordWrap(True)
+        self.scale = QComboBox()
+        for key, label in SCALE_LABELS.items():
+            self.scale.addItem(label, key)
+        self.scale.setToolTip(
+            f"Link thickness: absolute (|w| = {ABSOLUTE_FULL_WIDTH:g} or more is the thickest, "
+            "so small and large initial weights look different) or relative to the largest "
+            "weight now (shows the pattern whatever the size).")
+        self.scale.currentIndexChanged.connect(self._scale_changed)
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel("Link width:"))
+        controls.addWidget(self.scale)
+        controls.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(controls)
         layout.addWidget(self.diagram, 1)
         layout.addWidget(self.caption)
         self.on_theme(context.appearance.colors)
@@ -25,20 +40,29 @@ class NetworkPanel(Panel):
         self.diagram.set_snapshot(snapshot)
         self._update_caption()
 
+    def _scale_changed(self) -> None:
+        self.diagram.set_scale(self.scale.currentData())
+        self._update_caption()
+
     def _update_caption(self) -> None:
         c = self.context.appearance.colors
-        key = (f"{self.diagram.max_abs_weight:.2g}", self.diagram.hidden_units, c)
+        d = self.diagram
+        key = (f"{d.max_abs_weight:.2g}", d.hidden_units, d.scale, c)
         if key == getattr(self, "_caption_key", None):
             return  # unchanged: do not relayout the panel
         self._caption_key = key
-        hidden = self.diagram.hidden_units
+        hidden = d.hidden_units
         cap = (f" Layers wider than {MAX_DRAWN_UNITS} units show their first "
                f"{MAX_DRAWN_UNITS - 1} ({hidden} units not drawn)." if hidden else "")
+        if d.scale == "absolute":
+            width = (f"thickness ∝ |w|, thickest from |w| = {ABSOLUTE_FULL_WIDTH:g} "
+                     f"(largest now {d.max_abs_weight:.2g})")
+        else:
+            width = f"thickness ∝ |w| relative to the largest ({d.max_abs_weight:.2g})"
         self.caption.setText(
             f"Links: <span style='color:{c.positive}'>■ w &gt; 0</span> "
-            f"<span style='color:{c.negative}'>■ w &lt; 0</span>, thickness ∝ |w| "
-            f"(thickest = {self.diagram.max_abs_weight:.2g}); node colour = bias b. "
-            f"Hover a link or unit for its value and gradient.{cap}")
+            f"<span style='color:{c.negative}'>■ w &lt; 0</span>, {width}; "
+            f"node colour = bias b. Hover a link or unit for its value and gradient.{cap}")
 
     def on_theme(self, c: PlotColors) -> None:
         self.diagram.set_colors(c)

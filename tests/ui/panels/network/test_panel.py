@@ -1,0 +1,107 @@
+"""Network diagram panel: the hover read-out stays, one counting convention, absolute widths."""
+import dataclasses
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QPoint
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QWidget
+
+from nnviz.training.config import course_default
+from nnviz.training.session import TrainingSession
+from nnviz.ui.widgets.network_diagram import ABSOLUTE_FULL_WIDTH, WIDTH_LEVELS, NetworkDiagram
+
+
+def snapshot_with_scale(scale: float):
+    config = course_default()
+    config = dataclasses.replace(config, network=dataclasses.replace(config.network,
+                                                                     init_scale=scale))
+    return TrainingSession(config).snapshot()
+
+
+@pytest.fixture
+def diagram(qtbot):
+    host = QWidget()
+    host.setToolTip("the panel's generic tooltip")
+    qtbot.addWidget(host)
+    d = NetworkDiagram(host)
+    d.resize(600, 300)
+    host.resize(600, 300)
+    d.set_snapshot(snapshot_with_scale(1.0))
+    yield d
+
+
+def test_delayed_tooltip_event_keeps_the_unit_readout(diagram, monkeypatch):
+    shown = []
+    monkeypatch.setattr(diagram, "show_readout", lambda pos, text: shown.append(text))
+    node = diagram._positions[1][2]
+    pos = QPoint(round(node.x()), round(node.y()))
+    event = QHelpEvent(QEvent.Type.ToolTip, pos, diagram.mapToGlobal(pos))
+    handled = diagram.event(event)
+    assert handled and event.isAccepted()  # never passed on to the panel
+    assert shown == [diagram.describe_at(pos.x(), pos.y())]
+    assert shown[0].startswith("unit 3 of layer 1")
+    # Away from units and links: nothing, not the panel's tooltip either.
+    far = QPoint(2, 2)
+    assert diagram.describe_at(2, 2) is None
+    assert diagram.event(QHelpEvent(QEvent.Type.ToolTip, far, diagram.mapToGlobal(far)))
+    assert shown[-1] is None
+
+
+def test_unit_and_link_readouts_use_one_convention(diagram):
+    snap = TrainingSession().snapshot()
+    diagram.set_snapshot(snap)
+    node = diagram._positions[1][2]  # the third unit of layer 1 (array row 2)
+    text = diagram.describe_at(node.x(), node.y())
+    b = snap.layers[0].b[2, 0]
+    assert text.startswith("unit 3 of layer 1 (tanh)")
+    assert f"b[1]_3 = {b:.4g}" in text and "NumPy (0-based): b1[2, 0]" in text
+    assert "b1[2]" not in text.replace("b1[2, 0]", "")  # no bare mixed index
+    p, q = diagram._positions[0][1], diagram._positions[1][2]
+    text = diagram.describe_at(p.x() + 0.2 * (q.x() - p.x()), p.y() + 0.2 * (q.y() - p.y()))
+    w = snap.layers[0].W[2, 1]
+    assert f"W[1]_3,2 = {w:.4g}" in text
+    assert "from input 2" in text and "to unit 3 of layer 1" in text
+    assert "NumPy (0-based): W1[2, 1]" in text
+    out = diagram._positions[2][0]
+    assert diagram.describe_at(out.x(), out.y()).startswith("output unit 1 of layer 2")
+
+
+def test_absolute_scale_tells_small_and_large_initial_weights_apart(diagram):
+    assert diagram.scale == "absolute"  # the default
+    levels = {}
+    for scale in ("absolute", "relative"):
+        diagram.set_scale(scale)
+        for init_scale in (1.0, 1000.0):  # randn * 0.01 and randn * 10
+            diagram.set_snapshot(snapshot_with_scale(init_scale))
+            levels[scale, init_scale] = diagram.link_levels()
+    # Absolute: 0.01-sized weights are all thinnest, 10-sized ones mostly thickest.
+    assert (levels["absolute", 1.0] == 0).all()
+    big = np.abs(np.concatenate([W.ravel() for W in diagram._W]))
+    expected = np.minimum((big / ABSOLUTE_FULL_WIDTH * WIDTH_LEVELS).astype(int), WIDTH_LEVELS - 1)
+    assert sorted(levels["absolute", 1000.0]) == sorted(expected)
+    assert levels["absolute", 1000.0].mean() > WIDTH_LEVELS / 2
+    # Relative: the same draws scaled by 1000 give the same picture.
+    np.testing.assert_array_equal(levels["relative", 1.0], levels["relative", 1000.0])
+    with pytest.raises(ValueError, match="scale"):
+        diagram.set_scale("log")
+
+
+def test_panel_toggle_switches_the_scale_and_caption(qtbot):
+    from nnviz.ui.main_window import MainWindow
+    from nnviz.ui.panels import panel_spec
+    from nnviz.ui.settings import open_settings
+    import os
+
+    w = MainWindow(settings=open_settings(os.environ["NNVIZ_SETTINGS"]),
+                   panels=[panel_spec("network")])
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.controller.snapshots_delivered > 0, timeout=20000)
+    panel = w.panels["network"]
+    assert panel.scale.currentData() == "absolute"
+    assert f"thickest from |w| = {ABSOLUTE_FULL_WIDTH:g}" in panel.caption.text()
+    panel.scale.setCurrentIndex(panel.scale.findData("relative"))
+    assert panel.diagram.scale == "relative"
+    assert "relative to the largest" in panel.caption.text()
+    w.close()
