@@ -551,3 +551,56 @@ def test_history_csv_refuses_bad_series_and_bad_paths(tmp_path):
         export_history_csv(tmp_path / "h.csv", {"x": np.zeros((2, 2, 2))})
     with pytest.raises(ExportError, match=r"does not exist"):
         export_history_csv(tmp_path / "no" / "h.csv", {"cost": [1.0]})
+
+
+# -- hostile weights files: the loader's own error, before allocating -----------------------
+
+def json_export(tmp_path, setup, change):
+    X, norm, net, info = setup
+    path = export_weights(tmp_path / "w.json", net)
+    doc = json.loads(path.read_text())
+    text = change(doc)
+    path.write_text(text if isinstance(text, str) else json.dumps(doc))
+    return path
+
+
+def test_a_utf8_bom_is_accepted_in_weights_json_as_in_csv(tmp_path, setup):
+    X, norm, net, info = setup
+    path = export_weights(tmp_path / "w.json", net)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert np.array_equal(load_weights(path).net.theta, net.theta)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d["arrays"]["W1"][0].__setitem__(0, "0.5"),
+     r"array 'W1' is not a rectangular table of numbers \(numbers written as text\)"),
+    (lambda d: d["arrays"]["b1"][0].__setitem__(0, True),
+     r"array 'b1' is not a rectangular table of numbers \(true/false, not numbers\)"),
+    (lambda d: json.dumps(d).replace('"arrays": {', '"arrays": {"W9": [1e400], ', 1),
+     r"its JSON is refused: the number 1e400 is too large for a float"),
+    (lambda d: json.dumps(d).replace('"arrays": {', '"arrays": {"W9": [' + "7" * 5000 + "], ", 1),
+     r"its JSON is refused: an integer has 5000 digits \(the limit is 40\)"),
+    (lambda d: json.dumps(d).replace('"arrays": {', '"arrays": {"W9": ' + "[" * 50_000
+                                     + "]" * 50_000 + ", ", 1),
+     r"is nested too deeply \(the limit is 32 levels of lists and objects\)"),
+    (lambda d: d["metadata"]["network"].update(layer_dims=[10**9, 3, 1]),
+     r"beyond nnviz's limits: its input size n\[0\] = 1000000000 is outside"),
+    (lambda d: d["metadata"]["network"].update(head=["sigmoid"]),
+     r"has the unknown output head \['sigmoid'\]"),
+])
+def test_hostile_weights_json_is_refused_by_the_loader(tmp_path, setup, change, message):
+    with pytest.raises(LoadError, match=r"w\.json: .*" + message):
+        load_weights(json_export(tmp_path, setup, change))
+
+
+def test_an_npy_header_claiming_10_to_the_12_elements_is_refused_before_allocating(tmp_path):
+    header = "{'descr': '<f8', 'fortran_order': False, 'shape': (1000000, 1000000), }"
+    header = header.ljust(117) + "\n"
+    path = tmp_path / "huge.npz"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("W1.npy", b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little")
+                    + header.encode())
+    with pytest.raises(LoadError, match=r"huge\.npz: array 'W1' \(1000000x1000000 float64\) "
+                                        r"claims 7\.45e\+03 GB, more than the 256 MB a weights "
+                                        r"file may unpack to"):
+        load_weights(path)

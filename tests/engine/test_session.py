@@ -284,3 +284,110 @@ def test_bad_content_is_refused_on_save_and_the_older_file_survives(tmp_path, mo
         save_session(path, minimal_session())
     assert path.read_bytes() == old
     assert [p.name for p in tmp_path.iterdir()] == ["s.nnviz"]
+
+
+# -- limits: checked before anything is allocated ------------------------------------------
+
+def npy_header(shape, dtype="<f8") -> bytes:
+    """A .npy header claiming ``shape``, with no data after it."""
+    header = f"{{'descr': '{dtype}', 'fortran_order': False, 'shape': {shape}, }}"
+    header = header.ljust(117) + "\n"
+    return b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header.encode()
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda m: m["network"].update(layer_dims=[10**9, 3, 1]),
+     r"input size n\[0\] = 1000000000 is outside 1\.\.\d+ \(the feature limit\)"),
+    (lambda m: m["network"].update(layer_dims=[2, 5 * 10**7, 1]),
+     r"layer 1 has 50000000 units; nnviz builds 1\.\.512 units per layer"),
+    (lambda m: m["dataset"].update(params={"m": 2 * 10**9}),
+     r"asks for a data set of 2000000000 examples; .* \(the example limit\)"),
+    (lambda m: m.update(trainer={"iteration": 10**30, "epoch": 0, "rng": {}}),
+     r"training state beyond nnviz's limits: its iteration 10{30} is not a whole number in "
+     r"0\.\.1,000,000,000,000"),
+    (lambda m: m.update(trainer={"iteration": 5, "epoch": 0, "rng": {},
+                                 "optimizer": {"name": "adam", "state": {"t": -1}}}),
+     r"optimizer step count t -1"),
+    (lambda m: m.update(normalization={"constant_features": ["x"]}),
+     r"constant features are not input numbers"),
+])
+def test_a_manifest_beyond_the_limits_is_refused_before_allocating(tmp_path, change, message):
+    import tracemalloc
+    good = save_session(tmp_path / "good.nnviz", minimal_session())
+    bad = rewrite(good, tmp_path / "bad.nnviz", change)
+    tracemalloc.start()
+    try:
+        with pytest.raises(LoadError, match=r"bad\.nnviz: .*" + message):
+            load_session(bad)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 2**20
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[" * 100_000 + "]" * 100_000, r"nested too deeply \(the limit is 32 levels"),
+    ('{"format": "nnviz-session", "format_version": 1, "x": ' + "[" * 40 + "]" * 40 + "}",
+     r"nested too deeply"),
+    ('{"format": "nnviz-session", "format_version": 1, "x": 1e400}',
+     r"its manifest is refused: the number 1e400 is too large"),
+    ('{"format": "nnviz-session", "format_version": 1, "x": ' + "9" * 5000 + "}",
+     r"an integer has 5000 digits \(the limit is 40\)"),
+    ('{"format": "nnviz-session", "format_version": 1, "x": NaN}', r"it holds NaN"),
+])
+def test_hostile_manifest_json_is_a_load_error(tmp_path, text, message):
+    path = tmp_path / "m.nnviz"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("manifest.json", text)
+        zf.writestr("arrays.npz", b"")
+    with pytest.raises(LoadError, match=r"m\.nnviz: .*" + message):
+        load_session(path)
+
+
+def test_an_npy_header_claiming_10_to_the_12_elements_is_refused_before_allocating(tmp_path):
+    good = save_session(tmp_path / "good.nnviz", minimal_session())
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as npz:
+        npz.writestr("theta.npy", npy_header("(1000000000000,)"))
+    path = tmp_path / "huge.nnviz"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("manifest.json", src.read("manifest.json"))
+        zf.writestr("arrays.npz", inner.getvalue())
+    with pytest.raises(LoadError, match=r"huge\.nnviz: array 'theta' \(1000000000000 float64\) "
+                                        r"claims 7\.45e\+03 GB, more than the 1 GB a session "
+                                        r"file may unpack to"):
+        load_session(path)
+
+
+def test_arrays_npz_that_is_itself_a_zip_bomb_is_refused_while_reading(tmp_path, monkeypatch):
+    good = save_session(tmp_path / "good.nnviz", minimal_session())
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as npz:
+        npz.writestr("theta.npy", npy_header("(15000000,)") + b"\0" * 120_000_000)
+    path = tmp_path / "bomb.nnviz"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("manifest.json", src.read("manifest.json"))
+        zf.writestr("arrays.npz", inner.getvalue())
+    assert path.stat().st_size < 2**20  # 114 MB unpacked from under 1 MB
+    monkeypatch.setattr(session_module, "MAX_SESSION_BYTES", 100 * 2**20)
+    with pytest.raises(LoadError, match=r"bomb\.nnviz \(arrays\.npz\): unpacks to 114 MB, too "
+                                        r"large to be a session file nnviz wrote \(the limit is "
+                                        r"100 MB\)"):
+        load_session(path)
+
+
+def test_a_zip_member_whose_declared_size_lies_is_refused(tmp_path):
+    good = save_session(tmp_path / "good.nnviz", minimal_session())
+    data = bytearray(good.read_bytes())
+    # shrink the sizes the central directory declares for manifest.json: zipfile then
+    # stops early and the CRC (or the JSON) does not match
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        name_len = int.from_bytes(data[at + 28:at + 30], "little")
+        if data[at + 46:at + 46 + name_len] == b"manifest.json":
+            data[at + 24:at + 28] = (10).to_bytes(4, "little")
+        at = data.find(b"PK\x01\x02", at + 4)
+    path = tmp_path / "liar.nnviz"
+    path.write_bytes(bytes(data))
+    with pytest.raises(LoadError, match=r"liar\.nnviz: "):
+        load_session(path)

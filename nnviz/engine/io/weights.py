@@ -266,16 +266,33 @@ def _read_json(path: Path):
         raise LoadError(f"{path.name}: has no \"arrays\" object with the weights.", path)
     arrays = {}
     for key, value in raw.items():
+        what = f"{path.name}: array {key!r} is not a rectangular table of numbers"
+        if _holds_bool(value):  # NumPy would read true as 1
+            raise LoadError(f"{what} (true/false, not numbers).", path)
         try:
-            # no dtype given: strings, booleans and ragged rows show up in the dtype
+            # no dtype given: numbers written as text and ragged rows show in the dtype
             a = np.array(value)
         except (ValueError, TypeError, OverflowError):
-            a = None
-        if a is None or a.dtype.kind not in "fi":
-            kind = "" if a is None else {"U": " (numbers written as text)",
-                                         "b": " (true/false, not numbers)"}.get(a.dtype.kind, "")
-            raise LoadError(f"{path.name}: array {key!r} is not a rectangular table of "
-                            f"numbers{kind}.", path)
+            raise LoadError(f"{what}.", path) from None
+        if a.dtype.kind not in "fi":
+            why = " (numbers written as text)" if a.dtype.kind == "U" else ""
+            raise LoadError(f"{what}{why}.", path)
         arrays[key] = a.astype(np.float64)
     # float32 weights were written as their exact float64 values; rebuild() casts them back.
     return arrays, document.get("metadata")
+
+
+def _holds_bool(value) -> bool:
+    """True if the nested lists ``value`` hold a JSON ``true``/``false`` anywhere."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            kinds = set(map(type, item))
+            if bool in kinds:
+                return True
+            if list in kinds:
+                stack.extend(x for x in item if isinstance(x, list))
+        elif isinstance(item, bool):
+            return True
+    return False
