@@ -33,6 +33,9 @@ exported weights (--export PATH; format from the suffix):
   .json  the same, human readable; numbers round-trip exactly.
   .onnx  a graph from raw inputs X (m, n0), one example per row, to predictions A (m, nL)
          and, for classification, class indices "label"; needs pip install 'nnviz[onnx]'.
+  .py    a PyTorch script: the network as a torch.nn.Module (normalization and input
+         features inside forward) loading the weights from the .npz written beside it;
+         "python model.py" prints the model and its training accuracy. Needs torch to run.
 """
 
 TRAIN_EPILOG = """\
@@ -140,6 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--panel", metavar="NAME",
                         help="with --screenshot: picture of one panel (e.g. training, builder, "
                              "network) instead of the whole window")
+    parser.add_argument("--install-desktop-entry", action="store_true",
+                        help="add nnviz to the desktop's application menu for this user "
+                             "(a launcher in $XDG_DATA_HOME/applications, default "
+                             "~/.local/share/applications, and the icon) and exit")
     commands = parser.add_subparsers(dest="command", metavar="{train,check}")
 
     train = commands.add_parser(
@@ -151,7 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_training_options(train, "optimizer steps (default: 2000)")
     out = train.add_argument_group("output")
     out.add_argument("--export", metavar="PATH",
-                     help="write the trained weights: .npz, .json or .onnx (see nnviz --help)")
+                     help="write the trained weights: .npz, .json, .onnx, or .py for a "
+                          "PyTorch script with an .npz beside it (see nnviz --help)")
     out.add_argument("--format", choices=["npz", "json", "onnx"],
                      help="export format when PATH's suffix does not say it")
     out.add_argument("--save-session", metavar="PATH",

@@ -28,7 +28,7 @@ def run_check(args) -> int:
         except ValueError as exc:
             return error("check", str(exc), 2)
 
-        bar = ProgressBar(1, sys.stderr, enabled=not args.quiet)
+        bar = ProgressBar(1, sys.stderr, enabled=not args.quiet, unit="param")
 
         def progress(done, total):
             bar.total = max(total, 1)

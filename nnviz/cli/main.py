@@ -14,6 +14,8 @@ def main(argv: list[str] | None = None) -> int:
         from nnviz import __version__
         print(f"nnviz {__version__}")
         return 0
+    if args.install_desktop_entry:
+        return install_desktop_entry()
     if args.command == "train":
         from .train import run_train
         return run_train(args)
@@ -24,3 +26,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.screenshot:
         return run_app(screenshot=args.screenshot, steps=args.steps, panel=args.panel)
     return run_app()
+
+
+def install_desktop_entry() -> int:
+    from nnviz.desktop import install_desktop_entry as install
+    from nnviz.engine.io import ExportError
+
+    try:
+        written = install()
+    except ExportError as exc:
+        print(f"nnviz: error: {exc}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"wrote {path}")
+    print("nnviz is in the desktop's application menu (log out and in if it does not show).")
+    return 0

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from .args import error, settings_from_args
 
@@ -11,6 +12,7 @@ def run_train(args) -> int:
     import tempfile
 
     from nnviz.engine.io import ExportError, export_history_csv, export_weights, save_session
+    from nnviz.engine.io.torch_export import export_torch_script
     from nnviz.training.headless import ProgressBar, export_info, session_data, train
 
     try:
@@ -26,7 +28,13 @@ def run_train(args) -> int:
         written = {}
         try:
             if not result.diverged:
-                if args.export:
+                if args.export and Path(args.export).suffix.lower() == ".py":
+                    data = result.session.data
+                    script, weights = export_torch_script(
+                        args.export, result.session.net, data.X_train_raw, data.Y_train,
+                        **export_info(result))
+                    written.update(pytorch=str(script), weights=str(weights))
+                elif args.export:
                     written["weights"] = str(export_weights(args.export, result.session.net,
                                                             args.format,
                                                             **export_info(result)))

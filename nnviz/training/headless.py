@@ -176,7 +176,8 @@ def _apply_flat(d: dict, flat: dict) -> None:
         fraction = float(flat["test_fraction"])
         if not 0.0 <= fraction < 1.0:
             raise ConfigError(f"test fraction must be in [0, 1), got {fraction}")
-        data["train_fraction"] = 1.0 - fraction
+        # The decimal meant: 1 - 0.95 is 0.050000000000000044, 0.05 after rounding.
+        data["train_fraction"] = round(1.0 - fraction, 12)
     for key, (section, name) in _FLAT_KEYS.items():
         if key in flat:
             d[section][name] = flat[key]
@@ -242,33 +243,38 @@ def _is_int(text) -> bool:
 # -- running ------------------------------------------------------------------------------
 
 class ProgressBar:
-    """A plain-text bar on a stream: redrawn in place on a terminal, one line per 10% in a
-    log file."""
+    """The command line's progress through ``tqdm``: steps done, rate, time left and the
+    latest cost (a widget in a notebook, via ``tqdm.auto``); draws nothing when disabled."""
 
-    def __init__(self, total: int, stream=None, width: int = 30, enabled: bool = True):
-        self.total, self.width, self.enabled = max(total, 1), width, enabled and total > 0
-        self.stream = stream if stream is not None else sys.stderr
-        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
-        self._shown = -1
+    def __init__(self, total: int, stream=None, enabled: bool = True, unit: str = "step"):
+        self.enabled = enabled and total > 0
+        self._bar = None
+        if self.enabled:
+            from tqdm.auto import tqdm
+            self._bar = tqdm(total=total, file=stream if stream is not None else sys.stderr,
+                             unit=unit, dynamic_ncols=True, mininterval=0.1)
+
+    @property
+    def total(self) -> int:
+        return 0 if self._bar is None else int(self._bar.total)
+
+    @total.setter
+    def total(self, value: int) -> None:
+        if self._bar is not None and value != self._bar.total:
+            self._bar.total = value
+            self._bar.refresh()
 
     def update(self, done: int, cost: float | None = None) -> None:
-        if not self.enabled:
+        """``done`` steps finished in all (not since the last call)."""
+        if self._bar is None:
             return
-        percent = min(100, done * 100 // self.total)
-        step = 1 if self.tty else 10
-        if percent // step == self._shown // step and done < self.total:
-            return
-        self._shown = percent
-        filled = self.width * percent // 100
-        line = (f"[{'#' * filled}{'.' * (self.width - filled)}] {percent:3d}%  "
-                f"{done}/{self.total}" + ("" if cost is None else f"  cost {cost:.4g}"))
-        self.stream.write("\r" + line if self.tty else line + "\n")
-        self.stream.flush()
+        if cost is not None:
+            self._bar.set_postfix(cost=f"{cost:.4g}", refresh=False)
+        self._bar.update(done - self._bar.n)
 
     def close(self) -> None:
-        if self.enabled and self.tty:
-            self.stream.write("\n")
-            self.stream.flush()
+        if self._bar is not None:
+            self._bar.close()
 
 
 def start_session(settings: RunSettings, workdir: str | None = None):

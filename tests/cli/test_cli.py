@@ -61,7 +61,8 @@ def test_help_documents_the_commands_and_formats(capsys):
 def test_train_prints_progress_and_metrics(capsys):
     code, out, err = run(capsys, "train", "--iterations", "200")
     assert code == 0
-    assert "[##############################] 100%  200/200" in err  # plain-text bar, stderr
+    # tqdm's bar on stderr: done/total, rate and the latest cost.
+    assert "100%|" in err and "200/200" in err and "step/s" in err and "cost=" in err
     assert "network   [2, 4, 1] TANH-SIGMOID (17 parameters)" in out
     assert "200 iterations" in out
     rows = {line.split()[0]: line.split()[1:] for line in out.splitlines()
@@ -201,18 +202,26 @@ def test_divergence_exits_1_and_exports_nothing(capsys, tmp_path):
     assert not path.exists()
 
 
-def test_progress_bar_redraws_in_place_on_a_terminal():
-    class Terminal(io.StringIO):
-        def isatty(self):
-            return True
-    stream = Terminal()
-    bar = ProgressBar(200, stream, width=10)
-    for i in range(1, 201):
+def test_progress_bar_shows_steps_rate_time_left_and_cost():
+    stream = io.StringIO()
+    bar = ProgressBar(200, stream)
+    for i in range(10, 201, 10):  # update() takes the total done so far
         bar.update(i, 0.5)
+    assert bar.total == 200
     bar.close()
-    text = stream.getvalue()
-    assert text.count("\r") == 101  # once per percent, 0% to 100%
-    assert text.endswith("\r[##########] 100%  200/200  cost 0.5\n")
+    last = stream.getvalue().split("\r")[-1]
+    assert "100%|" in last and "200/200 [" in last and "<00:00" in last  # time left
+    assert "step/s" in last and "cost=0.5" in last
+
+
+def test_quiet_and_disabled_bars_print_nothing(capsys):
+    code, _, err = run(capsys, "train", "--iterations", "50", "-q")
+    assert code == 0 and err == ""
+    stream = io.StringIO()
+    bar = ProgressBar(100, stream, enabled=False)
+    bar.update(50, 0.1)
+    bar.close()
+    assert stream.getvalue() == ""
 
 
 def test_readme_export_example_runs(capsys, tmp_path, monkeypatch):
