@@ -340,9 +340,9 @@ def manifest_problem(manifest: dict) -> str | None:
         value = manifest.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             return f"has a {key} list that is not a list of names"
-    length = manifest.get("trajectory_length", 0)
-    if not limits.plain_int(length) or not 0 <= length <= limits.MAX_ITERATIONS:
-        return f"has an invalid trajectory length {length!r}"
+    problem = limits.counter_problem("trajectory length", manifest.get("trajectory_length", 0))
+    if problem:
+        return f"has a trajectory beyond nnviz's limits: {problem}"
     trainer = manifest.get("trainer")
     if trainer is not None:
         if not isinstance(trainer, dict):
