@@ -117,7 +117,7 @@ def layer_statistics(net, caches, grads, *, iteration: int | None = None,
             W, dW, db = cache.W, grads[f"dW{l}"], grads[f"db{l}"]
             abs_dW = np.abs(dW)
             out["grad_norm"][r] = _norm(dW)
-            out["grad_mean_abs"][r] = abs_dW.mean()
+            out["grad_mean_abs"][r] = _mean(abs_dW)
             out["grad_max_abs"][r] = abs_dW.max()
             out["bias_grad_norm"][r] = _norm(db)
             w_norm = _norm(W)
@@ -132,8 +132,7 @@ def layer_statistics(net, caches, grads, *, iteration: int | None = None,
             if dZ is not None:
                 out["dZ_norm"][r] = _norm(dZ)
             Z, A = cache.Z, cache.A
-            out["act_mean"][r] = A.mean()
-            out["act_std"][r] = A.std()
+            out["act_mean"][r], out["act_std"][r] = _mean_std(A)
             name = acts[r]
             if name == "softmax":
                 a_lo, a_hi = 0.0, 1.0
@@ -237,6 +236,11 @@ class LayerStatsHistory:
         self._n = k
         self.decimations += 1
 
+    def drop_from(self, iteration: int) -> None:
+        """Forget the entries at ``iteration`` and later (after a divergence, the blow-up)."""
+        self._n = int(np.count_nonzero(self._iterations[:self._n] < iteration))
+        self.latest = None
+
     def restore(self, iterations, series: dict, bins: int = DEFAULT_CONFIG.bins) -> None:
         """Replace the entries by saved ones (a reopened session): ``series[name]`` is
         ``(entries, L)`` for names of :data:`SCALAR_FIELDS` (a missing one is NaN). Histograms
@@ -298,8 +302,43 @@ class LayerStatsHistory:
 
 # -- helpers -------------------------------------------------------------------------------
 def _norm(a) -> float:
+    """||a||, also for entries near the overflow or underflow limits (a diverging or a
+    vanishing network), where the plain sum of squares would give inf or 0."""
     a = np.asarray(a).ravel()
-    return float(np.sqrt(np.dot(a, a)))
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        value = float(np.sqrt(np.dot(a, a)))
+    if (np.isfinite(value) and value > 1e-150) or a.size == 0:
+        return value
+    top = float(np.max(np.abs(a)))
+    if top == 0 or not np.isfinite(top):
+        return top
+    scaled = a / top
+    return top * float(np.sqrt(np.dot(scaled, scaled)))
+
+
+def _mean(a) -> float:
+    """The mean, scaled when the plain sum overflows (huge finite values)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean = float(a.mean())
+    if np.isfinite(mean) or a.size == 0:
+        return mean
+    top = float(np.max(np.abs(a)))
+    return top * float((a / top).mean()) if np.isfinite(top) else mean
+
+
+def _mean_std(A) -> tuple[float, float]:
+    """Mean and standard deviation, scaled so that huge finite values (just before a
+    divergence) do not overflow in the squares."""
+    A = np.asarray(A)
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean, std = float(A.mean()), float(A.std())
+    if np.isfinite(std) or A.size == 0:
+        return mean, std
+    top = float(np.max(np.abs(A)))
+    if not np.isfinite(top):  # real infinities: nothing to rescue
+        return mean, std
+    scaled = A / top
+    return top * float(scaled.mean()), top * float(scaled.std())
 
 
 def _ratio(num: float, den: float) -> float:

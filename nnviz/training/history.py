@@ -67,6 +67,11 @@ class DecimatingRecorder:
         self.stride = max(1, int(stride))
         self.iterations, self.values = iterations[keep], values[keep]
 
+    def drop_from(self, iteration: int) -> None:
+        """Forget the records at ``iteration`` and later (the first record stays)."""
+        n = max(1, sum(1 for it in self.iterations if it < iteration))
+        del self.iterations[n:], self.values[n:]
+
 
 class MetricHistory:
     """Train/test cost and accuracy (or R^2) against iteration, bounded.
@@ -130,6 +135,27 @@ class MetricHistory:
         self._iterations[:self._n] = iterations[start:]
         self._values[:self._n] = values[start:]
 
+    def trim_runaway(self, factor: float) -> tuple[int, float] | None:
+        """After a divergence: drop the trailing records whose training cost is above
+        ``factor`` times the first record's, the blow-up that ended in overflow (a cost of
+        1e305 would squash the whole curve against the axis). Returns (iteration of the
+        first dropped record, the largest dropped cost), or None when nothing was dropped.
+        The first record always stays."""
+        costs = self._values[:self._n, 0]
+        if self._n < 2 or not costs[0] > 0:
+            return None
+        limit = factor * costs[0]
+        keep = self._n
+        while keep > 1 and not costs[keep - 1] <= limit:  # NaN counts as runaway too
+            keep -= 1
+        if keep == self._n:
+            return None
+        dropped = costs[keep:]
+        peak = float(np.nanmax(dropped)) if np.isfinite(dropped).any() else float("nan")
+        start = int(self._iterations[keep])
+        self._n = keep
+        return start, peak
+
     def arrays(self) -> dict[str, np.ndarray]:
         """Read-only copies: ``iterations`` and the four :attr:`FIELDS`."""
         n = self._n
@@ -172,6 +198,10 @@ class Trajectory:
     @property
     def stride(self) -> int:
         return self._recorder.stride
+
+    def drop_from(self, iteration: int) -> None:
+        """Forget the parameters at ``iteration`` and later (the start stays)."""
+        self._recorder.drop_from(iteration)
 
     def restore(self, iterations, thetas, stride: int = 1) -> None:
         """Replace the path by a saved one (each theta stored as a read-only copy)."""

@@ -33,6 +33,9 @@ except ImportError:  # pragma: no cover - depends on the analysis engine being p
     _layer_stats_module = None
 
 _DATASET_CACHE_SIZE = 8
+# Before a divergence the cost climbs by orders of magnitude for a few steps; records above
+# this many times the starting cost are that blow-up and leave the plotted history.
+RUNAWAY_FACTOR = 10.0
 
 
 @dataclass(frozen=True)
@@ -252,7 +255,9 @@ class TrainingSession:
         for _ in range(n):
             result = self.trainer.step()
             if result.diverged:
-                return dataclasses.replace(result, message=self.divergence_message(result))
+                climb = self._drop_runaway()
+                return dataclasses.replace(result,
+                                           message=self.divergence_message(result, climb))
             self._record()
         return result
 
@@ -261,7 +266,19 @@ class TrainingSession:
         the learning rate)."""
         self.trainer.diverged = False
 
-    def divergence_message(self, result: StepResult) -> str:
+    def _drop_runaway(self) -> tuple[int, float] | None:
+        """Take the blow-up before a divergence out of the history, the parameter path and
+        the per-layer statistics (so no plot is stretched to 1e305); returns (first
+        iteration of the climb, the highest cost it reached) or None."""
+        climb = self.history.trim_runaway(RUNAWAY_FACTOR)
+        if climb is not None:
+            self.trajectory.drop_from(climb[0])
+            if self.layer_history is not None:
+                self.layer_history.drop_from(climb[0])
+        return climb
+
+    def divergence_message(self, result: StepResult,
+                           climb: tuple[int, float] | None = None) -> str:
         lr = self.config.hyper.learning_rate
         fixes = [f"lower the learning rate (now {lr:g}; try {lr / 10:g})"]
         if not self.data.normalized and self.data.n_features > 0:
@@ -271,8 +288,13 @@ class TrainingSession:
                              f"std from {self.data.std.min():.3g} to {self.data.std.max():.3g})")
             else:
                 fixes.append("turn on input normalization")
-        return (f"Training diverged at iteration {result.iteration + 1}: the cost or a "
-                f"parameter became NaN or infinite. The plots keep the last finite state. "
+        what = "the cost or a parameter became NaN or infinite"
+        plots = "The plots keep the last finite state."
+        if climb is not None and np.isfinite(climb[1]):
+            what = (f"from iteration {climb[0]} the cost climbed to {climb[1]:.2g}, then "
+                    "overflowed")
+            plots = "The plots stop where the climb began."
+        return (f"Training diverged at iteration {result.iteration + 1}: {what}. {plots} "
                 f"To fix it, {' or '.join(fixes)}, then press Reset.")
 
     def measure(self, train_output=None) -> dict:
@@ -335,7 +357,10 @@ class TrainingSession:
         measured = self.measure(train_output=caches[-1].Z)
         stats = self._layer_stats(caches, grads)
         if refresh_outcome or self._outcome_generation != self.generation:
-            self._outcome = self._compute_outcome()
+            # Huge weights (before a divergence) overflow harmlessly in the contour's
+            # interpolation of cells it does not cross: no warnings from the worker.
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                self._outcome = self._compute_outcome()
             self._outcome_generation = self.generation
         boundary, curve, evaluation = self._outcome
         hist = self.history.arrays()
@@ -397,7 +422,9 @@ class TrainingSession:
             stats = module.layer_statistics(self.net, caches, grads, iteration=it,
                                             learning_rate=self.trainer.optimizer.learning_rate)
         h = self.layer_history
-        if len(h) == 0 or it > h.iterations[-1]:
+        # After a divergence the last finite parameters are huge: not part of the run's
+        # history (the blow-up before it was taken out too).
+        if not self.trainer.diverged and (len(h) == 0 or it > h.iterations[-1]):
             h.append(stats)
         return stats
 

@@ -1,5 +1,7 @@
 """Per-layer statistics: values against first principles, vanishing/exploding gradients on a
 20-layer 16-unit net, and the bounded history."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -207,3 +209,33 @@ def test_history_memory_stays_bounded_and_keeps_recent_detail():
     assert len(hist) == 1
     with pytest.raises(ValueError, match="iteration"):
         hist.append(compute_layer_stats(Network([2, 5, 5, 1], seed=1), X, Y))
+
+
+def test_norms_and_spreads_of_huge_and_tiny_finite_values_are_exact():
+    # Just before a divergence entries reach 1e200: their squares overflow, the norm does not.
+    net = Network([2, 2, 1], "linear", head="linear", seed=0)
+    X, Y = np.ones((2, 4)), np.ones((1, 4))
+    _, caches, grads = net.gradients(X, Y, keep_dZ=True)
+    for scale in (1e200, 1e-200):
+        grads["dW1"] = scale * np.array([[3.0, 0.0], [0.0, 4.0]])
+        A = scale * np.array([[1.0, 3.0, 1.0, 3.0], [1.0, 3.0, 1.0, 3.0]])
+        caches[0] = caches[0]._replace(A=A)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            s = layer_statistics(net, caches, grads)
+        assert s.grad_norm[0] == pytest.approx(5.0 * scale, rel=1e-12)
+        assert s.grad_mean_abs[0] == pytest.approx(1.75 * scale, rel=1e-12)
+        assert s.act_mean[0] == pytest.approx(2.0 * scale, rel=1e-12)
+        assert s.act_std[0] == pytest.approx(1.0 * scale, rel=1e-12)
+
+
+def test_history_forgets_entries_from_an_iteration_on():
+    net = Network([2, 3, 1], "tanh", seed=0)
+    X, Y = np.ones((2, 5)), np.ones((1, 5))
+    h = LayerStatsHistory(capacity=8)
+    for it in range(6):
+        h.append(compute_layer_stats(net, X, Y, iteration=it))
+    h.drop_from(4)
+    assert list(h.iterations) == [0, 1, 2, 3] and h.series("grad_norm").shape == (4, 2)
+    h.append(compute_layer_stats(net, X, Y, iteration=4))
+    assert list(h.iterations) == [0, 1, 2, 3, 4]

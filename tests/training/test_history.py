@@ -69,3 +69,34 @@ def test_trajectory_shares_immutable_copies():
     # Each stored copy is the value at its own iteration, not the live array.
     for it, th in zip(t.iterations(), thetas):
         assert np.all(th == it + 1)
+
+
+def test_the_blow_up_before_a_divergence_is_trimmed_and_reported():
+    h = MetricHistory(capacity=16)
+    costs = [0.7, 0.5, 0.4, 0.9, 6.0, 8e3, 2e150, 8e305]
+    for it, c in enumerate(costs):
+        h.append(it, c, c, 0.5, 0.5)
+    assert h.trim_runaway(10.0) == (5, 8e305)  # 8e3 is the first record above 10 x 0.7
+    assert list(h.arrays()["iterations"]) == [0, 1, 2, 3, 4]
+    assert h.arrays()["train_cost"].max() == 6.0
+    assert h.trim_runaway(10.0) is None  # nothing left to trim
+    h.append(5, 0.3, 0.3, 0.9, 0.9)  # recording continues after the kept records
+    assert list(h.arrays()["iterations"]) == [0, 1, 2, 3, 4, 5]
+
+
+def test_a_blow_up_from_the_first_step_keeps_the_start():
+    h = MetricHistory(capacity=8)
+    for it, c in enumerate([0.69, 1e200, 1e300]):
+        h.append(it, c, c, 0.5, 0.5)
+    assert h.trim_runaway(10.0) == (1, 1e300)
+    assert list(h.arrays()["train_cost"]) == [0.69]
+
+
+def test_trajectory_drops_from_an_iteration_but_keeps_the_start():
+    t = Trajectory(capacity=16)
+    for it in range(6):
+        t.append(it, np.full(3, float(it)))
+    t.drop_from(3)
+    assert list(t.iterations()) == [0, 1, 2] and len(t.thetas()) == 3
+    t.drop_from(0)
+    assert list(t.iterations()) == [0]

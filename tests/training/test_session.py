@@ -265,3 +265,58 @@ def test_layer_statistics_come_with_every_snapshot_and_a_bounded_history(session
     assert len(session.layer_history) == 3
     session.reset()
     assert session.snapshot().layer_history.iterations.tolist() == [0]
+
+
+def flower_at(learning_rate, activation="tanh"):
+    c = course_default()
+    return dataclasses.replace(
+        c, network=dataclasses.replace(c.network, activations=(activation,)),
+        hyper=dataclasses.replace(c.hyper, learning_rate=learning_rate))
+
+
+def test_a_diverging_run_keeps_the_blow_up_out_of_the_history_without_warnings():
+    import warnings
+
+    from nnviz.analysis.gradient_flow import diagnose_snapshot
+    from nnviz.analysis.gradient_flow_stats import flow_stats
+    from nnviz.training.session import RUNAWAY_FACTOR
+
+    s = TrainingSession(flower_at(1000.0, "relu"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any RuntimeWarning (overflow ...) fails the test
+        for _ in range(100):  # snapshots along the way, as the worker takes them
+            s.snapshot()
+            result = s.step(5)
+            if result.diverged:
+                break
+        snap = s.snapshot("diverged", message=result.message)
+        stats = flow_stats(snap)
+        diagnose_snapshot(snap, stats.saturated_fraction, stats.dead_fraction)
+    assert result.diverged
+    h = snap.history
+    start = h.train_cost[0]
+    assert np.isclose(start, np.log(2), atol=1e-3)  # J at iteration 0: small weights
+    assert h.train_cost.max() <= RUNAWAY_FACTOR * start  # a sane plot range, not 1e300
+    assert np.isfinite(h.test_cost).all()
+    assert "climbed to" in result.message and "learning rate" in result.message
+    # The path and the per-layer statistics end where the cost history ends.
+    assert snap.trajectory_iterations.max() <= h.iterations.max()
+    assert 0 < len(snap.layer_history.iterations)
+    assert snap.layer_history.iterations.max() <= h.iterations.max()
+    for name, series in snap.layer_history.series.items():
+        assert np.isfinite(series[~np.isnan(series)]).all(), name
+    # The last finite parameters' own statistics: huge, but finite numbers.
+    for name in ("grad_norm", "weight_norm", "act_mean", "act_std", "dZ_norm"):
+        assert np.isfinite(getattr(snap.layer_stats, name)).all(), name
+
+
+def test_a_bouncing_run_with_huge_weights_logs_no_warning():
+    import warnings
+
+    s = TrainingSession(flower_at(1000.0))  # tanh saturates: bounces, never diverges
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(10):
+            result = s.step(30)
+            snap = s.snapshot()
+    assert not result.diverged and np.isfinite(snap.boundary.values).all()
