@@ -13,6 +13,7 @@ from nnviz.training.config import DataSpec, Hyperparameters, NetworkSpec, Sessio
 from nnviz.training.session import TrainingSession
 from nnviz.ui.panels import panel_spec
 from nnviz.ui.panels.backprop import jobs as backprop_jobs
+from nnviz.ui.panels.backprop.graph_view import derivative_name
 from nnviz.ui.panels.backprop.panel import BackpropPanel
 
 TIMEOUT = 20000
@@ -138,7 +139,8 @@ def test_show_example_agrees_with_the_engine_and_runs_off_the_gui_thread(qtbot, 
         shown = page.graph.node(n.key)
         assert (shown.value, shown.derivative) == (n.value, n.derivative)
         assert page.view.node_texts(n.key) == (n.label, fmt(n.value),
-                                               f"d{n.label} = {fmt(n.derivative)}")
+                                               f"{derivative_name(n.label)} = "
+                                               f"{fmt(n.derivative)}")
     assert f"loss L = {expected.loss:.4g}" in page.info.text()
     with pytest.raises(ValueError, match="outside"):
         panel.show_example(snap.data.m_train)

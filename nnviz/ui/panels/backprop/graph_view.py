@@ -1,60 +1,81 @@
-"""A computation graph drawn with a QGraphicsScene: nodes with their value and dJ/dnode,
-edges with the chain-rule product that passed along them.
+"""A computation graph drawn with a QGraphicsScene: each node a box with its name, its value
+and dJ/dnode; each edge a line with the chain-rule product that passed along it.
 
 The items are made once per graph *structure* (the same nodes and edges); new values, a new
-step or a new theme only change their text, pens and visibility.
+step, a new theme or a new size only change their text, pens, positions and visibility.
+Positions are in pixels (text stays legible at any dock size); a graph taller or wider than
+the view scrolls.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
-from PySide6.QtWidgets import (QGraphicsLineItem, QGraphicsScene,
+import re
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtWidgets import (QGraphicsLineItem, QGraphicsRectItem, QGraphicsScene,
                                QGraphicsSimpleTextItem, QGraphicsView)
 
 from nnviz.engine.backprop_steps import ComputationGraph, Revealed, fmt
 
 from ...theme import PlotColors, colors
 
-COLUMN_GAP = 190.0
-ROW_GAP = 84.0
-RADIUS = 20.0
+MIN_COLUMN_GAP = 150.0  # pixels between node centres (more when the texts need it)
+MIN_ROW_GAP = 46.0
+MARGIN = 32.0
+SIDE_MARGIN = 70.0  # room for half a box left of the first column and right of the last
+PAD = 4.0
+GAP = 5.0  # between a node's name and its value
 MAX_LABELLED_EDGES = 16  # more edges: only the current step's products are written
 
 
-class _NodeItems:
-    def __init__(self, scene: QGraphicsScene, x: float, y: float, font: QFont,
-                 small: QFont):
-        self.circle = scene.addEllipse(QRectF(x - RADIUS, y - RADIUS, 2 * RADIUS, 2 * RADIUS))
-        self.circle.setZValue(2)
-        self.label = _text(scene, font, 3)
-        self.value = _text(scene, small, 3)
-        self.derivative = _text(scene, small, 3)
-        self.x, self.y = x, y
+def derivative_name(label: str) -> str:
+    """The course's name for dJ/d(label) in code: ``a`` -> ``da``, ``z[1]_2`` -> ``dz``."""
+    return "d" + re.split(r"[\[\d_]", label, maxsplit=1)[0]
+
+
+class _Node:
+    def __init__(self, scene: QGraphicsScene, bold: QFont, small: QFont):
+        self.box: QGraphicsRectItem = scene.addRect(QRectF())
+        self.box.setZValue(2)
+        self.texts = []
+        for font in (bold, small, small):
+            item = QGraphicsSimpleTextItem(self.box)
+            item.setFont(font)
+            self.texts.append(item)
+        self.label, self.value, self.derivative = self.texts
+        self.centre = QPointF()
 
     def place(self) -> None:
-        _centre(self.label, self.x, self.y)
-        _centre(self.value, self.x, self.y + RADIUS + 9)
-        _centre(self.derivative, self.x, self.y + RADIUS + 24)
+        """Size the box to its text and centre it on ``centre``: the name and the value on
+        one line, the derivative (once known) on a second."""
+        name, value, derivative = (t.boundingRect() for t in self.texts)
+        first = name.width() + GAP + value.width()
+        line = max(name.height(), value.height())
+        second = derivative.height() if self.derivative.text() else 0.0
+        width = max(first, derivative.width() if second else 0.0) + 2 * PAD
+        height = line + second + 2 * PAD
+        x, y = self.centre.x(), self.centre.y() - height / 2
+        self.box.setRect(QRectF(x - width / 2, y, width, height))
+        left = x - first / 2
+        self.label.setPos(left, y + PAD + (line - name.height()) / 2)
+        self.value.setPos(left + name.width() + GAP, y + PAD + (line - value.height()) / 2)
+        self.derivative.setPos(x - derivative.width() / 2, y + PAD + line)
 
 
-class _EdgeItems:
-    def __init__(self, scene: QGraphicsScene, x1, y1, x2, y2, small: QFont):
-        self.line: QGraphicsLineItem = scene.addLine(x1 + RADIUS, y1, x2 - RADIUS, y2)
+class _Edge:
+    def __init__(self, scene: QGraphicsScene, small: QFont, source: str, target: str):
+        self.source, self.target = source, target
+        self.line: QGraphicsLineItem = scene.addLine(0, 0, 0, 0)
         self.line.setZValue(1)
-        self.product = _text(scene, small, 4)
-        self.mid = ((x1 + x2) / 2, (y1 + y2) / 2 - 10)
+        self.product = scene.addSimpleText("")
+        self.product.setFont(small)
+        self.product.setZValue(4)
 
-
-def _text(scene: QGraphicsScene, font: QFont, z: float) -> QGraphicsSimpleTextItem:
-    item = scene.addSimpleText("")
-    item.setFont(font)
-    item.setZValue(z)
-    return item
-
-
-def _centre(item: QGraphicsSimpleTextItem, x: float, y: float) -> None:
-    r = item.boundingRect()
-    item.setPos(x - r.width() / 2, y - r.height() / 2)
+    def place_product(self) -> None:
+        line = self.line.line()
+        r = self.product.boundingRect()
+        mid = (line.p1() + line.p2()) / 2
+        self.product.setPos(mid.x() - r.width() / 2, mid.y() - r.height() - 1)
 
 
 class GraphView(QGraphicsView):
@@ -64,21 +85,20 @@ class GraphView(QGraphicsView):
         super().__init__(parent)
         self.setScene(QGraphicsScene(self))
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setMinimumSize(300, 160)
-        self._font = QFont()
-        self._font.setPointSize(11)
-        self._font.setBold(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.setMinimumSize(300, 140)
+        self._bold = QFont()
+        self._bold.setBold(True)
         self._small = QFont()
-        self._small.setPointSize(9)
+        self._small.setPointSizeF(max(self._small.pointSizeF() - 1, 7.0))
         self._structure = None
-        self._nodes: dict[str, _NodeItems] = {}
-        self._edges: list[_EdgeItems] = []
+        self._nodes: dict[str, _Node] = {}
+        self._edges: list[_Edge] = []
         self._graph: ComputationGraph | None = None
         self._revealed: Revealed | None = None
         self._colors = colors()
         self.builds = 0  # how often the items were made (tests: not per update)
+        self._column_gap = MIN_COLUMN_GAP
 
     # -- public -----------------------------------------------------------------------
     def show_graph(self, graph: ComputationGraph, revealed: Revealed) -> None:
@@ -97,8 +117,8 @@ class GraphView(QGraphicsView):
 
     def node_texts(self, key: str) -> tuple[str, str, str]:
         """What node ``key`` shows: its label, value and derivative text (tests)."""
-        items = self._nodes[key]
-        return items.label.text(), items.value.text(), items.derivative.text()
+        node = self._nodes[key]
+        return node.label.text(), node.value.text(), node.derivative.text()
 
     def edge_text(self, index: int) -> str | None:
         """The product written beside edge ``index``, None when it is not shown (tests)."""
@@ -110,65 +130,93 @@ class GraphView(QGraphicsView):
         scene = self.scene()
         scene.clear()
         self.builds += 1
-        self._nodes, self._edges = {}, []
-        pos = {}
+        self._nodes = {n.key: _Node(scene, self._bold, self._small) for n in graph.nodes}
+        self._edges = [_Edge(scene, self._small, e.source, e.target) for e in graph.edges]
+        self._layout()
+
+    def _layout(self) -> None:
+        graph = self._graph
+        if graph is None or not self._nodes:
+            return
+        columns = max(n.column for n in graph.nodes)
+        rows = [n.row for n in graph.nodes]
+        low, span = min(rows), max(rows) - min(rows)
+        view = self.viewport().size()
+        col_gap = max(self._column_gap, (view.width() - 2 * SIDE_MARGIN) / max(columns, 1))
+        row_gap = max(MIN_ROW_GAP, (view.height() - 2 * MARGIN) / span) if span else 0.0
         for n in graph.nodes:
-            pos[n.key] = (n.column * COLUMN_GAP, n.row * ROW_GAP)
-            self._nodes[n.key] = _NodeItems(scene, *pos[n.key], self._font, self._small)
-            self._nodes[n.key].circle.setToolTip(n.formula or f"{n.label}: an input")
-        for e in graph.edges:
-            self._edges.append(_EdgeItems(scene, *pos[e.source], *pos[e.target], self._small))
-        rect = scene.itemsBoundingRect().adjusted(-40, -30, 40, 50)
-        scene.setSceneRect(rect)
-        self._fit()
+            y = MARGIN + (n.row - low) * row_gap if span else max(view.height() / 2, MARGIN)
+            self._nodes[n.key].centre = QPointF(SIDE_MARGIN + n.column * col_gap, y)
+        for edge in self._edges:
+            a, b = self._nodes[edge.source].centre, self._nodes[edge.target].centre
+            edge.line.setLine(a.x(), a.y(), b.x(), b.y())
+            edge.place_product()
+        for node in self._nodes.values():
+            node.place()
+        width = 2 * SIDE_MARGIN + columns * col_gap
+        height = 2 * MARGIN + span * row_gap
+        self.scene().setSceneRect(QRectF(0, 0, max(width, view.width()),
+                                         max(height, view.height())))
 
     def _update(self) -> None:
         graph, revealed = self._graph, self._revealed
         if graph is None or revealed is None:
             return
         c = self._colors
-        fg, value_colour, derivative_colour = QColor(c.foreground), QColor(c.train), QColor(c.test)
+        fg, neutral = QColor(c.foreground), QColor(c.neutral)
+        value_colour, derivative_colour, highlight = QColor(c.train), QColor(c.test), QColor(c.warn)
         current = revealed.current
-        highlight = QColor(c.warn)
-        many = len(graph.edges) > MAX_LABELLED_EDGES
+        output = graph.node(graph.output).label
         for n in graph.nodes:
-            items = self._nodes[n.key]
+            node = self._nodes[n.key]
             is_current = current is not None and current.node == n.key
-            items.circle.setPen(QPen(highlight if is_current else fg, 3.0 if is_current else 1.2))
-            items.circle.setBrush(QBrush(QColor(c.background)))
-            items.label.setText(n.label)
-            items.label.setBrush(fg)
-            items.value.setText(f"{fmt(n.value)}" if n.key in revealed.values else "?")
-            items.value.setBrush(value_colour if n.key in revealed.values else QColor(c.neutral))
+            node.box.setPen(QPen(highlight if is_current else fg, 3.0 if is_current else 1.0))
+            node.box.setBrush(QBrush(QColor(c.background)))
+            node.label.setText(n.label)
+            node.label.setBrush(fg)
+            known = n.key in revealed.values
+            node.value.setText(fmt(n.value) if known else "?")
+            node.value.setBrush(value_colour if known else neutral)
             shown = n.key in revealed.derivatives
-            # written as the course's code names dJ/dvar: "da", "dz[1]_2"
-            items.derivative.setText(f"d{n.label} = {fmt(n.derivative)}" if shown else "")
-            items.derivative.setBrush(derivative_colour)
-            items.place()
-            tip = [n.formula or f"{n.label} (input)"]
-            if n.key in revealed.values:
+            node.derivative.setText(f"{derivative_name(n.label)} = {fmt(n.derivative)}"
+                                    if shown else "")
+            node.derivative.setBrush(derivative_colour)
+            node.place()
+            tip = [n.formula or f"{n.label}: an input"]
+            if known:
                 tip.append(f"value {n.value!r}")
             if shown:
-                tip.append(f"d{graph.node(graph.output).label}/d{n.label} = {n.derivative!r}")
-            items.circle.setToolTip("\n".join(tip))
+                tip.append(f"d{output}/d{n.label} = {n.derivative!r}")
+            node.box.setToolTip("\n".join(tip))
         step_edges = set(current.edges) if current is not None else set()
+        many = len(graph.edges) > MAX_LABELLED_EDGES
         for i, e in enumerate(graph.edges):
-            items = self._edges[i]
+            edge = self._edges[i]
             active = i in step_edges
-            items.line.setPen(QPen(highlight if active else QColor(c.neutral),
-                                   2.5 if active else 1.0))
+            edge.line.setPen(QPen(highlight if active else neutral, 2.5 if active else 1.0))
+            edge.line.setToolTip(f"{e.local_text}\nproduct: {e.product_text}")
             written = i in revealed.products and (not many or active)
-            items.product.setVisible(written)
+            edge.product.setVisible(written)
             if written:
-                items.product.setText(e.product_text)
-                items.product.setBrush(derivative_colour)
-                _centre(items.product, *items.mid)
-            items.line.setToolTip(f"{e.local_text}\nproduct: {e.product_text}")
+                edge.product.setText(e.product_text)
+                edge.product.setBrush(derivative_colour)
+                edge.place_product()
+        self._fit_texts(graph)
+        if current is not None:
+            self.ensureVisible(self._nodes[current.node].box.sceneBoundingRect(), 30, 30)
 
-    def _fit(self) -> None:
-        if self.scene() is not None and not self.scene().sceneRect().isEmpty():
-            self.fitInView(self.scene().sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+    def _fit_texts(self, graph: ComputationGraph) -> None:
+        """Columns far enough apart for the widest box plus the widest product beside an
+        edge; a graph wider than the view scrolls (and follows the current step)."""
+        metrics = QFontMetricsF(self._small)
+        widest_product = max((metrics.horizontalAdvance(e.product_text) for e in graph.edges),
+                             default=0.0)
+        widest_box = max(n.box.rect().width() for n in self._nodes.values())
+        gap = max(MIN_COLUMN_GAP, widest_box + widest_product + 16)
+        if abs(gap - self._column_gap) > 4:
+            self._column_gap = gap
+            self._layout()
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
-        self._fit()
+        self._layout()

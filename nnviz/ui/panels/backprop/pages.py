@@ -2,6 +2,8 @@
 network being trained. Both step through a :class:`ComputationGraph` computed by a job."""
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QDoubleSpinBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout,
                                QWidget)
@@ -39,8 +41,9 @@ class GraphPage(QWidget):
         self.step_text.setWordWrap(True)
         self.step_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.step_text.setToolTip("The step just taken, with the numbers that went into it.")
-        self.status = QLabel()
+        self.status = QLabel()  # errors only; notes go in the view's tooltip
         self.status.setWordWrap(True)
+        self.status.hide()
         self.cursor = StepCursor()
         self.graph: ComputationGraph | None = None
         self.jobs = JobRunner(job_name, self)
@@ -53,16 +56,26 @@ class GraphPage(QWidget):
         self.buttons.reset_clicked.connect(self.reset)
         self.buttons.show_cursor(self.cursor)
 
-    def _stack(self, *top) -> None:
+    def _stack(self, *leading, below=None) -> None:
+        """One row of controls (``leading`` widgets, then the step buttons), the step
+        written out, the graph: the dock is short, the window wide."""
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        for widget in leading:
+            row.addWidget(widget)
+        row.addWidget(self.buttons, 1)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(4)
-        for row in top:
-            column.addWidget(row)
-        column.addWidget(self.buttons)
+        column.setSpacing(3)
+        column.addLayout(row)
+        if below is not None:
+            column.addWidget(below)
         column.addWidget(self.step_text)
         column.addWidget(self.view, 1)
         column.addWidget(self.status)
+
+    def set_notes(self, text: str) -> None:
+        self.view.setToolTip(text)
 
     # -- stepping ---------------------------------------------------------------------
     def forward(self) -> None:
@@ -114,9 +127,12 @@ class GraphPage(QWidget):
 
     def _on_failed(self, tag, message: str) -> None:
         if tag == self._serial:
-            self.status.setText(f"<span style='color:{self._colors.bad}'>{message}</span>")
+            self.status.setText(f"<span style='color:{self._colors.bad}'>"
+                                f"{html.escape(message)}</span>")
+            self.status.show()
 
     def show_result(self, result) -> None:
+        self.status.hide()
         self.set_graph(result, show_all=False)
 
     def set_graph(self, graph: ComputationGraph, show_all: bool) -> None:
@@ -167,8 +183,8 @@ class NumbersPage(GraphPage):
             line.addWidget(spin)
         line.addStretch(1)
         self._stack(row)
-        self.status.setText("u = bc and v = a + u name the intermediate results. Each node "
-                            "shows its value and, below, dJ/dnode (the course's da, db ...).")
+        self.set_notes("u = bc and v = a + u name the intermediate results. Each node shows "
+                       "its value and, below it, dJ/dnode (the course's da, db ...).")
         self.recompute()
 
     def set_inputs(self, a: float, b: float, c: float) -> None:
@@ -204,13 +220,13 @@ class ExamplePage(GraphPage):
         self._reduced = False
         self.info = QLabel("No network yet: start or step training.")
         self.info.setWordWrap(True)
-        top = QWidget()
-        line = QHBoxLayout(top)
+        self._units_line.addWidget(QLabel("too big to draw whole, so through"))
+        details = QWidget()
+        line = QHBoxLayout(details)
         line.setContentsMargins(0, 0, 0, 0)
-        line.addWidget(self.example)
         line.addWidget(self.units_row)
         line.addWidget(self.info, 1)
-        self._stack(top)
+        self._stack(self.example, below=details)
         self.snapshot = None
         self.live = True
         self.result: jobs.ExampleResult | None = None
@@ -249,7 +265,8 @@ class ExamplePage(GraphPage):
         y = ", ".join(f"{v:g}" for v in eg.y)
         self.info.setText(f"of {result.m:,} training examples · y = {y} · loss L = "
                           f"{eg.loss:.4g} · iteration {result.iteration:,}")
-        self.status.setText(" ".join(result.graph.notes))
+        self.status.hide()
+        self.set_notes(" ".join(result.graph.notes))
 
     def _show_units(self, eg) -> None:
         self._reduced = eg.reduced

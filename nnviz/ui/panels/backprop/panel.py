@@ -50,18 +50,19 @@ class BackpropPanel(Panel):
         self.live.setToolTip(LIVE_TIP)
         self.held = QLabel()
         self.held.setToolTip(LIVE_TIP)
-        keys = QLabel("→ forward · ← backward · Home reset · Shift+→ all values · "
-                      "Shift+← all derivatives")
-        keys.setToolTip("Keys work while the panel has the focus (click into it first).")
-        header = QHBoxLayout()
-        header.setContentsMargins(0, 0, 0, 0)
+        keys = QLabel("keys: → ← Home")
+        keys.setToolTip("→ forward, ← backward, Home reset, Shift+→ all values, Shift+← "
+                        "all derivatives; while the panel has the focus (click into it).")
+        corner = QWidget()  # beside the tabs: the dock is short
+        header = QHBoxLayout(corner)
+        header.setContentsMargins(8, 0, 4, 0)
+        header.addWidget(self.held)
         header.addWidget(self.live)
-        header.addWidget(self.held, 1)
+        header.addSpacing(8)
         header.addWidget(keys)
+        self.tabs.setCornerWidget(corner, Qt.Corner.TopRightCorner)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.setSpacing(4)
-        layout.addLayout(header)
         layout.addWidget(self.tabs, 1)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._keys = {(Qt.Key.Key_Right, False): self.forward,

@@ -40,8 +40,9 @@ class VectorizedPage(QWidget):
         self.equations = QLabel("No network yet: start or step training.")
         self.equations.setTextFormat(Qt.TextFormat.RichText)
         self.equations.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.status = QLabel()
+        self.status = QLabel()  # errors only
         self.status.setWordWrap(True)
+        self.status.hide()
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setMinimumHeight(140)
         self.plots, self.images = {}, {}
@@ -56,18 +57,21 @@ class VectorizedPage(QWidget):
             self.plots[name], self.images[name] = plot, image
         self.graphics.setToolTip("Heat maps of the matrices in this layer's equations: rows "
                                  "are units, columns examples (or inputs, for dW). Colour: "
-                                 "sign and size, 0 in the middle of the colour map.")
+                                 "sign and size, 0 in the middle; each map has its own "
+                                 "symmetric scale.")
         row = QHBoxLayout()
         for widget in (self.backward_button, self.forward_button, self.reset_button):
             row.addWidget(widget)
         row.addWidget(self.position, 1)
         row.addWidget(self.check_button)
+        body = QHBoxLayout()  # equations beside the maps: the dock is short, the window wide
+        body.addWidget(self.equations, 0, Qt.AlignmentFlag.AlignTop)
+        body.addWidget(self.graphics, 1)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(4)
+        column.setSpacing(3)
         column.addLayout(row)
-        column.addWidget(self.equations)
-        column.addWidget(self.graphics, 1)
+        column.addLayout(body, 1)
         column.addWidget(self.status)
         self.backward_button.clicked.connect(self.backward)
         self.forward_button.clicked.connect(self.forward)
@@ -147,6 +151,7 @@ class VectorizedPage(QWidget):
         if tag == self._serial:
             self.status.setText(f"<span style='color:{self._colors.bad}'>"
                                 f"{html.escape(message)}</span>")
+            self.status.show()
 
     def _update_buttons(self) -> None:
         n = 0 if self.result is None else len(self.result.steps)
@@ -169,18 +174,20 @@ class VectorizedPage(QWidget):
         rows = []
         for eq in step.equations:
             rows.append(f"<tr><td><b>{html.escape(eq.formula)}</b></td>"
-                        f"<td>&nbsp;&nbsp;{html.escape(eq.symbolic_shape)}</td>"
-                        f"<td>&nbsp;&nbsp;<span style='color:{c.neutral}'>"
-                        f"{html.escape(eq.shapes)}</span></td></tr>")
+                        f"<td>&nbsp;&nbsp;{html.escape(eq.symbolic_shape)}</td></tr>"
+                        f"<tr><td colspan='2' style='color:{c.neutral}'>&nbsp;&nbsp;&nbsp;"
+                        f"{html.escape(eq.shapes)}</td></tr>")
         agreement = result.agreement[self.position_index]
         colour = c.good if agreement < 1e-4 else c.warn
         head = (f"m = {result.m:,} training examples, g[{step.layer}] = {step.activation}"
                 + (f", λ = {result.lambd:g}" if result.lambd else "")
                 + f", iteration {result.iteration:,}")
-        check = (f"<span style='color:{colour}'>dW[{step.layer}] from this product matches the "
-                 f"training's dW[{step.layer}]: largest difference {agreement:.1e} of its "
-                 "largest entry</span>")
+        check = (f"<span style='color:{colour}'>dW[{step.layer}] from this product against "
+                 f"the training's: largest difference {agreement:.1e}<br>(relative to its "
+                 "largest entry)</span>")
         self.equations.setText(f"{head}<table>{''.join(rows)}</table>{check}")
+        self.equations.setToolTip("The course's backward equations for this layer: symbolic "
+                                  "shapes, then the shapes they have now.")
         for name, title in MAPS:
             value = getattr(step, name)
             shown = value[:, :MAX_SHOWN_COLUMNS] if value.shape[1] > MAX_SHOWN_COLUMNS \
@@ -199,11 +206,13 @@ class VectorizedPage(QWidget):
                           yRange=(-0.5, shown.shape[0] - 0.5), padding=0.02)
             plot.getAxis("bottom").setTicks([_index_ticks(shown.shape[1]), []])
             plot.getAxis("left").setTicks([_index_ticks(shown.shape[0]), []])
-        self.status.setText("Each map is the matrix itself; the colour scale is symmetric "
-                            "about 0 and set per map.")
+        self.status.hide()
 
 
-def _index_ticks(n: int, most: int = 6) -> list[tuple[int, str]]:
-    """Integer ticks 0..n-1, about ``most`` of them: rows and columns are indices."""
-    step = max(1, int(np.ceil(n / most)))
-    return [(i, str(i)) for i in range(0, n, step)]
+def _index_ticks(n: int, most: int = 4) -> list[tuple[int, str]]:
+    """Integer ticks 0..n-1, at most about ``most`` of them, a step of 1, 2 or 5 x 10^k:
+    rows and columns are indices."""
+    raw = max(1.0, n / most)
+    power = 10 ** int(np.floor(np.log10(raw)))
+    step = next(s * power for s in (1, 2, 5, 10) if s * power >= raw)
+    return [(i, str(i)) for i in range(0, n, int(step))]
