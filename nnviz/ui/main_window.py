@@ -26,6 +26,7 @@ from nnviz.training.controller import TrainingController
 from .docks import PanelDocksMixin
 from .file_actions import ONNX_MISSING, FileActions, onnx_available
 from .help import CONCEPTS_HTML
+from .keyboard import FieldFocus
 from .panels import PANELS, PanelSpec
 from .panels.base import Panel, PanelContext
 from .settings import open_settings
@@ -75,6 +76,7 @@ class MainWindow(PanelDocksMixin, QMainWindow):
         self.setCorner(Qt.Corner.TopLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._build_actions()
+        self.field_focus = FieldFocus(self)  # Enter/Escape in a field: the keys work again
         self._build_toolbars()
         self._build_docks(PANELS if panels is None else panels)
         self._build_menus()
