@@ -289,3 +289,9 @@ def test_in_the_window_arrows_step_the_panel_only_while_it_has_focus(qtbot, isol
                         and not window._visible.get("backprop"), timeout=TIMEOUT)
     finally:
         window.close()
+
+
+def test_an_example_beyond_new_data_falls_back_to_the_last_one():
+    small = session(data="xor", steps=1).snapshot()
+    result = backprop_jobs.run_example(small, 10 ** 6, [0, 5, 0])
+    assert result.example.index == small.data.m_train - 1 and not result.example.reduced

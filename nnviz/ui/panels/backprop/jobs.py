@@ -52,10 +52,12 @@ def _training_data(snapshot):
 
 
 def run_example(snapshot, index: int, units: Sequence[int] | None, job=None) -> ExampleResult:
-    """Example ``index`` of the training split through the snapshot's network. ``units`` that
-    do not fit the network (it was rebuilt) fall back to the default."""
+    """Example ``index`` of the training split through the snapshot's network. An index or
+    ``units`` that no longer fit (new data, a rebuilt network) fall back to the last example
+    and the default units."""
     net = snapshot.network(np.float64)
     X, Y = _training_data(snapshot)
+    index = min(int(index), X.shape[1] - 1)
     if units is not None and (len(units) != net.L + 1
                               or any(not 0 <= u < n for u, n in zip(units, net.layer_dims))):
         units = None

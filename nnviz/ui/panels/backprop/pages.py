@@ -259,6 +259,7 @@ class ExamplePage(GraphPage):
         eg = result.example
         self.example.blockSignals(True)
         self.example.setMaximum(result.m - 1)
+        self.example.setValue(eg.index)
         self.example.blockSignals(False)
         self._show_units(eg)
         self.set_graph(result.graph, show_all=self.live)
