@@ -20,6 +20,9 @@ def create_application(argv: list[str] | None = None):
     app.setApplicationName(APPLICATION)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationVersion(__version__)
+    from nnviz.ui.share import application_icon
+    app.setWindowIcon(application_icon())  # every window, the task switcher and the dock
+    app.setDesktopFileName("nnviz")  # Wayland matches windows to nnviz.desktop by this
     return app  # pyqtgraph is imported (and configured, in nnviz.ui.plotting) by the panels
 
 

@@ -21,8 +21,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog
 
-from .file_jobs import (Failure, export_history_job, export_weights_job, import_weights_job,
-                        load_session_job, save_session_job)
+from .file_jobs import (Failure, export_history_job, export_pytorch_job, export_weights_job,
+                        import_weights_job, load_session_job, save_session_job)
 
 WEIGHT_FILTERS = {"npz": "NumPy arrays W1, b1, … (*.npz)",
                   "json": "JSON, human-readable (*.json)",
@@ -30,6 +30,7 @@ WEIGHT_FILTERS = {"npz": "NumPy arrays W1, b1, … (*.npz)",
 SESSION_FILTER = "nnviz sessions (*.nnviz)"
 IMPORT_FILTER = "nnviz weights (*.npz *.json)"
 CSV_FILTER = "CSV files (*.csv)"
+PYTORCH_FILTER = "PyTorch script, with the weights .npz beside it (*.py)"
 ONNX_MISSING = ("ONNX export needs the optional onnx package: pip install 'nnviz[onnx]' "
                 "(npz and JSON are always available).")
 
@@ -42,8 +43,8 @@ def onnx_available() -> bool:
 class FileActions(QObject):
     """Owned by the main window; its menu actions call the dialog methods, tests and
     scripts the ``*_to`` / ``*_from`` ones. ``finished(kind, result)`` / ``failed(kind,
-    message)`` report each operation (kind: ``weights``, ``history``, ``save``, ``load``,
-    ``import``)."""
+    message)`` report each operation (kind: ``weights``, ``pytorch``, ``history``, ``save``,
+    ``load``, ``import``)."""
 
     finished = Signal(str, object)
     failed = Signal(str, str)
@@ -80,6 +81,18 @@ class FileActions(QObject):
         fmt = next((f for f in formats if WEIGHT_FILTERS[f] == chosen), last)
         self.window.settings.setValue("export/weights_format", fmt)
         self.export_weights_to(path, fmt)
+
+    def export_pytorch(self) -> None:
+        """File > Export > PyTorch script: a .py file and the weights .npz beside it."""
+        if self._no_snapshot("export"):
+            return
+        # A Python module name: the script is also meant to be imported.
+        name = self._base_name().replace("-", "_").replace(" ", "_") + "_model.py"
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Export PyTorch script",
+            str(Path(self.window.last_folder("weights")) / name), PYTORCH_FILTER)
+        if path:
+            self.export_pytorch_to(path)
 
     def save_session(self) -> None:
         """File > Save session (Ctrl+S)."""
@@ -139,6 +152,19 @@ class FileActions(QObject):
         source = self._data_source(snapshot)
         self._submit("weights", lambda job: export_weights_job(snapshot, path, fmt, source),
                      f"Exporting the weights to {path.name}…")
+        return True
+
+    def export_pytorch_to(self, path) -> bool:
+        """Write the latest snapshot's network as a PyTorch script (``.py`` added when
+        missing) and its weights as ``.npz`` beside it, off the GUI thread."""
+        snapshot = self.controller.latest
+        if snapshot is None or self._closed:
+            return False
+        path = _with_suffix(Path(path).expanduser(), ".py")
+        self.window.remember_folder("weights", path)
+        source = self._data_source(snapshot)
+        self._submit("pytorch", lambda job: export_pytorch_job(snapshot, path, source),
+                     f"Exporting the PyTorch script {path.name}…")
         return True
 
     def export_history_to(self, path) -> bool:
@@ -231,7 +257,8 @@ class FileActions(QObject):
 
     def _on_job_failed(self, tag, message: str) -> None:
         kind, subject = tag
-        what = {"weights": "Exporting the weights", "history": "Exporting the history",
+        what = {"weights": "Exporting the weights", "pytorch": "Exporting the PyTorch script",
+                "history": "Exporting the history",
                 "save": "Saving the session", "load": "Opening the session",
                 "import": "Importing the weights"}[kind]
         self._report_failure(kind, f"{what} failed unexpectedly: {message}")
@@ -263,6 +290,10 @@ class FileActions(QObject):
             text = "Exported the training history to " + " and ".join(p.name for p in result)
         elif kind == "weights":
             text = f"Exported the weights to {result}"
+        elif kind == "pytorch":
+            script, weights = result
+            text = (f"Exported the PyTorch script {script} with its weights {weights.name}; "
+                    f"run it with: python {script.name}")
         else:
             text = f"Saved the session to {result}"
         self._status(text, 10000)

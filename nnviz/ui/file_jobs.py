@@ -48,19 +48,39 @@ def _snapshot_metrics(snapshot) -> dict:
             "test": {"cost": snapshot.test_cost, metric: snapshot.test_metric}}
 
 
-def export_weights_job(snapshot, path: Path, fmt: str, data_source: str):
-    from nnviz.engine.io import ExportError, export_weights
-
+def _export_kwargs(snapshot, data_source: str) -> dict:
+    """What an export writes beside the weights: normalization, data set, settings, metrics
+    and the input features."""
     d = snapshot.data
     # The data set's name as the command line records it: its key, or the CSV file's stem.
     info = {"name": Path(data_source).stem if d.name == "csv" else d.name, "task": d.task,
             "feature_names": list(d.feature_names), "class_names": list(d.class_names),
             "source": data_source}
     settings = {**snapshot.config.to_dict(), "iterations": int(snapshot.iteration)}
+    return dict(normalizer=_snapshot_normalizer(snapshot), dataset_info=info,
+                settings=settings, metrics=_snapshot_metrics(snapshot),
+                features=snapshot.config.data.feature_map)
+
+
+def export_weights_job(snapshot, path: Path, fmt: str, data_source: str):
+    from nnviz.engine.io import ExportError, export_weights
+
     try:
         return export_weights(path, _snapshot_network(snapshot), fmt,
-                              normalizer=_snapshot_normalizer(snapshot), dataset_info=info,
-                              settings=settings, metrics=_snapshot_metrics(snapshot))
+                              **_export_kwargs(snapshot, data_source))
+    except ExportError as exc:
+        return Failure(str(exc))
+
+
+def export_pytorch_job(snapshot, path: Path, data_source: str):
+    """The PyTorch script and its weights npz; returns both paths."""
+    from nnviz.engine.io import ExportError
+    from nnviz.engine.io.torch_export import export_torch_script
+
+    d = snapshot.data
+    try:
+        return export_torch_script(path, _snapshot_network(snapshot), d.X_train_raw,
+                                   d.Y_train, **_export_kwargs(snapshot, data_source))
     except ExportError as exc:
         return Failure(str(exc))
 
