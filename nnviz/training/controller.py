@@ -43,6 +43,9 @@ class TrainingController(QObject):
     session_captured = Signal(int, object)  # (request id from capture_session, SessionData)
     capture_failed = Signal(int, str)
     session_adopted = Signal(object)       # SessionConfig of a reopened session
+    # GUI-only: a panel asks the others to show one unit's picture, (layer, unit) or None
+    # (panels never import each other; this is their meeting point).
+    unit_focus = Signal(object)
 
     # Requests, delivered to the worker thread as queued calls.
     _play = Signal()
@@ -175,6 +178,10 @@ class TrainingController(QObject):
 
     def request_snapshot(self) -> None:
         self._snapshot_request.emit()
+
+    def focus_unit(self, unit: tuple[int, int] | None) -> None:
+        """Show unit ``(layer, 0-based unit)``'s activation picture large (None: the output)."""
+        self.unit_focus.emit(unit)
 
     def capture_session(self) -> int:
         """Ask the worker for the session as a file's content; it answers with

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .history import read_only
-from .snapshot import BoundaryGrid, Evaluation, LayerSnapshot, ResponseCurve
+from .snapshot import BoundaryGrid, Evaluation, LayerSnapshot, ResponseCurve, UnitPictures
 
 # Work budget of one boundary grid, in multiply-adds; the resolution adapts to the network
 # so wide networks keep the snapshot cheap (the worker trains between snapshots).
@@ -17,6 +17,7 @@ GRID_BUDGET = 4_000_000
 GRID_MIN, GRID_MAX = 24, 120
 LAYER_SAMPLE_BUDGET = 60_000      # elements per Z/A/dZ array set across all layers
 LAYER_SAMPLE_MAX_COLUMNS = 256
+MAX_PICTURED_UNITS = 16           # neuron pictures per layer (the network diagram's thumbnails)
 
 
 def grid_resolution(layer_dims) -> int:
@@ -43,26 +44,65 @@ def _outputs(net, X_net: np.ndarray) -> np.ndarray:
         return net.predict_output(X_net.astype(net.dtype, copy=False))
 
 
+def picture_levels(activation: str, A: np.ndarray) -> tuple[tuple[float, float], str]:
+    """Colour range and scale of a layer's pictures, as the decision boundary does: 0..1 for
+    sigmoid/softmax, -1..1 for tanh, 0..max for ReLU and softplus, symmetric around 0 for the
+    rest (linear, leaky ReLU, ELU, ...)."""
+    if activation in ("sigmoid", "softmax"):
+        return (0.0, 1.0), "unit"
+    if activation == "tanh":
+        return (-1.0, 1.0), "diverging"
+    if activation in ("relu", "softplus"):
+        top = float(A.max()) if A.size else 0.0
+        return (0.0, top if top > 0 else 1.0), "positive"
+    top = float(np.abs(A).max()) if A.size else 0.0
+    top = top if top > 0 else 1.0
+    return (-top, top), "diverging"
+
+
 def boundary_grid(net, standardizer, xs: np.ndarray, ys: np.ndarray, task: str,
-                  normalized: bool) -> BoundaryGrid | None:
-    """The network's output on the grid ``xs x ys`` of raw input values (None if not finite)."""
+                  normalized: bool, max_units: int = 0) -> BoundaryGrid | None:
+    """The network's output on the grid ``xs x ys`` of raw input values (None if not finite).
+
+    ``max_units > 0`` also pictures every layer's first ``max_units`` units ``A[l]_j`` from
+    the same forward pass (its caches hold every ``A[l]``)."""
     gx, gy = np.meshgrid(xs, ys)
     X = np.vstack([gx.ravel(), gy.ravel()])
     if normalized:
         X = standardizer.transform(X)
-    A = _outputs(net, X)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        _, caches = net.forward(X.astype(net.dtype, copy=False))
+    A = caches[-1].A  # the head's output A[L]
     if not np.isfinite(A).all():
         return None
     shape = gy.shape
+    units = _unit_pictures(net, caches, shape, max_units) if max_units > 0 else ()
     if task == "multiclass":
         probs = A.reshape((A.shape[0],) + shape)
         return BoundaryGrid(task, read_only(xs), read_only(ys), read_only(probs.max(axis=0)),
                             classes=read_only(probs.argmax(axis=0)),
-                            probabilities=read_only(probs))
+                            probabilities=read_only(probs), units=units)
     values = A[0].reshape(shape)
     contour = contour_segments(values, xs, ys, 0.5) if task == "binary" else None
     return BoundaryGrid(task, read_only(xs), read_only(ys), read_only(values),
-                        contour=None if contour is None else read_only(contour))
+                        contour=None if contour is None else read_only(contour), units=units)
+
+
+def _unit_pictures(net, caches, shape, max_units: int) -> tuple[UnitPictures, ...]:
+    acts = net.layer_activations
+    pictures = []
+    for l, cache in enumerate(caches, start=1):
+        A = cache.A[:max_units]
+        if not np.isfinite(A).all():
+            return ()  # overflowed somewhere: no pictures rather than wrong colours
+        levels, scale = picture_levels(acts[l - 1], A)
+        with np.errstate(over="ignore"):
+            values = A.reshape((A.shape[0],) + shape).astype(np.float32)
+        if not (np.isfinite(values).all() and np.isfinite(levels[1] - levels[0])):
+            return ()  # beyond float32 (a diverging run): no pictures
+        pictures.append(UnitPictures(l, acts[l - 1], int(cache.A.shape[0]), read_only(values),
+                                     levels, scale))
+    return tuple(pictures)
 
 
 def contour_segments(values: np.ndarray, xs: np.ndarray, ys: np.ndarray,

@@ -88,6 +88,21 @@ class LayerHistory:
 
 
 @dataclass(frozen=True)
+class UnitPictures:
+    """Layer ``l``'s activations ``A[l]_j`` over the same grid as the decision boundary, for
+    its first ``values.shape[0]`` units (``values[j, i, k]`` is unit ``j`` at
+    ``(xs[k], ys[i])``). ``levels`` is the colour range: ``scale`` ``"diverging"`` (around 0:
+    tanh, linear, ...), ``"unit"`` (0..1: sigmoid, softmax) or ``"positive"`` (0..max: ReLU)."""
+
+    layer: int
+    activation: str
+    units: int                     # units in the layer (``values`` may hold fewer)
+    values: np.ndarray             # (k, ny, nx) float32
+    levels: tuple[float, float]
+    scale: str
+
+
+@dataclass(frozen=True)
 class BoundaryGrid:
     """The network's output over the plane of two input features (raw units).
 
@@ -106,6 +121,15 @@ class BoundaryGrid:
     probabilities: np.ndarray | None = None
     contour: np.ndarray | None = None  # binary: the P = 0.5 line as (k, 2, 2) segments
     iteration: int = 0             # the iteration it was computed at
+    units: tuple[UnitPictures, ...] = ()  # layers 1..L from the same forward pass
+
+    def unit_picture(self, layer: int, unit: int):
+        """``(values (ny, nx), UnitPictures)`` of unit ``unit`` (0-based) of ``layer``, or
+        None when it is not pictured."""
+        for pictures in self.units:
+            if pictures.layer == layer and unit < pictures.values.shape[0]:
+                return pictures.values[unit], pictures
+        return None
 
     @property
     def extent(self) -> tuple[float, float, float, float]:
@@ -191,6 +215,7 @@ class TrainingSnapshot:
     layer_stats: Any = None        # nnviz.engine.layer_stats.LayerStats of this snapshot
     layer_history: LayerHistory | None = None
     message: str = ""
+    cost_hint: str = ""            # "The cost is bouncing: ..." (too large an α), else ""
     extras: dict = field(default_factory=dict)
 
     @property

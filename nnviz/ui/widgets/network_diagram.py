@@ -6,15 +6,21 @@ to the largest weight; node fill = the bias ``b[l][i]``. Hovering shows the valu
 current gradient of a weight or bias, in the course's 1-based unit numbers with the 0-based
 NumPy indices labelled as such. Wide layers are drawn with at most ``MAX_DRAWN_UNITS`` units
 (the caption says how many are hidden), so the picture stays legible.
+
+For two-input data each hidden and output unit is drawn as its picture: ``A[l]_j`` over the
+input plane (``BoundaryGrid.units``, computed by the worker). Hovering a unit emits
+``unit_hovered((l, j))`` (None when the mouse leaves it) so the decision-boundary plot can
+show that picture large; a click pins it (``unit_pinned``).
 """
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from ..theme import PlotColors, colors
+from .unit_pictures import unit_images
 
 MAX_DRAWN_UNITS = 12
 WIDTH_LEVELS = 8
@@ -22,6 +28,7 @@ MAX_WIDTH = 5.0
 HOVER_DISTANCE = 6.0
 ABSOLUTE_FULL_WIDTH = 4.0  # absolute scale: |w| from this up draws the thickest link
 SCALES = ("absolute", "relative")
+MIN_PICTURE, MAX_PICTURE = 14.0, 56.0  # thumbnail side in pixels (smaller: plain circles)
 
 ACTIVATION_LABELS = {"sigmoid": "σ sigmoid", "softmax": "softmax", "linear": "linear",
                      "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU", "elu": "ELU",
@@ -42,6 +49,9 @@ def drawn_units(n: int) -> list[int]:
 
 
 class NetworkDiagram(QWidget):
+    unit_hovered = Signal(object)   # (layer, 0-based unit) of a pictured unit, or None
+    unit_pinned = Signal(object)    # clicked: (layer, unit), or None to unpin
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setMouseTracking(True)
@@ -63,6 +73,11 @@ class NetworkDiagram(QWidget):
         self._radius = 8.0
         self._scale = "absolute"
         self._hover_text: str | None = None
+        self._grid = None                     # the BoundaryGrid the pictures come from
+        self._images: dict = {}               # (layer, unit) -> QImage
+        self._picture = 0.0                   # thumbnail side (0: no pictures fit)
+        self._hovered_unit = None
+        self._pinned_unit = None
 
     # -- data --------------------------------------------------------------------------
     def set_snapshot(self, snapshot) -> None:
@@ -79,11 +94,30 @@ class NetworkDiagram(QWidget):
         if changed:
             self._layout()
         self._build_segments()
+        grid = snapshot.boundary
+        if grid is not self._grid or changed:
+            self._grid = grid
+            self._images = self._make_images()
         self.update()
 
     def set_colors(self, c: PlotColors) -> None:
         self._colors = c
+        self._images = self._make_images()
         self.update()
+
+    def _make_images(self) -> dict:
+        grid = self._grid
+        if grid is None or not grid.units or not self._positions:
+            return {}
+        if len(self._positions) != len(grid.units) + 1:
+            return {}  # pictures of another network (rebuilt since)
+        shown = {(l, i) for l, pos in enumerate(self._positions) if l > 0 for i in pos}
+        return unit_images(grid, self._colors, shown)
+
+    @property
+    def pictured_units(self) -> tuple[tuple[int, int], ...]:
+        """``(layer, unit)`` of every unit drawn as its picture."""
+        return tuple(sorted(self._images)) if self._picture else ()
 
     @property
     def max_abs_weight(self) -> float:
@@ -112,8 +146,10 @@ class NetworkDiagram(QWidget):
         """Thickness level (0 .. WIDTH_LEVELS-1) of each drawn link, in ``_segment_keys``
         order."""
         values = np.array([self._W[l - 1][i, j] for l, i, j in self._segment_keys])
-        return np.minimum((np.abs(values) / self.width_reference * WIDTH_LEVELS).astype(int),
-                          WIDTH_LEVELS - 1)
+        with np.errstate(over="ignore", invalid="ignore"):
+            scaled = np.abs(values) / self.width_reference * WIDTH_LEVELS
+        # Clipped as floats: a huge weight (after a divergence) must not overflow the cast.
+        return np.nan_to_num(np.clip(scaled, 0, WIDTH_LEVELS - 1), nan=0).astype(int)
 
     @property
     def hidden_units(self) -> int:
@@ -137,6 +173,9 @@ class NetworkDiagram(QWidget):
         tallest = max(len(drawn_units(n)) + (n > MAX_DRAWN_UNITS) for n in self._dims)
         spacing = (h - top - bottom) / max(tallest, 1)
         self._radius = float(np.clip(spacing * 0.32, 3.5, 11.0))
+        gap = (w - left - right) / max(n_cols - 1, 1)
+        side = min(spacing * 0.82, gap * 0.42, MAX_PICTURE)
+        self._picture = float(side) if side >= MIN_PICTURE else 0.0
         for l, n in enumerate(self._dims):
             x = left + (w - left - right) * (l / (n_cols - 1) if n_cols > 1 else 0.5)
             units = drawn_units(n)
@@ -201,6 +240,7 @@ class NetworkDiagram(QWidget):
         r = self._radius
         fg = QColor(c.foreground)
         bmax = max((float(np.abs(b).max()) for b in self._b if b.size), default=0.0) or 1.0
+        side = self._picture
         for l, pos in enumerate(self._positions):
             for i, pt in pos.items():
                 if l == 0:
@@ -209,6 +249,16 @@ class NetworkDiagram(QWidget):
                     b = float(self._b[l - 1][i, 0]) if l - 1 < len(self._b) else 0.0
                     fill = _mix(QColor(c.positive if b > 0 else c.negative),
                                 QColor(c.background), 0.15 + 0.85 * min(abs(b) / bmax, 1.0))
+                image = self._images.get((l, i)) if side else None
+                if image is not None:
+                    # The unit's picture, framed in its bias colour (thicker when in focus).
+                    rect = QRectF(pt.x() - side / 2, pt.y() - side / 2, side, side)
+                    p.drawImage(rect, image)
+                    focus = (l, i) in (self._hovered_unit, self._pinned_unit)
+                    p.setBrush(Qt.BrushStyle.NoBrush)
+                    p.setPen(QPen(fg if focus else fill, 3.0 if focus else 2.5))
+                    p.drawRect(rect)
+                    continue
                 p.setPen(QPen(fg, 1.2))
                 p.setBrush(fill)
                 p.drawEllipse(pt, r, r)
@@ -250,20 +300,20 @@ class NetworkDiagram(QWidget):
                                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name)
 
     # -- hover -------------------------------------------------------------------------
-    def describe_at(self, x: float, y: float) -> str | None:
-        """The tooltip text for the weight or unit under ``(x, y)``, if any."""
+    def item_at(self, x: float, y: float):
+        """``("unit", l, i)`` or ``("link", l, i, j)`` under ``(x, y)`` (0-based ``i, j``;
+        layer 0 is the input), or None."""
         if self._node_points.size:
-            d = np.hypot(self._node_points[:, 0] - x, self._node_points[:, 1] - y)
-            k = int(np.argmin(d))
-            if d[k] <= self._radius + 2:
-                l, i = self._node_keys[k]
-                if l == 0:
-                    return f"input {i + 1}: {self._input_name(i)}  (NumPy row X[{i}], 0-based)"
-                b, db = float(self._b[l - 1][i, 0]), float(self._db[l - 1][i, 0])
-                return (f"{self._unit_name(l, i)} ({self._acts[l - 1]})\n"
-                        f"bias b[{l}]_{i + 1} = {b:.4g}\n"
-                        f"gradient db[{l}]_{i + 1} = {db:.3g}\n"
-                        f"NumPy (0-based): b{l}[{i}, 0]")
+            dx = np.abs(self._node_points[:, 0] - x)
+            dy = np.abs(self._node_points[:, 1] - y)
+            pictured = np.array([key in self._images and self._picture > 0
+                                 for key in self._node_keys])
+            half = self._picture / 2
+            inside = np.where(pictured, np.maximum(dx, dy) <= half + 1,
+                              np.hypot(dx, dy) <= self._radius + 2)
+            if inside.any():
+                k = int(np.argmin(np.where(inside, np.hypot(dx, dy), np.inf)))
+                return ("unit",) + tuple(self._node_keys[k])
         if self._segments.size:
             s = self._segments
             ax, ay, bx, by = s[:, 0], s[:, 1], s[:, 2], s[:, 3]
@@ -272,15 +322,34 @@ class NetworkDiagram(QWidget):
             dist = np.hypot(ax + t * dx - x, ay + t * dy - y)
             k = int(np.argmin(dist))
             if dist[k] <= HOVER_DISTANCE:
-                l, i, j = self._segment_keys[k]
-                w, dw = float(self._W[l - 1][i, j]), float(self._dW[l - 1][i, j])
-                source = (f"input {j + 1} ({self._input_name(j)})" if l == 1
-                          else self._unit_name(l - 1, j))
-                return (f"weight W[{l}]_{i + 1},{j + 1} = {w:.4g}\n"
-                        f"from {source} to {self._unit_name(l, i)}\n"
-                        f"gradient dW[{l}]_{i + 1},{j + 1} = {dw:.3g}\n"
-                        f"NumPy (0-based): W{l}[{i}, {j}]")
+                return ("link",) + tuple(self._segment_keys[k])
         return None
+
+    def describe_at(self, x: float, y: float) -> str | None:
+        """The tooltip text for the weight or unit under ``(x, y)``, if any."""
+        item = self.item_at(x, y)
+        if item is None:
+            return None
+        if item[0] == "unit":
+            l, i = item[1], item[2]
+            if l == 0:
+                return f"input {i + 1}: {self._input_name(i)}  (NumPy row X[{i}], 0-based)"
+            b, db = float(self._b[l - 1][i, 0]), float(self._db[l - 1][i, 0])
+            text = (f"{self._unit_name(l, i)} ({self._acts[l - 1]})\n"
+                    f"bias b[{l}]_{i + 1} = {b:.4g}\n"
+                    f"gradient db[{l}]_{i + 1} = {db:.3g}\n"
+                    f"NumPy (0-based): b{l}[{i}, 0]")
+            if (l, i) in self._images and self._picture:
+                text += f"\npicture: A[{l}]_{i + 1} over the input plane"
+            return text
+        l, i, j = item[1:]
+        w, dw = float(self._W[l - 1][i, j]), float(self._dW[l - 1][i, j])
+        source = (f"input {j + 1} ({self._input_name(j)})" if l == 1
+                  else self._unit_name(l - 1, j))
+        return (f"weight W[{l}]_{i + 1},{j + 1} = {w:.4g}\n"
+                f"from {source} to {self._unit_name(l, i)}\n"
+                f"gradient dW[{l}]_{i + 1},{j + 1} = {dw:.3g}\n"
+                f"NumPy (0-based): W{l}[{i}, {j}]")
 
     def _input_name(self, i: int) -> str:
         return self._features[i] if i < len(self._features) else f"x{i + 1}"
@@ -299,7 +368,30 @@ class NetworkDiagram(QWidget):
         pos = event.position()
         self._hover_text = self.describe_at(pos.x(), pos.y())
         self.show_readout(event.globalPosition().toPoint(), self._hover_text)
+        self._set_hovered_unit(self._pictured_at(pos.x(), pos.y()))
         super().mouseMoveEvent(event)
+
+    def _pictured_at(self, x: float, y: float):
+        item = self.item_at(x, y)
+        if item is not None and item[0] == "unit" and (item[1], item[2]) in self._images \
+                and self._picture:
+            return item[1], item[2]
+        return None
+
+    def _set_hovered_unit(self, unit) -> None:
+        if unit != self._hovered_unit:
+            self._hovered_unit = unit
+            self.unit_hovered.emit(unit)
+            self.update()
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton:
+            unit = self._pictured_at(event.position().x(), event.position().y())
+            if unit is not None or self._pinned_unit is not None:
+                self._pinned_unit = None if unit == self._pinned_unit else unit
+                self.unit_pinned.emit(self._pinned_unit)
+                self.update()
+        super().mousePressEvent(event)
 
     def show_readout(self, global_pos, text: str | None) -> None:
         if text:
@@ -309,6 +401,7 @@ class NetworkDiagram(QWidget):
 
     def leaveEvent(self, event) -> None:  # noqa: N802
         self._hover_text = None
+        self._set_hovered_unit(None)
         super().leaveEvent(event)
 
     def event(self, event) -> bool:

@@ -25,20 +25,31 @@ class NetworkPanel(Panel):
             "so small and large initial weights look different) or relative to the largest "
             "weight now (shows the pattern whatever the size).")
         self.scale.currentIndexChanged.connect(self._scale_changed)
-        controls = QHBoxLayout()
-        controls.addWidget(QLabel("Link width:"))
-        controls.addWidget(self.scale)
-        controls.addStretch(1)
+        # A hovered (or clicked: pinned) unit's picture is shown large in the boundary plot.
+        self._pinned = None
+        self.diagram.unit_hovered.connect(self._unit_hovered)
+        self.diagram.unit_pinned.connect(self._unit_pinned)
+        # The caption and the toggle share one row: the diagram keeps the height.
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.caption, 1)
+        bottom.addWidget(QLabel("Link width:"))
+        bottom.addWidget(self.scale)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(controls)
         layout.addWidget(self.diagram, 1)
-        layout.addWidget(self.caption)
+        layout.addLayout(bottom)
         self.on_theme(context.appearance.colors)
 
     def on_snapshot(self, snapshot) -> None:
         self.diagram.set_snapshot(snapshot)
         self._update_caption()
+
+    def _unit_hovered(self, unit) -> None:
+        self.controller.focus_unit(unit if unit is not None else self._pinned)
+
+    def _unit_pinned(self, unit) -> None:
+        self._pinned = unit
+        self.controller.focus_unit(unit)
 
     def _scale_changed(self) -> None:
         self.diagram.set_scale(self.scale.currentData())
@@ -47,11 +58,14 @@ class NetworkPanel(Panel):
     def _update_caption(self) -> None:
         c = self.context.appearance.colors
         d = self.diagram
-        key = (f"{d.max_abs_weight:.2g}", d.hidden_units, d.scale, c)
+        key = (f"{d.max_abs_weight:.2g}", d.hidden_units, d.scale, bool(d.pictured_units), c)
         if key == getattr(self, "_caption_key", None):
             return  # unchanged: do not relayout the panel
         self._caption_key = key
         hidden = d.hidden_units
+        pics = (" Each unit shows its activation A[l]<sub>j</sub> over the input plane; hover "
+                "one to see it large in the decision-boundary plot, click to keep it there."
+                if d.pictured_units else "")
         cap = (f" Layers wider than {MAX_DRAWN_UNITS} units show their first "
                f"{MAX_DRAWN_UNITS - 1} ({hidden} units not drawn)." if hidden else "")
         if d.scale == "absolute":
@@ -62,7 +76,7 @@ class NetworkPanel(Panel):
         self.caption.setText(
             f"Links: <span style='color:{c.positive}'>■ w &gt; 0</span> "
             f"<span style='color:{c.negative}'>■ w &lt; 0</span>, {width}; "
-            f"node colour = bias b. Hover a link or unit for its value and gradient.{cap}")
+            f"node colour = bias b. Hover a link or unit for its value and gradient.{pics}{cap}")
 
     def on_theme(self, c: PlotColors) -> None:
         self.diagram.set_colors(c)

@@ -10,7 +10,8 @@ from nnviz.training.snapshot import History
 
 from ...plotting import SteadyRange, finite_xy, make_plot, positive_xy, style_plot
 from ...theme import PlotColors
-from ...widgets.outcome_views import BoundaryView, ConfusionView, PredictedVsTrueView, ResponseView
+from ...widgets.boundary_box import BoundaryBox
+from ...widgets.outcome_views import ConfusionView, PredictedVsTrueView, ResponseView
 from ..base import Panel, PanelContext
 
 MAX_CURVE_POINTS = 600
@@ -55,15 +56,17 @@ class TrainingPanel(Panel):
         self.summary = QLabel()
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        self.boundary = BoundaryView()
+        # The boundary plot with its tools (neuron pictures, toggles, data you draw).
+        self.boundary_box = BoundaryBox(context.controller)
+        self.boundary = self.boundary_box.plot
         self.boundary.setToolTip(
             "The network's output over the plane of the two inputs: the colour is a[L] = "
             "P(y = 1 | x) for a sigmoid output, the dashed line is a[L] = 0.5 (the decision "
             "boundary). Circles: training examples; triangles: test examples.")
         self.outcome = QStackedWidget()
-        self.outcome.addWidget(self.boundary)
+        self.outcome.addWidget(self.boundary_box)
         # The views for 1 feature or more than 2 are built the first time they are needed.
-        self._views = {"boundary": self.boundary}
+        self._views = {"boundary": self.boundary_box}
 
         curves = QSplitter(Qt.Orientation.Vertical)
         curves.addWidget(self.cost_plot)

@@ -105,3 +105,90 @@ def test_panel_toggle_switches_the_scale_and_caption(qtbot):
     assert panel.diagram.scale == "relative"
     assert "relative to the largest" in panel.caption.text()
     w.close()
+
+
+# -- neuron pictures -------------------------------------------------------------------------
+def image_bytes(image) -> bytes:
+    return bytes(image.constBits())
+
+
+def test_every_unit_is_drawn_as_its_picture_and_pictures_update(diagram):
+    session = TrainingSession()
+    diagram.set_snapshot(session.snapshot())
+    assert diagram.pictured_units == ((1, 0), (1, 1), (1, 2), (1, 3), (2, 0))
+    before = {key: image_bytes(img) for key, img in diagram._images.items()}
+    assert diagram._images[(1, 0)].width() == session.snapshot().boundary.xs.size
+    session.step(300)
+    diagram.set_snapshot(session.snapshot())
+    after = {key: image_bytes(img) for key, img in diagram._images.items()}
+    assert set(after) == set(before)
+    assert all(after[key] != before[key] for key in before)
+    diagram.grab()  # paints without error
+
+
+def test_hovering_a_unit_asks_for_its_picture_and_a_click_pins_it(diagram, qtbot, monkeypatch):
+    from PySide6.QtTest import QTest
+    from PySide6.QtCore import Qt
+
+    monkeypatch.setattr(diagram, "show_readout", lambda pos, text: None)  # no tooltip window
+    diagram.parentWidget().show()
+    hovered, pinned = [], []
+    diagram.unit_hovered.connect(hovered.append)
+    diagram.unit_pinned.connect(pinned.append)
+    node = diagram._positions[1][1]
+    pos = QPoint(round(node.x()) + 3, round(node.y()) - 3)  # inside the square picture
+    QTest.mouseMove(diagram, pos)
+    assert hovered[-1] == (1, 1)
+    assert "picture: A[1]_2 over the input plane" in diagram.hover_text
+    QTest.mouseClick(diagram, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
+    assert pinned == [(1, 1)]
+    QTest.mouseMove(diagram, QPoint(2, 2))
+    assert hovered[-1] is None
+    QTest.mouseClick(diagram, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
+    assert pinned == [(1, 1), None]  # a second click unpins
+
+
+def test_boundary_plot_shows_a_unit_picture_large(qtbot):
+    from nnviz.ui.widgets.boundary_plot import BoundaryPlot
+
+    plot = BoundaryPlot()
+    qtbot.addWidget(plot)
+    session = TrainingSession()
+    session.step(200)
+    snap = session.snapshot()
+    plot.update_from(snap)
+    np.testing.assert_array_equal(plot.image.image, snap.boundary.values)
+    plot.show_unit((1, 3))
+    np.testing.assert_array_equal(plot.image.image, snap.boundary.units[0].values[3])
+    assert plot.image.levels is not None and tuple(plot.image.levels) == (-1.0, 1.0)
+    assert "unit 4 of layer 1 (tanh)" in plot.getPlotItem().titleLabel.text
+    session.step(50)
+    plot.update_from(session.snapshot())  # follows training
+    np.testing.assert_array_equal(plot.image.image, session.snapshot().boundary.units[0].values[3])
+    plot.show_unit(None)
+    assert "P(y = 1 | x)" in plot.getPlotItem().titleLabel.text
+    np.testing.assert_array_equal(plot.image.image, session.snapshot().boundary.values)
+
+
+def test_hover_in_the_diagram_enlarges_the_unit_in_the_training_panel(qtbot):
+    import os
+
+    from nnviz.ui.main_window import MainWindow
+    from nnviz.ui.panels import panel_spec
+    from nnviz.ui.settings import open_settings
+
+    w = MainWindow(settings=open_settings(os.environ["NNVIZ_SETTINGS"]),
+                   panels=[panel_spec(k) for k in ("training", "network")])
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.controller.snapshots_delivered > 0, timeout=20000)
+    diagram, boundary = w.panels["network"].diagram, w.panels["training"].boundary
+    qtbot.waitUntil(lambda: diagram.pictured_units != (), timeout=20000)
+    diagram.unit_hovered.emit((1, 2))
+    assert boundary.shown_unit == (1, 2)
+    diagram.unit_pinned.emit((2, 0))
+    diagram.unit_hovered.emit(None)  # leaving: back to the pinned one
+    assert boundary.shown_unit == (2, 0)
+    diagram.unit_pinned.emit(None)
+    assert boundary.shown_unit is None
+    w.close()

@@ -1,0 +1,82 @@
+"""The decision-boundary plot with what a learner does on it (a :class:`BoundaryView`).
+
+- **Neuron pictures, large**: ``show_unit((l, j))`` draws unit ``j`` of layer ``l``'s
+  activation ``A[l]_j`` over the plane instead of the output (the network diagram asks for it
+  on hover/click, through the controller's ``unit_focus``); ``show_unit(None)`` goes back.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .outcome_views import BoundaryView
+from .unit_pictures import picture_lut
+
+FOCUS_STRENGTH = 0.7  # the enlarged picture, blended with the background like the boundary
+
+
+class BoundaryPlot(BoundaryView):
+    def __init__(self, parent=None):
+        self._unit = None  # (layer, 0-based unit) shown instead of the output, or None
+        super().__init__(parent)
+
+    # -- neuron pictures ---------------------------------------------------------------
+    @property
+    def shown_unit(self):
+        """The unit whose picture is shown, or None (the network's output)."""
+        return self._unit
+
+    def show_unit(self, unit) -> None:
+        unit = None if unit is None else (int(unit[0]), int(unit[1]))
+        if unit == self._unit:
+            return
+        self._unit = unit
+        if self._data is not None:
+            self._set_title(self._data)
+        if self._grid is not None:
+            self._set_image(self._grid)
+
+    def _focused_picture(self, grid):
+        if self._unit is None or grid is None:
+            return None
+        return grid.unit_picture(*self._unit)
+
+    def _set_image(self, grid) -> None:
+        super()._set_image(grid)  # the output, its rectangle and the 0.5 contour
+        focus = self._focused_picture(grid)
+        if focus is not None:
+            values, pictures = focus
+            self.image.setLookupTable(picture_lut(pictures.scale, self._colors, FOCUS_STRENGTH))
+            self.image.setImage(values, autoLevels=False, levels=pictures.levels)
+
+    def _set_title(self, data) -> None:
+        focus = self._focused_picture(self._grid)
+        if self._unit is None or (self._grid is not None and focus is None):
+            super()._set_title(data)
+            return
+        l, j = self._unit
+        c = self._colors
+        act = focus[1].activation if focus is not None else ""
+        lo, hi = focus[1].levels if focus is not None else (0.0, 1.0)
+        self.getPlotItem().setTitle(
+            f"A[{l}]<sub>{j + 1}</sub>: unit {j + 1} of layer {l} ({act}) over the inputs, "
+            f"colours {lo:.3g} … {hi:.3g}; dashed: the decision boundary",
+            color=c.foreground, size="10pt")
+
+    def update_from(self, snapshot) -> None:
+        had_picture = self._focused_picture(self._grid) is not None
+        super().update_from(snapshot)
+        if self._unit is not None and self._data is not None and \
+                (self._focused_picture(self._grid) is not None) != had_picture:
+            self._set_title(self._data)
+
+    def _mouse_moved(self, pos) -> None:
+        super()._mouse_moved(pos)
+        focus = self._focused_picture(self._grid)
+        if focus is None or not self.readout.isVisible():
+            return
+        grid, (values, _) = self._grid, focus
+        p = self.getPlotItem().vb.mapSceneToView(pos)
+        j = int(np.clip(np.searchsorted(grid.xs, p.x()), 0, grid.xs.size - 1))
+        i = int(np.clip(np.searchsorted(grid.ys, p.y()), 0, grid.ys.size - 1))
+        l, k = self._unit
+        self.readout.setText(f"({p.x():.3g}, {p.y():.3g})  A[{l}]_{k + 1} = {values[i, j]:.3f}")
