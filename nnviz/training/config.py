@@ -12,6 +12,7 @@ Session files (save/load) can store ``SessionConfig.to_dict()`` and rebuild it w
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 
 from nnviz.engine.activations import ACTIVATIONS
@@ -41,6 +42,12 @@ class DataSpec:
     ``features`` (two-input data only): the input features the network sees, names from
     ``nnviz.engine.features.FEATURE_NAMES`` (``"x1^2"``, ``"sin(x1)"``...), computed from the
     raw inputs before normalization; empty = the raw inputs themselves.
+
+    ``added_points`` ``((x1, x2, class), ...)`` and ``removed_points`` (columns of the data set
+    as loaded) are the learner's edits of two-input classification data
+    (``nnviz.engine.data.edits``): added points join the training set, the split of the other
+    examples and the normalization (fitted before the edits) stay as they were. A change of
+    only these is applied without resetting the network (training continues).
     """
 
     name: str = "flower"
@@ -54,8 +61,12 @@ class DataSpec:
     normalize: bool = False
     course_exact: bool = False
     features: tuple[str, ...] = ()
+    added_points: tuple[tuple[float, float, int], ...] = ()
+    removed_points: tuple[int, ...] = ()
 
     def __post_init__(self):
+        object.__setattr__(self, "added_points", _points(self.added_points))
+        object.__setattr__(self, "removed_points", _indices(self.removed_points))
         if self.features:  # canonical order, as a tuple, so equal choices compare equal
             object.__setattr__(self, "features", FeatureMap(self.features).names)
         if not 0.0 < self.train_fraction <= 1.0:
@@ -73,6 +84,52 @@ class DataSpec:
     @property
     def feature_map(self) -> FeatureMap | None:
         return FeatureMap(self.features) if self.features else None
+
+    @property
+    def edited(self) -> bool:
+        return bool(self.added_points or self.removed_points)
+
+    def without_edits(self) -> "DataSpec":
+        """The generated (or loaded) data again: "New sample" without a new seed."""
+        return dataclasses.replace(self, added_points=(), removed_points=())
+
+    def with_added_point(self, x1: float, x2: float, label: int) -> "DataSpec":
+        return dataclasses.replace(self, added_points=self.added_points + ((x1, x2, label),))
+
+    def without_point(self, point_id: int, n_loaded: int) -> "DataSpec":
+        """Remove the point with this id (``nnviz.engine.data.edits``: ids below ``n_loaded``
+        are loaded examples, ``n_loaded + k`` the k-th added point)."""
+        point_id = int(point_id)
+        if point_id >= n_loaded:
+            k = point_id - n_loaded
+            if k >= len(self.added_points):
+                raise ValueError(f"there is no point {point_id}")
+            return dataclasses.replace(
+                self, added_points=self.added_points[:k] + self.added_points[k + 1:])
+        return dataclasses.replace(self, removed_points=self.removed_points + (point_id,))
+
+    def same_data_except_edits(self, other: "DataSpec") -> bool:
+        return self.without_edits() == other.without_edits()
+
+
+def _points(points) -> tuple[tuple[float, float, int], ...]:
+    out = []
+    for p in points:
+        if len(p) != 3:
+            raise ValueError(f"a drawn point is (x1, x2, class), got {p!r}")
+        x1, x2, label = float(p[0]), float(p[1]), p[2]
+        if not (math.isfinite(x1) and math.isfinite(x2)):
+            raise ValueError(f"a drawn point needs finite coordinates, got {p!r}")
+        if isinstance(label, bool) or int(label) != label or label < 0:
+            raise ValueError(f"a drawn point's class must be a whole number >= 0, got {label!r}")
+        out.append((x1, x2, int(label)))
+    return tuple(out)
+
+
+def _indices(indices) -> tuple[int, ...]:
+    if any(isinstance(i, bool) or int(i) != i or i < 0 for i in indices):
+        raise ValueError(f"removed examples are column numbers >= 0, got {list(indices)}")
+    return tuple(sorted({int(i) for i in indices}))
 
     def with_params(self, **kwargs) -> "DataSpec":
         merged = {**self.param_dict, **kwargs}
@@ -202,6 +259,10 @@ class SessionConfig:
         data["params"] = tuple(sorted(dict(data.get("params", {})).items()))
         if "features" in data:
             data["features"] = tuple(data["features"] or ())
+        for key in ("added_points", "removed_points"):
+            if key in data:
+                data[key] = tuple(tuple(p) if isinstance(p, list) else p
+                                  for p in data[key] or ())
         net = dict(d.get("network", {}))
         for key in ("hidden_units", "activations"):
             if key in net:
