@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnviz.analysis.cost_trend import CostWatch, cost_hint
 from nnviz.engine.course_exact import course_split
 from nnviz.engine.data import (DATASETS, Dataset, Split, load_csv, make_dataset,
                                train_test_split)
@@ -73,6 +74,7 @@ class TrainingSession:
         self._last_finite: dict = {}
         self._outcome = (None, None, None)
         self._outcome_generation = -1
+        self.cost_watch = CostWatch()  # is the cost bouncing or rising? (too large an α)
         # Per-layer gradient/activation statistics over iterations (one entry per snapshot).
         self.layer_history = (_layer_stats_module.LayerStatsHistory(capacity=512,
                                                                     keep_histograms=False)
@@ -215,6 +217,7 @@ class TrainingSession:
         trainer.lambd = hyper.lambd
         trainer.keep_prob = hyper.keep_prob
         self.config = dataclasses.replace(self.config, hyper=hyper)
+        self._watch_costs()  # a verdict on the old settings says nothing about the new
 
     def reset(self) -> None:
         """Re-initialize the network with its seed and forget all progress."""
@@ -230,6 +233,7 @@ class TrainingSession:
             self.layer_history.clear()
         self._last_finite = {}
         self._outcome = (None, None, None)
+        self._watch_costs()
         self._record(force=True)
 
     # -- training ----------------------------------------------------------------------
@@ -249,15 +253,34 @@ class TrainingSession:
         self.history.min_stride = stride
         self.trajectory.min_stride = stride
 
+    def _watch_costs(self) -> None:
+        """Start the cost watch afresh; with mini-batches or dropout a step's cost is not the
+        training cost, so the watch gets the recorded ones instead (see ``_record``)."""
+        t = self.trainer
+        self._exact_costs = (t.keep_probs() is None
+                             and (t.batch_size is None or t.batch_size >= t.m))
+        self.cost_watch.clear()
+        self.cost_watch.noisy = not self._exact_costs
+
+    @property
+    def cost_hint(self) -> str:
+        """"The cost is bouncing: ..." when the recent costs bounce or rise, else ""."""
+        if self.trainer.diverged:
+            return ""  # the divergence message says it all
+        return cost_hint(self.cost_watch.update(), self.config.hyper.learning_rate)
+
     def step(self, n: int = 1) -> StepResult:
         """Up to ``n`` steps; stops at a divergence (the returned result says so)."""
         result = StepResult(self.trainer.iteration, self.trainer.epoch, float("nan"))
+        watch = self.cost_watch.add if self._exact_costs else None
         for _ in range(n):
             result = self.trainer.step()
             if result.diverged:
                 climb = self._drop_runaway()
                 return dataclasses.replace(result,
                                            message=self.divergence_message(result, climb))
+            if watch is not None:
+                watch(result.cost)  # full batch: the training cost before this step
             self._record()
         return result
 
@@ -341,6 +364,8 @@ class TrainingSession:
             if np.isfinite(m["train_cost"]):
                 self.history.append(it, m["train_cost"], m["test_cost"], m["train_metric"],
                                     m["test_metric"])
+                if not self._exact_costs:
+                    self.cost_watch.add(m["train_cost"])
         if force or self.trajectory.due(it):
             self.trajectory.append(it, self.net.theta)
 
@@ -381,6 +406,7 @@ class TrainingSession:
             trajectory_iterations=self.trajectory.iterations(),
             boundary=boundary, curve=curve, evaluation=evaluation, layer_stats=stats,
             layer_history=self._layer_history_arrays(), message=message,
+            cost_hint=self.cost_hint,
         )
 
     def _compute_outcome(self):

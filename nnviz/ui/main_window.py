@@ -31,6 +31,7 @@ from .panels import PANELS, PanelSpec
 from .panels.base import Panel, PanelContext
 from .settings import open_settings
 from .theme import MODES, Appearance
+from .widgets.cost_hint import CostHint
 from .widgets.status import MessageBanner, StatusReadout
 
 STATE_VERSION = 1
@@ -186,6 +187,7 @@ class MainWindow(PanelDocksMixin, QMainWindow):
         self.banner.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.banner.shown.connect(lambda: self.banner_bar.setVisible(True))
         self.banner.dismissed.connect(lambda: self.banner_bar.setVisible(False))
+        self.cost_hint = CostHint(self.banner)  # "the cost is bouncing: ..." (too large an α)
         self.banner_bar = QToolBar("Messages")
         self.banner_bar.setObjectName("toolbar_messages")
         self.banner_bar.setMovable(False)
@@ -310,6 +312,7 @@ class MainWindow(PanelDocksMixin, QMainWindow):
         if self._closing:
             return
         self.status.show_snapshot(snapshot)
+        self.cost_hint.show(snapshot.cost_hint)
         self._dispatch_snapshot(snapshot)
 
     def _on_state(self, state: str) -> None:

@@ -320,3 +320,30 @@ def test_a_bouncing_run_with_huge_weights_logs_no_warning():
             result = s.step(30)
             snap = s.snapshot()
     assert not result.diverged and np.isfinite(snap.boundary.values).all()
+
+
+def test_a_too_large_learning_rate_gets_a_bouncing_hint_that_settings_clear():
+    # Flower, α = 30: tanh saturates, so the cost swings between ~0.2 and ~0.9 without
+    # diverging. The course's α = 1.2 falls steadily and gets no hint.
+    s = TrainingSession(flower_at(30.0))
+    s.step(300)
+    assert not s.diverged
+    assert s.snapshot().cost_hint == ("The cost is bouncing: the learning rate α = 30 is too "
+                                      "large; try 3.")
+    s.set_hyperparameters(dataclasses.replace(s.config.hyper, learning_rate=1.2))
+    assert s.snapshot().cost_hint == ""  # new settings: the old verdict is gone at once
+    for _ in range(30):
+        s.step(100)
+        assert s.cost_hint == ""
+
+
+def test_mini_batch_noise_is_not_bouncing_but_a_large_rate_is():
+    for rate, bouncing in ((1.2, False), (10.0, True)):
+        config = flower_at(rate)
+        s = TrainingSession(dataclasses.replace(
+            config, hyper=dataclasses.replace(config.hyper, batch_size=64)))
+        hints = []
+        for _ in range(20):
+            s.step(100)
+            hints.append(s.cost_hint)
+        assert all("bouncing" in h for h in hints[5:]) if bouncing else not any(hints)
