@@ -32,7 +32,8 @@ def _audit(event: str, args) -> None:
         if writing and isinstance(path, (str, bytes, os.PathLike)):
             _writes.append(os.fsdecode(path))
     elif event in ("os.rename", "os.replace", "os.remove", "os.mkdir", "shutil.rmtree"):
-        _writes.append(os.fsdecode(args[-1] if event in ("os.rename", "os.replace")
+        # (src, dst, src_dir_fd, dst_dir_fd) for a rename: where it lands counts
+        _writes.append(os.fsdecode(args[1] if event in ("os.rename", "os.replace")
                                    else args[0]))
 
 

@@ -186,14 +186,15 @@ def _read_npy(fp, key: str, budget: Budget, where: str, text_ok: bool) -> np.nda
         count *= int(n)
     nbytes = count * dtype.itemsize
     budget.fits(nbytes, f"array {key!r} ({'x'.join(map(str, shape)) or 'scalar'} {dtype})")
-    data = bytearray(nbytes)
-    view, done = memoryview(data), 0
-    while done < nbytes:
-        got = fp.readinto(view[done:done + _CHUNK])
-        if not got:
-            raise LoadError(f"{where}: array {key!r} is cut short ({done} of {nbytes} bytes); "
-                            "the file is damaged.", path)
-        done += got
+    # grown as the data arrives, so a header claiming more than the member holds costs
+    # only what is really there
+    data = bytearray()
+    while len(data) < nbytes:
+        chunk = fp.read(min(_CHUNK, nbytes - len(data)))
+        if not chunk:
+            raise LoadError(f"{where}: array {key!r} is cut short ({len(data)} of {nbytes} "
+                            "bytes); the file is damaged.", path)
+        data += chunk
     budget.take(nbytes, key)
     if fp.read(1):  # reading to the end also makes zipfile check the CRC
         raise LoadError(f"{where}: array {key!r} has data after its {nbytes} bytes; the file is "
