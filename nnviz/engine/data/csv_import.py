@@ -59,10 +59,6 @@ def _number(text: str) -> float | None:
         return None
 
 
-def _is_number(text: str) -> bool:
-    return _number(text) is not None
-
-
 def _sniff_delimiter(first_line: str) -> str:
     """Pick the most frequent of , ; tab in the first line (comma if none appears)."""
     counts = {d: first_line.count(d) for d in _DELIMITERS}
@@ -124,11 +120,8 @@ class _Reader:
 
     def fail(self, problem: str, hint: str, row: int | None = None, col: int | None = None,
              col_name: str | None = None) -> NoReturn:
-        where = []
-        if row is not None:
-            where.append(f"row {row}")
-        if col is not None:
-            where.append(f"column {col}" + (f" ({col_name!r})" if col_name else ""))
+        where = [f"row {row}"] * (row is not None) + [
+            f"column {col}" + (f" ({col_name!r})" if col_name else "")] * (col is not None)
         loc = f" {', '.join(where)}" if where else ""
         raise CSVError(f"{self.fname}{loc}: {problem}. {hint}", self.path, row, col)
 
@@ -229,8 +222,8 @@ class _Reader:
         has_header = self.has_header
         if has_header is None:
             nxt = records[1][1] if len(records) > 1 else []
-            has_header = all(c and not _is_number(c) for c in head) or any(
-                c and not _is_number(c) and j < len(nxt) and _is_number(nxt[j])
+            has_header = all(c and not _number(c) is not None for c in head) or any(
+                c and not _number(c) is not None and j < len(nxt) and _number(nxt[j]) is not None
                 for j, c in enumerate(head[:n_cols]))
         self.header_found = bool(has_header)
         if has_header:
@@ -431,8 +424,7 @@ class _Reader:
 
         # Classification: map labels to 0..K-1 (keys: distinct values in first-row order).
         if self.text_labels:
-            keys = list(self.codes)  # code -> raw text
-            texts = keys
+            keys = texts = list(self.codes)  # code -> raw text
             codes = y
         else:
             distinct, codes = np.unique(y, return_inverse=True)
