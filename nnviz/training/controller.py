@@ -22,6 +22,7 @@ import time
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
+from . import gui_gc
 from .config import Hyperparameters, SessionConfig, course_default
 from .snapshot import IDLE, TrainingSnapshot
 from .worker import TrainingWorker
@@ -46,6 +47,7 @@ class TrainingController(QObject):
     # GUI-only: a panel asks the others to show one unit's picture, (layer, unit) or None
     # (panels never import each other; this is their meeting point).
     unit_focus = Signal(object)
+    budget_reached = Signal(int)           # paused by itself at the iteration budget
 
     # Requests, delivered to the worker thread as queued calls.
     _play = Signal()
@@ -55,6 +57,7 @@ class TrainingController(QObject):
     _reset = Signal()
     _apply = Signal(object)
     _speed = Signal(float)
+    _budget = Signal(int)
     _snapshot_request = Signal()
     _acknowledge = Signal()
     _capture = Signal(int)
@@ -71,6 +74,7 @@ class TrainingController(QObject):
         self.snapshots_received = 0    # every snapshot the worker sent (before coalescing)
         self.snapshots_delivered = 0
         self._closed = False
+        self._gc_token = 0
         # Drawing budget: pyqtgraph paints in Python, holding the GIL, so every millisecond
         # the GUI thread spends drawing is a millisecond the worker cannot train. Deliveries
         # are spaced so the GUI thread uses at most ``gui_budget`` of one core while
@@ -94,6 +98,7 @@ class TrainingController(QObject):
                               (self._reset, self.worker.reset),
                               (self._apply, self.worker.apply_config),
                               (self._speed, self.worker.set_speed),
+                              (self._budget, self.worker.set_budget),
                               (self._snapshot_request, self.worker.request_snapshot),
                               (self._acknowledge, self.worker.acknowledge),
                               (self._capture, self.worker.capture_session),
@@ -103,6 +108,7 @@ class TrainingController(QObject):
         self.worker.snapshot_ready.connect(self._on_snapshot)
         self.worker.state_changed.connect(self._on_state)
         self.worker.diverged.connect(self.diverged)
+        self.worker.budget_reached.connect(self.budget_reached)
         self.worker.error.connect(self.error)
         self.worker.config_applied.connect(self._on_config_applied)
         self.worker.config_rejected.connect(self._on_config_rejected)
@@ -122,6 +128,7 @@ class TrainingController(QObject):
     def start(self) -> None:
         if not self.thread.isRunning() and not self._closed:
             RUNNING_CONTROLLERS.add(self)
+            self._gc_token = gui_gc.hold()  # the worker allocates: collect on the GUI thread
             self.thread.start()
 
     def shutdown(self, timeout_ms: int = 10000) -> bool:
@@ -138,8 +145,10 @@ class TrainingController(QObject):
                 finished = self.thread.wait(timeout_ms)
             if finished:
                 RUNNING_CONTROLLERS.discard(self)
+                gui_gc.release(self._gc_token)
             return finished
         RUNNING_CONTROLLERS.discard(self)
+        gui_gc.release(self._gc_token)
         return True
 
     @property
@@ -175,6 +184,10 @@ class TrainingController(QObject):
     def set_speed(self, steps_per_second: float) -> None:
         """0 = as fast as possible."""
         self._speed.emit(float(steps_per_second))
+
+    def set_budget(self, iterations: int) -> None:
+        """Pause by itself at ``iterations`` (0: train until paused)."""
+        self._budget.emit(int(iterations))
 
     def request_snapshot(self) -> None:
         self._snapshot_request.emit()

@@ -42,6 +42,7 @@ class TrainingWorker(QObject):
     session_captured = Signal(int, object)  # (request id, nnviz.engine.io.SessionData)
     capture_failed = Signal(int, str)       # (request id, why)
     session_adopted = Signal(object)        # the SessionConfig of a reopened session
+    budget_reached = Signal(int)            # paused by itself at the iteration budget
     stopped = Signal()
 
     def __init__(self, config: SessionConfig | None = None, max_snapshot_rate: float = 30.0,
@@ -63,6 +64,8 @@ class TrainingWorker(QObject):
         self._blas_limit = None
         self._serial = 0
         self._speed = 0.0                  # steps per second; 0 = as fast as possible
+        self._budget = 0                   # pause at this iteration (0 = never)
+        self._budget_armed = False         # a run that started below the budget
         self._last_emit = 0.0
         self._awaiting_ack = False
         self._steps_per_call = 1
@@ -124,6 +127,8 @@ class TrainingWorker(QObject):
         if self.session.diverged:
             self.session.clear_divergence()  # try again from the last finite parameters
         self._set_state(RUNNING)
+        # Pressing Play again at or past the budget trains on: the budget stops a run once.
+        self._budget_armed = bool(self._budget) and self.session.iteration < self._budget
         self._rate_t0, self._rate_steps = time.perf_counter(), 0
         self._throttle_t0, self._throttle_steps = time.perf_counter(), 0
         self._update_timer_interval()
@@ -199,6 +204,14 @@ class TrainingWorker(QObject):
         self._throttle_t0, self._throttle_steps = time.perf_counter(), 0
         self._update_timer_interval()
 
+    @Slot(int)
+    def set_budget(self, iterations: int) -> None:
+        """Pause by itself when a run reaches ``iterations`` (0: no budget), as the course's
+        notebooks stop at ``num_iterations``."""
+        self._budget = max(0, int(iterations))
+        self._budget_armed = (self.state == RUNNING and self.session is not None
+                              and bool(self._budget) and self.session.iteration < self._budget)
+
     @Slot()
     def request_snapshot(self) -> None:
         self._emit_snapshot()
@@ -270,9 +283,12 @@ class TrainingWorker(QObject):
 
     def _steps_allowed(self, now: float) -> int:
         if self._speed == 0:
-            return 1 << 30
-        due = int(self._speed * (now - self._throttle_t0)) - self._throttle_steps
-        return max(0, due)
+            due = 1 << 30
+        else:
+            due = max(0, int(self._speed * (now - self._throttle_t0)) - self._throttle_steps)
+        if self._budget_armed:
+            due = min(due, max(0, self._budget - self.session.iteration))
+        return due
 
     @Slot()
     def _tick(self) -> None:
@@ -310,6 +326,13 @@ class TrainingWorker(QObject):
         self._rate_steps += done
         self._throttle_steps += done
         self._steps_since_emit += done
+        if self._budget_armed and session.iteration >= self._budget:
+            self._budget_armed = False
+            self._timer.stop()
+            self._set_state(PAUSED)
+            self._emit_snapshot()
+            self.budget_reached.emit(session.iteration)
+            return
         now = time.perf_counter()
         interval = max(1.0 / self.max_snapshot_rate, SNAPSHOT_COST_FACTOR * self._snapshot_cost)
         waiting = self._awaiting_ack and now - self._last_emit < ACK_TIMEOUT

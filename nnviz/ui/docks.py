@@ -10,7 +10,7 @@ import sys
 import time
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QLabel
+from PySide6.QtWidgets import QDockWidget, QLabel, QScrollArea, QWidget
 
 from .panels import PanelSpec
 from .panels.base import Panel
@@ -19,6 +19,19 @@ AREAS = {"left": Qt.DockWidgetArea.LeftDockWidgetArea,
          "right": Qt.DockWidgetArea.RightDockWidgetArea,
          "top": Qt.DockWidgetArea.TopDockWidgetArea,
          "bottom": Qt.DockWidgetArea.BottomDockWidgetArea}
+
+
+def scrolled(panel: QWidget) -> QScrollArea:
+    """``panel`` in a frameless scroll area: a dock (or a tab group of docks) can then be
+    smaller than the largest panel's minimum size, which would otherwise claim the space of
+    every dock sharing its area; the panel scrolls only when the dock is really that small."""
+    area = QScrollArea()
+    area.setObjectName(f"scroll_{panel.objectName() or type(panel).__name__}")
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidgetResizable(True)
+    area.setWidget(panel)
+    area.setMinimumSize(120, 80)
+    return area
 
 
 class PanelDocksMixin:
@@ -34,7 +47,7 @@ class PanelDocksMixin:
                 self._pending.append(spec.key)
             else:
                 panel = self._make_panel(spec)
-                dock.setWidget(panel)
+                dock.setWidget(scrolled(panel))
                 self.panels[spec.key] = panel
             dock.setToolTip(spec.tooltip)
             dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable |
@@ -88,7 +101,7 @@ class PanelDocksMixin:
         spec, dock = self.specs[key], self.docks[key]
         panel = self._make_panel(spec)
         old = dock.widget()
-        dock.setWidget(panel)
+        dock.setWidget(scrolled(panel))
         if old is not None:
             old.deleteLater()
         self.panels[key] = panel
@@ -134,11 +147,13 @@ class PanelDocksMixin:
         if left:
             # Name both sides: Qt then splits the width as asked (within minimum sizes).
             docks = left[:1] + right[:1]
-            sizes = [380, max(self.width() - 380, 1)][:len(docks)]
+            sizes = [390, max(self.width() - 390, 1)][:len(docks)]
             self.resizeDocks(docks, sizes, Qt.Orientation.Horizontal)
         stacked = [self.docks[k] for k in ("training", "network") if k in self.docks]
         if len(stacked) == 2:
-            self.resizeDocks(stacked, [int(self.height() * 0.62), int(self.height() * 0.28)],
+            # The diagram gets what it needs to be read; the plots get the rest.
+            diagram = max(200, int(self.height() * 0.24))
+            self.resizeDocks(stacked, [self.height() - diagram, diagram],
                              Qt.Orientation.Vertical)
 
     def _panel_shown(self, key: str) -> bool:

@@ -13,10 +13,10 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QThreadPool
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QDockWidget, QFileDialog,
-                               QLabel, QMainWindow, QMessageBox, QSizePolicy, QStyle,
+from PySide6.QtCore import QByteArray, QRect, Qt, QThreadPool
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (QApplication, QCheckBox, QDialog, QDockWidget, QFileDialog,
+                               QLabel, QMainWindow, QMessageBox, QSizePolicy, QSpinBox, QStyle,
                                QTextBrowser, QToolBar, QVBoxLayout)
 
 from nnviz import __version__
@@ -35,8 +35,17 @@ from .widgets.cost_hint import CostHint
 from .widgets.status import MessageBanner, StatusReadout
 
 STATE_VERSION = 1
-SPEEDS = [("Max speed", 0.0), ("1000 steps/s", 1000.0), ("100 steps/s", 100.0),
-          ("10 steps/s", 10.0), ("1 step/s", 1.0)]
+# (button, steps per second, tooltip); 0 = as fast as the worker can go.
+SPEEDS = [("1/s", 1.0, "One gradient step per second: follow each update of W and b"),
+          ("10/s", 10.0, "10 steps per second: watch the decision boundary move step by step"),
+          ("100/s", 100.0, "100 steps per second (the default): the course network's boundary "
+                           "forms over a few seconds"),
+          ("1000/s", 1000.0, "1,000 steps per second: long runs in reasonable time"),
+          ("Max", 0.0, "As fast as the worker can go (about 10,000 steps/s on the course "
+                       "network): the learning happens within a second")]
+DEFAULT_SPEED = 100.0
+PREFERRED_SIZE = (1440, 900)  # smaller screens get their whole available area
+DEFAULT_BUDGET = 10_000  # the course notebooks' num_iterations
 
 
 class MainWindow(PanelDocksMixin, QMainWindow):
@@ -82,16 +91,20 @@ class MainWindow(PanelDocksMixin, QMainWindow):
         self._build_docks(PANELS if panels is None else panels)
         self._build_menus()
         self.status = StatusReadout(self.statusBar())
-        self.resize(1440, 900)
+        self.fit_to_screen()
         self._default_state = self.saveState(STATE_VERSION)
         if restore_layout:
             self._restore_settings()
+        else:
+            self.set_speed(DEFAULT_SPEED)
+        self._budget_changed()
         self.banner_bar.setVisible(False)
 
         c = self.controller
         c.snapshot.connect(self._on_snapshot)
         c.state_changed.connect(self._on_state)
         c.diverged.connect(self._on_diverged)
+        c.budget_reached.connect(self._on_budget_reached)
         c.error.connect(self._on_error)
         c.config_applied.connect(self._on_config)
         c.config_rejected.connect(lambda config, _msg: self._on_config(config))
@@ -170,15 +183,36 @@ class MainWindow(PanelDocksMixin, QMainWindow):
         bar.addAction(self.step_action)
         bar.addAction(self.reset_action)
         bar.addSeparator()
-        self.speed = QComboBox()
-        for text, value in SPEEDS:
-            self.speed.addItem(text, value)
-        self.speed.setToolTip("Training speed: as fast as the worker can go, or limited to a "
-                              "number of gradient steps per second to watch each step.")
-        self.speed.currentIndexChanged.connect(
-            lambda: self.controller.set_speed(self.speed.currentData()))
+        # One click for every speed: a learner switches between watching and fast-forwarding.
         bar.addWidget(QLabel(" Speed "))
-        bar.addWidget(self.speed)
+        group = QActionGroup(self)
+        self.speed_actions: dict[float, QAction] = {}
+        for text, value, tip in SPEEDS:
+            action = QAction(text, self, checkable=True)
+            action.setToolTip(f"{tip}.")
+            action.setStatusTip(tip)
+            action.triggered.connect(lambda _=False, v=value: self.set_speed(v))
+            group.addAction(action)
+            bar.addAction(action)
+            self.speed_actions[value] = action
+        self.speed_actions[DEFAULT_SPEED].setChecked(True)
+        bar.addSeparator()
+        self.budget_check = QCheckBox("Stop at")
+        self.budget_check.setChecked(True)
+        self.budget = QSpinBox()
+        self.budget.setRange(1, 10_000_000)
+        self.budget.setSingleStep(1000)
+        self.budget.setGroupSeparatorShown(True)
+        self.budget.setValue(DEFAULT_BUDGET)
+        self.budget.setSuffix(" iterations")
+        tip = ("Pause by itself at this iteration, as the course's notebooks stop at "
+               "num_iterations = 10,000. Press Play again to train on.")
+        for widget in (self.budget_check, self.budget):
+            widget.setToolTip(tip)
+        self.budget_check.toggled.connect(self._budget_changed)
+        self.budget.valueChanged.connect(self._budget_changed)
+        bar.addWidget(self.budget_check)
+        bar.addWidget(self.budget)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         self.training_toolbar = bar
 
@@ -195,6 +229,47 @@ class MainWindow(PanelDocksMixin, QMainWindow):
         self.banner_bar.toggleViewAction().setVisible(False)
         self.banner_bar.addWidget(self.banner)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.banner_bar)
+
+    def _available(self) -> QRect:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return screen.availableGeometry()
+
+    def _fits_screen(self) -> bool:
+        return self._available().contains(self.frameGeometry()) or self.isMaximized()
+
+    def fit_to_screen(self) -> None:
+        """Size the window to the screen's available area, never larger: 90% of a large
+        screen, the whole of a laptop's (maximized)."""
+        area = self._available()
+        w = min(area.width(), max(PREFERRED_SIZE[0], int(area.width() * 0.9)))
+        h = min(area.height(), max(PREFERRED_SIZE[1], int(area.height() * 0.9)))
+        if w >= area.width() - 40 or h >= area.height() - 60:
+            # Too little room for a frame around it: take the whole area.
+            self.setGeometry(area)
+            if QGuiApplication.platformName() != "offscreen":  # no window manager there
+                self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+            return
+        self.resize(w, h)
+        self.move(area.x() + (area.width() - w) // 2, area.y() + (area.height() - h) // 2)
+
+    def set_speed(self, steps_per_second: float) -> None:
+        """Train at ``steps_per_second`` (0: as fast as possible); one of :data:`SPEEDS`."""
+        value = min(self.speed_actions, key=lambda v: abs(v - steps_per_second))
+        self.speed_actions[value].setChecked(True)
+        self.controller.set_speed(value)
+
+    @property
+    def speed(self) -> float:
+        """The chosen training speed in steps per second (0: as fast as possible)."""
+        return next(v for v, a in self.speed_actions.items() if a.isChecked())
+
+    def _budget_changed(self, *_) -> None:
+        self.budget.setEnabled(self.budget_check.isChecked())
+        self.controller.set_budget(self.budget.value() if self.budget_check.isChecked() else 0)
+
+    def _on_budget_reached(self, iteration: int) -> None:
+        self.statusBar().showMessage(f"Paused at iteration {iteration:,}, the iteration budget. "
+                                     "Press Space to train on.", 15000)
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
@@ -270,12 +345,18 @@ class MainWindow(PanelDocksMixin, QMainWindow):
         geometry = s.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
+            if not self._fits_screen():  # saved on a bigger screen: start fitted instead
+                self.fit_to_screen()
         state = s.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self._layout_restored = self.restoreState(state, STATE_VERSION)
-        speed = s.value("training/speed_index", 0)
         try:
-            self.speed.setCurrentIndex(int(speed))
+            self.set_speed(float(s.value("training/speed", DEFAULT_SPEED)))
+        except (TypeError, ValueError):
+            self.set_speed(DEFAULT_SPEED)
+        self.budget_check.setChecked(str(s.value("training/budget_on", "true")) == "true")
+        try:
+            self.budget.setValue(int(s.value("training/budget", DEFAULT_BUDGET)))
         except (TypeError, ValueError):
             pass
 
@@ -284,7 +365,9 @@ class MainWindow(PanelDocksMixin, QMainWindow):
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState(STATE_VERSION))
         s.setValue("appearance/mode", self.appearance.mode)
-        s.setValue("training/speed_index", self.speed.currentIndex())
+        s.setValue("training/speed", self.speed)
+        s.setValue("training/budget_on", "true" if self.budget_check.isChecked() else "false")
+        s.setValue("training/budget", self.budget.value())
         s.sync()
 
     def last_folder(self, kind: str) -> str:

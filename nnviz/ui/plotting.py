@@ -52,6 +52,19 @@ def style_plot(widget: pg.PlotWidget, c: PlotColors) -> None:
         style_legend(item.legend, c)
 
 
+def legend_in_title_row(plot: pg.PlotWidget, columns: int = 4) -> pg.LegendItem:
+    """A one-row legend in the plot's title row, right-aligned, where it never covers the
+    curves (the title moves to the left)."""
+    item = plot.getPlotItem()
+    legend = item.addLegend(offset=None, colCount=columns, labelTextSize="8pt",
+                            verSpacing=-6, horSpacing=12)
+    legend.layout.setContentsMargins(4, 0, 4, 0)
+    legend.setParentItem(item)
+    legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-6, 0))
+    item.setTitle(item.titleLabel.text, justify="left")
+    return legend
+
+
 def style_legend(legend: pg.LegendItem, c: PlotColors) -> None:
     legend.setZValue(1000)  # above the grid lines
     legend.setBrush(pg.mkBrush(c.background))
@@ -114,6 +127,7 @@ class SteadyRange:
                  headroom: float = 0.3):
         self.vb = plot_item.getViewBox()
         self.manage_x, self.manage_y, self.headroom = manage_x, manage_y, headroom
+        self.log_x = False  # a log iteration axis: the range is in decades, from 10⁰
         self.vb.disableAutoRange()
         self.vb.sigRangeChangedManually.connect(self._taken_over)
         self.reset()
@@ -164,7 +178,7 @@ class SteadyRange:
                 changed = True
         if changed:
             if self.manage_x and self.x_hi is not None:
-                x_range = (0.0, self.x_hi)
+                x_range = (0.0, float(np.log10(self.x_hi))) if self.log_x else (0.0, self.x_hi)
             if self.manage_y and self.y_lo is not None:
                 y_range = (self.y_lo, self.y_hi)
             self.vb.setRange(xRange=x_range, yRange=y_range, padding=0)

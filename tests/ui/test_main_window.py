@@ -191,7 +191,7 @@ def test_divergence_pauses_shows_a_message_and_no_plot_gets_nan(qtbot, window):
     qtbot.waitUntil(lambda: window.controller.snapshots_delivered > 0 and
                     "diverged" in window.status.state.text(), timeout=TIMEOUT)
     assert window.banner.active and window.banner_bar.isVisible()
-    text = window.banner.text.text()
+    text = window.banner.message
     assert "learning rate" in text and "normaliz" in text
     qtbot.wait(100)
     assert assert_no_nan_in_plots(window) >= 5
@@ -263,7 +263,7 @@ def test_csv_dialog_reports_problems_and_loads_a_good_file(qtbot, window, tmp_pa
     before = window.controller.latest
     window.use_csv(str(tmp_path / "missing.csv"))
     qtbot.waitUntil(lambda: window.banner_bar.isVisible(), timeout=TIMEOUT)
-    assert "missing.csv" in window.banner.text.text()
+    assert "missing.csv" in window.banner.message
     assert window.controller.config.data.name == "flower"
     window.step_action.trigger()
     snap = wait_for(qtbot, window, lambda s: s.iteration == before.iteration + 1)

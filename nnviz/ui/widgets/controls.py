@@ -3,11 +3,27 @@ one row of the hidden-layer list."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QSpinBox,
-                               QToolButton, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QGroupBox, QHBoxLayout, QLabel,
+                               QSpinBox, QToolButton, QWidget)
+from superqt import QCollapsible
 
 from nnviz.engine.activations import ACTIVATIONS
 from nnviz.engine.network import MAX_UNITS
+
+
+def collapsible(box: QGroupBox, expanded: bool = True) -> QCollapsible:
+    """``box`` under a title that folds it away (the box keeps its frame, not its title)."""
+    group = QCollapsible(box.title())
+    group.setObjectName(f"group_{box.title().lower().replace(' ', '_')}")
+    group.setDuration(0)  # no animation: instant, and nothing to wait for in tests
+    box.setTitle("")
+    box.setFlat(True)
+    group.layout().setContentsMargins(0, 0, 0, 0)
+    group.addWidget(box)
+    group.setToolTip(f"Click to fold or unfold the {group.text()} settings")
+    if expanded:
+        group.expand(animate=False)
+    return group
 
 
 def combo(labels: dict, tip: str) -> QComboBox:

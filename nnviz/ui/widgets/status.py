@@ -4,7 +4,8 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QStatusBar, QToolButton, QWidget
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QSizePolicy, QStatusBar,
+                               QToolButton, QWidget)
 
 from ..theme import PlotColors, colors
 
@@ -85,16 +86,25 @@ class MessageBanner(QFrame):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("messageBanner")
+        # One compact line (the first sentence); "Details" unfolds the whole message.
         self.text = QLabel()
-        self.text.setWordWrap(True)
+        self.text.setWordWrap(False)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.details = QToolButton()
+        self.details.setText("Details")
+        self.details.setCheckable(True)
+        self.details.setToolTip("Show the whole message")
+        self.details.toggled.connect(self._show_details)
+        self.message = ""
         self.close_button = QToolButton()
         self.close_button.setText("✕")
         self.close_button.setToolTip("Dismiss")
         self.close_button.clicked.connect(self.dismiss)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 6, 6, 6)
+        layout.setContentsMargins(10, 2, 4, 2)
         layout.addWidget(self.text, 1)
+        layout.addWidget(self.details, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         self.level = ""
         self.active = False
@@ -105,9 +115,25 @@ class MessageBanner(QFrame):
         accent = c.bad if level == "error" else c.warn
         self.setStyleSheet(f"#messageBanner {{ border: 1px solid {accent}; border-left: 5px "
                            f"solid {accent}; border-radius: 3px; }}")
-        self.text.setText(text)
+        self.message = text
+        self.details.setChecked(False)
+        self._show_details(False)
         self.active = True
         self.shown.emit()
+
+    @staticmethod
+    def headline(text: str) -> str:
+        """The message's first sentence (or line)."""
+        first = text.strip().split("\n", 1)[0]
+        end = first.find(". ")
+        return first if end < 0 else first[: end + 1]
+
+    def _show_details(self, on: bool) -> None:
+        short = self.headline(self.message)
+        self.details.setVisible(short != self.message.strip())
+        self.text.setWordWrap(on)
+        self.text.setText(self.message if on else short)
+        self.text.setToolTip("" if on else self.message)
 
     def dismiss(self) -> None:
         self.active = False

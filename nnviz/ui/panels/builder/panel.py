@@ -15,17 +15,21 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHB
 
 from nnviz.engine.data import DATASETS, GENERATORS
 from nnviz.engine.network import MAX_LAYERS
+from nnviz.engine.course_exact import COURSE_EXACT_DATA
 from nnviz.training.config import CSV_DATASET, SessionConfig, init_base_std
 
-from ...widgets.controls import LayerRow, combo, dspin, spin
+from ...widgets.controls import LayerRow, collapsible, combo, dspin, spin
 from ...widgets.log_slider import LogSlider
 from nnviz.analysis import builder_readouts as text
 from nnviz.analysis import tooltips as tips
 from ..base import Panel, PanelContext
+from .features import InputFeatures, course_exact_check
 
 INIT_LABELS = {"zeros": "zeros", "random": "random  (randn × σ)", "xavier": "Xavier  √(1/n[l-1])",
                "he": "He  √(2/n[l-1])", "glorot": "Glorot  √(2/(n[l-1]+n[l]))"}
 OPTIMIZER_LABELS = {"gd": "Gradient descent", "momentum": "Momentum", "adam": "Adam"}
+
+MIN_WIDTH, MAX_WIDTH = 360, 420
 
 
 class BuilderPanel(Panel):
@@ -40,10 +44,13 @@ class BuilderPanel(Panel):
         content = QWidget()
         column = QVBoxLayout(content)
         column.setContentsMargins(6, 6, 6, 6)
-        column.addWidget(self._build_data_box())
-        column.addWidget(self._build_layers_box())
-        column.addWidget(self._build_init_box())
-        column.addWidget(self._build_optimizer_box())
+        # Each group folds away (click its title) so a small screen reaches every control.
+        self.groups = {}
+        for box in (self._build_data_box(), self._build_layers_box(), self._build_init_box(),
+                    self._build_optimizer_box()):
+            group = collapsible(box)
+            self.groups[group.text()] = group
+            column.addWidget(group)
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(content)
@@ -53,7 +60,8 @@ class BuilderPanel(Panel):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
-        self.setMinimumWidth(330)
+        self.setMinimumWidth(MIN_WIDTH)
+        self.setMaximumWidth(MAX_WIDTH)  # the plots, not the spin boxes, get a wide screen
         self.set_config(self._config)
 
     # -- construction ------------------------------------------------------------------
@@ -97,7 +105,13 @@ class BuilderPanel(Panel):
         form.addRow("Data seed", seed_row)
         form.addRow("Split", self.train_percent)
         form.addRow(self.normalize)
+        self.course_exact = course_exact_check()
+        self.input_features = InputFeatures()
+        form.addRow(self.course_exact)
+        form.addRow(self.input_features)
         form.addRow(self.data_info)
+        self.course_exact.toggled.connect(self._course_exact_changed)
+        self.input_features.changed.connect(self._data_changed)
 
         self.dataset.currentIndexChanged.connect(self._dataset_changed)
         for w in (self.noise, self.m, self.data_seed, self.train_percent):
@@ -219,6 +233,9 @@ class BuilderPanel(Panel):
             self.data_seed.setValue(int(seed) if seed is not None else 0)
         self.train_percent.setValue(int(round(d.train_fraction * 100)))
         self.normalize.setChecked(d.normalize)
+        self.course_exact.setChecked(config.course_exact)
+        self.course_exact.setVisible(d.name in COURSE_EXACT_DATA)
+        self.input_features.set_features(d.features)
 
     def _show_layers(self, config: SessionConfig) -> None:
         n = config.network
@@ -280,15 +297,21 @@ class BuilderPanel(Panel):
         current = self._config.data
         if name == CSV_DATASET:
             return  # the CSV entry is selected by loading a file
+        # Features are for two-input (generated) data; course-exact draws for the course's sets.
         data = dataclasses.replace(current, name=name, params=(), csv_path=None,
-                                   csv_label_column=None, csv_has_header=None, csv_task=None)
+                                   csv_label_column=None, csv_has_header=None, csv_task=None,
+                                   course_exact=False,
+                                   features=current.features if name in GENERATORS else ())
+        config = dataclasses.replace(self._config, data=data)
+        config = config.with_course_exact(self._config.course_exact
+                                          and name in COURSE_EXACT_DATA)
         # Show the new set's defaults in the widgets.
         self._syncing = True
         try:
-            self._show_data(dataclasses.replace(self._config, data=data))
+            self._show_data(config)
         finally:
             self._syncing = False
-        self._send(dataclasses.replace(self._config, data=data))
+        self._send(config)
 
     def _data_changed(self, *_) -> None:
         if self._syncing:
@@ -300,8 +323,20 @@ class BuilderPanel(Panel):
                                    "seed": self.data_seed.value()}.items()))
         data = dataclasses.replace(d, params=params,
                                    train_fraction=self.train_percent.value() / 100.0,
-                                   normalize=self.normalize.isChecked())
+                                   normalize=self.normalize.isChecked(),
+                                   features=self.input_features.features())
         self._send(dataclasses.replace(self._config, data=data))
+
+    def _course_exact_changed(self, on: bool) -> None:
+        if self._syncing:
+            return
+        config = self._config.with_course_exact(on)
+        self._syncing = True
+        try:
+            self._show_init(config)  # the course's initialization seed
+        finally:
+            self._syncing = False
+        self._send(config)
 
     def _network_changed(self, *_) -> None:
         if self._syncing:
@@ -397,6 +432,7 @@ class BuilderPanel(Panel):
         net = self._config.network
         dims = [d.n_features, *net.hidden_units, d.n_outputs]
         self.data_info.setText(text.data_info(d))
+        self.input_features.setVisible(d.X_train_raw.shape[0] == 2)
         self.input_label.setText(f"Input layer 0: n[0] = {d.n_features} features")
         for l, row in enumerate(self.layer_rows, start=1):
             row.label.setText(f"Layer {l}")

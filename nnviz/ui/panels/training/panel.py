@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSplitter, QStacke
 
 from nnviz.training.snapshot import History
 
-from ...plotting import SteadyRange, finite_xy, make_plot, positive_xy, style_plot
+from ...plotting import (SteadyRange, finite_xy, legend_in_title_row, make_plot, positive_xy,
+                         style_plot)
 from ...theme import PlotColors
 from ...widgets.boundary_box import BoundaryBox
 from ...widgets.outcome_views import ConfusionView, PredictedVsTrueView, ResponseView
@@ -34,12 +35,12 @@ class TrainingPanel(Panel):
 
         self.cost_plot = make_plot("Cost", "iteration", "cost J")
         self.cost_plot.setToolTip(COST_TIP)
-        self.cost_plot.getPlotItem().addLegend(offset=(-6, 6), labelTextSize="8pt")
+        legend_in_title_row(self.cost_plot)
         self.train_cost = self.cost_plot.plot([], [], name="train")
         self.test_cost = self.cost_plot.plot([], [], name="test")
         self.metric_plot = make_plot("Accuracy", "iteration", "accuracy")
         self.metric_plot.setToolTip(METRIC_TIP)
-        self.metric_plot.getPlotItem().addLegend(offset=(-6, -6), labelTextSize="8pt")
+        legend_in_title_row(self.metric_plot)
         self.train_metric = self.metric_plot.plot([], [], name="train")
         self.test_metric = self.metric_plot.plot([], [], name="test")
         self.metric_plot.setXLink(self.cost_plot)
@@ -48,7 +49,16 @@ class TrainingPanel(Panel):
         self.cost_range = SteadyRange(self.cost_plot.getPlotItem())
         self.metric_range = SteadyRange(self.metric_plot.getPlotItem(), manage_x=False)
 
-        self.log_y = QCheckBox("log scale")
+        # Until the first step: say how to start, on the empty plots themselves.
+        self.start_hints = [_centred_hint(plot) for plot in (self.cost_plot, self.metric_plot)]
+        self._started = False
+        self._marked = False
+
+        self.log_x = QCheckBox("log iterations")
+        self.log_x.setToolTip("A logarithmic iteration axis: the first hundred steps, where "
+                              "most of the learning happens, keep their room in a long run.")
+        self.log_x.toggled.connect(self._set_log_x)
+        self.log_y = QCheckBox("log cost")
         self.log_y.setToolTip("Show the cost on a logarithmic axis: steady progress toward a "
                               "minimum looks like a straight line, and small late gains stay "
                               "visible.")
@@ -81,6 +91,7 @@ class TrainingPanel(Panel):
 
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
+        top.addWidget(self.log_x)
         top.addWidget(self.log_y)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -96,14 +107,31 @@ class TrainingPanel(Panel):
         h = History(*(a[::step] for a in (h.iterations, h.train_cost, h.test_cost,
                                            h.train_metric, h.test_metric)))
         it = h.iterations.astype(np.float64)
+        if self.log_x.isChecked():  # iteration 0 has no place on a log axis
+            keep = it > 0
+            h = History(*(a[keep] for a in (h.iterations, h.train_cost, h.test_cost,
+                                            h.train_metric, h.test_metric)))
+            it = it[it > 0]
         log = self.log_y.isChecked()
         pick = positive_xy if log else finite_xy
         train_cost, test_cost = pick(it, h.train_cost), pick(it, h.test_cost)
-        self.train_cost.setData(*train_cost)
-        self.test_cost.setData(*test_cost)
         train_metric, test_metric = finite_xy(it, h.train_metric), finite_xy(it, h.test_metric)
-        self.train_metric.setData(*train_metric)
-        self.test_metric.setData(*test_metric)
+        # A single point (iteration 0) draws no line: mark it until there are two.
+        marked = it.size < 2
+        for curve, xy in ((self.train_cost, train_cost), (self.test_cost, test_cost),
+                          (self.train_metric, train_metric), (self.test_metric, test_metric)):
+            if marked != self._marked:  # restyle only on a change: symbols cost per frame
+                curve.setSymbol("o" if marked else None)
+                curve.setSymbolSize(7)
+                curve.setSymbolPen(None)
+                curve.setSymbolBrush(curve.opts["pen"].color())
+            curve.setData(*xy)
+        self._marked = marked
+        started = snapshot.iteration > 0 or snapshot.state == "running"
+        if started != self._started:
+            self._started = started
+            for hint in self.start_hints:
+                hint.setVisible(not started)
         if snapshot.metric_name != self._metric_name:
             self._metric_name = snapshot.metric_name
             item = self.metric_plot.getPlotItem()
@@ -201,9 +229,30 @@ class TrainingPanel(Panel):
                 "prediction": self.outcome.currentWidget().getPlotItem()}
 
     # -- helpers -----------------------------------------------------------------------
+    def _set_log_x(self, on: bool) -> None:
+        for plot, steady in ((self.cost_plot, self.cost_range),
+                             (self.metric_plot, self.metric_range)):
+            plot.getPlotItem().setLogMode(x=on)
+            steady.log_x = on
+            steady.reset()
+        snap = self.controller.latest
+        if snap is not None:
+            self.on_snapshot(snap)
+
     def _set_log(self, on: bool) -> None:
         self.cost_plot.getPlotItem().setLogMode(y=on)
         self.cost_range.reset()
         snap = self.controller.latest
         if snap is not None:
             self.on_snapshot(snap)
+
+
+START_HINT = "Press Space or ▶ Play to train"
+
+
+def _centred_hint(plot) -> pg.LabelItem:
+    """A label fixed at the centre of ``plot``'s view (not in data coordinates)."""
+    hint = pg.LabelItem(START_HINT, size="11pt", color="#808080")
+    hint.setParentItem(plot.getPlotItem().getViewBox())
+    hint.anchor(itemPos=(0.5, 0.5), parentPos=(0.5, 0.5))
+    return hint
