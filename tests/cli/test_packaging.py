@@ -182,3 +182,43 @@ def test_any_settings_round_trip(hidden, activation, init, scale, lr, optimizer,
         Hyperparameters(optimizer=optimizer, learning_rate=lr, batch_size=batch,
                         lambd=lambd, keep_prob=keep))
     round_trip(config, iterations=10)
+
+
+# -- the README's install and PyTorch sections ---------------------------------------------
+
+def readme_section(title: str) -> str:
+    from pathlib import Path
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    start = text.index(title)
+    end = text.find("\n#", start + len(title))
+    return text[start:end if end > 0 else None]
+
+
+def test_readme_installs_the_wheel_this_version_builds():
+    import re
+    commands = re.search(r"```bash\n(.*?)```", readme_section("## Install as a package"),
+                         re.S).group(1)
+    version = importlib.metadata.version("nnviz")
+    assert f"dist/nnviz-{version}-py3-none-any.whl" in commands
+    assert "--install-desktop-entry" in readme_section("### The desktop entry")
+
+
+def test_readme_pytorch_bridge_runs_as_printed(capsys, tmp_path, monkeypatch):
+    import re
+    section = readme_section("### The PyTorch bridge")
+    export = re.search(r"```bash\n(.*?)\n", section).group(1)
+    assert export.startswith(".venv/bin/nnviz train ") and export.endswith("iris_model.py")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(shlex.split(export)[1:] + ["--quiet", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (tmp_path / "iris_model.py").is_file() and (tmp_path / "iris_model.npz").is_file()
+    pytest.importorskip("torch", reason="the README's PyTorch snippet needs torch; CI "
+                                        "installs it with pip install torch==2.13.0 (CPU)")
+    snippet = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    done = subprocess.run([sys.executable, "-c", snippet], cwd=tmp_path, text=True,
+                          capture_output=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    J, accuracy = re.fullmatch(r"J = ([0-9.]+), accuracy ([0-9.]+)%\n", done.stdout).groups()
+    # Trained on from nnviz's weights: at least as good a fit of the training data.
+    assert float(J) <= report["train"]["cost"] * 1.01
+    assert float(accuracy) / 100 >= report["train"]["accuracy"] - 0.01
