@@ -7,7 +7,7 @@ to the controller; it computes nothing itself.
 """
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from .boundary_plot import BoundaryPlot
 
@@ -19,6 +19,18 @@ class BoundaryBox(QWidget):
         self.plot = BoundaryPlot()
         self.tools = QHBoxLayout()
         self.tools.setContentsMargins(0, 0, 0, 0)
+        self.discretize = QCheckBox("Discretize output")
+        self.discretize.setToolTip("Show only the predicted class regions (ŷ = 1 where "
+                                   "a[L] > 0.5), not the shades of confidence.")
+        self.discretize.toggled.connect(self.plot.set_discrete)
+        self.show_test = QCheckBox("Show test data")
+        self.show_test.setChecked(True)
+        self.show_test.setToolTip("Draw the test examples (triangles), which the network "
+                                  "never trains on.")
+        self.show_test.toggled.connect(self.plot.set_show_test)
+        self.tools.addWidget(self.discretize)
+        self.tools.addWidget(self.show_test)
+        self.tools.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -30,6 +42,9 @@ class BoundaryBox(QWidget):
     # -- the outcome-view interface the training panel uses ----------------------------
     def update_from(self, snapshot) -> None:
         self.plot.update_from(snapshot)
+        data = snapshot.data
+        self.discretize.setEnabled(data.is_classification)
+        self.show_test.setEnabled(data.m_test > 0)
 
     def on_theme(self, c) -> None:
         self.plot.on_theme(c)

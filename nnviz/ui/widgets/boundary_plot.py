@@ -3,21 +3,63 @@
 - **Neuron pictures, large**: ``show_unit((l, j))`` draws unit ``j`` of layer ``l``'s
   activation ``A[l]_j`` over the plane instead of the output (the network diagram asks for it
   on hover/click, through the controller's ``unit_focus``); ``show_unit(None)`` goes back.
+- **Output toggles**: ``set_discrete(True)`` shows the class regions only (P > 0.5, or the
+  winning class, at full strength); ``set_show_test(False)`` hides the test points.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .outcome_views import BoundaryView
+from PySide6.QtGui import QColor
+
+from .outcome_views import IMAGE_STRENGTH, BoundaryView
 from .unit_pictures import picture_lut
 
 FOCUS_STRENGTH = 0.7  # the enlarged picture, blended with the background like the boundary
 
 
+def _rgb(color: str) -> np.ndarray:
+    q = QColor(color)
+    return np.array([q.red(), q.green(), q.blue()], dtype=np.float64)
+
+
 class BoundaryPlot(BoundaryView):
     def __init__(self, parent=None):
         self._unit = None  # (layer, 0-based unit) shown instead of the output, or None
+        self._discrete = False
         super().__init__(parent)
+
+    # -- output toggles ----------------------------------------------------------------
+    @property
+    def discrete(self) -> bool:
+        return self._discrete
+
+    def set_discrete(self, on: bool) -> None:
+        """Class regions only: no shades of confidence (classification)."""
+        self._discrete = bool(on)
+        if self._grid is not None:
+            self._set_image(self._grid)
+
+    def set_show_test(self, on: bool) -> None:
+        self.test_points.setVisible(bool(on))
+
+    @property
+    def shows_test(self) -> bool:
+        return self.test_points.isVisible()
+
+    def _set_discrete_image(self, grid) -> None:
+        c = self._colors
+        bg = _rgb(c.background)
+        if grid.kind == "binary":
+            classes = (grid.values > 0.5).astype(np.intp)
+        else:
+            classes = grid.classes.astype(np.intp)
+        palette = np.array([_rgb(c.classes[k % len(c.classes)])
+                            for k in range(int(classes.max()) + 1 if classes.size else 1)])
+        rgb = IMAGE_STRENGTH * palette[classes] + (1 - IMAGE_STRENGTH) * bg
+        self.image.setLookupTable(None)
+        self.image.setImage(rgb.clip(0, 255).astype(np.uint8), autoLevels=False,
+                            levels=(0, 255))
 
     # -- neuron pictures ---------------------------------------------------------------
     @property
@@ -43,7 +85,9 @@ class BoundaryPlot(BoundaryView):
     def _set_image(self, grid) -> None:
         super()._set_image(grid)  # the output, its rectangle and the 0.5 contour
         focus = self._focused_picture(grid)
-        if focus is not None:
+        if focus is None and self._discrete and grid.kind in ("binary", "multiclass"):
+            self._set_discrete_image(grid)
+        elif focus is not None:
             values, pictures = focus
             self.image.setLookupTable(picture_lut(pictures.scale, self._colors, FOCUS_STRENGTH))
             self.image.setImage(values, autoLevels=False, levels=pictures.levels)
