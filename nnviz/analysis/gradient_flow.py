@@ -50,6 +50,7 @@ class TrainingContext:
     normalized: bool | None = None     # input normalization on?
     learning_rate: float | None = None
     cost: float | None = None          # current training cost J
+    lambd: float | None = None         # L2 strength λ
 
 
 @dataclass(frozen=True)
@@ -200,9 +201,23 @@ def diagnose_gradient_flow(dW_norms, dZ_norms, layer_dims, activations=(), *, W_
     if converged:
         explanation += " The cost is near zero, so small gradients are expected."
     if _mostly_dead(hidden, dead_fraction):  # dead ReLUs never recover: worth a warning
-        remedies = remedy.dead()
-        return FlowDiagnosis(HEALTHY, WARN, "Gradient flow is balanced, but many ReLU units "
-                             "are dead", explanation, remedies, **numbers, notes=notes)
+        layers = _majority_layers(hidden, dead_fraction, DEAD_MAJORITY)
+        where = f"most ReLU units of layer {_layers(layers)}" if layers else "many ReLU units"
+        return FlowDiagnosis(HEALTHY, WARN, f"Gradient flow is balanced, but {where} are dead",
+                             explanation, remedy.dead(), **numbers, notes=notes)
+    saturated = _majority_layers(hidden, saturated_fraction, SATURATED_MAJORITY)
+    if saturated:  # the layers pass gradient, but their own units barely learn
+        names = " and ".join(sorted({hidden[l - 1] for l in saturated}))
+        first = saturated[0]
+        share = float(np.asarray(saturated_fraction, dtype=np.float64)[first - 1])
+        explanation += (f" But {share:.0%} of layer {first}'s {hidden[first - 1]} values Z[l] "
+                        "sit in the flat ends, where g'(z) ≈ 0, so dZ[l] = dA[l] * g'(Z[l]) "
+                        "≈ 0 there and those units barely learn. (Common late in training as "
+                        "the weights grow; a problem when the cost stalls.)")
+        return FlowDiagnosis(HEALTHY, WARN, f"Gradient flow is balanced, but most {names} "
+                             f"units of layer {_layers(saturated)} are saturated", explanation,
+                             remedy.saturated(), **numbers,
+                             notes=tuple(n for n in notes if "saturated" not in n))
     return FlowDiagnosis(HEALTHY, OK, "Healthy gradient flow", explanation, (), **numbers,
                          notes=notes)
 
@@ -214,7 +229,7 @@ def diagnose_snapshot(snapshot, saturated_fraction=None, dead_fraction=None) -> 
     context = TrainingContext(init=config.network.init, init_scale=config.network.init_scale,
                               normalized=snapshot.data.normalized,
                               learning_rate=config.hyper.learning_rate,
-                              cost=snapshot.train_cost)
+                              cost=snapshot.train_cost, lambd=config.hyper.lambd)
     return diagnose_gradient_flow([x.dW_norm for x in layers], [x.dZ_norm for x in layers],
                                   snapshot.layer_dims, [x.activation for x in layers],
                                   W_norms=[x.W_norm for x in layers],
@@ -281,6 +296,29 @@ class _Remedies:
         out.append("Gradient clipping or batch norm (beyond the course).")
         return tuple(out)
 
+    def saturated(self) -> tuple[str, ...]:
+        c = self.c
+        out = []
+        if self._init_too_large():
+            out.append(f"Smaller initial weights (now {self._init_now()}): Z[l] = W[l] A[l-1] "
+                       "+ b[l] then starts near 0, where g'(z) is largest.")
+        if c.normalized is False:
+            out.append("Normalize the inputs, x := (x − μ)/σ: large raw features push Z[1] "
+                       "into the flat ends.")
+        lambd = "" if c.lambd is None else f" (now λ = {c.lambd:g})"
+        out.append(f"L2 regularization{lambd}: it keeps W[l], and so Z[l], from growing "
+                   "into the flat ends during training.")
+        out.append("ReLU in the hidden layers: slope 1 for every z > 0, it never saturates.")
+        out.append("Batch norm between layers keeps Z[l] near 0 (beyond the course).")
+        return tuple(out)
+
+    def _init_too_large(self) -> bool:
+        c = self.c
+        if c.init is None or c.init_scale is None:
+            return False
+        # The course's random init is σ = 0.01 × scale: tiny unless the scale is huge.
+        return c.init_scale >= (10.0 if c.init == "random" else 1.25)
+
     def dead(self) -> tuple[str, ...]:
         lr = self.c.learning_rate
         out = ["Leaky ReLU (slope α > 0 for z < 0): its units cannot die.",
@@ -310,6 +348,15 @@ def _activation_notes(hidden, saturated_fraction, dead_fraction) -> tuple[str, .
             notes.append(f"Most ReLU units of layer {_layers(layers)} are dead (Z ≤ 0 on every "
                          "example): they pass no gradient.")
     return tuple(notes)
+
+
+def _majority_layers(hidden, fraction, majority: float) -> list[int]:
+    """Hidden layers (1-based) where ``fraction`` is at least ``majority``."""
+    if fraction is None:
+        return []
+    values = np.asarray(fraction, dtype=np.float64)[: len(hidden)]
+    return [l + 1 for l in range(values.size) if np.isfinite(values[l])
+            and values[l] >= majority]
 
 
 def _mostly_dead(hidden, dead_fraction) -> bool:

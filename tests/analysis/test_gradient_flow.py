@@ -211,3 +211,60 @@ def test_layer_histograms():
     assert mag.fractions[2, 0] == 1.0            # exact zeros go to the lowest bin
     assert spans_decades(arrays) and not spans_decades([arrays[0], 3 * arrays[0]])
     assert [nice_ceil(x) for x in (0.7, 1.0, 1.3, 3.0, 7.0, 1e301)] == [1, 1, 2, 5, 10, 1e300]
+
+
+def course_snapshot(steps, **hyper):
+    from nnviz.training.config import course_default
+    from nnviz.training.session import TrainingSession
+
+    config = course_default()
+    session = TrainingSession(dataclasses.replace(
+        config, hyper=dataclasses.replace(config.hyper, **hyper)))
+    session.step(steps)
+    return session.snapshot()
+
+
+def test_saturated_tanh_units_turn_a_balanced_flow_into_a_warning():
+    from nnviz.analysis.gradient_flow import diagnose_snapshot
+    from nnviz.analysis.gradient_flow_stats import flow_stats
+
+    # The course's flower net at α = 1.2: W[1] grows, and after 3000 steps most of the four
+    # tanh units' values sit where |g'(z)| = 1 - tanh(z)² < 0.05, i.e. |z| > atanh(√0.95).
+    snapshot = course_snapshot(3000)
+    X = snapshot.data.X_train
+    params = snapshot.params()
+    Z1 = params["W1"] @ X + params["b1"]
+    share = np.mean(np.abs(Z1) > np.arctanh(np.sqrt(0.95)))
+    assert share > 0.6
+    stats = flow_stats(snapshot)
+    assert stats.saturated_fraction[0] == pytest.approx(share)
+    d = diagnose_snapshot(snapshot, stats.saturated_fraction, stats.dead_fraction)
+    assert (d.verdict, d.severity) == (HEALTHY, WARN)
+    assert d.headline == ("Gradient flow is balanced, but most tanh units of layer 1 are "
+                          "saturated")
+    assert f"{share:.0%} of layer 1's tanh values" in d.explanation
+    remedies = " ".join(d.remedies)
+    # What can help here: the inputs are raw, λ = 0; the init (σ = 0.01) is not the cause.
+    assert "Normalize the inputs" in remedies and "now λ = 0" in remedies
+    assert "initial weights" not in remedies
+    # At the start (σ = 0.01: Z ≈ 0) nothing is saturated: healthy, no warning.
+    fresh = course_snapshot(0)
+    stats = flow_stats(fresh)
+    d = diagnose_snapshot(fresh, stats.saturated_fraction, stats.dead_fraction)
+    assert (d.verdict, d.severity, d.headline) == (HEALTHY, OK, "Healthy gradient flow")
+
+
+def test_saturation_from_a_large_init_names_the_init_and_dead_units_name_the_layer(points):
+    dW, dZ = np.full(3, 1e-2), np.full(3, 1e-2)
+    context = TrainingContext(init="xavier", init_scale=4.0, normalized=True,
+                              learning_rate=0.1, cost=0.5, lambd=0.0)
+    d = diagnose_gradient_flow(dW, dZ, (2, 8, 8, 1), ("tanh", "tanh", "sigmoid"),
+                               W_norms=np.ones(3), saturated_fraction=[0.3, 0.8, np.nan],
+                               context=context)
+    assert d.severity == WARN and "layer 2 are saturated" in d.headline
+    assert "Smaller initial weights (now xavier × 4)" in d.remedies[0]
+    d = diagnose_gradient_flow(dW, dZ, (2, 8, 8, 1), ("relu", "relu", "sigmoid"),
+                               W_norms=np.ones(3), dead_fraction=[0.1, 0.95, np.nan],
+                               context=context)
+    assert (d.severity, d.headline) == (WARN, "Gradient flow is balanced, but most ReLU units "
+                                              "of layer 2 are dead")
