@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (QApplication, QCheckBox, QDialog, QDockWidget, QF
                                QLabel, QMainWindow, QMessageBox, QSizePolicy, QSpinBox, QStyle,
                                QTextBrowser, QToolBar, QVBoxLayout)
 
-from nnviz import __version__
 from nnviz.training.config import CSV_DATASET, SessionConfig
 from nnviz.training.controller import TrainingController
 
@@ -30,6 +29,7 @@ from .keyboard import FieldFocus
 from .panels import PANELS, PanelSpec
 from .panels.base import Panel, PanelContext
 from .settings import open_settings
+from .share import about_html, add_share_menus
 from .theme import MODES, Appearance
 from .widgets.cost_hint import CostHint
 from .widgets.status import MessageBanner, StatusReadout
@@ -171,6 +171,13 @@ class MainWindow(PanelDocksMixin, QMainWindow):
         self.quit_action = self._action("Quit", self.close, QKeySequence("Ctrl+Q"), "Quit nnviz")
         self.reset_layout_action = self._action("Reset layout", self.reset_layout,
                                                 tip="Put every panel back where it started")
+        self.learn_layout_action = self._action(
+            "Learn layout", lambda: self.apply_preset("learn"), "Ctrl+1",
+            "The network builder, the decision boundary with cost and accuracy, and the "
+            "network diagram (Ctrl+1)")
+        self.analyze_layout_action = self._action(
+            "Analyze layout", lambda: self.apply_preset("analyze"), "Ctrl+2",
+            "The cost surface, gradient flow and gradient check, large (Ctrl+2)")
         self.concepts_action = self._action("Concepts", self.show_concepts, "F1",
                                             "The notation and ideas behind the plots")
         self.about_action = self._action("About nnviz", self.show_about)
@@ -316,12 +323,15 @@ class MainWindow(PanelDocksMixin, QMainWindow):
             group.addAction(action)
             appearance_menu.addAction(action)
             self.appearance_actions[mode] = action
+        view.addAction(self.learn_layout_action)
+        view.addAction(self.analyze_layout_action)
         view.addAction(self.reset_layout_action)
 
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self.concepts_action)
         help_menu.addAction(self.about_action)
         self.help_menu = help_menu
+        add_share_menus(self)  # File > Export > PyTorch script, Edit > Copy as command line
         if not self._defer:
             self._add_experiments_menu()
 
@@ -508,12 +518,7 @@ class MainWindow(PanelDocksMixin, QMainWindow):
         dialog.raise_()
 
     def show_about(self) -> None:
-        QMessageBox.about(
-            self, "About nnviz",
-            f"<b>nnviz {__version__}</b><p>Build a small fully-connected neural network, "
-            "train it live and see why it learns or fails: cost, decision boundary, weights "
-            "and gradients, in the notation of the deep-learning course.</p>"
-            "<p>MIT license. Data sets: see resources/datasets/README.md.</p>")
+        QMessageBox.about(self, "About nnviz", about_html())  # the installed version
 
     # -- shutdown ----------------------------------------------------------------------
     def closeEvent(self, event) -> None:  # noqa: N802

@@ -55,11 +55,11 @@ def test_window_has_docks_menus_toolbar_and_shortcuts(make_window):
         assert dock.isVisible()
         assert dock.features() & dock.DockWidgetFeature.DockWidgetClosable
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert menus == ["File", "Training", "View", "Experiments", "Help"]
+    assert menus == ["File", "Edit", "Training", "View", "Experiments", "Help"]
     file_actions = [a.text() for a in window.menuBar().actions()[0].menu().actions() if a.text()]
     assert file_actions == ["Open data…", "Load session…", "Save session…", "Import weights…",
                             "Export weights…", "Export training history (CSV)…",
-                            "Export figures…", "Quit"]
+                            "Export figures…", "Export", "Quit"]
     shortcuts = {a.text(): a.shortcut() for a in window.actions()}
     assert shortcuts["Play"] == QKeySequence(Qt.Key.Key_Space)
     assert shortcuts["Step"] == QKeySequence(Qt.Key.Key_Right)
