@@ -59,6 +59,7 @@ class TrainingController(QObject):
     _speed = Signal(float)
     _budget = Signal(int)
     _snapshot_request = Signal()
+    _set_parameter = Signal(str, object, float)
     _acknowledge = Signal()
     _capture = Signal(int)
     _adopt = Signal(object)
@@ -100,6 +101,7 @@ class TrainingController(QObject):
                               (self._speed, self.worker.set_speed),
                               (self._budget, self.worker.set_budget),
                               (self._snapshot_request, self.worker.request_snapshot),
+                              (self._set_parameter, self.worker.set_parameter),
                               (self._acknowledge, self.worker.acknowledge),
                               (self._capture, self.worker.capture_session),
                               (self._adopt, self.worker.adopt_session),
@@ -191,6 +193,11 @@ class TrainingController(QObject):
 
     def request_snapshot(self) -> None:
         self._snapshot_request.emit()
+
+    def set_parameter(self, name: str, index, value: float) -> None:
+        """Set weight ``name`` (``"W1"``, ``"b2"``) at 0-based ``index`` to ``value`` while
+        paused; the worker answers with a fresh snapshot (or ``error``)."""
+        self._set_parameter.emit(str(name), index, float(value))
 
     def focus_unit(self, unit: tuple[int, int] | None) -> None:
         """Show unit ``(layer, 0-based unit)``'s activation picture large (None: the output)."""

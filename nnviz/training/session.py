@@ -284,6 +284,16 @@ class TrainingSession:
             self._record()
         return result
 
+    def set_parameter(self, name: str, index, value: float) -> float:
+        """The weight editor: ``W[l][i, j]`` (``"W2", (i, j)``) or ``b[l][i]`` (``"b1", i``,
+        0-based) set to ``value``; returns the old value. The next snapshot shows the
+        network with it (cost, boundary, every panel); training continues from it."""
+        from nnviz.engine.inspection import set_parameter
+
+        old = set_parameter(self.net, name, index, value)
+        self.trainer.diverged = False  # a finite edit is a fresh start from these parameters
+        return old
+
     def clear_divergence(self) -> None:
         """Allow training to continue from the last finite parameters (e.g. after lowering
         the learning rate)."""

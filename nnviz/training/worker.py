@@ -216,6 +216,22 @@ class TrainingWorker(QObject):
     def request_snapshot(self) -> None:
         self._emit_snapshot()
 
+    @Slot(str, object, float)
+    def set_parameter(self, name: str, index, value: float) -> None:
+        """The weight editor (only while not training): one weight or bias set, then a
+        fresh snapshot so every view shows the edited network at once."""
+        if self.session is None:
+            return
+        if self.state == RUNNING:
+            self.error.emit("Pause training to edit a weight or bias.")
+            return
+        try:
+            self.session.set_parameter(name, index, value)
+        except ValueError as exc:
+            self.error.emit(f"Could not set {name}: {exc}")
+            return
+        self._emit_snapshot()
+
     @Slot(int)
     def capture_session(self, request_id: int) -> None:
         """Emit the session as a file's content (settings, weights, trainer state,

@@ -10,7 +10,9 @@ NumPy indices labelled as such. Wide layers are drawn with at most ``MAX_DRAWN_U
 For two-input data each hidden and output unit is drawn as its picture: ``A[l]_j`` over the
 input plane (``BoundaryGrid.units``, computed by the worker). Hovering a unit emits
 ``unit_hovered((l, j))`` (None when the mouse leaves it) so the decision-boundary plot can
-show that picture large; a click pins it (``unit_pinned``).
+show that picture large; a click pins it (``unit_pinned``). While ``editable`` (training
+paused), a click on a link or a unit asks for its weight or bias to be edited instead
+(``edit_requested(("W", l, i, j))`` or ``(("b", l, i))``, 0-based ``i, j``).
 """
 from __future__ import annotations
 
@@ -51,6 +53,7 @@ def drawn_units(n: int) -> list[int]:
 class NetworkDiagram(QWidget):
     unit_hovered = Signal(object)   # (layer, 0-based unit) of a pictured unit, or None
     unit_pinned = Signal(object)    # clicked: (layer, unit), or None to unpin
+    edit_requested = Signal(object)  # ("W", l, i, j) or ("b", l, i) clicked while editable
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -78,6 +81,7 @@ class NetworkDiagram(QWidget):
         self._picture = 0.0                   # thumbnail side (0: no pictures fit)
         self._hovered_unit = None
         self._pinned_unit = None
+        self.editable = False                 # clicks edit parameters (training paused)
 
     # -- data --------------------------------------------------------------------------
     def set_snapshot(self, snapshot) -> None:
@@ -384,7 +388,29 @@ class NetworkDiagram(QWidget):
             self.unit_hovered.emit(unit)
             self.update()
 
+    def parameter_at(self, x: float, y: float):
+        """``("W", l, i, j)`` or ``("b", l, i)`` of the link or unit under ``(x, y)``."""
+        item = self.item_at(x, y)
+        if item is None or (item[0] == "unit" and item[1] == 0):
+            return None  # an input has no parameter
+        return ("b",) + item[1:] if item[0] == "unit" else ("W",) + item[1:]
+
+    def parameter_value(self, key) -> float:
+        """The drawn network's current value of ``("W", l, i, j)`` / ``("b", l, i)``."""
+        if key[0] == "W":
+            _, l, i, j = key
+            return float(self._W[l - 1][i, j])
+        _, l, i = key
+        return float(self._b[l - 1][i, 0])
+
     def mousePressEvent(self, event) -> None:  # noqa: N802
+        x, y = event.position().x(), event.position().y()
+        if event.button() == Qt.MouseButton.LeftButton and self.editable:
+            key = self.parameter_at(x, y)
+            if key is not None:
+                self.edit_requested.emit(key)
+                super().mousePressEvent(event)
+                return
         if event.button() == Qt.MouseButton.LeftButton:
             unit = self._pictured_at(event.position().x(), event.position().y())
             if unit is not None or self._pinned_unit is not None:

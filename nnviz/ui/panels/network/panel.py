@@ -1,7 +1,7 @@
 """The network diagram panel: the network's weights, live while training."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QInputDialog, QLabel, QVBoxLayout
 
 from ...theme import PlotColors
 from ...widgets.network_diagram import ABSOLUTE_FULL_WIDTH, MAX_DRAWN_UNITS, NetworkDiagram
@@ -29,6 +29,7 @@ class NetworkPanel(Panel):
         self._pinned = None
         self.diagram.unit_hovered.connect(self._unit_hovered)
         self.diagram.unit_pinned.connect(self._unit_pinned)
+        self.diagram.edit_requested.connect(self.edit_parameter)
         # The caption and the toggle share one row: the diagram keeps the height.
         bottom = QHBoxLayout()
         bottom.addWidget(self.caption, 1)
@@ -42,7 +43,35 @@ class NetworkPanel(Panel):
 
     def on_snapshot(self, snapshot) -> None:
         self.diagram.set_snapshot(snapshot)
+        self.diagram.editable = snapshot.state != "running"
         self._update_caption()
+
+    # -- the weight editor -------------------------------------------------------------
+    def edit_parameter(self, key) -> None:
+        """Ask for a new value of ``("W", l, i, j)`` / ``("b", l, i)`` (0-based) and send it
+        to the worker, which answers with a fresh snapshot."""
+        if self.controller.state == "running":
+            return
+        value = self.diagram.parameter_value(key)
+        if key[0] == "W":
+            _, l, i, j = key
+            title = f"Weight W[{l}]_{i + 1},{j + 1}"
+            label = (f"New value of W[{l}]_{i + 1},{j + 1} (NumPy W{l}[{i}, {j}]), from "
+                     f"{'input' if l == 1 else 'unit'} {j + 1} to unit {i + 1} of layer {l}:")
+            name, index = f"W{l}", (i, j)
+        else:
+            _, l, i = key
+            title = f"Bias b[{l}]_{i + 1}"
+            label = f"New value of b[{l}]_{i + 1} (NumPy b{l}[{i}, 0]), unit {i + 1} of layer {l}:"
+            name, index = f"b{l}", i
+        new = self.ask_value(title, label, value)
+        if new is not None and new != value:
+            self.controller.set_parameter(name, index, new)
+
+    def ask_value(self, title: str, label: str, value: float) -> float | None:
+        """A number from the learner (None if cancelled); tests replace this."""
+        new, ok = QInputDialog.getDouble(self, title, label, value, -1e6, 1e6, 4)
+        return new if ok else None
 
     def _unit_hovered(self, unit) -> None:
         self.controller.focus_unit(unit if unit is not None else self._pinned)
@@ -76,7 +105,8 @@ class NetworkPanel(Panel):
         self.caption.setText(
             f"Links: <span style='color:{c.positive}'>■ w &gt; 0</span> "
             f"<span style='color:{c.negative}'>■ w &lt; 0</span>, {width}; "
-            f"node colour = bias b. Hover a link or unit for its value and gradient.{pics}{cap}")
+            f"node colour = bias b. Hover a link or unit for its value and gradient; while "
+            f"paused, click one to edit it.{pics}{cap}")
 
     def on_theme(self, c: PlotColors) -> None:
         self.diagram.set_colors(c)

@@ -192,3 +192,72 @@ def test_hover_in_the_diagram_enlarges_the_unit_in_the_training_panel(qtbot):
     diagram.unit_pinned.emit(None)
     assert boundary.shown_unit is None
     w.close()
+
+
+# -- weights you edit --------------------------------------------------------------------------
+def test_clicking_a_link_or_unit_while_paused_asks_to_edit_it(diagram, monkeypatch):
+    from PySide6.QtTest import QTest
+    from PySide6.QtCore import Qt
+
+    monkeypatch.setattr(diagram, "show_readout", lambda pos, text: None)
+    diagram.parentWidget().show()
+    asked, pinned = [], []
+    diagram.edit_requested.connect(asked.append)
+    diagram.unit_pinned.connect(pinned.append)
+    p, q = diagram._positions[0][1], diagram._positions[1][2]
+    on_link = QPoint(round(p.x() + 0.2 * (q.x() - p.x())), round(p.y() + 0.2 * (q.y() - p.y())))
+    unit = diagram._positions[1][3]
+    on_unit = QPoint(round(unit.x()), round(unit.y()))
+    QTest.mouseClick(diagram, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, on_link)
+    assert asked == []  # not editable while training runs
+    diagram.editable = True
+    QTest.mouseClick(diagram, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, on_link)
+    QTest.mouseClick(diagram, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, on_unit)
+    assert asked == [("W", 1, 2, 1), ("b", 1, 3)]
+    assert diagram.parameter_value(("W", 1, 2, 1)) == diagram._W[0][2, 1]
+    inp = diagram._positions[0][0]
+    assert diagram.parameter_at(inp.x(), inp.y()) is None  # inputs have no parameter
+
+
+def test_weight_edit_applies_and_every_view_updates_at_once(qtbot, monkeypatch):
+    import os
+
+    from nnviz.engine.network import Network
+    from nnviz.ui.main_window import MainWindow
+    from nnviz.ui.panels import panel_spec
+    from nnviz.ui.settings import open_settings
+
+    w = MainWindow(settings=open_settings(os.environ["NNVIZ_SETTINGS"]),
+                   panels=[panel_spec(k) for k in ("training", "network")])
+    qtbot.addWidget(w)
+    w.show()
+    c = w.controller
+    qtbot.waitUntil(lambda: c.snapshots_delivered > 0, timeout=20000)
+    c.step(200)
+    qtbot.waitUntil(lambda: c.latest.iteration == 200 and c.state == "paused", timeout=20000)
+    before = c.latest
+    panel = w.panels["network"]
+    assert panel.diagram.editable
+    monkeypatch.setattr(panel, "ask_value", lambda title, label, value: 3.5)
+    panel.diagram.edit_requested.emit(("W", 2, 0, 1))  # W[2]_1,2: unit 2 of layer 1 -> out
+    qtbot.waitUntil(lambda: c.latest.params()["W2"][0, 1] == 3.5, timeout=20000)
+    after = c.latest
+    assert after.iteration == 200  # not a training step
+    net = Network(after.layer_dims, list(after.activations), after.head, init="zeros")
+    net.set_theta(after.theta)
+    X, Y = after.data.X_train, after.data.Y_train
+    assert after.train_cost == pytest.approx(net.cost(X, Y), rel=1e-12)
+    assert after.train_cost != pytest.approx(before.train_cost, rel=1e-6)
+    assert not np.allclose(after.boundary.values, before.boundary.values)  # boundary redrawn
+    boundary = w.panels["training"].boundary
+    np.testing.assert_array_equal(boundary.image.image, after.boundary.values)
+    # A bias too; a cancelled dialog changes nothing.
+    monkeypatch.setattr(panel, "ask_value", lambda title, label, value: -1.25)
+    panel.edit_parameter(("b", 1, 3))
+    qtbot.waitUntil(lambda: c.latest.params()["b1"][3, 0] == -1.25, timeout=20000)
+    serial = c.latest.serial
+    monkeypatch.setattr(panel, "ask_value", lambda title, label, value: None)
+    panel.edit_parameter(("b", 1, 0))
+    qtbot.wait(200)
+    assert c.latest.serial == serial
+    w.close()
