@@ -15,7 +15,8 @@ import numpy as np
 from nnviz.analysis.cost_trend import CostWatch, cost_hint
 from nnviz.engine.course_exact import course_split
 from nnviz.engine.data import (DATASETS, Dataset, Split, load_csv, make_dataset,
-                               train_test_split)
+                               targets_matrix, train_test_split)
+from nnviz.engine.data.edits import apply_point_edits, nearest_point
 from nnviz.engine.features import FeatureMap, InputPipeline
 from nnviz.engine.metrics import evaluate, metrics_from_output
 from nnviz.engine.network import Network
@@ -46,10 +47,16 @@ class _Data:
     standardizer: Standardizer
     summary: DataSummary
     features: FeatureMap | None = None
+    ids_train: np.ndarray | None = None  # point ids (nnviz.engine.data.edits) of the columns
+    ids_test: np.ndarray | None = None
 
 
 def describe_changes(old: SessionConfig | None, new: SessionConfig) -> str:
-    """``"data"``, ``"network"``, ``"hyper"`` or ``"none"``: the biggest part that changed."""
+    """``"data"``, ``"points"`` (only drawn or removed points: training goes on),
+    ``"network"``, ``"hyper"`` or ``"none"``: the biggest part that changed."""
+    if (old is not None and old.data != new.data and old.network == new.network
+            and old.data.same_data_except_edits(new.data)):
+        return "points"
     if old is None or old.data != new.data:
         return "data"
     if old.network != new.network:
@@ -118,18 +125,48 @@ class TrainingSession:
             self.set_hyperparameters(config.hyper)
             self.config = config
             return change
+        if change == "points":
+            self._apply_points(config)
+            return change
         data = self._build_data(config.data) if change == "data" else self._data
         net = self._build_network(config.network, data.summary)
         trainer = self._build_trainer(net, data.summary, config.hyper)
         # Everything built without error: swap it in.
         self._data, self.net, self.trainer, self.config = data, net, trainer, config
-        self._columns = probes.sample_columns(data.summary.m_train, net.layer_dims)
-        d = data.summary
-        self._X_all = np.ascontiguousarray(np.hstack([d.X_train, d.X_test]), dtype=net.dtype)
-        self._Y_test = np.ascontiguousarray(d.Y_test, dtype=net.dtype)
+        self._adopt_data()
         self._restart()
         return change
 
+    def _adopt_data(self) -> None:
+        d, net = self._data.summary, self.net
+        self._columns = probes.sample_columns(d.m_train, net.layer_dims)
+        self._X_all = np.ascontiguousarray(np.hstack([d.X_train, d.X_test]), dtype=net.dtype)
+        self._Y_test = np.ascontiguousarray(d.Y_test, dtype=net.dtype)
+
+    def _apply_points(self, config: SessionConfig) -> None:
+        """Drawn or removed points: new data, the same network, optimizer and counters, so
+        training goes on (the history too: the curves show the step the edit made)."""
+        data = self._build_data(config.data)
+        old = self.trainer
+        trainer = Trainer(self.net, data.summary.X_train, data.summary.Y_train, old.optimizer,
+                          batch_size=old.batch_size, lambd=old.lambd, keep_prob=old.keep_prob,
+                          seed=self.net.seed)
+        trainer.iteration, trainer.epoch, trainer.rng = old.iteration, old.epoch, old.rng
+        trainer.diverged = old.diverged
+        self._data, self.trainer, self.config = data, trainer, config
+        self._adopt_data()
+        self._outcome_generation = -1  # redraw the boundary with the new points
+
+    def point_at(self, x1: float, x2: float) -> int | None:
+        """The id of the data point (training or test) nearest to ``(x1, x2)`` in raw units,
+        each axis measured in units of its span; for ``DataSpec.without_point``."""
+        d = self.data
+        X = np.hstack([d.X_train_raw, d.X_test_raw])
+        if X.shape[0] != 2:
+            return None
+        span = X.max(axis=1) - X.min(axis=1) if X.shape[1] else None
+        return nearest_point(X, np.concatenate([self._data.ids_train, self._data.ids_test]),
+                             x1, x2, span)
     def _load_dataset(self, spec: DataSpec) -> Dataset | Split:
         """The data set (or, course-exact, the course's own train/test split), cached."""
         key = (spec.name, spec.params, spec.csv_path, spec.csv_label_column,
@@ -156,9 +193,10 @@ class TrainingSession:
         else:
             dataset = loaded
             split = train_test_split(dataset, spec.train_fraction, seed=spec.split_seed)
-        if split.train_idx.size < 1:
+        edited = apply_point_edits(split, spec.added_points, spec.removed_points)
+        if edited.y_train.size < 1:
             raise ValueError("the training split is empty; raise the train fraction")
-        X_train_raw, X_test_raw = split.X_train, split.X_test
+        X_train_raw, X_test_raw = edited.X_train, edited.X_test
         features = spec.feature_map
         feature_names = tuple(dataset.feature_names)
         X_train, X_test = X_train_raw, X_test_raw
@@ -168,8 +206,10 @@ class TrainingSession:
                                  f"{dataset.name} has {dataset.n_features} inputs")
             X_train, X_test = features.apply(X_train_raw), features.apply(X_test_raw)
             feature_names = features.labels
-        # Fitted on the features the network sees (after the feature map), training split only.
-        standardizer = Standardizer.fit(X_train)
+        # Fitted on the features the network sees (after the feature map), on the training
+        # split as loaded: drawing points does not move the inputs the network has learned.
+        fit_on = split.X_train if split.train_idx.size else X_train_raw
+        standardizer = Standardizer.fit(fit_on if features is None else features.apply(fit_on))
         if spec.normalize:
             X_train, X_test = standardizer.transform(X_train), standardizer.transform(X_test)
         info = DATASETS.get(dataset.name)
@@ -181,15 +221,17 @@ class TrainingSession:
             normalized=spec.normalize, mean=read_only(standardizer.mean[:, 0]),
             std=read_only(standardizer.std[:, 0]),
             constant_features=standardizer.constant_features,
-            X_train=read_only(X_train), Y_train=read_only(split.Y_train),
-            X_test=read_only(X_test), Y_test=read_only(split.Y_test),
+            X_train=read_only(X_train),
+            Y_train=read_only(targets_matrix(edited.y_train, dataset.task, dataset.n_classes)),
+            X_test=read_only(X_test),
+            Y_test=read_only(targets_matrix(edited.y_test, dataset.task, dataset.n_classes)),
             X_train_raw=read_only(X_train_raw), X_test_raw=read_only(X_test_raw),
-            y_train=read_only(dataset.y[split.train_idx]),
-            y_test=read_only(dataset.y[split.test_idx]),
+            y_train=read_only(edited.y_train), y_test=read_only(edited.y_test),
             description=info.description if info is not None and spec.name != CSV_DATASET
             else dataset.source,
         )
-        return _Data(spec, dataset, standardizer, summary, features)
+        return _Data(spec, dataset, standardizer, summary, features, edited.ids_train,
+                     edited.ids_test)
 
     @staticmethod
     def _build_network(spec: NetworkSpec, data: DataSummary) -> Network:
@@ -283,16 +325,6 @@ class TrainingSession:
                 watch(result.cost)  # full batch: the training cost before this step
             self._record()
         return result
-
-    def set_parameter(self, name: str, index, value: float) -> float:
-        """The weight editor: ``W[l][i, j]`` (``"W2", (i, j)``) or ``b[l][i]`` (``"b1", i``,
-        0-based) set to ``value``; returns the old value. The next snapshot shows the
-        network with it (cost, boundary, every panel); training continues from it."""
-        from nnviz.engine.inspection import set_parameter
-
-        old = set_parameter(self.net, name, index, value)
-        self.trainer.diverged = False  # a finite edit is a fresh start from these parameters
-        return old
 
     def clear_divergence(self) -> None:
         """Allow training to continue from the last finite parameters (e.g. after lowering
