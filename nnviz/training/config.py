@@ -158,6 +158,9 @@ class NetworkSpec:
     alpha: float | None = None
     dtype: str = "float64"
     course_exact: bool = False
+    # A lesson's starting point: θ = (W1, b1, ..., WL, bL) flattened row-major, used instead
+    # of the random draw (and again on reset); None draws with ``init`` and ``seed``.
+    initial_theta: tuple[float, ...] | None = None
 
     def __post_init__(self):
         if len(self.hidden_units) != len(self.activations):
@@ -267,6 +270,8 @@ class SessionConfig:
         for key in ("hidden_units", "activations"):
             if key in net:
                 net[key] = tuple(net[key])
+        if net.get("initial_theta") is not None:
+            net["initial_theta"] = tuple(float(v) for v in net["initial_theta"])
         return cls(DataSpec(**data), NetworkSpec(**net), Hyperparameters(**d.get("hyper", {})))
 
 

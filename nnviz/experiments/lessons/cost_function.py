@@ -79,7 +79,9 @@ class CostFunctionExperiment(Experiment):
         return (SessionConfig(
             DataSpec("gaussians", params=(("m", self.m), ("noise", self.noise), ("seed", 1)),
                      train_fraction=1.0, normalize=True),
-            NetworkSpec(hidden_units=(), activations=(), init="zeros"),
+            # "Open in the app" starts where the text says: w = start, b = 0.
+            NetworkSpec(hidden_units=(), activations=(), init="zeros",
+                        initial_theta=(*self.start, 0.0)),
             Hyperparameters(optimizer="gd", learning_rate=self.learning_rate)),)
 
     def labels(self):
