@@ -236,9 +236,11 @@ class TrainingSession:
     @staticmethod
     def _build_network(spec: NetworkSpec, data: DataSummary) -> Network:
         dims = [data.n_features, *spec.hidden_units, data.n_outputs]
-        return Network(dims, list(spec.activations), data.head, alpha=spec.alpha,
-                       dtype=np.dtype(spec.dtype), init=spec.init, init_scale=spec.init_scale,
-                       seed=spec.seed, course_exact=spec.course_exact)
+        net = Network(dims, list(spec.activations), data.head, alpha=spec.alpha,
+                      dtype=np.dtype(spec.dtype), init=spec.init, init_scale=spec.init_scale,
+                      seed=spec.seed, course_exact=spec.course_exact)
+        _start_from(net, spec)
+        return net
 
     @staticmethod
     def _build_trainer(net: Network, data: DataSummary, hyper: Hyperparameters) -> Trainer:
@@ -264,6 +266,7 @@ class TrainingSession:
     def reset(self) -> None:
         """Re-initialize the network with its seed and forget all progress."""
         self.net.initialize()
+        _start_from(self.net, self.config.network)
         self.trainer = self._build_trainer(self.net, self.data, self.config.hyper)
         self._restart()
 
@@ -514,3 +517,14 @@ class TrainingSession:
         return LayerHistory(iterations=read_only(h.iterations),
                             series={name: read_only(h.series(name))
                                     for name in _layer_stats_module.SCALAR_FIELDS})
+
+
+def _start_from(net: Network, spec: NetworkSpec) -> None:
+    """Put a lesson's starting point (``spec.initial_theta``) into ``net``."""
+    if spec.initial_theta is None:
+        return
+    theta = np.asarray(spec.initial_theta, dtype=np.float64)
+    if theta.shape != net.theta.shape or not np.all(np.isfinite(theta)):
+        raise ValueError(f"the starting point has {theta.size} parameters, the network "
+                         f"{net.layer_dims} has {net.n_params} (all must be finite numbers)")
+    net.theta[...] = theta
