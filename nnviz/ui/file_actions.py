@@ -266,7 +266,7 @@ class FileActions(QObject):
 
     def _report_success(self, kind: str, result, path) -> None:
         if kind == "import":
-            self.controller.adopt_session(result)
+            self._adopt(result)
             net = result.session.net
             text = (f"Imported {Path(path).name}: network {net.describe()}, on "
                     f"{result.session.data.title}. Press Play to train further.")
@@ -278,7 +278,7 @@ class FileActions(QObject):
             config = restored.session.config
             if restored.csv_origin and config.data.csv_path:
                 self._csv_origins[config.data.csv_path] = restored.csv_origin
-            self.controller.adopt_session(restored)
+            self._adopt(restored)
             text = (f"Opened {Path(path).name}: iteration {restored.session.iteration:,}. "
                     "Press Play to continue training.")
             if restored.notes:
@@ -298,6 +298,13 @@ class FileActions(QObject):
             text = f"Saved the session to {result}"
         self._status(text, 10000)
         self.finished.emit(kind, result)
+
+    def _adopt(self, restored) -> None:
+        """Swap in a session from a file; the old session's message (a divergence warning,
+        an error) goes with it."""
+        if self.window.banner.active:
+            self.window.banner.dismiss()
+        self.controller.adopt_session(restored)
 
     def _report_failure(self, kind: str, message: str) -> None:
         if self._closed:

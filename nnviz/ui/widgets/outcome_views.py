@@ -265,6 +265,7 @@ class ConfusionView(pg.PlotWidget):
         self.getPlotItem().setAspectLocked(True)
         self.labels: list[pg.TextItem] = []
         self._k = 0
+        self._names: list[str] = []
         self._colors = colors()
         self._last = None
         style_plot(self, self._colors)
@@ -278,7 +279,8 @@ class ConfusionView(pg.PlotWidget):
         cm = ev.confusion
         K = cm.shape[0]
         c = self._colors
-        names = list(snapshot.data.class_names) or [str(k) for k in range(K)]
+        names = list(snapshot.data.class_names)
+        names = [names[k] if k < len(names) else str(k) for k in range(K)]
         if K != self._k:
             for t in self.labels:
                 self.removeItem(t)
@@ -289,12 +291,14 @@ class ConfusionView(pg.PlotWidget):
                     t.setPos(j + 0.5, i + 0.5)
                     self.addItem(t)
                     self.labels.append(t)
-            ticks = [(k + 0.5, names[k] if k < len(names) else str(k)) for k in range(K)]
+            self.getPlotItem().setRange(xRange=(0, K), yRange=(0, K), padding=0.02)
+            self._k = K
+        if names != self._names:  # other data with as many classes: other names
+            self._names = names
+            ticks = [(k + 0.5, name) for k, name in enumerate(names)]
             item = self.getPlotItem()
             item.getAxis("bottom").setTicks([ticks])
             item.getAxis("left").setTicks([ticks])
-            item.setRange(xRange=(0, K), yRange=(0, K), padding=0.02)
-            self._k = K
         rows = cm.sum(axis=1, keepdims=True)
         frac = np.divide(cm, rows, out=np.zeros(cm.shape), where=rows > 0)
         self.image.setLookupTable(softened_lookup_table("CET-L12" if not c.dark else "CET-L1",

@@ -26,6 +26,19 @@ METRIC_TIP = ("Accuracy: the fraction of examples whose predicted class is right
               "0 is no better than predicting the mean.")
 
 
+
+def with_latest(h: History, snapshot) -> History:
+    """``h`` ending at the snapshot's own iteration: the history is recorded every few
+    steps, so its last point may be older than what the status bar shows (a session loaded
+    or paused between two records). A diverged snapshot's cost is not a point of the run."""
+    last = h.iterations[-1] if len(h.iterations) else -1
+    if snapshot.iteration <= last or snapshot.state == "diverged":
+        return h
+    now = (snapshot.iteration, snapshot.train_cost, snapshot.test_cost,
+           snapshot.train_metric, snapshot.test_metric)
+    return History(*(np.append(a, v) for a, v in zip(
+        (h.iterations, h.train_cost, h.test_cost, h.train_metric, h.test_metric), now)))
+
 class TrainingPanel(Panel):
     def __init__(self, context: PanelContext, parent=None):
         super().__init__(context, parent)
@@ -106,6 +119,7 @@ class TrainingPanel(Panel):
         step = max(1, len(h.iterations) // MAX_CURVE_POINTS)
         h = History(*(a[::step] for a in (h.iterations, h.train_cost, h.test_cost,
                                            h.train_metric, h.test_metric)))
+        h = with_latest(h, snapshot)
         it = h.iterations.astype(np.float64)
         if self.log_x.isChecked():  # iteration 0 has no place on a log axis
             keep = it > 0
