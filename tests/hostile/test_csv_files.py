@@ -71,3 +71,20 @@ def test_one_bad_line_in_a_long_file_is_found_on_its_row(tmp_path, n_rows, bad_r
     if isinstance(result, CSVError) and result.row is not None:
         assert result.row == bad_row + 2  # the header is row 1
     check(result)
+
+
+@HOSTILE
+@given(text=st.text(alphabet=CSV_CHARACTERS, max_size=400),
+       label=st.sampled_from([None, 0, "y", 99]), has_header=st.sampled_from([None, True, False]))
+def test_a_sessions_embedded_csv_is_read_in_memory(tmp_path, text, label, has_header):
+    from nnviz.engine.io import SessionData, dataset_from_session
+    from nnviz.engine.network import Network
+    data = SessionData.from_network(
+        Network([2, 3, 1]), csv_text=text,
+        dataset={"kind": "csv", "name": "pets", "path": "/home/someone/pets.csv",
+                 "label_column": label, "has_header": has_header})
+    watched = tmp_path / "nothing-is-written-anywhere"
+    watched.mkdir(exist_ok=True)
+    check(outcome(lambda p: dataset_from_session(data), watched / "pets.csv", CSVError,
+                  folder=watched))
+    assert list(watched.iterdir()) == []

@@ -13,6 +13,7 @@ finds the exact row and column of a problem.
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
 from pathlib import Path
@@ -68,7 +69,7 @@ def _sniff_delimiter(first_line: str) -> str:
 
 def load_csv(path, label_column: int | str | None = None, has_header: bool | None = None,
              task: str | None = None, class_names: tuple[str, ...] | None = None, *,
-             progress=None, cancel=None) -> Dataset:
+             progress=None, cancel=None, text: str | None = None) -> Dataset:
     """Load ``path`` as a data set: one example per row, one label column, the rest features.
 
     label_column: column name (needs a header) or 0-based index (negative counts from the
@@ -83,6 +84,8 @@ def load_csv(path, label_column: int | str | None = None, has_header: bool | Non
     progress: ``progress(bytes_done, bytes_total)``, called about every 50 ms; returning
         ``False`` cancels, as does setting ``cancel`` (a ``threading.Event`` or a callable):
         :class:`CSVCancelled` is raised. For loading off the GUI thread.
+    text: the file's content, already in memory (a session's embedded CSV); ``path`` then
+        only names it in messages and metadata, and nothing is read from or written to disk.
     """
     if task is not None and task not in TASKS + ("classification",):
         raise ValueError(f"task must be one of {TASKS + ('classification',)} or None, "
@@ -92,12 +95,12 @@ def load_csv(path, label_column: int | str | None = None, has_header: bool | Non
         raise ValueError(f"label_column must be a column name, an index or None, "
                          f"got {label_column!r}")
     path = Path(path)
-    if not path.exists():
+    if text is None and not path.exists():
         raise CSVError(f"File not found: {path}. Check the path and that the file was not "
                        f"moved or renamed.", path)
-    if not path.is_file():
+    if text is None and not path.is_file():
         raise CSVError(f"{path} is not a file. Choose a .csv file, not a folder.", path)
-    reader = _Reader(path, label_column, has_header, task, class_names, progress, cancel)
+    reader = _Reader(path, label_column, has_header, task, class_names, progress, cancel, text)
     try:
         try:
             return reader.read(text_labels=False)
@@ -111,11 +114,13 @@ def load_csv(path, label_column: int | str | None = None, has_header: bool | Non
 
 
 class _Reader:
-    def __init__(self, path, label_column, has_header, task, class_names, progress, cancel):
+    def __init__(self, path, label_column, has_header, task, class_names, progress, cancel,
+                 text=None):
         self.path, self.fname = path, path.name or str(path)
         self.label_column, self.has_header, self.task = label_column, has_header, task
         self.class_names = class_names
-        self.size = path.stat().st_size if path.exists() else 0
+        self.text = text
+        self.size = path.stat().st_size if text is None else len(text)
         self.tracker = Progress(max(self.size, 1), progress, cancel, error=CSVCancelled)
 
     def fail(self, problem: str, hint: str, row: int | None = None, col: int | None = None,
@@ -133,7 +138,8 @@ class _Reader:
         self.tracker.done = 0
         self.tracker.check()
         lines_upper = self._count_lines()
-        with open(self.path, encoding="utf-8-sig", newline="") as f:
+        with (open(self.path, encoding="utf-8-sig", newline="") if self.text is None
+              else io.StringIO(self.text.removeprefix("\ufeff"), newline="")) as f:
             self.blocks = self._blocks(f)
             self._preamble(lines_upper, text_labels)
             for first_line, lines in self.blocks:
@@ -142,6 +148,8 @@ class _Reader:
         return self._dataset()
 
     def _count_lines(self) -> int:
+        if self.text is not None:
+            return max(self.text.count("\n"), self.text.count("\r")) + 1
         newlines = returns = 0
         with open(self.path, "rb") as f:
             while chunk := f.read(1 << 22):

@@ -29,7 +29,6 @@ import dataclasses
 import datetime as _dt
 import io
 import json
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -367,13 +366,10 @@ def dataset_from_session(data: SessionData):
             raise ValueError("the session's data set is a CSV file, but the file's content is "
                              "not in the session")
         original = choice.get("path") or f"{choice.get('name') or 'data'}.csv"
-        with tempfile.TemporaryDirectory() as folder:
-            tmp = Path(folder) / Path(original).name
-            tmp.write_text(data.csv_text, encoding="utf-8")
-            ds = load_csv(tmp, label_column=choice.get("label_column"),
-                          has_header=choice.get("has_header"), task=choice.get("task"),
-                          class_names=tuple(choice["class_names"])
-                          if choice.get("class_names") else None)
+        ds = load_csv(Path(str(original)).name, label_column=choice.get("label_column"),
+                      has_header=choice.get("has_header"), task=choice.get("task"),
+                      class_names=tuple(choice["class_names"])
+                      if choice.get("class_names") else None, text=data.csv_text)
         meta = {**ds.meta, "path": str(original)}
         return dataclasses.replace(ds, name=choice.get("name") or ds.name,
                                    source=str(original), meta=meta)
