@@ -90,6 +90,8 @@ class Trainer:
         if self.diverged:
             return StepResult(self.iteration, self.epoch, float("nan"), True,
                               "training diverged; reset or lower the learning rate")
+        # A step that diverges is not taken: it must not count toward the epoch either.
+        epoch, position = self.epoch, self._position
         X, Y = self._next_batch()
         kps = self.keep_probs()
         rng = self.rng if kps is not None else None
@@ -98,11 +100,13 @@ class Trainer:
             # A dot product is NaN or inf exactly when some element is (or when it is so huge
             # that its square overflows, which is divergence too), in one BLAS call.
             if not np.isfinite(cost) or not np.isfinite(self.net.grad @ self.net.grad):
+                self.epoch, self._position = epoch, position
                 return self._diverge(cost, "the cost or its gradient became NaN or infinite")
             np.copyto(self._backup, self.net.theta)
             self.optimizer.step(self.net.theta, self.net.grad)
             if not np.isfinite(self.net.theta @ self.net.theta):
                 np.copyto(self.net.theta, self._backup)
+                self.epoch, self._position = epoch, position
                 return self._diverge(cost, "a parameter became NaN or infinite")
         self.iteration += 1
         return StepResult(self.iteration, self.epoch, cost)

@@ -123,6 +123,26 @@ def test_divergence_is_reported_and_last_finite_state_kept():
     assert tr.step().diverged  # stays stopped until reset
 
 
+@pytest.mark.parametrize("batch_size", [None, 25])
+def test_a_diverging_step_counts_no_epoch(batch_size):
+    # Full batch: one epoch per iteration, also after a divergence (it was "iteration 3 /
+    # epoch 5" after two attempts). Mini-batches of 25 out of 100: four per epoch.
+    X, Y = separable(100, 5)
+    net = Network([2, 1], [], head="linear", init="zeros")  # squared error: grows geometrically
+    tr = Trainer(net, X * 1e3, Y, GradientDescent(10.0), batch_size=batch_size)
+    for _ in range(200):
+        r = tr.step()
+        if r.diverged:
+            break
+    assert r.diverged and tr.iteration < 200
+    per_epoch = 1 if batch_size is None else 4
+    assert r.epoch == tr.epoch == tr.iteration // per_epoch
+    for _ in range(2):  # trying again (Step after a divergence) takes no step either
+        tr.diverged = False
+        assert tr.step().diverged
+        assert tr.epoch == tr.iteration // per_epoch
+
+
 def test_mini_batches_cover_each_epoch_and_are_seeded():
     X, Y = separable(100, 6)
     runs = []

@@ -147,3 +147,24 @@ def test_the_curves_end_at_the_snapshots_own_iteration():
     assert with_latest(h, SimpleNamespace(**{**vars(now), "iteration": 32})) is h
     # A diverged snapshot's cost (the last finite one, up to 1e308) is not drawn.
     assert with_latest(h, SimpleNamespace(**{**vars(now), "state": "diverged"})) is h
+
+
+def test_status_bar_rate_only_while_running_and_epochs_match_iterations(qtbot, window):
+    status = window.status
+    window.controller.play()
+    drawn(qtbot, window, lambda s: s.state == "running" and s.steps_per_second > 0)
+    qtbot.waitUntil(lambda: status.speed.text().endswith("steps/s"), timeout=TIMEOUT)
+    window.controller.pause()
+    drawn(qtbot, window, lambda s: s.state == "paused")
+    assert status.speed.text() == "" and "paused" in status.state.text()
+
+    # Full batch: one epoch per iteration, also after a divergence and a Step after it.
+    wild = diverge(qtbot, window)
+    assert wild.config.hyper.batch_size is None
+    assert status.iteration.text() == f"iteration {wild.iteration:,}"
+    assert status.epoch.text() == f"epoch {wild.iteration:,}"
+    assert status.speed.text() == ""
+    window.step_action.trigger()
+    again = drawn(qtbot, window, lambda s: s.serial > wild.serial and s.state == "diverged")
+    assert again.iteration == again.epoch == wild.iteration
+    assert status.epoch.text() == f"epoch {wild.iteration:,}"

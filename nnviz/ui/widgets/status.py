@@ -36,7 +36,8 @@ class StatusReadout:
         self.metric = QLabel()
         self.metric.setToolTip("Accuracy (classification) or R² (regression), train / test")
         self.speed = QLabel()
-        self.speed.setToolTip("Training steps per second in the worker thread")
+        self.speed.setToolTip("Training steps per second in the worker thread, while "
+                              "training runs")
         # Room for the longest text up front, so changing numbers do not relayout the bar.
         widths = {self.iteration: "iteration 000,000,000", self.epoch: "epoch 000,000,000",
                   self.cost: "J train 0.0000 / test 0.0000",
@@ -53,6 +54,8 @@ class StatusReadout:
         if state == getattr(self, "_state", None) and self.state.text():
             return
         self._state = state
+        if state != "running":
+            self.speed.setText("")  # a rate belongs to a run going on, not to the last one
         c = self._colors
         color = {"running": c.good, "diverged": c.bad, "paused": c.warn}.get(state, c.foreground)
         self.state.setText(f"<b style='color:{color}'>{STATE_TEXT.get(state, state)}</b>")
@@ -64,8 +67,9 @@ class StatusReadout:
         self.cost.setText(f"J train {_fmt(s.train_cost)} / test {_fmt(s.test_cost)}")
         self.metric.setText(f"{s.metric_name} {_fmt(s.train_metric, pct)} / "
                             f"{_fmt(s.test_metric, pct)}")
-        self.speed.setText(f"{s.steps_per_second:,.0f} steps/s")
         self.set_state(s.state)
+        if s.state == "running":
+            self.speed.setText(f"{s.steps_per_second:,.0f} steps/s")
 
     def on_theme(self, c: PlotColors) -> None:
         self._colors = c
