@@ -524,3 +524,13 @@ def test_peak_memory_is_a_small_multiple_of_the_numeric_size(tmp_path):
     finally:
         tracemalloc.stop()
     assert peak < 4 * numeric + 8 * 2**20  # 4x the numbers, plus a fixed parsing buffer
+
+
+def test_quoted_numbers_read_like_plain_ones_in_long_files(tmp_path):
+    p, X = big_csv(tmp_path, 40_000)
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text("".join(",".join(f'"{c}"' for c in line.rstrip("\n").split(",")) + "\n"
+                              for line in p.read_text().splitlines(keepends=True)))
+    a, b = load_csv(p), load_csv(quoted)
+    assert np.array_equal(a.X, b.X) and np.array_equal(a.y, b.y)
+    assert b.feature_names == ("f1", "f2")

@@ -6,9 +6,9 @@ header being row 1; column numbers start at 1) and what to do about it.
 
 The file is streamed: a first pass counts its lines, the arrays are allocated once (within
 the limits of :mod:`nnviz.engine.limits`), and blocks of about 256 kB are parsed straight
-into them. A block of plain numbers goes through NumPy's C parser; any block it does not take
-(quotes, comments, blank lines, text labels, a bad value) is parsed cell by cell, which also
-finds the exact row and column of a problem.
+into them. A block of plain (or quoted) numbers goes through NumPy's C parser; any block it
+does not take (comments, blank lines, text labels, a bad value) is parsed cell by cell, which
+also finds the exact row and column of a problem.
 """
 from __future__ import annotations
 
@@ -303,13 +303,11 @@ class _Reader:
         """Plain numbers only: NumPy's C parser. False if the block needs the exact path."""
         if not lines or self.text_labels:
             return False
-        text = "".join(lines)
-        if '"' in text or "#" in text:
+        if "#" in "".join(lines):  # a comment line is skipped only by the exact path
             return False
-        del text
         try:
             values = np.loadtxt(lines, delimiter=self.delimiter, dtype=np.float64,
-                                comments=None, ndmin=2)
+                                comments=None, ndmin=2, quotechar='"')
         except ValueError:
             return False
         r = values.shape[0]
