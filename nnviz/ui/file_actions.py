@@ -18,8 +18,9 @@ import tempfile
 from collections import deque
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from .file_jobs import (Failure, export_history_job, export_pytorch_job, export_weights_job,
                         import_weights_job, load_session_job, save_session_job)
@@ -65,7 +66,7 @@ class FileActions(QObject):
     # -- dialogs -----------------------------------------------------------------------
     def export_weights(self) -> None:
         """File > Export weights (Ctrl+E): a file name and a format, then the export."""
-        if self._no_snapshot("export weights"):
+        if self._no_snapshot("export weights") or not self._diverged_export_confirmed():
             return
         formats = ["npz", "json"] + (["onnx"] if onnx_available() else [])
         last = str(self.window.settings.value("export/weights_format", "npz"))
@@ -84,7 +85,7 @@ class FileActions(QObject):
 
     def export_pytorch(self) -> None:
         """File > Export > PyTorch script: a .py file and the weights .npz beside it."""
-        if self._no_snapshot("export"):
+        if self._no_snapshot("export") or not self._diverged_export_confirmed():
             return
         # A Python module name: the script is also meant to be imported.
         name = self._base_name().replace("-", "_").replace(" ", "_") + "_model.py"
@@ -320,6 +321,23 @@ class FileActions(QObject):
             self._status(f"Nothing to {what} yet: the session is still starting.", 5000)
             return True
         return False
+
+    def _diverged_export_confirmed(self) -> bool:
+        """A diverged network is exported only if the learner says so (the command line
+        refuses): its weights are the last finite ones before the overflow."""
+        snapshot = self.controller.latest
+        if snapshot.state != "diverged":
+            return True
+        largest = float(np.abs(snapshot.theta).max()) if snapshot.theta.size else 0.0
+        text = (f"Training diverged at iteration {snapshot.iteration + 1:,}. The weights are "
+                f"the last finite ones before the overflow (largest |w| = {largest:.3g}), so "
+                "the network's predictions mean nothing. The command line refuses to export "
+                "such a network.\n\nReset and train again with a lower learning rate (or "
+                "normalized inputs) first. Export it anyway?")
+        Button = QMessageBox.StandardButton
+        answer = QMessageBox.question(self.window, "Export a diverged network?", text,
+                                      Button.Yes | Button.Cancel, Button.Cancel)
+        return answer == Button.Yes
 
     def _status(self, text: str, timeout: int = 0) -> None:
         self.window.statusBar().showMessage(text, timeout)

@@ -2,7 +2,7 @@
 session over a diverged run, the status bar, exporting a diverged network (offscreen)."""
 import numpy as np
 import pytest
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from nnviz.training.config import DataSpec, Hyperparameters, NetworkSpec, SessionConfig
 from nnviz.ui import file_actions
@@ -168,3 +168,52 @@ def test_status_bar_rate_only_while_running_and_epochs_match_iterations(qtbot, w
     again = drawn(qtbot, window, lambda s: s.serial > wild.serial and s.state == "diverged")
     assert again.iteration == again.epoch == wild.iteration
     assert status.epoch.text() == f"epoch {wild.iteration:,}"
+
+
+class Question:
+    """Stands in for QMessageBox.question: records what was asked, answers ``answer``."""
+
+    def __init__(self, monkeypatch, answer):
+        self.answer, self.asked = answer, []
+        monkeypatch.setattr(QMessageBox, "question", self._ask)
+
+    def _ask(self, parent, title, text, buttons, default):
+        self.asked.append({"title": title, "text": text, "buttons": buttons,
+                           "default": default})
+        return self.answer
+
+
+def test_exporting_a_diverged_network_asks_first_and_cancel_is_the_default(
+        qtbot, window, tmp_path, monkeypatch):
+    target = tmp_path / "wild-weights.npz"
+    files = []
+
+    def save_as(*args, **kw):
+        files.append(args)
+        return str(target), file_actions.WEIGHT_FILTERS["npz"]
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    # A network that trains normally is exported without a question.
+    question = Question(monkeypatch, QMessageBox.StandardButton.Cancel)
+    window.controller.step(5)
+    wait_for(qtbot, window, lambda s: s.iteration == 5)
+    run_file_action(qtbot, window, window.export_weights_action.trigger, "weights")
+    assert question.asked == [] and len(files) == 1
+    target.unlink()
+
+    wild = diverge(qtbot, window)
+    assert np.abs(wild.theta).max() > 1e6  # what the file would hold
+    window.export_weights_action.trigger()
+    [asked] = question.asked
+    Button = QMessageBox.StandardButton
+    assert asked["default"] == Button.Cancel
+    assert asked["buttons"] & Button.Yes and asked["buttons"] & Button.Cancel
+    text = asked["text"]
+    assert "diverged" in text and "learning rate" in text and "anyway" in text
+    assert f"{float(np.abs(wild.theta).max()):.3g}" in text
+    qtbot.wait(200)
+    assert len(files) == 1 and not target.exists()  # cancelled before the file dialog
+
+    question.answer = Button.Yes  # the learner insists
+    written = run_file_action(qtbot, window, window.export_weights_action.trigger, "weights")
+    assert len(question.asked) == 2 and written == target and target.exists()
