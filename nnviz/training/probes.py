@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from .history import read_only
-from .snapshot import BoundaryGrid, Evaluation, LayerSnapshot, ResponseCurve, UnitPictures
+from .snapshot import (BoundaryGrid, Evaluation, LayerSnapshot, MisclassifiedImages,
+                       ResponseCurve, UnitPictures)
 
 # Work budget of one boundary grid, in multiply-adds; the resolution adapts to the network
 # so wide networks keep the snapshot cheap (the worker trains between snapshots).
@@ -18,6 +19,7 @@ GRID_MIN, GRID_MAX = 24, 120
 LAYER_SAMPLE_BUDGET = 60_000      # elements per Z/A/dZ array set across all layers
 LAYER_SAMPLE_MAX_COLUMNS = 256
 MAX_PICTURED_UNITS = 16           # neuron pictures per layer (the network diagram's thumbnails)
+MAX_MISCLASSIFIED_PICTURES = 40   # image data: wrong examples pictured per snapshot
 
 
 def grid_resolution(layer_dims) -> int:
@@ -185,6 +187,27 @@ def evaluation(net, X: np.ndarray, y: np.ndarray, task: str, n_classes: int,
     confusion = np.zeros((K, K), dtype=np.int64)
     np.add.at(confusion, (y.astype(np.intp), predicted), 1)
     return Evaluation(split, read_only(confusion), None, None)
+
+
+def misclassified_images(net, X: np.ndarray, X_raw: np.ndarray, y: np.ndarray,
+                         image_shape, limit: int = MAX_MISCLASSIFIED_PICTURES
+                         ) -> MisclassifiedImages | None:
+    """The wrong examples of ``X`` (what the network sees) as ``image_shape`` pictures of
+    their raw pixels ``X_raw``; None when the output is not finite."""
+    from nnviz.engine.inspection import misclassified
+
+    rows, cols = (int(n) for n in image_shape)
+    if X.shape[1] == 0 or rows * cols != X_raw.shape[0]:
+        return None
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        if not np.isfinite(net.predict_output(X.astype(net.dtype, copy=False))).all():
+            return None
+        wrong = misclassified(net, X, y)
+    shown = wrong.indices[:limit]
+    pictures = X_raw[:, shown].T.reshape(len(shown), rows, cols)
+    return MisclassifiedImages((rows, cols), read_only(pictures),
+                               read_only(wrong.predicted[:limit]), read_only(wrong.true[:limit]),
+                               int(wrong.indices.size), wrong.n_total)
 
 
 def sample_columns(m: int, layer_dims, seed: int = 0) -> np.ndarray:

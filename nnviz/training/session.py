@@ -491,6 +491,13 @@ class TrainingSession:
             evaluation = probes.evaluation(net, X.astype(net.dtype, copy=False), y, d.task,
                                            len(d.class_names),
                                            "test" if use_test else "train") or self._outcome[2]
+            image_shape = self.dataset.meta.get("image_shape")
+            if evaluation is not None and image_shape is not None and d.is_classification:
+                images = probes.misclassified_images(
+                    net, X, d.X_test_raw if use_test else d.X_train_raw, y, image_shape)
+                if images is None and self._outcome[2] is not None:  # overflowed: the last
+                    images = self._outcome[2].images
+                evaluation = dataclasses.replace(evaluation, images=images)
         return boundary, curve, evaluation
 
     def _layer_stats(self, caches, grads):

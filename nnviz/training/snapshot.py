@@ -146,6 +146,19 @@ class ResponseCurve:
 
 
 @dataclass(frozen=True)
+class MisclassifiedImages:
+    """Image data (``image_shape`` in the data set's meta): the examples of the evaluated
+    split the network gets wrong, as pictures in raw pixel units (the first ``MAX`` of them)."""
+
+    image_shape: tuple[int, int]
+    pictures: np.ndarray           # (k, rows, cols) raw pixels
+    predicted: np.ndarray          # (k,) predicted class
+    true: np.ndarray               # (k,) label
+    n_wrong: int                   # all misclassified examples (pictures may hold fewer)
+    n_total: int
+
+
+@dataclass(frozen=True)
 class Evaluation:
     """For data with more than two features: how predictions compare on the test split
     (training split when there is no test split)."""
@@ -154,6 +167,7 @@ class Evaluation:
     confusion: np.ndarray | None   # (K, K) counts, rows = true class, cols = predicted
     y_true: np.ndarray | None      # regression: targets (at most a few thousand)
     y_pred: np.ndarray | None
+    images: MisclassifiedImages | None = None  # image data only
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from ...plotting import (SteadyRange, finite_xy, legend_in_title_row, make_plot,
                          style_plot)
 from ...theme import PlotColors
 from ...widgets.boundary_box import BoundaryBox
+from ...widgets.image_views import ImageDataView
 from ...widgets.outcome_views import ConfusionView, PredictedVsTrueView, ResponseView
 from ..base import Panel, PanelContext
 
@@ -190,7 +191,7 @@ class TrainingPanel(Panel):
         """The outcome view ``boundary``, ``response``, ``confusion`` or ``pred_true``."""
         if kind not in self._views:
             view = {"response": ResponseView, "confusion": ConfusionView,
-                    "pred_true": PredictedVsTrueView}[kind]()
+                    "pred_true": PredictedVsTrueView, "images": ImageDataView}[kind]()
             if kind == "confusion":
                 view.setToolTip("How often each true class (row) is predicted as each class "
                                 "(column); the diagonal is right.")
@@ -204,6 +205,8 @@ class TrainingPanel(Panel):
             kind = "boundary"
         elif snapshot.curve is not None:
             kind = "response"
+        elif snapshot.evaluation is not None and snapshot.evaluation.images is not None:
+            kind = "images"  # image data: W[1] as pictures and the misclassified images
         elif snapshot.evaluation is not None and snapshot.evaluation.confusion is not None:
             kind = "confusion"
         elif snapshot.evaluation is not None:
