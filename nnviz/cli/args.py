@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from nnviz.ui.panels import find_panel, panel_names  # names only: no Qt is imported
+
 DESCRIPTION = """\
 A desktop lab to build, train and see inside small neural networks.
 Run without a command to open the app."""
@@ -130,6 +132,15 @@ def _add_training_options(p: argparse.ArgumentParser, iterations_help: str) -> N
                    help="dropout keep probability of hidden units (default: 1 = off)")
 
 
+def _panel_key(name: str) -> str:
+    """``--panel``: a title of the View menu or a key, in any case, as the panel's key."""
+    spec = find_panel(name)
+    if spec is None:
+        raise argparse.ArgumentTypeError(f"no panel {name!r}; choose one of: "
+                                         + "; ".join(panel_names()))
+    return spec.key
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nnviz", description=DESCRIPTION, epilog=EPILOG,
@@ -140,9 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
                              "(or of --panel) to PATH and exit")
     parser.add_argument("--steps", type=int, default=0, metavar="N",
                         help="with --screenshot: training steps before the picture (default 0)")
-    parser.add_argument("--panel", metavar="NAME",
-                        help="with --screenshot: picture of one panel (e.g. training, builder, "
-                             "network) instead of the whole window")
+    parser.add_argument("--panel", metavar="NAME", type=_panel_key,
+                        help="with --screenshot: picture of one panel instead of the whole "
+                             "window; its title as in the View menu or its key, in any case: "
+                             + "; ".join(panel_names()))
     parser.add_argument("--install-desktop-entry", action="store_true",
                         help="add nnviz to the desktop's application menu for this user "
                              "(a launcher in $XDG_DATA_HOME/applications, default "

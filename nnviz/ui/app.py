@@ -59,13 +59,18 @@ class ScreenshotTaker:
     def __init__(self, window, path: str, steps: int, panel: str | None):
         from PySide6.QtCore import QTimer
 
-        self.window, self.path, self.steps, self.panel = window, path, max(0, steps), panel
+        from nnviz.ui.panels import find_panel
+
+        self.window, self.path, self.steps = window, path, max(0, steps)
         self.exit_code = 1
         self._requested = False
         self._done = False
-        if panel is not None and panel not in window.docks:
-            print(f"nnviz: no panel {panel!r}; choose one of {list(window.docks)}",
-                  file=sys.stderr)
+        # A key or a title as the View menu shows it, in any case.
+        spec = find_panel(panel) if panel is not None else None
+        self.panel = spec.key if spec is not None else None
+        if panel is not None and self.panel not in window.docks:
+            titles = "; ".join(window.docks[key].windowTitle() for key in window.docks)
+            print(f"nnviz: no panel {panel!r}; choose one of: {titles}", file=sys.stderr)
             QTimer.singleShot(0, window.close)
             return
         window.build_pending_panels()  # the picture shows every panel as built

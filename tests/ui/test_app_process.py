@@ -29,12 +29,15 @@ def test_screenshot_trains_saves_a_png_and_exits_cleanly(tmp_path):
 
 
 def test_screenshot_of_one_panel_and_a_bad_panel_name(tmp_path):
-    png = tmp_path / "training.png"
-    out, noise = run(["-m", "nnviz", "--screenshot", str(png), "--panel", "training"], tmp_path)
+    png = tmp_path / "gradient_check.png"
+    # The title as the View menu shows it, in any case.
+    out, noise = run(["-m", "nnviz", "--screenshot", str(png), "--panel", "gradient check"],
+                     tmp_path)
     assert out.returncode == 0 and noise == [] and png.exists()
     out, noise = run(["-m", "nnviz", "--screenshot", str(tmp_path / "x.png"), "--panel",
                       "nope"], tmp_path)
-    assert out.returncode == 1 and "no panel 'nope'" in out.stderr
+    assert out.returncode == 2 and "no panel 'nope'" in out.stderr
+    assert "Gradient check" in out.stderr and not (tmp_path / "x.png").exists()
 
 
 CLOSE_WHILE_TRAINING = textwrap.dedent("""

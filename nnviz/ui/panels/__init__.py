@@ -55,6 +55,27 @@ PANELS: list[PanelSpec] = [
 ]
 
 
+def _folded(name: str) -> str:
+    """A panel name as typed or shown: case, underscores, hyphens and spacing ignored."""
+    return " ".join(name.replace("_", " ").replace("-", " ").split()).casefold()
+
+
+def find_panel(name: str) -> PanelSpec | None:
+    """The panel ``name`` calls: its key ("gradient_check") or its title as the View menu
+    shows it ("Gradient check"), in any case; None when no panel has that name."""
+    wanted = _folded(name)
+    for spec in PANELS:
+        if wanted in (_folded(spec.key), _folded(spec.title)):
+            return spec
+    return None
+
+
+def panel_names() -> list[str]:
+    """Every panel as the View menu names it, with its key where that differs."""
+    return [spec.title if _folded(spec.title) == _folded(spec.key)
+            else f"{spec.title} ({spec.key})" for spec in PANELS]
+
+
 def panel_spec(key: str) -> PanelSpec:
     for spec in PANELS:
         if spec.key == key:
