@@ -9,6 +9,7 @@ same floats.
 """
 from __future__ import annotations
 
+import dataclasses
 import shlex
 from dataclasses import dataclass
 
@@ -16,6 +17,22 @@ from nnviz.training.config import CSV_DATASET, SessionConfig, course_default
 
 # Generator keyword argument -> its ``nnviz train`` flag.
 PARAM_FLAGS = {"m": "--samples", "noise": "--noise", "seed": "--data-seed"}
+# The settings command_line() writes as flags; any other field that differs from the
+# default (a setting added later, drawn points, a lesson's starting weights) is named in
+# CommandLine.not_expressible instead of being dropped without a word.
+WRITTEN = {
+    "data": {"name", "params", "csv_path", "csv_label_column", "csv_has_header", "csv_task",
+             "train_fraction", "split_seed", "normalize", "course_exact", "features"},
+    "network": {"hidden_units", "activations", "init", "init_scale", "seed", "alpha", "dtype",
+                "course_exact"},
+    "hyper": {"optimizer", "learning_rate", "beta", "beta1", "beta2", "epsilon",
+              "batch_size", "lambd", "keep_prob"},
+}
+DESCRIPTIONS = {
+    "data.added_points": lambda v: f"{len(v)} drawn point{'s' * (len(v) != 1)}",
+    "data.removed_points": lambda v: f"{len(v)} removed example{'s' * (len(v) != 1)}",
+    "network.initial_theta": lambda v: "the lesson's starting weights",
+}
 
 
 @dataclass(frozen=True)
@@ -111,7 +128,28 @@ def command_line(config: SessionConfig, iterations: int | None = None) -> Comman
         flag("--batch-size", hyper.batch_size, always=True)
     if iterations is not None:
         flag("--iterations", int(iterations), always=True)
+    missing += _unwritten(config, default)
     return CommandLine(argv, missing)
+
+
+def _unwritten(config: SessionConfig, default: SessionConfig) -> list[str]:
+    notes = []
+    for section in ("data", "network", "hyper"):
+        spec, spec0 = getattr(config, section), getattr(default, section)
+        for f in dataclasses.fields(spec):
+            value = getattr(spec, f.name)
+            if f.name in WRITTEN[section] or _same(value, getattr(spec0, f.name)):
+                continue
+            key = f"{section}.{f.name}"
+            notes.append(DESCRIPTIONS[key](value) if key in DESCRIPTIONS else key)
+    return notes
+
+
+def _same(a, b) -> bool:
+    try:
+        return bool(a == b)
+    except ValueError:  # arrays: elementwise ==
+        return False
 
 
 def command_line_text(config: SessionConfig, iterations: int | None = None) -> str:

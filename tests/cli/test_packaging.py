@@ -19,7 +19,7 @@ from nnviz.engine.activations import ACTIVATIONS
 from nnviz.engine.initialization import INIT_SCHEMES
 from nnviz.engine.io import load_weights
 from nnviz.engine.optimizers import OPTIMIZERS
-from nnviz.training.command_line import command_line, command_line_text
+from nnviz.training.command_line import WRITTEN, command_line, command_line_text
 from nnviz.training.config import (CSV_DATASET, DataSpec, Hyperparameters, NetworkSpec,
                                    SessionConfig, course_default)
 
@@ -156,6 +156,16 @@ def test_settings_without_a_flag_are_named_next_to_the_command():
     line = command_line(fine)
     assert line.not_expressible == ["train fraction 0.1234567890123456 (to 12 decimals here)"]
     assert parsed(line.argv).config.data.train_fraction == 0.123456789012
+
+
+def test_drawn_points_and_settings_without_a_flag_are_never_dropped_silently(monkeypatch):
+    config = SessionConfig(DataSpec(name="moons", added_points=((0.5, 0.5, 1), (0.1, 0.2, 0)),
+                                    removed_points=(3,)))
+    assert command_line(config).not_expressible == ["2 drawn points", "1 removed example"]
+    # A setting added later without a flag is named by its field, not dropped.
+    monkeypatch.setitem(WRITTEN, "data", WRITTEN["data"] - {"split_seed"})
+    config = SessionConfig(DataSpec(split_seed=5))
+    assert command_line(config).not_expressible == ["data.split_seed"]
 
 
 @pytest.mark.parametrize("percent", range(1, 101))

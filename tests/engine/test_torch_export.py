@@ -1,8 +1,9 @@
 """PyTorch export: the generated script's module predicts what the engine predicts.
 
-Parity: 1e-12 in float64 and 1e-6 in float32 (absolute for outputs up to 1, relative above),
-on the training inputs and on points around them (see probe_points); the script run as a program prints the engine's accuracy (or R^2). The tests
-that run torch are skipped, with the reason, when torch is not installed (CI installs it).
+Parity: 1e-12 in float64 and 1e-6 in float32 (absolute for outputs up to 1, relative
+above), on the training inputs and on points around them (see probe_points); the script
+run as a program prints the engine's accuracy (or R^2). The tests that run torch are
+skipped, with the reason, when torch is not installed (CI installs it).
 """
 from __future__ import annotations
 
@@ -247,6 +248,8 @@ def test_data_that_does_not_fit_is_refused_before_writing(tmp_path):
     net = Network([2, 3, 1], "tanh")
     with pytest.raises(ExportError, match="model.py.*input features"):
         export_torch_script(tmp_path / "model.py", net, X[:1], Y)
+    with pytest.raises(ExportError, match="X must be"):
+        export_torch_script(tmp_path / "model.py", net, X[0], Y)
     bad = X.copy()
     bad[0, 5] = np.nan
     with pytest.raises(ExportError, match="NaN"):

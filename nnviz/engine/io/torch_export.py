@@ -7,8 +7,9 @@
 - ``model.py``: the network as ``torch.nn.Module`` (``nn.Linear`` layers holding ``W[l]`` and
   ``b[l]`` as they are, since ``nn.Linear``'s weight is ``(n[l], n[l-1])`` like the course's; the
   activations of nnviz's table with the trained ``alpha``; the input features, such as
-  ``x1^2``, and the input normalization inside ``forward``), a ``load_model()`` that fills it from the npz, and the training split as data,
-  so ``python model.py`` prints the model and its accuracy (or R^2) on that data.
+  ``x1^2``, and the input normalization inside ``forward``), a ``load_model()`` that fills
+  it from the npz, and the training split as data, so ``python model.py`` prints the model
+  and its accuracy (or R^2) on that data.
 
 nnviz never imports torch: the script is text. Its ``forward`` takes raw inputs ``(m, n0)``, one
 example per row (PyTorch's convention), and returns what nnviz predicts (probabilities for
@@ -115,7 +116,9 @@ def _training_data(path: Path, net: Network, X_train, Y_train, feature_names):
     :data:`MAX_EMBEDDED_VALUES` numbers."""
     X = np.asarray(X_train, dtype=np.float64)
     try:
-        if feature_names is not None and X.ndim == 2 and X.shape[0] != 2:
+        if X.ndim != 2:
+            raise ValueError(f"X must be (n_x, m), got shape {X.shape}")
+        if feature_names is not None and X.shape[0] != 2:
             raise ValueError(f"input features need the raw (x1, x2) inputs (2, m), got {X.shape}")
         # Checked with stand-in features of the right count (only shapes and values matter).
         X_net = X if feature_names is None else np.zeros((len(feature_names), X.shape[1]))
