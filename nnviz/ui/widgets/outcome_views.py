@@ -253,11 +253,36 @@ class ResponseView(pg.PlotWidget):
         self._data = None  # re-colour points at the next update
 
 
+class ClassAxis(pg.AxisItem):
+    """An axis of class names, one per cell. A name wider than its cell is cut short with
+    "…" (the axis' tooltip has them in full), so two names never run together
+    ("versicolorvirginica"); they grow back when the plot is widened."""
+
+    GAP = 8  # pixels between two names
+
+    def generateDrawSpecs(self, p):  # noqa: N802 (pyqtgraph naming)
+        specs = super().generateDrawSpecs(p)
+        if specs is None or self.orientation not in ("bottom", "top") or len(specs[2]) < 2:
+            return specs
+        axis, ticks, texts = specs
+        centres = sorted(rect.center().x() for rect, _, _ in texts)
+        room = max(int(min(b - a for a, b in zip(centres, centres[1:]))) - self.GAP, 0)
+        metrics = p.fontMetrics()  # the painter holds the tick font
+        fitted = []
+        for rect, flags, text in texts:
+            if rect.width() > room:
+                text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+                width = min(float(metrics.horizontalAdvance(text)), float(room))
+                rect = QRectF(rect.center().x() - width / 2, rect.y(), width, rect.height())
+            fitted.append((rect, flags, text))
+        return axis, ticks, fitted
+
+
 class ConfusionView(pg.PlotWidget):
     """Rows: true class; columns: predicted class; shade = fraction of the row."""
 
     def __init__(self, parent=None):
-        super().__init__(parent)
+        super().__init__(parent, axisItems={"bottom": ClassAxis("bottom")})
         self.setMinimumSize(220, 200)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.addItem(self.image)
@@ -299,6 +324,7 @@ class ConfusionView(pg.PlotWidget):
             item = self.getPlotItem()
             item.getAxis("bottom").setTicks([ticks])
             item.getAxis("left").setTicks([ticks])
+            item.getAxis("bottom").setToolTip("Predicted class: " + ", ".join(names))
         rows = cm.sum(axis=1, keepdims=True)
         frac = np.divide(cm, rows, out=np.zeros(cm.shape), where=rows > 0)
         self.image.setLookupTable(softened_lookup_table("CET-L12" if not c.dark else "CET-L1",
