@@ -111,6 +111,10 @@ class DataSpec:
     def same_data_except_edits(self, other: "DataSpec") -> bool:
         return self.without_edits() == other.without_edits()
 
+    def with_params(self, **kwargs) -> "DataSpec":
+        merged = {**self.param_dict, **kwargs}
+        return dataclasses.replace(self, params=tuple(sorted(merged.items())))
+
 
 def _points(points) -> tuple[tuple[float, float, int], ...]:
     out = []
@@ -130,10 +134,6 @@ def _indices(indices) -> tuple[int, ...]:
     if any(isinstance(i, bool) or int(i) != i or i < 0 for i in indices):
         raise ValueError(f"removed examples are column numbers >= 0, got {list(indices)}")
     return tuple(sorted({int(i) for i in indices}))
-
-    def with_params(self, **kwargs) -> "DataSpec":
-        merged = {**self.param_dict, **kwargs}
-        return dataclasses.replace(self, params=tuple(sorted(merged.items())))
 
 
 @dataclass(frozen=True)
