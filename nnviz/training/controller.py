@@ -60,6 +60,7 @@ class TrainingController(QObject):
     _budget = Signal(int)
     _snapshot_request = Signal()
     _set_parameter = Signal(str, object, float)
+    _edit_points = Signal(object)
     _acknowledge = Signal()
     _capture = Signal(int)
     _adopt = Signal(object)
@@ -102,6 +103,7 @@ class TrainingController(QObject):
                               (self._budget, self.worker.set_budget),
                               (self._snapshot_request, self.worker.request_snapshot),
                               (self._set_parameter, self.worker.set_parameter),
+                              (self._edit_points, self.worker.edit_points),
                               (self._acknowledge, self.worker.acknowledge),
                               (self._capture, self.worker.capture_session),
                               (self._adopt, self.worker.adopt_session),
@@ -117,6 +119,7 @@ class TrainingController(QObject):
         self.worker.session_captured.connect(self.session_captured)
         self.worker.capture_failed.connect(self.capture_failed)
         self.worker.session_adopted.connect(self._on_session_adopted)
+        self.worker.data_edited.connect(self._on_data_edited)
         self._capture_requests = 0
 
         # Coalescing: a zero-interval single-shot timer delivers whatever is latest once
@@ -199,6 +202,18 @@ class TrainingController(QObject):
         paused; the worker answers with a fresh snapshot (or ``error``)."""
         self._set_parameter.emit(str(name), index, float(value))
 
+    def add_point(self, x1: float, x2: float, label: int) -> None:
+        """Data you draw: a training point of class ``label`` at raw ``(x1, x2)``."""
+        self._edit_points.emit(("add", float(x1), float(x2), int(label)))
+
+    def remove_point_near(self, x1: float, x2: float) -> None:
+        """Remove the data point (training or test) nearest to raw ``(x1, x2)``."""
+        self._edit_points.emit(("remove", float(x1), float(x2)))
+
+    def restore_data(self) -> None:
+        """Undo every drawn and removed point."""
+        self._edit_points.emit(("restore",))
+
     def focus_unit(self, unit: tuple[int, int] | None) -> None:
         """Show unit ``(layer, 0-based unit)``'s activation picture large (None: the output)."""
         self.unit_focus.emit(unit)
@@ -254,6 +269,11 @@ class TrainingController(QObject):
 
     def _on_config_applied(self, config: SessionConfig) -> None:
         self.config = config
+        self.config_applied.emit(config)
+
+    def _on_data_edited(self, config: SessionConfig) -> None:
+        # The edit is now the settings asked for too: a later builder change keeps it.
+        self.config = self.requested_config = config
         self.config_applied.emit(config)
 
     def _on_session_adopted(self, config: SessionConfig) -> None:

@@ -42,6 +42,7 @@ class TrainingWorker(QObject):
     session_captured = Signal(int, object)  # (request id, nnviz.engine.io.SessionData)
     capture_failed = Signal(int, str)       # (request id, why)
     session_adopted = Signal(object)        # the SessionConfig of a reopened session
+    data_edited = Signal(object)            # the SessionConfig after drawn/removed points
     budget_reached = Signal(int)            # paused by itself at the iteration budget
     stopped = Signal()
 
@@ -215,6 +216,36 @@ class TrainingWorker(QObject):
     @Slot()
     def request_snapshot(self) -> None:
         self._emit_snapshot()
+
+    @Slot(object)
+    def edit_points(self, request) -> None:
+        """Data you draw: ``("add", x1, x2, class)``, ``("remove", x1, x2)`` (the nearest
+        point) or ``("restore",)`` (the loaded data again). Applied by the session without a
+        reset, so training goes on (while running too) on the edited data."""
+        if self.session is None:
+            return
+        data = self.session.config.data
+        try:
+            if request[0] == "add":
+                data = data.with_added_point(float(request[1]), float(request[2]),
+                                             int(request[3]))
+            elif request[0] == "remove":
+                point = self.session.point_at(float(request[1]), float(request[2]))
+                if point is None:
+                    return
+                data = data.without_point(point, self.session.dataset.m)
+            elif request[0] == "restore":
+                data = data.without_edits()
+            else:
+                raise ValueError(f"unknown data edit {request[0]!r}")
+            from dataclasses import replace
+            self.session.apply(replace(self.session.config, data=data))
+        except ValueError as exc:
+            self.error.emit(f"Could not edit the data: {exc}")
+            return
+        self.data_edited.emit(self.session.config)
+        if self.state != RUNNING:
+            self._emit_snapshot()
 
     @Slot(str, object, float)
     def set_parameter(self, name: str, index, value: float) -> None:

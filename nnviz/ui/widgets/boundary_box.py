@@ -4,10 +4,22 @@ The box delegates ``update_from``/``on_theme``/``getPlotItem`` to its :class:`Bo
 so the training panel treats it as one outcome view. It listens to the controller's
 ``unit_focus`` (the network diagram's hovered or pinned unit) and sends the learner's edits
 to the controller; it computes nothing itself.
+
+Data you draw (two-input classification): a click on the plot adds a training point of the
+class chosen in the picker (Shift+click: the other class), a right click removes the nearest
+point; "Restore data" undoes the edits; "Save data…" writes the data as drawn to a CSV file
+(the built-in sets' layout, so it opens again as data).
 """
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
+import numpy as np
+
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel,
+                               QMessageBox, QPushButton, QVBoxLayout, QWidget)
+
+from nnviz.engine.io.dataset_csv import export_dataset_csv
+from nnviz.engine.io.errors import ExportError
 
 from .boundary_plot import BoundaryPlot
 
@@ -31,10 +43,37 @@ class BoundaryBox(QWidget):
         self.tools.addWidget(self.discretize)
         self.tools.addWidget(self.show_test)
         self.tools.addStretch(1)
+
+        self.draw_tools = QWidget()
+        draw = QHBoxLayout(self.draw_tools)
+        draw.setContentsMargins(0, 0, 0, 0)
+        self.draw_class = QComboBox()
+        self.draw_class.setToolTip("The class of the points a click adds (Shift+click adds "
+                                   "the other class; right-click removes the nearest point).")
+        self.restore = QPushButton("Restore data")
+        self.restore.setToolTip("Undo every point drawn or removed: the data as generated "
+                                "(or loaded) again. Training goes on.")
+        self.save = QPushButton("Save data…")
+        self.save.setToolTip("Save the data as drawn (training and test points) as a CSV "
+                             "file you can open again with Open CSV.")
+        draw.addWidget(QLabel("Click adds:"))
+        draw.addWidget(self.draw_class)
+        draw.addWidget(QLabel("Shift: other · right-click: remove"))
+        draw.addStretch(1)
+        draw.addWidget(self.restore)
+        draw.addWidget(self.save)
+        self.draw_tools.setVisible(False)
+        self._data = None
+        self._snapshot = None
+        self.plot.point_requested.connect(self._add_point)
+        self.plot.remove_requested.connect(self._remove_point)
+        self.restore.clicked.connect(self._restore)
+        self.save.clicked.connect(self._save_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addLayout(self.tools)
+        layout.addWidget(self.draw_tools)
         layout.addWidget(self.plot, 1)
         if controller is not None:
             controller.unit_focus.connect(self.plot.show_unit)
@@ -45,6 +84,66 @@ class BoundaryBox(QWidget):
         data = snapshot.data
         self.discretize.setEnabled(data.is_classification)
         self.show_test.setEnabled(data.m_test > 0)
+        self._snapshot = snapshot
+        self.restore.setEnabled(snapshot.config.data.edited)
+        if data is not self._data:
+            self._data = data
+            drawable = data.is_classification and data.X_train_raw.shape[0] == 2
+            self.plot.set_editable(drawable)
+            self.draw_tools.setVisible(drawable)
+            self._set_classes(data.class_names)
+
+    # -- data you draw -----------------------------------------------------------------
+    def _set_classes(self, names) -> None:
+        if [self.draw_class.itemText(k) for k in range(self.draw_class.count())] == list(names):
+            return
+        current = self.draw_class.currentIndex()
+        self.draw_class.clear()
+        palette = self.plot._colors.classes
+        for k, name in enumerate(names):
+            pixmap = QPixmap(10, 10)
+            pixmap.fill(QColor(palette[k % len(palette)]))
+            self.draw_class.addItem(QIcon(pixmap), str(name), k)
+        self.draw_class.setCurrentIndex(current if 0 <= current < len(names) else 0)
+
+    def class_for_click(self, shift: bool) -> int:
+        """The picker's class, or with Shift the other one (the next one for 3+ classes)."""
+        k, n = max(self.draw_class.currentIndex(), 0), max(self.draw_class.count(), 1)
+        return (k + 1) % n if shift else k
+
+    def _add_point(self, x1: float, x2: float, shift: bool) -> None:
+        if self.controller is not None:
+            self.controller.add_point(x1, x2, self.class_for_click(shift))
+
+    def _remove_point(self, x1: float, x2: float) -> None:
+        if self.controller is not None:
+            self.controller.remove_point_near(x1, x2)
+
+    def _restore(self) -> None:
+        if self.controller is not None:
+            self.controller.restore_data()
+
+    def _save_clicked(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save data as CSV", "drawn-data.csv",
+                                              "CSV files (*.csv)")
+        if path:
+            try:
+                self.save_data(path)
+            except ExportError as exc:
+                QMessageBox.warning(self, "Save data", str(exc))
+
+    def save_data(self, path) -> None:
+        """The data as drawn (training then test points, raw inputs) to ``path``. Written
+        here from the snapshot's arrays: a few hundred rows, nothing to compute."""
+        s = self._snapshot
+        if s is None:
+            raise ExportError("There is no data to save yet.", path)
+        d = s.data
+        # With input features on, the columns are still the two raw inputs the points live on.
+        names = ("x1", "x2") if s.config.data.features else d.feature_names
+        X = np.hstack([d.X_train_raw, d.X_test_raw])
+        y = np.concatenate([d.y_train, d.y_test])
+        export_dataset_csv(path, X, y, names, d.class_names)
 
     def on_theme(self, c) -> None:
         self.plot.on_theme(c)

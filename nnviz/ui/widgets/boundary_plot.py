@@ -5,11 +5,15 @@
   on hover/click, through the controller's ``unit_focus``); ``show_unit(None)`` goes back.
 - **Output toggles**: ``set_discrete(True)`` shows the class regions only (P > 0.5, or the
   winning class, at full strength); ``set_show_test(False)`` hides the test points.
+- **Data you draw** (``set_editable(True)``): a left click asks for a point at that place
+  (``point_requested(x1, x2, shift)``), a right click for removing the nearest one
+  (``remove_requested(x1, x2)``). The plot only reports where; the worker edits the data.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 
 from .outcome_views import IMAGE_STRENGTH, BoundaryView
@@ -24,10 +28,46 @@ def _rgb(color: str) -> np.ndarray:
 
 
 class BoundaryPlot(BoundaryView):
+    point_requested = Signal(float, float, bool)   # raw (x1, x2), Shift held
+    remove_requested = Signal(float, float)        # raw (x1, x2): remove the nearest point
+
     def __init__(self, parent=None):
         self._unit = None  # (layer, 0-based unit) shown instead of the output, or None
         self._discrete = False
+        self._editable = False
         super().__init__(parent)
+        self.scene().sigMouseClicked.connect(self._clicked)
+
+    # -- data you draw -----------------------------------------------------------------
+    @property
+    def editable(self) -> bool:
+        return self._editable
+
+    def set_editable(self, on: bool) -> None:
+        """Clicks add and remove points (two-input classification data only). The right
+        button then removes instead of opening the plot's menu."""
+        self._editable = bool(on)
+        self.getPlotItem().setMenuEnabled(not on)
+        self.getPlotItem().vb.setMenuEnabled(not on)
+
+    def click_at(self, x1: float, x2: float, button, shift: bool = False) -> None:
+        """A click at raw ``(x1, x2)`` (what a mouse click on the plot does)."""
+        if not self._editable:
+            return
+        if button == Qt.MouseButton.LeftButton:
+            self.point_requested.emit(float(x1), float(x2), bool(shift))
+        elif button == Qt.MouseButton.RightButton:
+            self.remove_requested.emit(float(x1), float(x2))
+
+    def _clicked(self, event) -> None:
+        vb = self.getPlotItem().vb
+        if not self._editable or event.double() or \
+                not vb.sceneBoundingRect().contains(event.scenePos()):
+            return
+        p = vb.mapSceneToView(event.scenePos())
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        self.click_at(p.x(), p.y(), event.button(), shift)
+        event.accept()
 
     # -- output toggles ----------------------------------------------------------------
     @property

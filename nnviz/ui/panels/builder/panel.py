@@ -300,7 +300,7 @@ class BuilderPanel(Panel):
         # Features are for two-input (generated) data; course-exact draws for the course's sets.
         data = dataclasses.replace(current, name=name, params=(), csv_path=None,
                                    csv_label_column=None, csv_has_header=None, csv_task=None,
-                                   course_exact=False,
+                                   course_exact=False, added_points=(), removed_points=(),
                                    features=current.features if name in GENERATORS else ())
         config = dataclasses.replace(self._config, data=data)
         config = config.with_course_exact(self._config.course_exact
@@ -325,12 +325,15 @@ class BuilderPanel(Panel):
                                    train_fraction=self.train_percent.value() / 100.0,
                                    normalize=self.normalize.isChecked(),
                                    features=self.input_features.features())
+        if params != d.params:
+            data = data.without_edits()  # a new sample: the drawn points were on the old one
         self._send(dataclasses.replace(self._config, data=data))
 
     def _course_exact_changed(self, on: bool) -> None:
         if self._syncing:
             return
         config = self._config.with_course_exact(on)
+        config = dataclasses.replace(config, data=config.data.without_edits())  # other draws
         self._syncing = True
         try:
             self._show_init(config)  # the course's initialization seed

@@ -49,10 +49,8 @@ def test_feature_boxes_default_to_the_plain_inputs_and_keep_one_checked(qtbot):
 def test_checking_features_rebuilds_the_network_on_them(qtbot, window):
     builder = window.panels["builder"]
     assert builder.input_features.isVisibleTo(builder)  # the flower has two inputs
-    builder.input_features.boxes["x1"].setChecked(False)
-    builder.input_features.boxes["x2"].setChecked(False)
-    builder.input_features.boxes["x1^2"].setChecked(True)
-    builder.input_features.boxes["x2^2"].setChecked(True)
+    for name, on in (("x1^2", True), ("x2^2", True), ("x1", False), ("x2", False)):
+        builder.input_features.boxes[name].setChecked(on)
     assert window.controller.requested_config.data.features == ("x1^2", "x2^2")
     snap = latest(qtbot, window, lambda s: s.data.feature_names == ("x1²", "x2²"))
     assert snap.layer_dims[0] == 2 and snap.data.X_train_raw.shape[0] == 2
