@@ -175,3 +175,15 @@ def test_a_real_mouse_click_on_the_plot_asks_for_a_point_there(qtbot, trained):
     x, y, shift = added[0]
     assert shift and x == pytest.approx(expected.x(), abs=0.05) and \
         y == pytest.approx(expected.y(), abs=0.05)
+
+
+def test_axes_name_the_raw_inputs_when_the_network_sees_features(qtbot):
+    config = dataclasses.replace(course_default(),
+                                 data=DataSpec(name="circles", features=("x1^2", "x2^2")))
+    box = BoundaryBox()
+    qtbot.addWidget(box)
+    snap = TrainingSession(config).snapshot()
+    box.update_from(snap)
+    item = box.plot.getPlotItem()
+    assert snap.data.feature_names == ("x1²", "x2²")
+    assert item.getAxis("bottom").labelText == "x1" and item.getAxis("left").labelText == "x2"

@@ -148,7 +148,13 @@ class BoundaryPlot(BoundaryView):
 
     def update_from(self, snapshot) -> None:
         had_picture = self._focused_picture(self._grid) is not None
+        new_data = snapshot.data is not self._data
         super().update_from(snapshot)
+        if new_data and snapshot.config.data.features:
+            # The plane is the raw inputs' even when the network sees features of them.
+            item, fg = self.getPlotItem(), self._colors.foreground
+            item.setLabel("bottom", "x1", color=fg)
+            item.setLabel("left", "x2", color=fg)
         if self._unit is not None and self._data is not None and \
                 (self._focused_picture(self._grid) is not None) != had_picture:
             self._set_title(self._data)
