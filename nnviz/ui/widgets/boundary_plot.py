@@ -141,9 +141,9 @@ class BoundaryPlot(BoundaryView):
         c = self._colors
         act = focus[1].activation if focus is not None else ""
         lo, hi = focus[1].levels if focus is not None else (0.0, 1.0)
+        # Short: a long title widens the plot's layout and squeezes the picture.
         self.getPlotItem().setTitle(
-            f"A[{l}]<sub>{j + 1}</sub>: unit {j + 1} of layer {l} ({act}) over the inputs, "
-            f"colours {lo:.3g} … {hi:.3g}; dashed: the decision boundary",
+            f"A[{l}]<sub>{j + 1}</sub>, unit {j + 1} of layer {l} ({act}): {lo:.3g} … {hi:.3g}",
             color=c.foreground, size="10pt")
 
     def update_from(self, snapshot) -> None:
