@@ -6,6 +6,13 @@ that asks for a surface 30 times a second gets the newest, not a queue); ``submi
 cancel_running=True)`` also asks the running job to stop. A job is a plain callable
 ``fn(job) -> result`` that reads ``job.cancelled`` and calls ``job.progress(fraction, text)``;
 it never touches a widget. Results come back on the GUI thread through ``finished``.
+
+Cancellation: a job polls ``job.cancelled``/``job.check()`` and hands ``job.cancel_event`` to
+the engine's ``cancel=`` hooks, so it stops within about 50 ms of work. ``shutdown`` waits a
+bounded time; a job that still runs keeps its thread (and worker) referenced in a module
+registry until the thread has finished, because Qt aborts the process when a running
+``QThread`` is destroyed. :func:`wait_for_job_threads` lets the application wait for them
+before it exits.
 """
 from __future__ import annotations
 
@@ -16,6 +23,12 @@ import traceback
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from nnviz.engine.gradcheck import Cancelled as EngineCancelled
+
+from . import gui_gc
+
+SHUTDOWN_WAIT_MS = 1000  # jobs stop within ~50 ms of a cancel; this bounds a stuck one
 
 
 class Cancelled(Exception):
@@ -35,6 +48,11 @@ class Job:
     @property
     def cancelled(self) -> bool:
         return self._cancel.is_set()
+
+    @property
+    def cancel_event(self) -> threading.Event:
+        """For the engine's ``cancel=`` arguments (anything with ``is_set()``)."""
+        return self._cancel
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -90,7 +108,7 @@ class _Worker(QObject):
         self.current = job
         try:
             result = job.fn(job)
-        except Cancelled:
+        except (Cancelled, EngineCancelled):
             self.cancelled.emit(job.id, job.tag)
         except Exception as exc:  # a job's error is reported, never kills the thread
             detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
@@ -122,6 +140,8 @@ class JobRunner(QObject):
         self._worker.cancelled.connect(self._on_cancelled)
         self._worker.progress.connect(self._on_progress)
         self._outstanding: set[int] = set()
+        _LIVE_THREADS.append(_LiveThread(self._thread, self._worker, gui_gc.hold()))
+        self._thread.finished.connect(_reaper().forget)  # queued to the GUI thread
         self._thread.start()
 
     @property
@@ -157,12 +177,15 @@ class JobRunner(QObject):
         if current is not None:
             current.cancel()
 
-    def shutdown(self, timeout_ms: int = 10000) -> bool:
-        """Cancel everything and stop the thread; True when it has finished."""
+    def shutdown(self, timeout_ms: int = SHUTDOWN_WAIT_MS) -> bool:
+        """Cancel everything and stop the thread; True when it has finished. A job that
+        does not stop within ``timeout_ms`` finishes on its own: its thread stays
+        referenced (see :func:`wait_for_job_threads`) and its result is dropped."""
         self.cancel()
         self._thread.quit()
         ok = self._thread.wait(timeout_ms)
         self._outstanding.clear()
+        _forget_finished_threads()
         return ok
 
     def _finish(self, job_id: int) -> bool:
@@ -192,3 +215,65 @@ class JobRunner(QObject):
     def _on_progress(self, job_id, tag, fraction, text):
         if job_id in self._outstanding:
             self.progress.emit(tag, fraction, text)
+
+
+class _LiveThread:
+    def __init__(self, thread: QThread, worker: _Worker, gc_token: int):
+        self.thread, self.worker, self.gc_token = thread, worker, gc_token
+        self.name = thread.objectName()
+
+
+# Every job thread from its start until it has finished, with its worker: neither may be
+# destroyed while the thread runs, whatever happens to the JobRunner that started it.
+_LIVE_THREADS: list[_LiveThread] = []
+
+
+class _Reaper(QObject):
+    """Lives on the GUI thread: a finished thread's signal reaches it there."""
+
+    @Slot()
+    def forget(self) -> None:
+        _forget_finished_threads()
+
+
+_reaper_instance: _Reaper | None = None
+
+
+def _reaper() -> _Reaper:
+    global _reaper_instance
+    if _reaper_instance is None:
+        _reaper_instance = _Reaper()  # no parent: module-owned, on the creating (GUI) thread
+    return _reaper_instance
+
+
+def _forget_finished_threads() -> None:
+    for live in list(_LIVE_THREADS):
+        if live.thread.isFinished() or not live.thread.isRunning():
+            _LIVE_THREADS.remove(live)
+            gui_gc.release(live.gc_token)
+
+
+def running_job_threads() -> list[str]:
+    """Names of job threads still running (after their runner was shut down, a job that
+    could not stop in time)."""
+    _forget_finished_threads()
+    return [live.name for live in _LIVE_THREADS]
+
+
+def cancel_all_jobs() -> None:
+    """Ask every running job to stop (closing the window: they then stop in parallel
+    instead of one runner's wait after another)."""
+    for live in list(_LIVE_THREADS):
+        current = live.worker.current
+        if current is not None:
+            current.cancel()
+
+
+def wait_for_job_threads(timeout_s: float) -> bool:
+    """Wait up to ``timeout_s`` for every job thread to finish; True when none runs."""
+    deadline = time.monotonic() + timeout_s
+    for live in list(_LIVE_THREADS):
+        live.thread.quit()  # a runner never shut down: end its event loop after the job
+        remaining = int(max(0.0, deadline - time.monotonic()) * 1000)
+        live.thread.wait(remaining)
+    return not running_job_threads()

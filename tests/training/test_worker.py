@@ -194,3 +194,34 @@ def test_bad_settings_are_refused_and_training_state_kept(qtbot, make_controller
     c.step(1)
     after = wait_for(qtbot, c, lambda s: s.iteration == 6)
     assert after.generation == before.generation
+
+
+def test_garbage_is_collected_on_the_gui_thread_while_training_runs(qtbot, make_controller,
+                                                                    monkeypatch):
+    import gc
+
+    gui = threading.get_ident()
+    collecting_threads = []
+    original = Trainer.step
+
+    def step_leaving_cycles(self):
+        for _ in range(20):  # what an automatic collection would find on this thread
+            cycle = []
+            cycle.append(cycle)
+        return original(self)
+
+    def on_gc(phase, info):
+        if phase == "start":
+            collecting_threads.append(threading.get_ident())
+
+    monkeypatch.setattr(Trainer, "step", step_leaving_cycles)
+    gc.callbacks.append(on_gc)
+    try:
+        c = make_controller()
+        c.play()
+        wait_for(qtbot, c, lambda s: s.iteration > 300)
+        pause(qtbot, c)
+        qtbot.wait(300)
+    finally:
+        gc.callbacks.remove(on_gc)
+    assert collecting_threads and set(collecting_threads) == {gui}
