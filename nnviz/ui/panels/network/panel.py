@@ -93,7 +93,8 @@ class NetworkPanel(Panel):
         self._caption_key = key
         hidden = d.hidden_units
         pics = (" Each unit shows its activation A[l]<sub>j</sub> over the input plane; hover "
-                "one to see it large in the decision-boundary plot, click to keep it there."
+                "one to see it large in the decision-boundary plot (while training, a click keeps it "
+                "there)."
                 if d.pictured_units else "")
         cap = (f" Layers wider than {MAX_DRAWN_UNITS} units show their first "
                f"{MAX_DRAWN_UNITS - 1} ({hidden} units not drawn)." if hidden else "")
