@@ -139,17 +139,24 @@ def choose_directions(net: Network, request: SurfaceRequest, thetas):
 
 def compute_surface(request: SurfaceRequest, job=None) -> SurfaceResult:
     """The whole computation of one surface. ``job`` (a JobRunner job) is checked between
-    the steps, so a superseded request stops early."""
+    the steps and its cancel flag handed to the grids, which poll it between layers, so a
+    superseded request, or closing the window, stops it within one matrix product."""
     import time
     start = time.perf_counter()
     check = job.check if job is not None else (lambda: None)
+    cancel = job.cancel_event if job is not None else None
     net = make_network(request)
     centre = np.array(request.theta, dtype=np.float64)
     thetas = path_thetas(request.trajectory, request.theta)
+    check()
     directions, mode, note = choose_directions(net, request, thetas)
+    check()
     D = np.stack([directions.d1, directions.d2], axis=1)
     projector = np.linalg.solve(D.T @ D, D.T)  # least squares: exact for orthogonal d1, d2
-    offsets = (np.stack(thetas).astype(np.float64) - centre) @ projector.T
+    offsets = np.empty((len(thetas), 2))
+    for k, theta in enumerate(thetas):  # one at a time: no (T, n) copy, and cancellable
+        check()
+        offsets[k] = projector @ (np.asarray(theta, dtype=np.float64) - centre)
     origin = (0.0, 0.0)
     if mode == "parameters":
         i, j = directions.parameters
@@ -171,14 +178,14 @@ def compute_surface(request: SurfaceRequest, job=None) -> SurfaceResult:
         surface = surface_engine.cost_surface(
             net, X, Y, directions, centre=centre, resolution=res, extent=extent,
             lambd=request.lambd, max_examples=MAX_EXAMPLES if sample is not None else None,
-            seed=0, dtype=np.dtype(request.dtype))
+            seed=0, dtype=np.dtype(request.dtype), cancel=cancel)
         alphas, betas = np.asarray(surface.alphas), np.asarray(surface.betas)
         costs, centre_cost = np.asarray(surface.costs), float(surface.centre_cost)
         n_examples = surface.n_examples
         local = lambda h: surface_engine.cost_surface(  # noqa: E731
             net, X, Y, directions, centre=centre, resolution=3, extent=h, lambd=request.lambd,
             max_examples=MAX_EXAMPLES if sample is not None else None, seed=0,
-            dtype=np.float64).costs
+            dtype=np.float64, cancel=cancel).costs
     elif request.loss == "squared_error":
         if request.head not in COMPARISON_HEADS:
             raise ValueError(f"a squared-error comparison needs a sigmoid or softmax output; "
@@ -189,11 +196,11 @@ def compute_surface(request: SurfaceRequest, job=None) -> SurfaceResult:
         costs = squared_error_grid(net, Xs, Ys, centre, directions, alphas, betas,
                                    request.lambd, m_train, check)
         centre_cost = float(squared_error_grid(net, Xs, Ys, centre, directions, np.zeros(1),
-                                               np.zeros(1), request.lambd, m_train)[0, 0])
+                                               np.zeros(1), request.lambd, m_train, check)[0, 0])
         n_examples = Xs.shape[1]
         local = lambda h: squared_error_grid(  # noqa: E731
             net, Xs, Ys, centre, directions, np.array([-h[0], 0.0, h[0]]),
-            np.array([-h[1], 0.0, h[1]]), request.lambd, m_train)
+            np.array([-h[1], 0.0, h[1]]), request.lambd, m_train, check)
     else:
         raise ValueError(f"unknown loss {request.loss!r}; choose one of {list(LOSSES)}")
     check()
@@ -257,6 +264,8 @@ def squared_error_grid(net: Network, X, Y, centre, directions, alphas, betas, la
             thetas = centre + a[s:e, None] * directions.d1 + b[s:e, None] * directions.d2
             A = X[None]  # (G, n[l-1], m)
             for l in range(1, net.L + 1):
+                if check is not None:
+                    check()  # per layer: one 512 x 512 product is the longest wait
                 W = thetas[:, net.param_slice(f"W{l}")].reshape(e - s, *net.params[f"W{l}"].shape)
                 bias = thetas[:, net.param_slice(f"b{l}")][:, :, None]
                 Z = np.matmul(W, A) + bias
