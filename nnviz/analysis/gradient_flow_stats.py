@@ -37,6 +37,11 @@ METRICS: dict[str, tuple[str, str]] = {
                 "fall (vanishing) or rise (exploding) toward the input most plainly."),
 }
 METRIC_KEYS = tuple(METRICS)
+# The same metrics in the engine's per-layer statistics (nnviz.engine.layer_stats), which the
+# session records with every snapshot over the whole run (the snapshot's ``layer_history``).
+RUN_FIELDS = {"dW_norm": "grad_norm", "dW_mean_abs": "grad_mean_abs",
+              "dW_max_abs": "grad_max_abs", "db_norm": "bias_grad_norm",
+              "update_ratio": "update_ratio", "dZ_norm": "dZ_norm"}
 SATURATION_SLOPE = 0.05     # |g'(z)| below this counts as saturated (as the activation explorer)
 SATURATING = ("sigmoid", "tanh")
 
@@ -88,6 +93,19 @@ def flow_stats(snapshot) -> FlowStats:
     return FlowStats(int(snapshot.iteration), int(snapshot.generation),
                      tuple(snapshot.layer_dims), tuple(x.activation for x in layers), metrics,
                      W_norm, saturated, dead)
+
+
+def run_history(layer_history, metric: str, L: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """``(iterations, values)`` of ``metric`` over the whole run, ``values`` of shape
+    ``(entries, L)``, from a snapshot's ``layer_history`` (recorded while training ran,
+    whether or not the panel was shown); None when there is none for ``L`` layers."""
+    if layer_history is None or metric not in RUN_FIELDS:
+        return None
+    values = layer_history.series.get(RUN_FIELDS[metric])
+    iterations = np.asarray(layer_history.iterations, dtype=np.float64)
+    if values is None or iterations.size == 0 or np.shape(values) != (iterations.size, L):
+        return None
+    return iterations, np.asarray(values, dtype=np.float64)
 
 
 def _fractions_from_layer_stats(layer_stats, L: int):

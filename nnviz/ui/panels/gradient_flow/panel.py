@@ -16,24 +16,25 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QSizePolicy,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractScrollArea, QComboBox, QGridLayout, QHBoxLayout,
+                               QLabel, QVBoxLayout, QWidget)
 
 from nnviz.engine.activations import activation_value, saturated_intervals
 from nnviz.training.snapshot import RUNNING
 
 from ...theme import PlotColors, colors
 from ..base import Panel, PanelContext
-from nnviz.analysis.gradient_flow import (BAD, OK, WARN, FlowDiagnosis, diagnose_snapshot,
-                                      format_factor)
-from .plots import (ActivityPlot, DistributionPlot, HistoryPlot, NowPlot,
-                                  depth_colours)
-from nnviz.analysis.gradient_flow_stats import (METRIC_KEYS, METRICS, SATURATION_SLOPE, FlowStats, LayerHistory,
-                                  flow_stats, layer_histograms, spans_decades)
+from nnviz.analysis.gradient_flow import FlowDiagnosis, diagnose_snapshot
+from .plots import ActivityPlot, DistributionPlot, HistoryPlot, NowPlot, depth_colours
+from .verdict import BANNER_SHARE, VerdictBanner
+from nnviz.analysis.gradient_flow_stats import (METRIC_KEYS, METRICS, SATURATION_SLOPE,
+                                                FlowStats, LayerHistory, flow_stats,
+                                                layer_histograms, run_history, spans_decades)
 
 MAX_HISTOGRAM_VALUES = 24_000   # all layers together; a strided sample beyond this
+MIN_LEGEND_CELL = 320           # px: a narrower history plot goes without its layer legend
 DISTRIBUTION_INTERVAL = 0.1     # s: while training runs, the heat map redraws at most 10x/s
 
 METRIC_TIP = ("Which per-layer gradient number to show, now (bars) and over iterations "
@@ -47,16 +48,12 @@ SCALE_TIP = ("auto: magnitude when the layers' typical sizes differ by more than
              f"|g'(z)| < {SATURATION_SLOPE}).\nmagnitude: log10 of |value|, so layers that "
              "shrink or grow by orders of magnitude (vanishing / exploding activations) stay "
              "visible side by side.")
-BANNER_TIP = ("The verdict compares the back-propagated dZ[l] (and dW[l]) from the output "
-              "layer back to layer 1, per entry: 1000× or more smaller means vanishing, 1000× "
-              "larger exploding (100× is a warning in networks with 2+ hidden layers). Huge "
-              "dW or a gradient-descent step larger than the weights also counts as "
-              "exploding.")
 NOW_TIP = ("One bar per layer l = 1..L (1 next to the input, L the output) on a log axis: "
            "each grid line is a factor of 10. The dashed line is the geometric trend, a "
            "constant factor per layer, fitted across layers.")
-HISTORY_TIP = ("The chosen number for every layer over the iterations recorded while this "
-               "panel was shown (thinned evenly when long), coloured as the bars: dark purple "
+HISTORY_TIP = ("The chosen number for every layer over the whole run (recorded with every "
+               "snapshot, also while this panel was hidden; thinned when long), coloured as "
+               "the bars: dark purple "
                "= layer 1 next to the input, orange = the output layer L. Lines fanning apart "
                "by orders of magnitude = layers learning at very different speeds.")
 DISTRIBUTION_TIP = ("For each layer (column), how its values spread over the bins (colour = "
@@ -82,6 +79,8 @@ class GradientFlowPanel(Panel):
         self.stats: FlowStats | None = None
         self.diagnosis: FlowDiagnosis | None = None
         self._snapshot = None
+        self._run_key = None
+        self._watched: QWidget | None = None
         self._colours: list[QColor] = []
         self._distribution_drawn = 0.0
         self._theme: PlotColors = (context.appearance.colors if context is not None
@@ -91,12 +90,7 @@ class GradientFlowPanel(Panel):
 
     # -- construction ------------------------------------------------------------------
     def _build(self) -> None:
-        self.banner = QLabel("Waiting for the network: the verdict appears with the first "
-                             "snapshot.")
-        self.banner.setWordWrap(True)
-        self.banner.setTextFormat(Qt.TextFormat.RichText)
-        self.banner.setToolTip(BANNER_TIP)
-        self.banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.banner = VerdictBanner()
 
         self.metric_combo = QComboBox()
         for key in METRIC_KEYS:
@@ -165,7 +159,6 @@ class GradientFlowPanel(Panel):
         self._one_row = one_row
         # Short and wide: a legend or long titles would leave no room for the plots.
         self.history_plot.set_compact(one_row)
-        self.now_plot.compact = one_row
         for i, widget in enumerate(self._plot_widgets()):
             row, col = (0, i) if one_row else divmod(i, 2)
             self.plots_grid.addWidget(widget, row, col)
@@ -176,14 +169,51 @@ class GradientFlowPanel(Panel):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
-        area = self.plots_area.size()
-        if area.width() > 0 and area.height() > 0:
-            # One row once a 2 x 2 cell would be much wider than tall.
-            one_row = area.height() < 0.42 * area.width()
+        self._fit_to_view()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        # In a dock the panel sits in a scroll area and stays at its minimum size when the
+        # dock is shorter: fit the verdict to what is in view, and follow the view's size.
+        viewport = self._viewport()
+        if viewport is not None and viewport is not self._watched:
+            viewport.installEventFilter(self)
+            self._watched = viewport
+        self._fit_to_view()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)
+        if watched is self._watched and event.type() == QEvent.Type.Resize:
+            self._fit_to_view()
+        return super().eventFilter(watched, event)
+
+    def _viewport(self) -> QWidget | None:
+        parent = self.parentWidget()
+        if parent is not None and isinstance(parent.parentWidget(), QAbstractScrollArea):
+            return parent
+        return None
+
+    def visible_size(self) -> tuple[int, int]:
+        """The panel's size, or the part a scroll area around it shows."""
+        viewport = self._viewport()
+        if viewport is None:
+            return self.width(), self.height()
+        return min(self.width(), viewport.width()), min(self.height(), viewport.height())
+
+    def _fit_to_view(self) -> None:
+        width, height = self.visible_size()
+        if width > 0 and height > 0:
+            # 2 x 2 or one row, whichever gives plots closer to a 1.6 : 1 shape, in the
+            # height the verdict (at most BANNER_SHARE) and the controls leave.
+            plots = max(height - min(self.banner.height(), BANNER_SHARE * height) - 34, 1)
+            def misfit(columns, rows):
+                return abs(np.log(width / columns / (plots / rows) / 1.6))
+            one_row = misfit(4, 1) < misfit(2, 2)
             if one_row != self._one_row:
                 self._arrange(one_row)
                 self._redraw_gradients()
-                self._show_diagnosis()
+            # The layer legend needs a wide cell; otherwise the bars' colours are the key.
+            self.history_plot.set_compact(one_row or width < 2 * MIN_LEGEND_CELL)
+        self._show_diagnosis()  # the wording that fits the new size
 
     # -- Panel API ---------------------------------------------------------------------
     def on_snapshot(self, snapshot) -> None:
@@ -193,7 +223,12 @@ class GradientFlowPanel(Panel):
         stats = flow_stats(snapshot)
         depth_changed = self.stats is None or self.stats.layer_dims != stats.layer_dims
         self.stats = stats
-        recorded = self.history.add(stats)
+        recorded = self.history.add(stats)  # used only when the snapshot has no run history
+        run = snapshot.layer_history
+        run_key = (None if run is None or not len(run.iterations)
+                   else (snapshot.generation, len(run.iterations), int(run.iterations[-1])))
+        recorded = recorded or run_key != self._run_key
+        self._run_key = run_key
         self.diagnosis = diagnose_snapshot(snapshot, stats.saturated_fraction,
                                            stats.dead_fraction)
         if depth_changed:
@@ -254,8 +289,10 @@ class GradientFlowPanel(Panel):
         if self.stats is None:
             return
         key = self.current_metric()
-        self.history_plot.set_data(self.history.iterations(), self.history.values(key),
-                                   METRICS[key][0])
+        run = run_history(self._snapshot.layer_history, key, self.stats.L)
+        iterations, values = run if run is not None else (self.history.iterations(),
+                                                          self.history.values(key))
+        self.history_plot.set_data(iterations, values, METRICS[key][0])
 
     def _redraw_distribution(self) -> None:
         snapshot = self._snapshot
@@ -293,46 +330,9 @@ class GradientFlowPanel(Panel):
         return [float(v) for v in activation_value(name, np.array([-z_star, z_star]))]
 
     def _show_diagnosis(self) -> None:
-        d = self.diagnosis
-        if d is None:
-            return
-        c = self._theme
-        accent = {OK: c.good, WARN: c.warn, BAD: c.bad}[d.severity]
-        tint = _blend(accent, c.background, 0.16)
-        numbers = []
-        if np.isfinite(d.dZ_decades):
-            numbers.append(f"dZ[1] vs dZ[L] per entry: 10^{d.dZ_decades:+.1f}")
-        if np.isfinite(d.slope):
-            numbers.append(f"×{format_factor(d.factor_per_layer)} per layer toward the input")
-        if np.isfinite(d.dW_decades):
-            numbers.append(f"dW[1] vs dW[L-1]: 10^{d.dW_decades:+.1f}")
-        notes = "".join(f"<br>{_html(n)}" for n in d.notes)
-        headline = (f"<span style='color:{accent}; font-size:large'><b>{_html(d.headline)}</b>"
-                    "</span>")
-        muted = _blend(c.foreground, c.background, 0.7)
-        tip = BANNER_TIP + ("<br><br>" + " · ".join(numbers) if numbers else "")
-        if tip != self.banner.toolTip():
-            self.banner.setToolTip(tip)
-        if self._one_row:  # a short dock: one paragraph, the numbers only in the tooltip
-            remedies = (f"<br><b>Try:</b> {' · '.join(_html(r) for r in d.remedies)}"
-                        if d.remedies else "")
-            text = f"{headline}&nbsp; {_html(d.explanation)}{notes}{remedies}"
-        else:
-            remedies = "".join(f"<li>{_html(r)}</li>" for r in d.remedies)
-            right = (f"<td valign='top' width='46%'><b>Try:</b><ul style='margin:0 0 0 -24px'>"
-                     f"{remedies}</ul></td>") if remedies else ""
-            text = (
-                f"<table width='100%' cellspacing='0' cellpadding='0'><tr>"
-                f"<td valign='top' style='padding-right:12px'>{headline}"
-                f"<br>{_html(d.explanation)}{notes}"
-                f"<br><span style='color:{muted}'>{' · '.join(numbers)}</span></td>{right}"
-                f"</tr></table>")
-        if text != self.banner.text():
-            self.banner.setText(text)
-        style = (f"QLabel {{ background: {tint}; color: {c.foreground}; border-left: 5px solid "
-                 f"{accent}; border-radius: 3px; padding: 5px 8px; }}")
-        if style != self.banner.styleSheet():  # restyling re-polishes the widget: not per frame
-            self.banner.setStyleSheet(style)
+        if self.diagnosis is not None:
+            self.banner.show_diagnosis(self.diagnosis, self._theme, bool(self._one_row),
+                                       self.visible_size())
 
     def _mouse_moved(self, position) -> None:
         if self.stats is None:
@@ -365,15 +365,3 @@ def _label(text: str, buddy: QWidget) -> QLabel:
     label.setBuddy(buddy)
     label.setToolTip(buddy.toolTip())
     return label
-
-
-def _blend(colour: str, background: str, amount: float) -> str:
-    """``amount`` of ``colour`` over ``background``."""
-    a, b = QColor(colour), QColor(background)
-    mix = [round(amount * x + (1 - amount) * y)
-           for x, y in ((a.red(), b.red()), (a.green(), b.green()), (a.blue(), b.blue()))]
-    return QColor(*mix).name()
-
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -17,49 +17,11 @@ from PySide6.QtGui import QColor
 
 from ...plotting import make_plot, style_legend, style_plot
 from ...theme import PlotColors
+from .axes import FittedTitle, IterationAxis, layer_ticks, log_plot, set_label
 from nnviz.analysis.gradient_flow import format_factor, geometric_slope
 from nnviz.analysis.gradient_flow_stats import SATURATION_SLOPE, Histograms
 
 DEPTH_MAP = "plasma"
-SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def decade_label(k: int, mantissa: float = 1.0) -> str:
-    """mantissa·10^k as text: plain for 0.01 .. 500 (0.05, 1, 20), else 2·10⁻⁵, 10⁸ ..."""
-    if -2 <= k <= 2:
-        return f"{mantissa * 10.0 ** k:g}"
-    power = "10" + str(k).translate(SUPERSCRIPT)
-    return power if mantissa == 1 else f"{mantissa:g}·{power}"
-
-
-class DecadeAxis(pg.AxisItem):
-    """A log axis labelled only at powers of ten (10⁻⁵, 10⁻⁴, ...) once it spans more than
-    a decade, instead of pyqtgraph's crowded mix of 2·10⁻⁸, 3·10⁻⁸, ... and 0.0001."""
-
-    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph API)
-        if not self.logMode:
-            return super().tickStrings(values, scale, spacing)
-        lo, hi = sorted(self.range)
-        span = hi - lo
-        out = []
-        for v in values:
-            k = int(np.floor(v + 1e-9))
-            mantissa = 10.0 ** (v - k)
-            m = round(mantissa)
-            if abs(mantissa - 1) < 1e-6:
-                out.append(decade_label(k))
-            elif abs(mantissa - m) < 1e-6 and (m in (2, 5) and span < 3
-                                                or m in (3, 7) and span < 1.2):
-                out.append(decade_label(k, m))
-            else:
-                out.append("")
-        return out
-
-
-def log_plot(title: str, x_label: str) -> pg.PlotWidget:
-    widget = make_plot(title, x_label, "", axisItems={"left": DecadeAxis("left")})
-    widget.getPlotItem().getAxis("left").enableAutoSIPrefix(False)
-    return widget
 
 
 def depth_colours(n: int, dark: bool) -> list[QColor]:
@@ -69,30 +31,6 @@ def depth_colours(n: int, dark: bool) -> list[QColor]:
     lo, hi = (0.25, 1.0) if dark else (0.0, 0.82)
     stops = np.linspace(lo, hi, max(n, 2))[:n] if n > 1 else np.array([lo])
     return [cmap.map(float(s), mode="qcolor") for s in stops]
-
-
-def layer_ticks(L: int) -> list[tuple[float, str]]:
-    """Layer numbers for the x axis: every layer when few, else 1 and multiples of 2 or 5
-    (the last layer too when it is not crowded)."""
-    step = 1 if L <= 8 else 2 if L <= 12 else 5
-    ticks = [1] + [t for t in range(step, L + 1, step) if t - 1 > step / 2]
-    if L - ticks[-1] > step / 2:
-        ticks.append(L)
-    return [(float(t), str(t)) for t in ticks]
-
-
-def _set_title(item: pg.PlotItem, text: str, colour: str) -> None:
-    """setTitle only when it changes (re-laying out a title costs more than the plot)."""
-    if getattr(item, "_nnviz_title", None) != (text, colour):
-        item._nnviz_title = (text, colour)
-        item.setTitle(text, color=colour)
-
-
-def _set_label(item: pg.PlotItem, axis: str, text: str, colour: str) -> None:
-    key = f"_nnviz_label_{axis}"
-    if getattr(item, key, None) != (text, colour):
-        setattr(item, key, (text, colour))
-        item.setLabel(axis, text, color=colour)
 
 
 def _log10_positive(values: np.ndarray) -> np.ndarray:
@@ -116,10 +54,10 @@ class NowPlot:
         self.trend = pg.PlotDataItem([], [])
         self.item.addItem(self.trend)
         self.item.setMouseEnabled(x=False, y=True)
+        self.title = FittedTitle(self.widget)
         self.values = np.zeros(0)
         self.colours: list[QColor] = []
         self.slope = float("nan")
-        self.compact = False
         self._style_key = None
         self._brushes: list = []
         self._pens: list = []
@@ -153,11 +91,14 @@ class NowPlot:
             self.trend.setData([], [])
         self.item.setXRange(0.4, L + 0.6, padding=0)
         self.item.getAxis("bottom").setTicks([layer_ticks(L)])
-        _set_label(self.item, "left", label, self._fg())
-        where = "/layer" if self.compact else " per layer toward the input"
-        trend = (f" · ×{format_factor(10 ** -self.slope)}{where}"
-                 if np.isfinite(self.slope) else "")
-        _set_title(self.item, f"{label} now{trend}", self._fg())
+        set_label(self.item, "left", label, self._fg())
+        if np.isfinite(self.slope):
+            factor = f"×{format_factor(10 ** -self.slope)}"
+            variants = (f"{label} now · {factor} per layer toward the input",
+                        f"{label} now · {factor}/layer", f"now · {factor}/layer", "now")
+        else:
+            variants = (f"{label} now", "now")
+        self.title.set(variants, self._fg())
 
     def bar_values(self) -> np.ndarray:
         """The value each drawn bar reaches (10^(y0 + height)); NaN where no bar is drawn."""
@@ -210,9 +151,11 @@ class HistoryPlot:
     """
 
     def __init__(self):
-        self.widget = log_plot("Over iterations", "iteration")
+        self.widget = log_plot("Over iterations", "iteration", IterationAxis("bottom"))
         self.item = self.widget.getPlotItem()
         self.item.setLogMode(y=True)
+        self.item.getAxis("bottom").enableAutoSIPrefix(False)
+        self.title = FittedTitle(self.widget)
         self.legend = CompactLegend(labelTextSize="8pt", verSpacing=-6, horSpacing=4)
         self.legend_title = pg.LabelItem("layer l", size="8pt")
         self.compact = False
@@ -280,8 +223,8 @@ class HistoryPlot:
             self.dots.setData(x[keep], y[keep], brush=list(brushes))
         else:
             self.dots.setData([], [])
-        _set_label(self.item, "left", label, self._fg())
-        _set_title(self.item, f"{label} over iterations", self._fg())
+        set_label(self.item, "left", label, self._fg())
+        self.title.set((f"{label} over iterations", "over iterations"), self._fg())
 
     def line_data(self, l: int) -> tuple[np.ndarray, np.ndarray]:
         """(iterations, values) of layer ``l``'s line (1-based), in data units."""
@@ -316,7 +259,7 @@ class DistributionPlot:
         self.item.addItem(self.image)
         self.colour_bar = pg.ColorBarItem(values=(0, 100), width=12, interactive=False,
                                           colorMap=pg.colormap.get("viridis"),
-                                          label="% of the layer's values")
+                                          label="% of values")
         self.colour_bar.setImageItem(self.image, insert_in=self.item)
         self.lines = [pg.InfiniteLine(angle=0, movable=False) for _ in range(2)]
         for line in self.lines:
@@ -324,6 +267,7 @@ class DistributionPlot:
             line.setVisible(False)
         self.histograms: Histograms | None = None
         self._colors: PlotColors | None = None
+        self.title = FittedTitle(self.widget)
 
     def set_data(self, hist: Histograms, quantity: str, thresholds: list[float]) -> None:
         self.histograms = hist
@@ -340,8 +284,8 @@ class DistributionPlot:
         self.item.setYRange(lo, hi, padding=0)
         self.item.getAxis("bottom").setTicks([layer_ticks(L)])
         name = f"|{quantity}[l]|" if hist.magnitude else f"{quantity}[l]"
-        _set_label(self.item, "left", name, self._fg())
-        _set_title(self.item, f"{name} per layer", self._fg())
+        set_label(self.item, "left", name, self._fg())
+        self.title.set((f"{name} per layer", name), self._fg())
         for line, y in zip(self.lines, thresholds + [None] * 2):
             line.setVisible(y is not None and lo < y < hi)
             if y is not None:
@@ -369,8 +313,9 @@ class ActivityPlot:
     """
 
     def __init__(self):
-        self.widget = make_plot("Saturated and dead units", "layer l", "% of the layer's units")
+        self.widget = make_plot("Saturated and dead units", "layer l", "% of layer l")
         self.item = self.widget.getPlotItem()
+        self.title = FittedTitle(self.widget)
         self.item.setMouseEnabled(x=False, y=False)
         self.item.setYRange(0, 100, padding=0.02)
         self.saturated = pg.BarGraphItem(x=[], height=[], width=0.7)
@@ -404,21 +349,26 @@ class ActivityPlot:
             note = ""
         self.note.setText(note)
         self.note.setPos((L + 1) / 2, 50)
-        self._set_title()
+        self._show_title()
 
-    def _set_title(self) -> None:
+    def _show_title(self) -> None:
         c = self._colors
         if c is None:
             return
         sat, dead = self._applies
-        parts = []
-        if sat:
-            parts.append(f"<span style='color:{c.warn}'>■ saturated</span> "
-                         f"|g'(z)| &lt; {SATURATION_SLOPE:g}")
-        if dead:
-            parts.append(f"<span style='color:{c.bad}'>■ dead ReLU units</span>")
-        _set_title(self.item, " · ".join(parts) if parts else "Saturated and dead units",
-                   c.foreground)
+        saturated = f"<span style='color:{c.warn}'>■ saturated</span>"
+        slope = f" |g'(z)| &lt; {SATURATION_SLOPE:g}"
+        if sat and dead:
+            variants = (f"{saturated}{slope} · <span style='color:{c.bad}'>■ dead ReLU units"
+                        "</span>", f"{saturated} · <span style='color:{c.bad}'>■ dead</span>")
+        elif sat:
+            variants = (f"{saturated}{slope}", saturated)
+        elif dead:
+            variants = (f"<span style='color:{c.bad}'>■ dead ReLU units</span>",
+                        f"<span style='color:{c.bad}'>■ dead</span>")
+        else:
+            variants = ("Saturated and dead units", "Saturated, dead")
+        self.title.set(variants, c.foreground)
 
     def on_theme(self, c: PlotColors) -> None:
         self._colors = c
@@ -426,4 +376,4 @@ class ActivityPlot:
         self.saturated.setOpts(brush=pg.mkBrush(c.warn), pen=pg.mkPen(c.warn))
         self.dead.setOpts(brush=pg.mkBrush(c.bad), pen=pg.mkPen(c.bad))
         self.note.setColor(c.foreground)
-        self._set_title()
+        self._show_title()

@@ -10,7 +10,7 @@ from nnviz.training.config import DataSpec, Hyperparameters, NetworkSpec, Sessio
 from nnviz.training.controller import TrainingController
 from nnviz.training.session import TrainingSession
 from nnviz.ui.panels.gradient_flow.panel import GradientFlowPanel
-from nnviz.ui.panels.gradient_flow.plots import DecadeAxis, decade_label
+from nnviz.ui.panels.gradient_flow.axes import DecadeAxis, decade_label
 from nnviz.analysis.gradient_flow import EXPLODING, HEALTHY, VANISHING
 from nnviz.analysis.gradient_flow_stats import flow_stats
 from nnviz.ui.theme import DARK, LIGHT
@@ -22,6 +22,7 @@ TIMEOUT = 20000
 def test_decade_axis_labels_only_powers_of_ten_when_wide(qtbot):
     axis = DecadeAxis("left")
     axis.setLogMode(y=True)
+    axis.resize(60, 300)  # tall: room for 2 and 5 (3 and 7) between the powers of ten
     axis.setRange(-12, -2)
     labels = axis.tickStrings([-12, -11.5, np.log10(2e-5), -5], 1, 1)
     assert labels == ["10⁻¹²", "", "", "10⁻⁵"]
@@ -29,6 +30,10 @@ def test_decade_axis_labels_only_powers_of_ten_when_wide(qtbot):
     assert axis.tickStrings([np.log10(2e-4), np.log10(3e-4)], 1, 1) == ["2·10⁻⁴", ""]
     axis.setRange(0.2, 1.1)  # less than a decade: 3 and 7 get labels too
     assert axis.tickStrings([np.log10(3), np.log10(7), 1.0], 1, 1) == ["3", "7", "10"]
+    axis.resize(60, 100)  # 110 px per decade: 2 and 5 still fit, 3 and 7 would crowd
+    assert axis.tickStrings([np.log10(2), np.log10(3), 1.0], 1, 1) == ["2", "", "10"]
+    axis.resize(60, 50)
+    assert axis.tickStrings([np.log10(2), np.log10(5), 1.0], 1, 1) == ["", "", "10"]
     assert [decade_label(k) for k in (-3, -2, 0, 1, 2, 3, 23)] == [
         "10⁻³", "0.01", "1", "10", "100", "10³", "10²³"]
     assert decade_label(1, 5) == "50" and decade_label(-5, 2) == "2·10⁻⁵"
@@ -260,3 +265,65 @@ def test_in_the_main_window_the_init_scale_slider_updates_the_panel(qtbot, isola
         assert {f"gradient_flow_{name}" for name in panel.figures()} <= set(exported)
     finally:
         window.close()
+
+
+def test_history_covers_the_whole_run_when_the_panel_was_hidden(panel):
+    # The worker takes snapshots all along; the panel sees only the last one (it was hidden).
+    session = TrainingSession(deep_config("tanh", "xavier", 1.0, depth=4, lr=0.1))
+    for _ in range(40):
+        session.snapshot()
+        session.step(25)
+    snapshot = session.snapshot()
+    panel.on_snapshot(snapshot)
+    run = snapshot.layer_history
+    assert run.iterations[0] == 0 and run.iterations[-1] == 1000 and len(run.iterations) == 41
+    for l in range(1, 5):
+        x, y = panel.history_plot.line_data(l)
+        np.testing.assert_array_equal(x, run.iterations)
+        # the engine's norms of each recorded pass: ||dW[l]|| = √(Σ dW²)
+        np.testing.assert_allclose(y, run.series["grad_norm"][:, l - 1], rtol=1e-12)
+    np.testing.assert_allclose(panel.history_plot.line_data(2)[1][-1],
+                               np.linalg.norm(snapshot.layers[1].dW), rtol=1e-9)
+    panel.set_metric("dZ_norm")
+    np.testing.assert_allclose(panel.history_plot.line_data(1)[1],
+                               run.series["dZ_norm"][:, 0], rtol=1e-12)
+
+
+def test_iteration_ticks_are_whole_numbers(panel):
+    panel.on_snapshot(TrainingSession(deep_config(depth=3)).snapshot())  # iteration 0 only
+    axis = panel.history_plot.item.getAxis("bottom")
+    for lo, hi in ((-0.5, 0.5), (0, 3), (0, 7), (10, 12), (0, 2000)):
+        values = [v for _, level in axis.tickValues(lo, hi, 300) for v in level]
+        assert values and all(float(v).is_integer() for v in values), (lo, hi, values)
+
+
+# Sizes a dock gives this panel in the app's layouts at 1366x768 and 1920x1080 windows: a
+# short bottom tab, half of a bottom row, a tall side dock, a wide short strip, floating.
+DOCK_SIZES = [(970, 200), (1330, 260), (660, 420), (480, 300), (900, 700), (1700, 330)]
+
+
+@pytest.mark.parametrize("width,height", DOCK_SIZES)
+def test_titles_fit_and_the_verdict_leaves_the_plots_room(qtbot, width, height):
+    from nnviz.ui.panels.gradient_flow.axes import title_width
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    panel = GradientFlowPanel(parent=host)
+    panel.resize(width, height)
+    host.resize(width, height)
+    host.show()
+    session = TrainingSession(deep_config("tanh", "xavier", 3.0, depth=6, lr=0.1))
+    session.step(50)
+    panel.on_snapshot(session.snapshot())  # saturated: a warning with several remedies
+    qtbot.wait(20)
+    assert panel.diagnosis.severity != "ok"
+    assert panel.banner.height() <= max(0.3 * height, 56)
+    assert panel.banner.toolTip().count(panel.diagnosis.remedies[-1][:30]) == 1  # all there
+    for plot in (panel.now_plot, panel.history_plot, panel.distribution_plot,
+                 panel.activity_plot):
+        item, widget = plot.item, plot.widget
+        assert item.width() <= widget.width() + 1  # nothing cut off on the right
+        room = widget.width() - (item.width() - item.vb.width())
+        assert title_width(item, plot.title.text) <= room, plot.title.text
+        assert plot.title.text  # always some title
+    host.close()
