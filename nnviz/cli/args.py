@@ -211,6 +211,11 @@ def build_parser() -> argparse.ArgumentParser:
     chk.add_argument("--course-exercise", action="store_true",
                      help="the course's exercise instead of the data/network options: "
                           "4-5-3-1 RELU-RELU-SIGMOID on 3 examples (47 parameters)")
+    chk.add_argument("--cost-formula", choices=["stable", "course"],
+                     help="how J is computed: 'stable' from Z[L] (nnviz), or 'course' from A "
+                          "as the notebook does, where -log(1 - A) loses digits when A is "
+                          "near 1 (the exercise then gives the notebook's 1.19e-7) "
+                          "(default: stable)")
     chk.add_argument("--json", action="store_true", help="print the report as JSON")
     chk.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     return parser
@@ -218,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 _NOT_SETTINGS = ("command", "version", "config", "export", "format", "save_session",
                  "history_csv", "json", "quiet", "eps", "examples", "layer", "per_tensor",
-                 "dropout", "planted_bug", "course_exercise", "diagnose")
+                 "dropout", "planted_bug", "course_exercise", "diagnose", "cost_formula")
 
 
 def settings_from_args(args: argparse.Namespace):

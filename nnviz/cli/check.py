@@ -39,6 +39,7 @@ def run_check(args) -> int:
                 net, X, Y, lambd=lambd, keep_prob=keep_prob, dropout=args.dropout or "off",
                 seed=net.seed, layers=args.layer, per_tensor=args.per_tensor,
                 planted_bug=args.planted_bug, progress=progress,
+                cost_formula=args.cost_formula or "stable",
                 **({} if args.eps is None else {"eps": args.eps}))
         except (ValueError, TypeError, IndexError, KeyError) as exc:
             return error("check", str(exc).strip("'\""), 2)
@@ -95,6 +96,7 @@ def _as_dict(result, net, where: str) -> dict:
         "passed": bool(result.passed), "verdict": result.verdict, "message": result.message,
         "difference": finite(result.difference), "eps": result.eps, "lambda": result.lambd,
         "planted_bug": result.planted_bug, "n_checked": result.n_checked,
+        "cost_formula": result.cost_formula,
         "n_parameters": result.n_parameters, "network": net.describe(), "examples": where,
         "layers": [{"layer": s.layer, "n_checked": s.n_checked,
                     "difference": finite(s.difference),

@@ -66,3 +66,11 @@ def test_features_travel_in_exports_and_sessions(capsys, tmp_path):
     (A,) = onnx.run(["A"], {"X": np.ascontiguousarray(X_raw.T)})
     np.testing.assert_allclose(A.T, model.predict_output(X_raw), rtol=0, atol=1e-12)
     assert load_session(tmp_path / "c.nnviz").settings["data"]["features"] == ["x1^2", "x2^2"]
+
+
+def test_check_with_the_courses_cost_formula_gives_the_notebooks_number(capsys):
+    course = run_json(capsys, "check", "--course-exercise", "--cost-formula", "course")
+    stable = run_json(capsys, "check", "--course-exercise")
+    assert course["cost_formula"] == "course" and stable["cost_formula"] == "stable"
+    assert 1e-7 < course["difference"] < 2e-7 and course["passed"]
+    assert stable["difference"] < 1e-8
