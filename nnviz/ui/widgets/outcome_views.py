@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor
 
 from ..plotting import finite_xy, softened_lookup_table, style_plot
 from ..theme import PlotColors, colors
+from .name_axis import NameAxis
 
 MAX_POINTS_DRAWN = 3000
 IMAGE_STRENGTH = 0.45  # colour of the probability image, blended with the background
@@ -253,36 +254,11 @@ class ResponseView(pg.PlotWidget):
         self._data = None  # re-colour points at the next update
 
 
-class ClassAxis(pg.AxisItem):
-    """An axis of class names, one per cell. A name wider than its cell is cut short with
-    "…" (the axis' tooltip has them in full), so two names never run together
-    ("versicolorvirginica"); they grow back when the plot is widened."""
-
-    GAP = 8  # pixels between two names
-
-    def generateDrawSpecs(self, p):  # noqa: N802 (pyqtgraph naming)
-        specs = super().generateDrawSpecs(p)
-        if specs is None or self.orientation not in ("bottom", "top") or len(specs[2]) < 2:
-            return specs
-        axis, ticks, texts = specs
-        centres = sorted(rect.center().x() for rect, _, _ in texts)
-        room = max(int(min(b - a for a, b in zip(centres, centres[1:]))) - self.GAP, 0)
-        metrics = p.fontMetrics()  # the painter holds the tick font
-        fitted = []
-        for rect, flags, text in texts:
-            if rect.width() > room:
-                text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
-                width = min(float(metrics.horizontalAdvance(text)), float(room))
-                rect = QRectF(rect.center().x() - width / 2, rect.y(), width, rect.height())
-            fitted.append((rect, flags, text))
-        return axis, ticks, fitted
-
-
 class ConfusionView(pg.PlotWidget):
     """Rows: true class; columns: predicted class; shade = fraction of the row."""
 
     def __init__(self, parent=None):
-        super().__init__(parent, axisItems={"bottom": ClassAxis("bottom")})
+        super().__init__(parent, axisItems={"bottom": NameAxis("bottom")})
         self.setMinimumSize(220, 200)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.addItem(self.image)

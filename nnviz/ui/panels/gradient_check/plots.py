@@ -11,20 +11,21 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from nnviz.engine.gradient_check import BUG_THRESHOLD, GOOD_THRESHOLD, LOOK_THRESHOLD
 
 from ...plotting import make_plot, style_plot
 from ...theme import LIGHT, PlotColors
+from ...widgets.name_axis import NameAxis
 
 LOG_FLOOR = -16.0  # log10 of what a bar of "0" (all round-off) is drawn down to
 MAX_SCATTER = 5_000  # dots in the comparison scatter (the worst are always kept)
 CLASS_NAMES = {0: "good", 1: "fine", 2: "look", 3: "bug"}  # element_classes' numbers
 CLASS_ORDER = (-1, 0, 1, 2, 3)  # -1: not checked
-THRESHOLD_LINES = ((GOOD_THRESHOLD, "good"), (LOOK_THRESHOLD, "look closer"),
-                   (BUG_THRESHOLD, "bug"))
+# Named beside the plot: short, so the bars keep their room ("look" = look closer).
+THRESHOLD_LINES = ((GOOD_THRESHOLD, "good"), (LOOK_THRESHOLD, "look"), (BUG_THRESHOLD, "bug"))
 
 
 def status_colour(status: str, c: PlotColors) -> str:
@@ -57,6 +58,32 @@ class DecadeAxis(pg.AxisItem):
         return [f"1e{int(round(v))}" if abs(v - round(v)) < 1e-6 else "" for v in values]
 
 
+class MarkAxis(pg.AxisItem):
+    """Named marks beside the plot: the thresholds, the check's ε, the planted bug's error.
+    On an axis, outside the data, they never cover a bar or a curve (as labels on the lines
+    did); each name in its line's colour."""
+
+    def __init__(self, orientation: str, **kwargs):
+        super().__init__(orientation, **kwargs)
+        self.marks: list[tuple[float, str, str]] = []
+        self.setStyle(tickLength=6, tickTextOffset=3)
+        if orientation in ("top", "bottom"):
+            # pyqtgraph sizes the row to 80% of the text's height: room for the rest.
+            self.setStyle(autoExpandTextSpace=False, tickTextHeight=18)
+
+    def set_marks(self, marks) -> None:
+        """``marks``: ``(position, name, colour)``, position in the view's coordinates."""
+        self.marks = [(float(pos), text, colour) for pos, text, colour in marks]
+        self.setTicks([[(pos, text) for pos, text, _ in self.marks], []])
+
+    def drawPicture(self, p, axisSpec, tickSpecs, textSpecs):  # noqa: N802 (pyqtgraph)
+        super().drawPicture(p, axisSpec, tickSpecs, [])
+        colours = {text: colour for _, text, colour in self.marks}
+        for rect, flags, text in textSpecs:
+            p.setPen(pg.mkPen(colours.get(text, self.textPen().color())))
+            p.drawText(rect, int(flags), text)
+
+
 def _log10(values) -> np.ndarray:
     v = np.asarray(values, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -71,9 +98,16 @@ class TensorBars(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plot = make_plot("", "", "relative error", axisItems={"left": DecadeAxis("left")})
-        self.plot.getPlotItem().setTitle("bar: tensor's difference · ◆ worst element",
-                                         size="9pt")
+        self.marks = MarkAxis("right")
+        self.plot = make_plot("", "", "relative error",
+                              axisItems={"left": DecadeAxis("left"), "right": self.marks,
+                                         "bottom": NameAxis("bottom", gap=3)})
+        self.plot.getPlotItem().showAxis("right")
+        small = QFont()
+        small.setPointSizeF(8)  # six or more tensor names under a narrow plot
+        self.plot.getPlotItem().getAxis("bottom").setStyle(tickFont=small)
+        # Short: a title wider than the bars would push the named thresholds out of view.
+        self.plot.getPlotItem().setTitle("◆ worst element", size="9pt")
         self.plot.setToolTip(
             "Bars: the course's difference ||dθ - dθ_approx|| / (||dθ|| + ||dθ_approx||) over "
             "that tensor's elements; diamonds: its worst single element, "
@@ -90,12 +124,9 @@ class TensorBars(QWidget):
         self.worst = pg.ScatterPlotItem(symbol="d", size=11)
         item.addItem(self.worst)
         self.lines = []
-        for (value, text), side in zip(THRESHOLD_LINES, (0, 1, 0)):
-            # labels alternate left/right so they do not collide in a short plot
-            line = pg.InfiniteLine(pos=np.log10(value), angle=0, movable=False, label=text,
-                                   labelOpts={"position": 0.01 + 0.98 * side,
-                                              "anchors": [(side, 1), (side, 1)]})
-            line.setZValue(20)  # labels above the bars
+        for value, _ in THRESHOLD_LINES:  # named on the right axis (see on_theme)
+            line = pg.InfiniteLine(pos=np.log10(value), angle=0, movable=False)
+            line.setZValue(20)
             item.addItem(line, ignoreBounds=True)
             self.lines.append(line)
         item.setYRange(-12, 0.5, padding=0)
@@ -137,13 +168,11 @@ class TensorBars(QWidget):
     def on_theme(self, c: PlotColors) -> None:
         self._colors = c
         style_plot(self.plot, c)
-        fill = QColor(c.background)
-        fill.setAlpha(200)
-        for line, colour in zip(self.lines, (c.good, c.warn, c.bad)):
+        colours = (c.good, c.warn, c.bad)
+        for line, colour in zip(self.lines, colours):
             line.setPen(pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine))
-            line.label.setColor(QColor(colour))
-            line.label.fill = pg.mkBrush(fill)
-            line.label.update()
+        self.marks.set_marks([(np.log10(value), text, colour)
+                              for (value, text), colour in zip(THRESHOLD_LINES, colours)])
         if self.names:
             self.bars.setOpts(brushes=[pg.mkBrush(status_colour(s, c)) for s in self.statuses])
             self.worst.setBrush(pg.mkBrush(c.foreground))
@@ -256,7 +285,10 @@ class EpsilonPlot(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plot = make_plot("", "ε", "error")
+        self.eps_mark = MarkAxis("top")
+        self.bug_mark = MarkAxis("right")
+        self.plot = make_plot("", "ε", "error",
+                              axisItems={"top": self.eps_mark, "right": self.bug_mark})
         self.plot.setToolTip(
             "How the numerical derivative's error depends on the step ε (log-log). The "
             "one-sided (J(θ+ε) - J(θ)) / ε has truncation error ∝ ε (slope 1); the two-sided "
@@ -275,14 +307,15 @@ class EpsilonPlot(QWidget):
         self.two_sided = item.plot([], [], symbol="s", symbolSize=5)
         self.slope1 = item.plot([], [])
         self.slope2 = item.plot([], [])
-        self.eps_line = pg.InfiniteLine(angle=90, movable=False, label="ε of the check",
-                                        labelOpts={"position": 0.06})
+        # Named on the top and right axes, outside the curves.
+        self.eps_line = pg.InfiniteLine(angle=90, movable=False)
         item.addItem(self.eps_line, ignoreBounds=True)
-        self.bug_line = pg.InfiniteLine(angle=0, movable=False, label="planted bug's error",
-                                        labelOpts={"position": 0.5, "anchors": [(0.5, 1),
-                                                                                (0.5, 1)]})
+        self.bug_line = pg.InfiniteLine(angle=0, movable=False)
         item.addItem(self.bug_line, ignoreBounds=True)
         self.bug_line.hide()
+        item.showAxis("top")
+        item.showAxis("right")
+        self._marked = (None, None)  # (check's log10 ε, bug's log10 error or None)
         self.caption = QLabel("Select a parameter to see how its error depends on ε.")
         self.caption.setWordWrap(True)
         self.caption.setTextFormat(Qt.TextFormat.RichText)
@@ -321,6 +354,9 @@ class EpsilonPlot(QWidget):
             self.bug_line.show()
         else:
             self.bug_line.hide()
+        self._marked = (float(np.log10(check_eps)),
+                        float(np.log10(bug_error)) if self.bug_line.isVisible() else None)
+        self._show_marks()
         shown = np.concatenate([one[np.isfinite(one) & (one > 0)],
                                 two[np.isfinite(two) & (two > 0)],
                                 [bug_error] if bug_error else []])
@@ -353,7 +389,15 @@ class EpsilonPlot(QWidget):
             curve.setData([], [])
         self.roundoff.hide()
         self.bug_line.hide()
+        self._marked = (None, None)
+        self._show_marks()
         self.caption.setText(text)
+
+    def _show_marks(self) -> None:
+        eps, bug = self._marked
+        c = self._colors
+        self.eps_mark.set_marks([] if eps is None else [(eps, "ε of the check", c.foreground)])
+        self.bug_mark.set_marks([] if bug is None else [(bug, "planted bug", c.bad)])
 
     def on_theme(self, c: PlotColors) -> None:
         self._colors = c
@@ -368,6 +412,5 @@ class EpsilonPlot(QWidget):
         shade.setAlpha(45)
         self.roundoff.setBrush(shade)
         self.eps_line.setPen(pg.mkPen(c.foreground, width=1, style=Qt.PenStyle.DotLine))
-        self.eps_line.label.setColor(QColor(c.foreground))
         self.bug_line.setPen(pg.mkPen(c.bad, width=1.5, style=Qt.PenStyle.DashLine))
-        self.bug_line.label.setColor(QColor(c.bad))
+        self._show_marks()
