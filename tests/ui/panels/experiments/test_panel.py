@@ -43,7 +43,7 @@ def wait_result(qtbot, panel, timeout=TIMEOUT):
 
 def test_menu_lists_the_ten_experiments_in_order(window):
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert menus == ["File", "Training", "View", "Experiments", "Help"]
+    assert menus == ["File", "Edit", "Training", "View", "Experiments", "Help"]
     texts = [a.text() for a in window.experiments_menu.actions() if a.text()]
     lessons = [t for t in texts if t[:1].isdigit()]
     assert lessons == [f"{e.number}. {e.title}" for e in EXPERIMENTS.values()]
