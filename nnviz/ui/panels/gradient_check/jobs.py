@@ -151,8 +151,11 @@ def run_check(request: CheckRequest, snapshot, job) -> CheckOutcome | ScalarChec
     def progress(done: int, total: int) -> bool:
         return job.progress(done / max(total, 1), f"{done:,} of {total:,} evaluations of J")
 
+    # The cancel flag too: the engine polls it between evaluations of J, so closing the
+    # window stops a check within one evaluation, not one progress report.
     common = dict(lambd=setup.lambd, keep_prob=setup.keep_prob, dropout="off",
-                  seed=request.seed, planted_bug=request.planted_bug)
+                  seed=request.seed, planted_bug=request.planted_bug,
+                  cancel=job.cancel_event)
     try:
         if request.mode == "directional":
             directional = directional_check(
@@ -180,6 +183,6 @@ def run_sweep(setup: CheckSetup, parameter: int | None, job) -> EpsilonSweepResu
     try:
         return epsilon_sweep(setup.net, setup.X, setup.Y, parameter=parameter,
                              lambd=setup.lambd, keep_prob=setup.keep_prob, dropout="off",
-                             progress=progress)
+                             progress=progress, cancel=job.cancel_event)
     except CheckCancelled:
         raise Cancelled() from None
