@@ -48,25 +48,32 @@ def revert(field: QWidget) -> None:
 
 
 class FieldFocus(QObject):
-    """An application event filter owned by ``window``: Enter or Escape in one of its text
-    fields ends the edit and gives the focus back, so the window's keys work again."""
+    """Owned by ``window``: Enter or Escape in one of its text fields ends the edit and gives
+    the focus back, so the window's keys work again. It watches only the field that has the
+    focus (an application-wide filter would run Python for every event of the app)."""
 
     def __init__(self, window: QWidget):
         super().__init__(window)
         self.window = window
-        self._pending: QWidget | None = None
-        QApplication.instance().installEventFilter(self)
-        window.destroyed.connect(self._uninstall)
-
-    def _uninstall(self) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        self._field: QWidget | None = None    # the watched field, while it has the focus
+        self._pending: QWidget | None = None  # a field to give the focus back from
+        QApplication.instance().focusChanged.connect(self._focus_changed)
 
     def owns(self, widget: QWidget) -> bool:
         top = widget.window()
         return top is self.window or (isinstance(top, QDockWidget)
                                       and top.parentWidget() is self.window)
+
+    def _focus_changed(self, _old, now) -> None:
+        if self._field is not None:
+            try:
+                self._field.removeEventFilter(self)
+            except RuntimeError:  # deleted meanwhile
+                pass
+        field = text_field(now)
+        self._field = field if field is not None and self.owns(field) else None
+        if self._field is not None:
+            self._field.installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt naming)
         # ShortcutOverride comes first: a panel's own Escape shortcut may take the key
@@ -75,8 +82,8 @@ class FieldFocus(QObject):
             return False
         if event.key() not in END_KEYS or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             return False
-        field = text_field(obj)
-        if field is None or not field.hasFocus() or not self.owns(field):
+        field = self._field
+        if field is None or obj is not field or not field.hasFocus():
             return False
         if event.key() in ENTER_KEYS and isinstance(field, (QTextEdit, QPlainTextEdit)):
             return False  # a new line
