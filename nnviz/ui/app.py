@@ -1,9 +1,26 @@
-"""Application start-up (and the ``--screenshot`` mode)."""
+"""Application start-up (and the ``--screenshot`` mode) and a clean exit.
+
+A crash leaves a trace: :func:`enable_crash_log` points :mod:`faulthandler` at
+``crash.log`` in the user's state folder (QStandardPaths). At exit, :func:`settle_threads`
+waits a moment for background jobs that were asked to stop; one still inside a long engine
+call would make Qt abort when its thread object is destroyed during interpreter shutdown,
+so the process then leaves at once with its exit code.
+"""
 from __future__ import annotations
 
+import faulthandler
 import os
+import shutil
 import sys
 import tempfile
+import time
+from typing import Callable
+
+CRASH_LOG = "crash.log"
+CRASH_LOG_MAX_BYTES = 256 * 1024  # a fresh file beyond this: only recent runs matter
+EXIT_WAIT_S = 1.0  # on top of the window's own shutdown: the whole close stays under ~2 s
+
+_crash_log = None  # kept open: faulthandler writes to its file descriptor
 
 
 def create_application(argv: list[str] | None = None):
@@ -26,31 +43,93 @@ def create_application(argv: list[str] | None = None):
     return app  # pyqtgraph is imported (and configured, in nnviz.ui.plotting) by the panels
 
 
+def enable_crash_log() -> str | None:
+    """Let a crash (segfault, abort) write every thread's Python stack to ``crash.log`` in
+    the user's state folder; returns its path (None if it cannot be opened)."""
+    global _crash_log
+    if _crash_log is not None:
+        return _crash_log.name
+    from PySide6.QtCore import QStandardPaths
+
+    kind = getattr(QStandardPaths.StandardLocation, "StateLocation",
+                   QStandardPaths.StandardLocation.CacheLocation)  # StateLocation: Qt >= 6.7
+    folder = QStandardPaths.writableLocation(kind)
+    if not folder:
+        return None
+    path = os.path.join(folder, CRASH_LOG)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        big = os.path.exists(path) and os.path.getsize(path) > CRASH_LOG_MAX_BYTES
+        _crash_log = open(path, "w" if big else "a", encoding="utf-8")
+        from nnviz import __version__
+        _crash_log.write(f"nnviz {__version__} started {time.strftime('%Y-%m-%d %H:%M:%S')} "
+                         f"(pid {os.getpid()})\n")
+        _crash_log.flush()
+    except OSError:
+        _crash_log = None
+        return None
+    faulthandler.enable(_crash_log, all_threads=True)
+    return path
+
+
+def settle_threads(code: int, timeout_s: float = EXIT_WAIT_S) -> int:
+    """Call after the event loop has ended. Returns ``code`` when no background thread
+    runs any more; otherwise waits up to ``timeout_s`` and, if one still runs, ends the
+    process with ``code`` right away (never letting Qt destroy a running thread)."""
+    from nnviz.training.controller import RUNNING_CONTROLLERS
+    from nnviz.training.jobs import running_job_threads, wait_for_job_threads
+
+    deadline = time.monotonic() + timeout_s
+    if wait_for_job_threads(timeout_s):
+        controllers = [c for c in list(RUNNING_CONTROLLERS) if c.thread.isRunning()]
+        for controller in controllers:
+            controller.thread.wait(int(max(0.0, deadline - time.monotonic()) * 1000))
+        if not any(c.thread.isRunning() for c in controllers):
+            return code
+    if _crash_log is not None:
+        _crash_log.write(f"exit with job threads still running: {running_job_threads()}\n")
+        _crash_log.flush()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def run_app(argv: list[str] | None = None, screenshot: str | None = None, steps: int = 0,
-            panel: str | None = None) -> int:
+            panel: str | None = None,
+            on_window: Callable[[object], None] | None = None) -> int:
     """Open the main window and run until it closes. With ``screenshot``, train ``steps``
-    steps, save a PNG of the window (or of the dock ``panel``) and exit."""
+    steps, save a PNG of the window (or of the dock ``panel``) and exit. ``on_window``
+    (scripts and stress tests) is called with the shown window before the event loop."""
     app = create_application(argv)
+    enable_crash_log()
     from nnviz.ui.main_window import MainWindow
     from nnviz.ui.settings import open_settings
     from nnviz.ui.theme import Appearance
 
+    settings_dir = None
     if screenshot:
         # A throw-away settings file: screenshots show the default layout and never touch
-        # the user's saved settings.
+        # the user's saved settings. The folder is removed before the process ends.
         settings_dir = tempfile.mkdtemp(prefix="nnviz-screenshot-")
         settings = open_settings(os.path.join(settings_dir, "settings.ini"))
     else:
         settings = open_settings()
-    appearance = Appearance(app, str(settings.value("appearance/mode", "system")))
-    window = MainWindow(settings=settings, appearance=appearance,
-                        restore_layout=not screenshot, defer_panels=True)
-    window.show()
-    if not screenshot:
-        return app.exec()
-    shooter = ScreenshotTaker(window, screenshot, steps, panel)
-    code = app.exec()
-    return code or shooter.exit_code
+    try:
+        appearance = Appearance(app, str(settings.value("appearance/mode", "system")))
+        window = MainWindow(settings=settings, appearance=appearance,
+                            restore_layout=not screenshot, defer_panels=True)
+        window.show()
+        shooter = ScreenshotTaker(window, screenshot, steps, panel) if screenshot else None
+        if on_window is not None:
+            on_window(window)
+        code = app.exec()
+        if shooter is not None:
+            code = code or shooter.exit_code
+    finally:
+        if settings_dir is not None:
+            settings.sync()  # nothing left to write later, into a removed folder
+            shutil.rmtree(settings_dir, ignore_errors=True)
+    return settle_threads(code)
 
 
 class ScreenshotTaker:

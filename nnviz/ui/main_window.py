@@ -531,6 +531,8 @@ class MainWindow(PanelDocksMixin, QMainWindow):
         if self._closing and not self.controller.is_running:
             return
         self._closing = True
+        from nnviz.training.jobs import cancel_all_jobs
+        cancel_all_jobs()  # every job stops at once; each panel's shutdown then waits briefly
         self._call_panels("shutdown")
         self.file_actions.shutdown()  # a file being written is finished first
         self.controller.shutdown()
