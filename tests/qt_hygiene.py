@@ -10,7 +10,8 @@ from PySide6.QtCore import QSettings, QThread, QtMsgType
 BAD_MESSAGES = (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg)
 # Said by Qt's "offscreen" test platform itself whenever a window with docks is laid out;
 # it is a limitation of that plugin (the real xcb/wayland/windows/cocoa ones support it).
-OFFSCREEN_PLATFORM_NOISE = ("This plugin does not support propagateSizeHints()",)
+OFFSCREEN_PLATFORM_NOISE = ("This plugin does not support propagateSizeHints()",
+                            "This plugin does not support raise()")  # floating docks
 
 
 def _alive(obj) -> bool:

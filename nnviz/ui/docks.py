@@ -34,6 +34,9 @@ def scrolled(panel: QWidget) -> QScrollArea:
     return area
 
 
+PRESETS = {"learn": "Learn", "analyze": "Analyze"}
+
+
 class PanelDocksMixin:
     def _build_docks(self, specs: list[PanelSpec]) -> None:
         shared = [self.play_action, self.step_action, self.step100_action, self.reset_action]
@@ -155,6 +158,62 @@ class PanelDocksMixin:
             diagram = max(200, int(self.height() * 0.24))
             self.resizeDocks(stacked, [self.height() - diagram, diagram],
                              Qt.Orientation.Vertical)
+
+    # -- a panel shown large ------------------------------------------------------------------
+    def show_large(self, key: str) -> None:
+        """Float dock ``key`` over the window's panels (below the toolbar), as its own window,
+        so a lesson's plots are all visible; :meth:`restore_docked` puts it back."""
+        dock = self.docks.get(key)
+        if dock is None or dock.isFloating() or self._closing:
+            return
+        self._enlarged = key
+        top = self.menuBar().height() + self.training_toolbar.height()
+        area = self.geometry().adjusted(0, top, 0, -self.statusBar().height())
+        dock.setFloating(True)
+        dock.setGeometry(area)
+        dock.show()
+        dock.raise_()
+        dock.activateWindow()
+
+    def restore_docked(self, key: str) -> None:
+        """Undo :meth:`show_large` (a dock the learner floated stays floating)."""
+        if getattr(self, "_enlarged", None) == key and key in self.docks:
+            self._enlarged = None
+            self.docks[key].setFloating(False)
+            self.docks[key].raise_()
+
+    # -- layout presets ----------------------------------------------------------------------
+    def apply_preset(self, name: str) -> None:
+        """``"learn"``: builder, decision boundary and curves, network diagram (the default).
+        ``"analyze"``: cost surface above, gradient flow beside gradient check below, large."""
+        if name not in PRESETS:
+            raise ValueError(f"no layout {name!r}; choose one of {', '.join(PRESETS)}")
+        self.reset_layout()
+        if name == "learn":
+            for key in ("training", "network"):
+                if key in self.docks:
+                    self.docks[key].raise_()
+            return
+        self.build_pending_panels()
+        wanted = [k for k in ("cost_surface", "gradient_flow", "gradient_check")
+                  if k in self.docks]
+        for key in wanted:
+            self.docks[key].show()
+            self.docks[key].raise_()
+        if {"gradient_flow", "gradient_check"} <= set(wanted):
+            flow, check = self.docks["gradient_flow"], self.docks["gradient_check"]
+            # Out of its tab group, then beside the gradient check: both visible at once.
+            # (splitDockWidget would only add a tab: the check is in a tab group)
+            self.removeDockWidget(flow)
+            self.addDockWidget(self.dockWidgetArea(check), flow, Qt.Orientation.Horizontal)
+            flow.show()
+            check.raise_()
+            self.resizeDocks([flow, check], [self.width() // 3, self.width() // 3],
+                             Qt.Orientation.Horizontal)
+        if "cost_surface" in wanted and "gradient_flow" in wanted:
+            top = int(self.height() * 0.42)
+            self.resizeDocks([self.docks["cost_surface"], self.docks["gradient_flow"]],
+                             [top, self.height() - top], Qt.Orientation.Vertical)
 
     def _panel_shown(self, key: str) -> bool:
         dock = self.docks[key]

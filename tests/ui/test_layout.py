@@ -58,9 +58,9 @@ def test_groups_fold_away(window, qtbot):
     data = builder.groups["Data"]
     assert data.isExpanded()
     data.collapse(animate=False)
-    qtbot.waitUntil(lambda: builder.dataset.visibleRegion().isEmpty(), timeout=2000)
+    qtbot.waitUntil(lambda: not builder.dataset.isVisible(), timeout=2000)
     data.expand(animate=False)
-    qtbot.waitUntil(lambda: not builder.dataset.visibleRegion().isEmpty(), timeout=2000)
+    qtbot.waitUntil(lambda: builder.dataset.isVisible(), timeout=2000)
 
 
 def test_the_decision_boundary_is_the_largest_plot_and_curves_are_tall_enough(window):
@@ -110,3 +110,17 @@ def test_the_empty_plots_say_how_to_start_until_the_first_step(window, qtbot):
     window.controller.step(1)
     qtbot.waitUntil(lambda: not any(h.isVisible() for h in training.start_hints),
                     timeout=TIMEOUT)
+
+
+def test_view_presets_learn_and_analyze(window, qtbot):
+    window.analyze_layout_action.trigger()
+    qtbot.wait(50)
+    shown = {k for k, d in window.docks.items() if not d.visibleRegion().isEmpty()}
+    assert {"cost_surface", "gradient_flow", "gradient_check"} <= shown
+    flow, check = window.panels["gradient_flow"], window.panels["gradient_check"]
+    assert flow.height() >= 250 and check.height() >= 250  # large, side by side
+    window.learn_layout_action.trigger()
+    qtbot.wait(50)
+    shown = {k for k, d in window.docks.items() if not d.visibleRegion().isEmpty()}
+    assert {"builder", "training", "network"} <= shown
+    assert "gradient_flow" not in shown

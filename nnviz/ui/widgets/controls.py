@@ -4,25 +4,61 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QGroupBox, QHBoxLayout, QLabel,
-                               QSpinBox, QToolButton, QWidget)
-from superqt import QCollapsible
+                               QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
 from nnviz.engine.activations import ACTIVATIONS
 from nnviz.engine.network import MAX_UNITS
 
 
-def collapsible(box: QGroupBox, expanded: bool = True) -> QCollapsible:
+class CollapsibleGroup(QWidget):
+    """A titled group that folds away: a header button with an arrow, and the content shown
+    or hidden (no fixed heights, so content that grows later is never clipped)."""
+
+    toggled = Signal(bool)
+
+    def __init__(self, title: str, content: QWidget, expanded: bool = True, parent=None):
+        super().__init__(parent)
+        self.content = content
+        self.header = QToolButton()
+        self.header.setText(title)
+        self.header.setCheckable(True)
+        self.header.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.header.setAutoRaise(True)
+        self.header.setStyleSheet("QToolButton { border: none; font-weight: bold; }")
+        self.header.setToolTip(f"Click to fold or unfold the {title} settings")
+        self.header.toggled.connect(self._set_expanded)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(content)
+        self.header.setChecked(expanded)
+        self._set_expanded(expanded)
+
+    def text(self) -> str:
+        return self.header.text()
+
+    def isExpanded(self) -> bool:  # noqa: N802  (the name superqt's QCollapsible uses)
+        return self.header.isChecked()
+
+    def expand(self, animate: bool = False) -> None:
+        self.header.setChecked(True)
+
+    def collapse(self, animate: bool = False) -> None:
+        self.header.setChecked(False)
+
+    def _set_expanded(self, on: bool) -> None:
+        self.header.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+        self.content.setVisible(on)
+        self.toggled.emit(on)
+
+
+def collapsible(box: QGroupBox, expanded: bool = True) -> CollapsibleGroup:
     """``box`` under a title that folds it away (the box keeps its frame, not its title)."""
-    group = QCollapsible(box.title())
-    group.setObjectName(f"group_{box.title().lower().replace(' ', '_')}")
-    group.setDuration(0)  # no animation: instant, and nothing to wait for in tests
+    title = box.title()
     box.setTitle("")
-    box.setFlat(True)
-    group.layout().setContentsMargins(0, 0, 0, 0)
-    group.addWidget(box)
-    group.setToolTip(f"Click to fold or unfold the {group.text()} settings")
-    if expanded:
-        group.expand(animate=False)
+    group = CollapsibleGroup(title, box, expanded)
+    group.setObjectName(f"group_{title.lower().replace(' ', '_')}")
     return group
 
 

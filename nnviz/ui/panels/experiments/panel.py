@@ -114,7 +114,7 @@ class ExperimentsPanel(Panel):
         row.addStretch(1)
         self.back_to_result = QPushButton("Last result ▶")
         self.back_to_result.setToolTip("Back to the last experiment's result.")
-        self.back_to_result.clicked.connect(lambda: self.stack.setCurrentIndex(1))
+        self.back_to_result.clicked.connect(self.show_result_page)
         self.back_to_result.setEnabled(False)
         row.addWidget(self.back_to_result)
 
@@ -218,7 +218,7 @@ class ExperimentsPanel(Panel):
         self.progress.setValue(0)
         self.progress_text.setText("starting")
         self.open_button.setEnabled(False)
-        self.stack.setCurrentIndex(1)
+        self.show_result_page()
         self.back_to_result.setEnabled(True)
         tag = next(self._serial)
         self._tag = tag
@@ -291,6 +291,7 @@ class ExperimentsPanel(Panel):
         if config is None or self.context is None:
             return
         self.controller.apply_config(config)
+        self._window_call("restore_docked", "experiments")  # back to the live app
         window = self.context.window
         docks = getattr(window, "docks", {})
         for key in ("training", getattr(what, "panel", None)):
@@ -323,7 +324,7 @@ class ExperimentsPanel(Panel):
             "from the current settings.", key="pinned")
         self.current = None
         self.title.setText("<b>Pinned runs</b>")
-        self.stack.setCurrentIndex(1)
+        self.show_result_page()
         self.back_to_result.setEnabled(True)
         self.progress_text.setText("")
         self.view.show_result(report)
@@ -383,9 +384,17 @@ class ExperimentsPanel(Panel):
     # -- pages -------------------------------------------------------------------------
     def show_start_page(self) -> None:
         self.stack.setCurrentIndex(0)
+        self._window_call("restore_docked", "experiments")
 
     def show_result_page(self) -> None:
         self.stack.setCurrentIndex(1)
+        # A lesson's text, table and plots need room: its own large window over the panels.
+        self._window_call("show_large", "experiments")
+
+    def _window_call(self, method: str, *args) -> None:
+        function = getattr(self.context.window if self.context else None, method, None)
+        if function is not None:
+            function(*args)
 
     # -- Panel API ---------------------------------------------------------------------
     def on_config(self, config) -> None:

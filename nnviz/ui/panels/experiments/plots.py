@@ -62,7 +62,7 @@ class _SpecPlot(pg.PlotWidget):
     def __init__(self, plot, parent=None, plain_axes=("left", "bottom")):
         super().__init__(parent)
         self.plot_spec = plot
-        self.setMinimumSize(260, 220)
+        self.setMinimumSize(240, 130)
         item = self.getPlotItem()
         item.setMenuEnabled(True)
         for name in plain_axes:  # no "x1e-3" prefixes: the course's numbers as they are
@@ -121,7 +121,7 @@ class SurfaceView(_SpecPlot):
 
     def __init__(self, plot: SurfacePlot, c: PlotColors, parent=None):
         super().__init__(plot, parent)
-        self.setMinimumSize(260, 240)
+        self.setMinimumSize(240, 180)
         item = self.getPlotItem()
         z = np.asarray(plot.z, dtype=np.float64)
         finite = np.isfinite(z)
@@ -307,7 +307,7 @@ class BoundaryGridView(_GridView):
     training points coloured by class."""
 
     def __init__(self, plot: BoundaryPlot, c: PlotColors, parent=None):
-        super().__init__(len(plot.cells), 4, 190, parent)
+        super().__init__(len(plot.cells), 4, 130, parent)
         self.plot_spec = plot
         self.images, self.contours, self.points = [], [], []
         for cell, p in zip(plot.cells, self.cells):
@@ -361,7 +361,7 @@ class HeatmapView(_GridView):
     the matrices are small; rows are drawn top to bottom (row 1 at the top)."""
 
     def __init__(self, plot: HeatmapPlot, c: PlotColors, parent=None):
-        super().__init__(len(plot.cells), 3, 200, parent)
+        super().__init__(len(plot.cells), 3, 160, parent)
         self.plot_spec = plot
         finite = [np.abs(cell.matrix[np.isfinite(cell.matrix)]) for cell in plot.cells]
         self.limit = max([float(f.max()) for f in finite if f.size] + [1e-12])

@@ -7,11 +7,15 @@ decision boundaries takes a whole row); each has its one-line note under it.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHeaderView, QLabel,
+                               QSizePolicy,
                                QSizePolicy, QTableWidget, QTableWidgetItem, QVBoxLayout,
                                QWidget)
 
 from nnviz.experiments.results import BoundaryPlot, HeatmapPlot
+
+from nnviz.analysis.math_text import math_html
 
 from ...theme import PlotColors
 from .plots import make_view
@@ -19,20 +23,70 @@ from .plots import make_view
 WIDE = (BoundaryPlot, HeatmapPlot)  # these take a full row
 
 
-def arrange(plots) -> list[list]:
-    """Rows of the plot grid: wide plots alone, the others in pairs in their order (a pair's
-    row sits where its first plot was, so no half-empty row is left before a wide plot)."""
-    rows, open_row = [], None
+def slots(plot, columns: int = 2) -> int:
+    """Grid columns a plot takes: a wide one two (the whole row of a two-column grid)."""
+    return 2 if isinstance(plot, WIDE) else 1
+
+
+def arrange(plots, columns: int = 2) -> list[list]:
+    """Rows of the plot grid, first fit in order: each plot goes into the first row with room
+    for it (a wide plot takes two columns), so no half-empty row is left before a wide plot
+    and a three-column grid packs a wide plot beside a small one."""
+    rows, used = [], []
     for plot in plots:
-        if isinstance(plot, WIDE):
-            rows.append([plot])
-        elif open_row is None:
-            open_row = [plot]
-            rows.append(open_row)
+        need = min(slots(plot, columns), columns)
+        for row, taken in enumerate(used):
+            if taken + need <= columns:
+                rows[row].append(plot)
+                used[row] += need
+                break
         else:
-            open_row.append(plot)
-            open_row = None
+            rows.append([plot])
+            used.append(need)
     return rows
+
+
+THREE_COLUMNS_WIDTH = 1100
+
+
+class WrappedLabel(QLabel):
+    """A word-wrapped label outside height-for-width layout: its owner sets its minimum
+    height from its width on resize (see ResultView._fit_texts)."""
+
+    def __init__(self, text: str = "", parent=None):
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return False
+
+    def sizeHint(self):  # noqa: N802
+        hint = super().sizeHint()
+        hint.setHeight(self.minimumHeight())  # what the owner set: no more, no less
+        return hint
+
+    def minimumSizeHint(self):  # noqa: N802
+        hint = super().minimumSizeHint()
+        hint.setHeight(self.minimumHeight())  # (QLabel guesses from a narrow width)
+        return hint
+
+    def height_for(self, width: int) -> int:
+        """The height the text needs at ``width`` (QLabel's own estimate is generous for
+        rich text: up to twice the lines)."""
+        if not self.text():
+            return 0
+        doc = QTextDocument()
+        doc.setDefaultFont(self.font())
+        doc.setDocumentMargin(0)
+        if self.textFormat() == Qt.TextFormat.PlainText:
+            doc.setPlainText(self.text())
+        else:
+            doc.setHtml(self.text())
+        m = self.contentsMargins()
+        extra = 2 * self.margin() + 2 * self.frameWidth()
+        doc.setTextWidth(max(width - extra - m.left() - m.right(), 20))
+        return int(doc.size().height()) + extra + m.top() + m.bottom() + 2
 
 
 class ResultTable(QTableWidget):
@@ -87,11 +141,13 @@ class ResultView(QWidget):
         self._colors = colors
         self.result = None
         self.views = []
-        self.lesson_text = QLabel()
-        self.lesson_text.setWordWrap(True)
+        self.lesson_text = WrappedLabel()
+        self.lesson_text.setTextFormat(Qt.TextFormat.RichText)
+
         self.lesson_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.conclusion = QLabel()
-        self.conclusion.setWordWrap(True)
+        self.conclusion = WrappedLabel()
+        self.conclusion.setTextFormat(Qt.TextFormat.RichText)
+
         self.conclusion.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.conclusion.setFrameShape(QFrame.Shape.StyledPanel)
         self.conclusion.setMargin(6)
@@ -112,37 +168,62 @@ class ResultView(QWidget):
         self.conclusion.hide()
         self.on_theme(colors)
 
+    # -- fitting one screen ---------------------------------------------------------------
+    # The scroll area would size this view by height-for-width, which adds up every plot's
+    # preferred height (a screenful each). Instead the view is as tall as the viewport and
+    # the plots share what the texts leave; the wrapped texts keep the height their width
+    # needs, and only a view too small for every minimum scrolls.
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_texts()
+
+    def _fit_texts(self) -> None:
+        margins = self.layout().contentsMargins()
+        width = max(self.width() - margins.left() - margins.right(), 100)
+        for label in (self.lesson_text, self.conclusion):
+            label.setMinimumHeight(label.height_for(width))
+        for card in self.views:
+            card.fit_texts()
+
     # -- content -----------------------------------------------------------------------
     def show_lesson(self, text: str, status: str = "") -> None:
         """Before the result arrives: the lesson text and what is happening."""
         self.result = None
-        self.lesson_text.setText(text)
+        self.lesson_text.setText(math_html(text))
         self.lesson_text.setVisible(bool(text))
         self.conclusion.setText(status)
         self.conclusion.setVisible(bool(status))
         self.table.hide()
         self._clear_plots()
+        self._fit_texts()
 
     def show_result(self, result) -> None:
         self.result = result
-        self.lesson_text.setText(result.text)
+        self.lesson_text.setText(math_html(result.text))
         self.lesson_text.setVisible(bool(result.text))
         took = (f" <span style='color:{self._colors.neutral}'>({result.seconds:.1f} s)</span>"
                 if result.seconds > 0 else "")
-        self.conclusion.setText(_escape(result.conclusion) + took)
+        self.conclusion.setText(math_html(result.conclusion) + took)
         self.conclusion.show()
         self.table.set_table(result.table)
         self.table.show()
         self._clear_plots()
-        for row, plots in enumerate(arrange(result.plots)):
-            for col, plot in enumerate(plots):
+        # A wide view (a lesson shown large) puts three plots in a row, so all of them fit
+        # on one screen without scrolling.
+        columns = 3 if self.width() >= THREE_COLUMNS_WIDTH else 2
+        for row, plots in enumerate(arrange(result.plots, columns)):
+            col = 0
+            for plot in plots:
                 card = _PlotCard(make_view(plot, self._colors), getattr(plot, "note", ""),
                                  self._colors)
-                span = 2 if len(plots) == 1 else 1  # wide plots and a lone plot: full row
+                # a lone plot takes the whole row; otherwise as many columns as it needs
+                span = columns if len(plots) == 1 else min(slots(plot), columns)
                 self.grid.addWidget(card, row, col, 1, span)
+                col += span
                 self.views.append(card)
-        for c in range(2):
-            self.grid.setColumnStretch(c, 1)
+        for c in range(3):
+            self.grid.setColumnStretch(c, 1 if c < columns else 0)
+        self._fit_texts()
 
     def set_status(self, text: str) -> None:
         self.conclusion.setText(text)
@@ -180,11 +261,10 @@ class _PlotCard(QWidget):
     def __init__(self, view, note: str, c: PlotColors, parent=None):
         super().__init__(parent)
         self.view = view
-        self.legend = QLabel()
-        self.legend.setWordWrap(True)
+        self.legend = WrappedLabel()
         self.legend.setTextFormat(Qt.TextFormat.RichText)
-        self.note = QLabel(note)
-        self.note.setWordWrap(True)
+        self.note = WrappedLabel(note)
+
         self.note.setVisible(bool(note))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -193,6 +273,15 @@ class _PlotCard(QWidget):
         layout.addWidget(self.legend)
         layout.addWidget(self.note)
         self.on_theme(c)
+
+    def fit_texts(self) -> None:
+        for label in (self.legend, self.note):
+            label.setMinimumHeight(label.height_for(max(self.width(), 100))
+                                   if label.isVisibleTo(self) else 0)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.fit_texts()
 
     def on_theme(self, c: PlotColors) -> None:
         self.view.on_theme(c)

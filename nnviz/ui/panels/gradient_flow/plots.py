@@ -168,10 +168,13 @@ class HistoryPlot:
 
     def _place_key(self) -> None:
         layout = self.item.layout
-        for key in (self.legend, self.legend_title):
-            if key.parentItem() is not None:
+        # (removeItem keeps the parent item, so track whether the key is in the layout)
+        if getattr(self, "_key_placed", False):
+            for key in (self.legend, self.legend_title):
                 layout.removeItem(key)
+        for key in (self.legend, self.legend_title):
             key.hide()
+        self._key_placed = not self.compact
         if not self.compact:
             layout.addItem(self.legend_title, 1, 5)
             layout.addItem(self.legend, 2, 5)  # beside the plot, never over the lines

@@ -47,7 +47,7 @@ def test_menu_lists_the_ten_experiments_in_order(window):
     texts = [a.text() for a in window.experiments_menu.actions() if a.text()]
     lessons = [t for t in texts if t[:1].isdigit()]
     assert lessons == [f"{e.number}. {e.title}" for e in EXPERIMENTS.values()]
-    assert len(lessons) == 10
+    assert len(lessons) == len(EXPERIMENTS) == 11
     for e in EXPERIMENTS.values():  # each says in a line what it shows
         assert window.experiment_actions[e.key].statusTip() == e.summary
     assert {"Start page", "Compare settings…", "Pin current run", "Cancel experiment"} <= set(texts)
@@ -244,3 +244,39 @@ def test_sweep_dialog_reads_values_and_names_mistakes(qtbot):
     dialog.values.setText("tanh, swishy")
     dialog.accept()  # refused: the dialog stays open and says why
     assert "swishy" in dialog.error.text() and dialog.result() == 0
+
+
+def test_three_column_grid_packs_wide_plots_beside_small_ones():
+    from nnviz.experiments.results import CurvePlot, HeatmapPlot
+    from nnviz.ui.panels.experiments.view import arrange
+    heat = HeatmapPlot.__new__(HeatmapPlot)
+    a, b = CurvePlot.__new__(CurvePlot), CurvePlot.__new__(CurvePlot)
+    # two columns: the wide heat map has a row to itself; three: a curve sits beside it
+    assert arrange([heat, a, b], 2) == [[heat], [a, b]]
+    assert arrange([heat, a, b], 3) == [[heat, a], [b]]
+
+
+def test_a_lesson_opens_large_with_every_plot_on_one_screen(qtbot, isolated_settings):
+    """At 1366x768 the lesson floats over the window and its plots fit without scrolling;
+    "Lessons" puts the panel back in its dock."""
+    from nnviz.ui.settings import open_settings
+    from PySide6.QtCore import QRect
+    w = MainWindow(settings=open_settings(isolated_settings))
+    w._available = lambda: QRect(0, 0, 1366, 768)
+    w.fit_to_screen()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.controller.snapshots_delivered > 0, timeout=20000)
+    w.build_pending_panels()
+    panel, dock = w.panels["experiments"], w.docks["experiments"]
+    panel.run_experiment("symmetry")  # about half a second of training
+    assert dock.isFloating() and dock.width() >= 1300 and dock.height() >= 600
+    qtbot.waitUntil(lambda: panel.result is not None, timeout=60000)
+    qtbot.wait(50)
+    assert panel.view.views, "the lesson's plots are shown"
+    assert panel.scroll.verticalScrollBar().maximum() == 0  # nothing below the fold
+    assert "σ" in panel.view.lesson_text.text() or "Σ" in panel.view.lesson_text.text() \
+        or "<sup>" in panel.view.lesson_text.text()
+    panel.back_button.click()
+    assert not dock.isFloating()
+    w.close()
