@@ -3,6 +3,8 @@ the helpers both commands use (settings from flags, one-line errors)."""
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
 
 from nnviz.ui.panels import find_panel, panel_names  # names only: no Qt is imported
@@ -47,6 +49,7 @@ form {"data": {...}, "network": {...}, "hyper": {...}} or flat keys named like t
 ({"dataset": "iris", "layers": [8], "lr": 0.01, "normalize": true, "iterations": 3000}).
 
 exit status: 0 trained, 1 training diverged or a file could not be written, 2 bad settings.
+With --json, a metric that is not a finite number (a diverged cost) is written as null.
 """
 
 CHECK_EPILOG = """\
@@ -57,6 +60,24 @@ ReLU-like activations have kinks at 0 that can raise false alarms; the report co
 
 exit status: 0 the check passed, 1 it did not, 2 bad settings.
 """
+
+
+def finite_float(text: str) -> float:
+    """A float flag's value: ``nan`` or ``inf`` would only make training "diverge"."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line (the full usage of ``nnviz train`` is a screen long)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def _add_data_network_options(p: argparse.ArgumentParser) -> None:
@@ -78,9 +99,9 @@ def _add_data_network_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--header", action=argparse.BooleanOptionalAction, default=None,
                    help="whether the CSV's first row is a header (default: detected)")
     g.add_argument("--samples", type=int, metavar="M", help="examples to generate (m)")
-    g.add_argument("--noise", type=float, help="noise of a generated data set")
+    g.add_argument("--noise", type=finite_float, help="noise of a generated data set")
     g.add_argument("--data-seed", type=int, metavar="N", help="seed of a generated data set")
-    g.add_argument("--test-fraction", type=float, metavar="F",
+    g.add_argument("--test-fraction", type=finite_float, metavar="F",
                    help="share of examples held out for testing (default: 0.2)")
     g.add_argument("--split-seed", type=int, metavar="N", help="seed of the train/test split")
     g.add_argument("--normalize", action=argparse.BooleanOptionalAction, default=None,
@@ -104,10 +125,10 @@ def _add_data_network_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--head", choices=["auto", "sigmoid", "softmax", "linear"],
                    help="output activation; it follows the task: sigmoid (binary), softmax "
                         "(multi-class), linear (regression) (default: auto)")
-    g.add_argument("--alpha", type=float, help="leaky ReLU / ELU alpha (default: 0.01 / 1.0)")
+    g.add_argument("--alpha", type=finite_float, help="leaky ReLU / ELU alpha (default: 0.01 / 1.0)")
     g.add_argument("--init", choices=INIT_SCHEMES,
                    help="weight initialization (default: random = randn * 0.01)")
-    g.add_argument("--init-scale", type=float, metavar="S",
+    g.add_argument("--init-scale", type=finite_float, metavar="S",
                    help="multiplies the initial weights (default: 1)")
     g.add_argument("--seed", type=int, help="seed of the initial weights and of the mini-batch "
                                             "shuffles and dropout (default: 2)")
@@ -119,16 +140,16 @@ def _add_training_options(p: argparse.ArgumentParser, iterations_help: str) -> N
 
     g = p.add_argument_group("training")
     g.add_argument("--optimizer", choices=list(OPTIMIZERS), help="(default: gd)")
-    g.add_argument("--lr", type=float, metavar="ALPHA", help="learning rate (default: 1.2)")
-    g.add_argument("--beta", type=float, help="momentum beta (default: 0.9)")
-    g.add_argument("--beta1", type=float, help="Adam beta1 (default: 0.9)")
-    g.add_argument("--beta2", type=float, help="Adam beta2 (default: 0.999)")
-    g.add_argument("--epsilon", type=float, help="Adam epsilon (default: 1e-8)")
+    g.add_argument("--lr", type=finite_float, metavar="ALPHA", help="learning rate (default: 1.2)")
+    g.add_argument("--beta", type=finite_float, help="momentum beta (default: 0.9)")
+    g.add_argument("--beta1", type=finite_float, help="Adam beta1 (default: 0.9)")
+    g.add_argument("--beta2", type=finite_float, help="Adam beta2 (default: 0.999)")
+    g.add_argument("--epsilon", type=finite_float, help="Adam epsilon (default: 1e-8)")
     g.add_argument("--iterations", type=int, metavar="N", help=iterations_help)
     g.add_argument("--batch-size", type=int, metavar="N",
                    help="mini-batch size; 0 for full batch (default: full batch)")
-    g.add_argument("--l2", type=float, metavar="LAMBDA", help="L2 lambda (default: 0)")
-    g.add_argument("--keep-prob", type=float, metavar="P",
+    g.add_argument("--l2", type=finite_float, metavar="LAMBDA", help="L2 lambda (default: 0)")
+    g.add_argument("--keep-prob", type=finite_float, metavar="P",
                    help="dropout keep probability of hidden units (default: 1 = off)")
 
 
@@ -142,7 +163,7 @@ def _panel_key(name: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="nnviz", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="store_true", help="print the version and exit")
@@ -194,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_training_options(check, "train this many steps first, to check away from the "
                                  "initialization too (default: 0)")
     chk = check.add_argument_group("gradient check")
-    chk.add_argument("--eps", type=float, metavar="EPS",
+    chk.add_argument("--eps", type=finite_float, metavar="EPS",
                      help="the perturbation (default: 1e-7, the course's)")
     chk.add_argument("--examples", type=int, metavar="M",
                      help="check on M training examples drawn with --seed (default: 32)")
@@ -235,3 +256,66 @@ def settings_from_args(args: argparse.Namespace):
 def error(command: str, message: str, code: int) -> int:
     print(f"nnviz {command}: error: {message}", file=sys.stderr)
     return code
+
+
+def print_out(text: str) -> None:
+    """Print to stdout; a reader that stopped early (``nnviz check --json | head``) ends
+    the output quietly instead of with a BrokenPipeError traceback."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        silence_stdout()
+
+
+def silence_stdout() -> None:
+    """Point stdout at the null device, so Python's final flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (captured output)
+        pass
+    finally:
+        os.close(devnull)
+
+
+def json_safe(value):
+    """``value`` with every NaN or infinity as None: JSON has no NaN, so null says "not a
+    number" to every reader (``json.dumps`` would refuse, or write invalid JSON)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:  # NumPy scalars
+        return json_safe(value.item())
+    return value
+
+
+def output_problem(path) -> str | None:
+    """Why ``path`` cannot be written, for the cases the operating system words poorly:
+    a name longer than the file system allows, or a "folder" that is a file."""
+    from pathlib import Path
+
+    path = Path(path).expanduser()
+    try:
+        limit = os.pathconf(path.parent if path.parent.is_dir() else ".", "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = 255
+    for part in path.parts:
+        if len(os.fsencode(part)) > limit:
+            return (f"Cannot write {_short_path(path)}: the name {_short_path(part)} is "
+                    f"{len(os.fsencode(part))} bytes long; this file system allows at most "
+                    f"{limit}. Choose a shorter name.")
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                return (f"Cannot write {path}: {parent} is a file, not a folder. Choose a "
+                        "folder for the file.")
+            break
+    return None
+
+
+def _short_path(path) -> str:
+    text = str(path)
+    return text if len(text) <= 60 else text[:30] + "…" + text[-25:]

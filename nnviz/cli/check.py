@@ -11,7 +11,7 @@ DEFAULT_EXAMPLES = 32
 
 
 def run_check(args) -> int:
-    from .args import error, settings_from_args
+    from .args import error, json_safe, print_out, settings_from_args
     from nnviz.engine.gradient_check import CheckCancelled, course_exercise, gradient_check
     from nnviz.training.headless import ProgressBar, start_session
 
@@ -49,11 +49,10 @@ def run_check(args) -> int:
             bar.close()
 
     if args.json:
-        print(json.dumps(_as_dict(result, net, where), allow_nan=False))
+        print_out(json.dumps(json_safe(_as_dict(result, net, where)), allow_nan=False))
     else:
-        print(f"network   {net.describe()}, {where}")
-        print(result.report())
-        print(layer_table(result))
+        print_out(f"network   {net.describe()}, {where}\n{result.report()}\n"
+                  f"{layer_table(result)}")
     return 0 if result.passed else 1
 
 

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import sys
 
-from .args import build_parser
+from .args import build_parser, silence_stdout
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # the reader of stdout stopped early (nnviz train | head)
+        silence_stdout()
+        return 1
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if args.version:

@@ -5,7 +5,7 @@ import json
 import sys
 from pathlib import Path
 
-from .args import error, settings_from_args
+from .args import error, json_safe, output_problem, print_out, settings_from_args
 
 
 def run_train(args) -> int:
@@ -29,24 +29,32 @@ def run_train(args) -> int:
         try:
             if not result.diverged:
                 if args.export and Path(args.export).suffix.lower() == ".py":
+                    _check_output(args.export)
                     data = result.session.data
                     script, weights = export_torch_script(
                         args.export, result.session.net, data.X_train_raw, data.Y_train,
                         **export_info(result))
                     written.update(pytorch=str(script), weights=str(weights))
                 elif args.export:
+                    _check_output(args.export)
                     written["weights"] = str(export_weights(args.export, result.session.net,
                                                             args.format,
                                                             **export_info(result)))
                 if args.save_session:
+                    _check_output(args.save_session)
                     written["session"] = str(save_session(args.save_session,
                                                           session_data(result)))
             if args.history_csv:
+                _check_output(args.history_csv)
                 export_history_csv(args.history_csv, result.session.history.arrays())
                 written["history"] = args.history_csv
         except ExportError as exc:
             _report(result, args.json, written, args.diagnose)
             return error("train", str(exc), 1)
+        except OSError as exc:  # what the exporter did not word itself
+            _report(result, args.json, written, args.diagnose)
+            name = exc.filename or "the file"
+            return error("train", f"Cannot write {name}: {exc.strerror or exc}.", 1)
     _report(result, args.json, written, args.diagnose)
     if result.diverged:
         print(result.message, file=sys.stderr)
@@ -54,6 +62,14 @@ def run_train(args) -> int:
             print("Nothing was exported: training diverged.", file=sys.stderr)
         return 1
     return 0
+
+
+def _check_output(path) -> None:
+    from nnviz.engine.io import ExportError
+
+    problem = output_problem(path)
+    if problem is not None:
+        raise ExportError(problem, path)
 
 
 def _count(n: int, noun: str) -> str:
@@ -69,38 +85,38 @@ def _report(result, as_json: bool, written: dict, diagnose: bool = False) -> Non
         from nnviz.training.headless import diagnose_session
         diagnosis = diagnose_session(session)
     if as_json:
-        print(json.dumps({
+        print_out(json.dumps(json_safe({
             "dataset": data.name, "task": data.task, "m_train": data.m_train,
             "m_test": data.m_test, "layer_dims": net.layer_dims,
             "activations": net.layer_activations, "n_params": net.n_params,
             "seconds": round(result.seconds, 4), "diverged": result.diverged,
             **result.metrics, "files": written,
-            **({"gradient_flow": diagnosis_dict(diagnosis)} if diagnosis else {})},
+            **({"gradient_flow": diagnosis_dict(diagnosis)} if diagnosis else {})}),
             allow_nan=False, default=str))
         return
     hyper = result.settings.config.hyper
     batch = "full batch" if hyper.batch_size is None else f"mini-batches of {hyper.batch_size}"
-    print(f"data      {data.title}: {data.m_train} training and {data.m_test} test examples, "
-          f"{data.n_features} features, {data.task}"
-          + (", normalized" if data.normalized else ""))
-    print(f"network   {net.describe()}")
-    print(f"training  {hyper.optimizer}, learning rate {hyper.learning_rate:g}, {batch}: "
-          f"{_count(result.iterations, 'iteration')} "
-          f"({_count(result.metrics['epochs'], 'epoch')}) in "
-          f"{result.seconds:.2f} s")
+    print_out(f"data      {data.title}: {data.m_train} training and {data.m_test} test "
+              f"examples, {data.n_features} features, {data.task}"
+              + (", normalized" if data.normalized else ""))
+    print_out(f"network   {net.describe()}")
+    print_out(f"training  {hyper.optimizer}, learning rate {hyper.learning_rate:g}, {batch}: "
+              f"{_count(result.iterations, 'iteration')} "
+              f"({_count(result.metrics['epochs'], 'epoch')}) in "
+              f"{result.seconds:.2f} s")
     columns = [("cost", "cost", "{:.6f}")]
     if data.is_classification:
         columns.append(("accuracy", "accuracy", "{:.2%}"))
     else:
         columns += [("rmse", "RMSE", "{:.6g}"), ("r2", "R^2", "{:.4f}")]
-    print(f"{'':10}" + "".join(f"{title:>12}" for _, title, _ in columns))
+    print_out(f"{'':10}" + "".join(f"{title:>12}" for _, title, _ in columns))
     for split in ("train", "test"):
         values = result.metrics[split]
         if not values:
             continue
         cells = "".join(f"{fmt.format(values[key]):>12}" for key, _, fmt in columns)
-        print(f"{split:10}{cells}")
+        print_out(f"{split:10}{cells}")
     for what, path in written.items():
-        print(f"wrote {what} to {path}")
+        print_out(f"wrote {what} to {path}")
     if diagnosis is not None:
-        print(diagnosis_text(diagnosis))
+        print_out(diagnosis_text(diagnosis))

@@ -22,6 +22,7 @@ from nnviz.engine.data import DATASETS
 from nnviz.engine.io import LoadError, SessionData, load_session, trainer_state
 from nnviz.engine.metrics import evaluate
 from nnviz.engine.course_exact import COURSE_EXACT_DATA, COURSE_INIT_SEEDS
+from nnviz.engine.limits import MAX_EXAMPLES
 from nnviz.training.config import CSV_DATASET, SessionConfig, course_default
 
 DEFAULT_ITERATIONS = 2000
@@ -100,6 +101,7 @@ def build_settings(flags: dict, config_file: str | None = None) -> RunSettings:
     _apply_flat(base, given)
     if base["data"]["name"] != CSV_DATASET:
         csv_text = None
+    _check_numbers(base)
     try:
         config = SessionConfig.from_dict(base)
     except (TypeError, ValueError) as exc:
@@ -107,6 +109,28 @@ def build_settings(flags: dict, config_file: str | None = None) -> RunSettings:
     if not isinstance(iterations, int) or iterations < 0:
         raise ConfigError(f"iterations must be a whole number >= 0, got {iterations!r}")
     return RunSettings(config, iterations, head, csv_text, source)
+
+
+def _check_numbers(settings: dict) -> None:
+    """Every number finite (a NaN learning rate only "diverges", with advice that cannot
+    help) and the examples to generate within the limit, before anything is allocated."""
+    def walk(value, where):
+        if isinstance(value, float) and not np.isfinite(value):
+            raise ConfigError(f"{where} must be a finite number, got {value}")
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key != "initial_theta":  # weights, checked where they are loaded
+                    walk(item, f"{where}.{key}" if where else str(key))
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item, where)
+    walk(settings, "")
+    params = settings["data"].get("params")
+    m = params.get("m") if isinstance(params, dict) else None
+    if m is not None and (isinstance(m, bool) or not isinstance(m, int)
+                          or not 1 <= m <= MAX_EXAMPLES):
+        raise ConfigError(f"samples (m) must be a whole number from 1 to {MAX_EXAMPLES:,} "
+                          f"(the examples limit), got {m!r}")
 
 
 def read_config_file(path: Path) -> tuple[dict, dict, str | None]:
@@ -216,12 +240,17 @@ def _apply_flat(d: dict, flat: dict) -> None:
 
 
 def parse_layers(value) -> list[int]:
-    """``"4,4"`` or ``[4, 4]`` -> ``[4, 4]``; ``""``, ``"0"`` or ``"none"``: no hidden layer."""
+    """``"4,4"`` or ``[4, 4]`` -> ``[4, 4]``; ``""``, ``"0"`` or ``"none"``: no hidden layer.
+    An empty size (``"4,,4"``, ``"4,"``) is refused, not skipped: it is most likely a typo
+    for a missing layer."""
     if isinstance(value, (list, tuple)):
         parts = list(value)
     else:
         text = str(value).strip().lower()
-        parts = [] if text in ("", "0", "none") else [p for p in text.split(",") if p.strip()]
+        parts = [] if text in ("", "0", "none") else [p.strip() for p in text.split(",")]
+        if "" in parts:
+            raise ConfigError(f"layers {value!r} has an empty size (two commas in a row, or "
+                              "one at an end); give every hidden layer's size, such as 4,4")
     try:
         units = [int(p) for p in parts]
     except (TypeError, ValueError):
@@ -285,6 +314,8 @@ def start_session(settings: RunSettings, workdir: str | None = None):
     if settings.csv_text is not None:  # the session's embedded CSV, as a real file
         import dataclasses
         original = Path(config.data.csv_path or "data.csv").name
+        if original in ("", ".", "..") or len(original) > 200:  # "/", "..": not a file name
+            original = "data.csv"
         path = Path(workdir or tempfile.mkdtemp(prefix="nnviz-")) / original
         path.write_text(settings.csv_text, encoding="utf-8")
         config = dataclasses.replace(config, data=dataclasses.replace(config.data,
