@@ -47,19 +47,20 @@ def _outputs(net, X_net: np.ndarray) -> np.ndarray:
 
 
 def picture_levels(activation: str, A: np.ndarray) -> tuple[tuple[float, float], str]:
-    """Colour range and scale of a layer's pictures, as the decision boundary does: 0..1 for
-    sigmoid/softmax, -1..1 for tanh, 0..max for ReLU and softplus, symmetric around 0 for the
-    rest (linear, leaky ReLU, ELU, ...)."""
-    if activation in ("sigmoid", "softmax"):
-        return (0.0, 1.0), "unit"
+    """Colour range and scale of a layer's pictures, with the engine's convention
+    (``nnviz.engine.inspection.value_scale``): 0..1 for sigmoid/softmax, 0..max for ReLU and
+    softplus, symmetric around 0 for the rest, and -1..1 for tanh (its whole range, so a
+    saturated unit shows full colour)."""
+    from nnviz.engine.inspection import value_scale
+
+    scale = value_scale(activation)
+    if scale == "unit":
+        return (0.0, 1.0), scale
     if activation == "tanh":
-        return (-1.0, 1.0), "diverging"
-    if activation in ("relu", "softplus"):
-        top = float(A.max()) if A.size else 0.0
-        return (0.0, top if top > 0 else 1.0), "positive"
-    top = float(np.abs(A).max()) if A.size else 0.0
+        return (-1.0, 1.0), scale
+    top = float(A.max() if scale == "positive" else np.abs(A).max()) if A.size else 0.0
     top = top if top > 0 else 1.0
-    return (-top, top), "diverging"
+    return ((0.0, top) if scale == "positive" else (-top, top)), scale
 
 
 def boundary_grid(net, standardizer, xs: np.ndarray, ys: np.ndarray, task: str,
