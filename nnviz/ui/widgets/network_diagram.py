@@ -171,14 +171,14 @@ class NetworkDiagram(QWidget):
         if not self._dims:
             return
         w, h = self.width(), self.height()
-        top, bottom = 34.0, 30.0
+        top, bottom = 26.0, 24.0  # room for the layer captions above and below
         left, right = 56.0, 56.0
         n_cols = len(self._dims)
         tallest = max(len(drawn_units(n)) + (n > MAX_DRAWN_UNITS) for n in self._dims)
         spacing = (h - top - bottom) / max(tallest, 1)
         self._radius = float(np.clip(spacing * 0.32, 3.5, 11.0))
         gap = (w - left - right) / max(n_cols - 1, 1)
-        side = min(spacing * 0.82, gap * 0.42, MAX_PICTURE)
+        side = min(spacing * 0.9, gap * 0.42, MAX_PICTURE)
         self._picture = float(side) if side >= MIN_PICTURE else 0.0
         for l, n in enumerate(self._dims):
             x = left + (w - left - right) * (l / (n_cols - 1) if n_cols > 1 else 0.5)
