@@ -1,22 +1,29 @@
 """File > Open data: preview a CSV, pick the label column and the task, check it, load it.
 
-The check (a full ``load_csv``) runs on a thread-pool thread, so a large file never freezes
-the window; problems are reported with the row and column ``CSVError`` names, and the
-offending cell is highlighted in the preview when it is visible there.
+The check (a full, streaming ``load_csv``) runs on a ``JobRunner`` thread, so a large file
+never freezes the window: a progress bar shows how much of the file is read, "Stop checking"
+and closing the dialog cancel it (``load_csv`` polls the job's cancel flag), and a changed
+option cancels the running check for a new one. Problems are reported with the row and
+column ``CSVError`` names, and the offending cell is highlighted in the preview when it is
+visible there.
 """
 from __future__ import annotations
 
 import csv
 import html
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout)
+                               QHBoxLayout, QLabel, QProgressBar, QPushButton, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout)
 
 from nnviz.engine.data import CSVError, load_csv
+from nnviz.engine.limits import human_size
+from nnviz.training.jobs import JobRunner
 
 PREVIEW_ROWS = 20
 PREVIEW_BYTES = 64 * 1024
@@ -59,23 +66,24 @@ def guess_header(rows: list[list[str]]) -> bool:
         not any(_is_number(c) for c in first)
 
 
-class _CheckSignals(QObject):
-    done = Signal(object, object)      # (request id, Dataset)
-    failed = Signal(object, object)    # (request id, exception)
+@dataclass(frozen=True)
+class CheckFailed:
+    """The file was refused: the ``CSVError`` (its row and column mark the preview)."""
+
+    error: Exception
 
 
-class _CheckTask(QRunnable):
-    def __init__(self, request_id: int, path: Path, kwargs: dict, signals: _CheckSignals):
-        super().__init__()
-        self.request_id, self.path, self.kwargs, self.signals = request_id, path, kwargs, signals
+def check_job(path: Path, options: dict, job):
+    """The whole file through ``load_csv``, reporting the bytes read; a refused file is a
+    :class:`CheckFailed` result, a cancel ends the job (``CSVCancelled``)."""
+    def progress(done: int, total: int) -> bool:
+        return job.progress(done / max(total, 1),
+                            f"{human_size(done)} of {human_size(total)}")
 
-    def run(self) -> None:
-        try:
-            dataset = load_csv(self.path, **self.kwargs)
-        except (CSVError, ValueError, OSError) as exc:
-            self.signals.failed.emit(self.request_id, exc)
-        else:
-            self.signals.done.emit(self.request_id, dataset)
+    try:
+        return load_csv(path, **options, progress=progress, cancel=job.cancel_event)
+    except (CSVError, ValueError, OSError) as exc:
+        return CheckFailed(exc)
 
 
 class CsvDialog(QDialog):
@@ -88,9 +96,7 @@ class CsvDialog(QDialog):
         self.resize(760, 520)
         self.dataset = None
         self._request = 0
-        self._signals = _CheckSignals(self)
-        self._signals.done.connect(self._check_done)
-        self._signals.failed.connect(self._check_failed)
+        self._runner: JobRunner | None = None  # a thread only while a check runs
 
         try:
             self.rows = read_preview(self.path)
@@ -119,6 +125,14 @@ class CsvDialog(QDialog):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.progress.setToolTip("How much of the file the check has read.")
+        self.stop_button = QPushButton("Stop checking")
+        self.stop_button.setToolTip("Stop reading the file. Load stays off until the whole "
+                                    "file is checked; change an option to check again.")
+        self.stop_button.clicked.connect(self.stop_check)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
                                         QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Load")
@@ -134,7 +148,12 @@ class CsvDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(form)
         layout.addWidget(self.status)
+        checking = QHBoxLayout()
+        checking.addWidget(self.progress, 1)
+        checking.addWidget(self.stop_button)
+        layout.addLayout(checking)
         layout.addWidget(self.buttons)
+        self._show_checking(False)
 
         self.header.toggled.connect(self._refresh)
         self.label_column.currentIndexChanged.connect(self._check)
@@ -182,13 +201,81 @@ class CsvDialog(QDialog):
         self.dataset = None
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
         self._clear_highlight()
+        self._request += 1
+        runner = self._runner
+        if runner is not None and runner.busy:
+            runner.cancel()  # the options changed: the running check is out of date
         if self._read_error:
+            self._show_checking(False)
             self._show_problem(self._read_error)
             return
-        self._request += 1
+        if runner is None:
+            runner = self._runner = JobRunner("nnviz-csv-check", self)
+            runner.finished.connect(self._on_finished)
+            runner.cancelled.connect(self._on_cancelled)
+            runner.failed.connect(self._on_failed)
+            runner.progress.connect(self._on_progress)
+        self.status.setStyleSheet("")
         self.status.setText("Checking the whole file…")
-        QThreadPool.globalInstance().start(
-            _CheckTask(self._request, self.path, self.options(), self._signals))
+        self.progress.setValue(0)
+        self._show_checking(True)
+        path, options = self.path, self.options()
+        runner.submit(lambda job: check_job(path, options, job), tag=self._request)
+
+    def stop_check(self) -> None:
+        if self._runner is not None:
+            self._runner.cancel()
+
+    def checking(self) -> bool:
+        return self._runner is not None and self._runner.busy
+
+    def done(self, result: int) -> None:  # accept, reject and close all end here
+        self._stop_runner()
+        super().done(result)
+
+    def _on_progress(self, tag, fraction: float, text: str) -> None:
+        if tag == self._request:
+            self.progress.setValue(int(1000 * fraction))
+            self.status.setText(f"Checking the whole file… {text}")
+
+    def _on_finished(self, tag, result) -> None:
+        if tag == self._request:
+            self._show_checking(False)
+            if isinstance(result, CheckFailed):
+                self._check_failed(tag, result.error)
+            else:
+                self._check_done(tag, result)
+        self._stop_runner_if_idle()
+
+    def _on_cancelled(self, tag) -> None:
+        if tag == self._request:  # stopped by the user, not replaced by a newer check
+            self._show_checking(False)
+            self.status.setStyleSheet("")
+            self.status.setText("Check stopped: Load needs the whole file checked. Change an "
+                                "option (or reopen the file) to check it again.")
+        self._stop_runner_if_idle()
+
+    def _on_failed(self, tag, message: str) -> None:
+        if tag == self._request:
+            self._show_checking(False)
+            self._show_problem(f"the file could not be checked ({message}).")
+        self._stop_runner_if_idle()
+
+    def _show_checking(self, on: bool) -> None:
+        self.progress.setVisible(on)
+        self.stop_button.setVisible(on)
+
+    def _stop_runner_if_idle(self) -> None:
+        if self._runner is not None and not self._runner.busy:
+            self._stop_runner()
+
+    def _stop_runner(self) -> None:
+        """Cancel a running check and end its thread (no thread waits while the dialog is
+        idle, and none outlives it)."""
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            runner.shutdown()
+            runner.deleteLater()
 
     def _check_done(self, request_id, dataset) -> None:
         if request_id != self._request:
