@@ -53,6 +53,8 @@ class SurfaceRequest:
     resolution: int = 21
     extent: float | None = None           # +-extent on both axes; None fits the path
     stretch: bool = False                 # auto extent per axis (axes no longer to scale)
+    aspect: float = 1.0                   # the plot's width / height: a to-scale grid is
+                                          # widened along one axis to fill it
     loss: str = "cross_entropy"
     dtype: str = "float64"
     generation: int = 0                   # to drop results of an older network
@@ -86,6 +88,13 @@ class SurfaceResult:
     @property
     def axis_labels(self) -> tuple[str, str]:
         return self.directions.labels
+
+    @property
+    def to_scale(self) -> bool:
+        """Both axes in the same units per pixel (unless the path's ranges were stretched)."""
+        r = self.request
+        return r.extent is not None or not r.stretch or bool(np.isclose(*self.extent,
+                                                                         rtol=1e-9))
 
     @property
     def xs(self) -> np.ndarray:
@@ -165,6 +174,8 @@ def compute_surface(request: SurfaceRequest, job=None) -> SurfaceResult:
         extent = (float(request.extent), float(request.extent))
     else:
         extent = auto_extent(offsets, mode, origin, request.stretch)
+    if request.extent is not None or not request.stretch:
+        extent = fill_aspect(extent, request.aspect)
     ea, eb = extent
     check()
 
@@ -215,6 +226,19 @@ def compute_surface(request: SurfaceRequest, job=None) -> SurfaceResult:
         negative_curvature_share=negative_curvature_share(costs),
         contours={log: contour_set(costs, log) for log in (False, True)},
         note=note, elapsed=time.perf_counter() - start)
+
+
+def fill_aspect(extent: tuple[float, float], aspect: float) -> tuple[float, float]:
+    """Half-widths widened along one axis so that, drawn to scale, the grid has the plot's
+    shape ``aspect`` = width / height (clipped to 1/4 .. 4): the heat map then fills the
+    plot instead of a square in its middle. The narrower half-width is never shrunk."""
+    ea, eb = extent
+    aspect = float(np.clip(aspect, 0.25, 4.0)) if np.isfinite(aspect) and aspect > 0 else 1.0
+    if ea / eb < aspect:
+        ea = eb * aspect
+    else:
+        eb = ea / aspect
+    return float(ea), float(eb)
 
 
 def auto_extent(offsets: np.ndarray, mode: str, origin=(0.0, 0.0),

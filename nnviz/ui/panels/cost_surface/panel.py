@@ -28,6 +28,7 @@ from .plots import SurfacePlot, legend_html
 
 LIVE_RESOLUTION = 21     # grid points per axis while training runs
 LIVE_RATE_HZ = 4.0       # at most this many live recomputations a second
+ASPECT_STEP = 1.08       # a resize that changes the plot's shape by more asks for a new grid
 
 
 class CostSurfacePanel(Panel):
@@ -50,6 +51,11 @@ class CostSurfacePanel(Panel):
         self._timer.setSingleShot(True)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._submit_latest)
+        self._resize_timer = QTimer(self)  # a new grid for a new plot shape, once resizing stops
+        self._resize_timer.setSingleShot(True)
+        self._resize_timer.setInterval(200)
+        self._resize_timer.timeout.connect(self._shape_changed)
+        self._shut_down = False
         self._colors = context.appearance.colors if context is not None else None
         self._view3d = None
         self._build()
@@ -81,7 +87,9 @@ class CostSurfacePanel(Panel):
         return {"cost_surface": self.surface_plot.ci}
 
     def shutdown(self) -> None:
+        self._shut_down = True
         self._timer.stop()
+        self._resize_timer.stop()
         self.runner.shutdown()
 
     # ----- public helpers (also for tests and scripts) -----------------------------------
@@ -117,8 +125,18 @@ class CostSurfacePanel(Panel):
             trajectory=tuple(snapshot.trajectory),
             resolution=min(LIVE_RESOLUTION, c.resolution()) if live else c.resolution(),
             extent=c.extent(), stretch=c.stretch(), loss=c.loss(),
+            aspect=self.plot_aspect(),
             dtype="float32" if live else "float64",
             generation=snapshot.generation, iteration=snapshot.iteration)
+
+    def plot_aspect(self) -> float:
+        """The plot area's width / height in pixels, rounded to steps of ``ASPECT_STEP`` (so
+        a few pixels of resizing do not ask for a new grid); 1 before it is laid out."""
+        box = self.surface_plot.plot.vb
+        width, height = box.width(), box.height()
+        if not (width > 10 and height > 10):
+            return 1.0
+        return float(ASPECT_STEP ** round(np.log(width / height) / np.log(ASPECT_STEP)))
 
     # ----- construction ------------------------------------------------------------------
     def _build(self) -> None:
@@ -134,20 +152,19 @@ class CostSurfacePanel(Panel):
 
         self.surface_plot = SurfacePlot()
         self.surface_plot.setToolTip(text.PLOT_TIP)
+        self.surface_plot.plot.vb.sigResized.connect(lambda *_: self._resize_timer.start())
         self.views = QStackedWidget()
         self.views.addWidget(self.surface_plot)
-        self.legend = QLabel()
+        self.legend = WrappedLabel()
         self.legend.setTextFormat(Qt.TextFormat.RichText)
-        self.legend.setWordWrap(True)
-        self.lesson = QLabel()
-        self.lesson.setWordWrap(True)
+        self.lesson = WrappedLabel()
         self.lesson.setTextFormat(Qt.TextFormat.RichText)
         self.lesson.setToolTip("What this surface shows, measured on it: the curvature at the "
                                "current θ and where J bends downward.")
         self.lesson.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         right = QWidget()
         right_column = QVBoxLayout(right)
-        right_column.setContentsMargins(0, 0, 0, 0)
+        right_column.setContentsMargins(0, 0, 4, 4)  # the text off the dock's edge
         right_column.addWidget(self.views, 1)
         right_column.addWidget(self.legend)
         right_column.addWidget(self.lesson)
@@ -185,6 +202,13 @@ class CostSurfacePanel(Panel):
             self.status.setText("Choose two different parameters.")
             return
         self._schedule(urgent=True)
+
+    def _shape_changed(self) -> None:
+        r = self.result
+        if self._shut_down or r is None:
+            return
+        if not np.isclose(r.request.aspect, self.plot_aspect()):
+            self._schedule()  # the key holds the aspect: a paused panel recomputes too
 
     def _redraw(self) -> None:
         if self.result is not None:
@@ -224,7 +248,8 @@ class CostSurfacePanel(Panel):
             self._submit(snapshot, live)
 
     def _request_key(self, snapshot, live: bool) -> tuple:
-        return (snapshot.generation, snapshot.iteration, live) + self.controls.key()
+        return (snapshot.generation, snapshot.iteration, live, self.plot_aspect()) + \
+            self.controls.key()
 
     def _submit(self, snapshot, live: bool, cancel_running: bool = False) -> None:
         request = self.make_request(snapshot, live)
@@ -268,12 +293,13 @@ class CostSurfacePanel(Panel):
         loss = "squared error" if r.request.loss == "squared_error" else "J"
         title = (f"{loss} around the current θ" if r.mode != "parameters" else
                  f"{loss} as {r.axis_labels[0]} and {r.axis_labels[1]} vary")
-        to_scale = np.isclose(r.extent[0], r.extent[1], rtol=1e-9)
+        to_scale = r.to_scale
         if not to_scale:
             title += " (axes stretched, not to scale)"
         self.values = self.surface_plot.show_surface(r.xs, r.ys, r.costs, log, r.axis_labels,
                                                      title, to_scale, r.contours.get(log))
-        self.controls.show_fitted_extent(max(r.extent))
+        # The extent asked for (or fitted): the other axis is only widened to fill the plot.
+        self.controls.show_fitted_extent(min(r.extent) if to_scale else max(r.extent))
         if self._view3d is not None:
             self._view3d.show_surface(r.xs, r.ys, self.values)
         self._update_legend()
@@ -300,7 +326,7 @@ class CostSurfacePanel(Panel):
         self.lesson.setText(text.lesson_html(r, normalized=data.normalized,
                                              feature_spread=spread, n_features=data.n_features,
                                              head=snapshot.head, colors=self._colors,
-                                             stretched=not np.isclose(*r.extent, rtol=1e-9)))
+                                             stretched=not r.to_scale))
 
     def _update_path(self) -> None:
         """Project the path onto the last surface's slice; only new thetas cost a product."""
@@ -345,6 +371,28 @@ class CostSurfacePanel(Panel):
         labels = self.result.axis_labels if self.result is not None else ("α", "β")
         self.legend.setText(legend_html(self._colors, self.controls.gl_check.isChecked(),
                                         labels, self.controls.log_colours()))
+
+
+class WrappedLabel(QLabel):
+    """A word-wrapped label whose minimum height is what its text needs at its actual width
+    (a plain one can be squeezed below that by its layout, cutting the last lines off)."""
+
+    def __init__(self, text: str = ""):
+        super().__init__(text)
+        self.setWordWrap(True)
+        self._width = -1
+
+    def minimumSizeHint(self):  # noqa: N802 (Qt API)
+        hint = super().minimumSizeHint()
+        if self.width() > 0:
+            hint.setHeight(max(hint.height(), self.heightForWidth(self.width())))
+        return hint
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        if self.width() != self._width:  # new width, new number of lines
+            self._width = self.width()
+            self.updateGeometry()
 
 
 def _extent_text(extent: tuple[float, float]) -> str:

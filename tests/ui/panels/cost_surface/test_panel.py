@@ -499,3 +499,75 @@ def test_resolution_is_odd_so_the_current_theta_is_a_grid_point(panel):
     assert panel.make_request(snap, live=True).resolution == 21
     panel.controls.resolution_spin.editingFinished.emit()
     assert panel.controls.resolution_spin.value() == 41
+
+
+# -- the map fills the plot, the texts are never cut off ----------------------------------
+def test_fill_aspect_widens_one_axis_to_the_plot_shape():
+    from nnviz.analysis.cost_surface import fill_aspect
+
+    assert fill_aspect((10.0, 10.0), 2.0) == (20.0, 10.0)
+    assert fill_aspect((10.0, 10.0), 0.5) == (10.0, 20.0)
+    assert fill_aspect((30.0, 10.0), 2.0) == (30.0, 15.0)  # never shrinks an axis
+    assert fill_aspect((1.0, 1.0), 100.0) == (4.0, 1.0)     # clipped to 1/4 .. 4
+    assert fill_aspect((1.0, 1.0), float("nan")) == (1.0, 1.0)
+
+
+def test_a_to_scale_grid_has_the_plot_s_shape_a_stretched_one_the_path_s():
+    session, snap = paused_snapshot(course_default(), 40)
+    base = dict(theta=snap.theta, layer_dims=snap.layer_dims, activations=snap.activations,
+                head=snap.head, alpha=None, X=snap.data.X_train, Y=snap.data.Y_train,
+                mode="random", resolution=11, extent=2.0)
+    r = compute_surface(SurfaceRequest(**base, aspect=1.75))
+    assert r.to_scale and r.extent == (pytest.approx(3.5), pytest.approx(2.0))
+    assert r.alphas[0] == pytest.approx(-3.5) and r.betas[-1] == pytest.approx(2.0)
+    # J at a corner of the widened grid, directly: θ + α d1 + β d2.
+    net = snap.network(np.float64)
+    d = r.directions
+    net.set_theta(snap.theta + r.alphas[0] * d.d1 + r.betas[-1] * d.d2)
+    J = net.gradients(snap.data.X_train, snap.data.Y_train)[0]
+    assert r.costs[-1, 0] == pytest.approx(J, rel=1e-9)
+    stretched = compute_surface(SurfaceRequest(**{**base, "extent": None}, stretch=True,
+                                               aspect=1.75))
+    assert not stretched.to_scale or np.isclose(*stretched.extent)
+    assert stretched.extent == auto_extent(stretched.path - np.asarray(stretched.origin),
+                                           "random", stretch=True)
+
+
+@pytest.mark.parametrize("width,height", [(1335, 670), (973, 499), (1100, 420)])
+def test_heat_map_fills_the_plot_and_the_texts_are_whole(qtbot, width, height):
+    host = QWidget()
+    qtbot.addWidget(host)
+    panel = CostSurfacePanel(parent=host)
+    host.resize(width, height)
+    panel.resize(width, height)
+    host.show()
+    try:
+        _, snap = paused_snapshot(course_default(), 300)
+        panel.on_snapshot(snap)
+        box = panel.surface_plot.plot.vb
+
+        def filled():
+            if panel.result is None or panel.runner.busy:
+                return False
+            img = panel.surface_plot.image.sceneBoundingRect()
+            view = box.sceneBoundingRect()
+            return (img.width() > 0.85 * view.width()
+                    and img.height() > 0.85 * view.height())
+
+        qtbot.waitUntil(filled, timeout=TIMEOUT)  # once the grid has the plot's shape
+        r = panel.result
+        assert r.mode == "pca" and r.to_scale  # both axes in θ units, on the same scale
+        image_rect = panel.surface_plot.image.sceneBoundingRect()
+        assert box.sceneBoundingRect().contains(image_rect.center())
+        # to scale: one unit of α is as many pixels as one unit of β
+        x_range, y_range = box.viewRange()
+        px_per_x = box.width() / (x_range[1] - x_range[0])
+        px_per_y = box.height() / (y_range[1] - y_range[0])
+        assert px_per_x == pytest.approx(px_per_y, rel=0.02)
+        qtbot.wait(50)  # the layout follows a new text on the next turn of the event loop
+        for label in (panel.legend, panel.lesson):  # every line of the texts is shown
+            assert label.text() and label.height() >= label.heightForWidth(label.width())
+            assert label.visibleRegion().boundingRect().height() >= label.height() - 1
+    finally:
+        panel.shutdown()
+        host.close()
