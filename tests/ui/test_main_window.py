@@ -103,9 +103,12 @@ def test_play_trains_until_the_cost_falls_and_space_pauses(qtbot, window):
     qtbot.wait(250)
     assert window.controller.latest.iteration == snap.iteration
     assert "paused" in window.status.state.text()
-    # The panels drew it: the cost curve has the history, the status bar the iteration.
+    # The panels drew it: the cost curve has the history and ends at the paused iteration
+    # with the J the status bar shows.
     x, y = window.panels["training"].train_cost.getData()
-    assert y[-1] == pytest.approx(snap.history.train_cost[-1])
+    assert set(x[:-1]) <= set(snap.history.iterations.tolist())
+    assert x[-1] == snap.iteration and y[-1] == pytest.approx(snap.train_cost)
+    assert f"{snap.train_cost:.4g}" in window.status.cost.text()
     assert f"{snap.iteration:,}" in window.status.iteration.text()
     qtbot.keyClick(window, Qt.Key.Key_Right)  # one step
     wait_for(qtbot, window, lambda s: s.iteration == snap.iteration + 1)
