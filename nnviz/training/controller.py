@@ -76,6 +76,7 @@ class TrainingController(QObject):
         self.snapshots_received = 0    # every snapshot the worker sent (before coalescing)
         self.snapshots_delivered = 0
         self._closed = False
+        self._stop_requested = False
         self._gc_token = 0
         # Drawing budget: pyqtgraph paints in Python, holding the GIL, so every millisecond
         # the GUI thread spends drawing is a millisecond the worker cannot train. Deliveries
@@ -143,7 +144,7 @@ class TrainingController(QObject):
         self._closed = True
         self._deliver_timer.stop()
         if self.thread.isRunning():
-            self._stop.emit()
+            self.request_stop()
             finished = self.thread.wait(timeout_ms)
             if not finished:  # should not happen: a chunk lasts ~20 ms
                 self.thread.quit()
@@ -155,6 +156,15 @@ class TrainingController(QObject):
         RUNNING_CONTROLLERS.discard(self)
         gui_gc.release(self._gc_token)
         return True
+
+    def request_stop(self) -> None:
+        """Ask the worker to stop after its current chunk, without waiting: closing the
+        window lets a long step (30 layers of 512) end while the panels stop their jobs.
+        Once only: the stopped worker moves to the GUI thread, where a second stop would
+        quit the GUI's event loop."""
+        if self.thread.isRunning() and not self._stop_requested:
+            self._stop_requested = True
+            self._stop.emit()
 
     @property
     def is_running(self) -> bool:

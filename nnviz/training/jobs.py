@@ -28,7 +28,7 @@ from nnviz.engine.gradcheck import Cancelled as EngineCancelled
 
 from . import gui_gc
 
-SHUTDOWN_WAIT_MS = 1000  # jobs stop within ~50 ms of a cancel; this bounds a stuck one
+SHUTDOWN_WAIT_MS = 500  # jobs stop within ~50 ms of a cancel; this bounds a stuck one
 
 
 class Cancelled(Exception):

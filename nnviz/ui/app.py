@@ -18,7 +18,7 @@ from typing import Callable
 
 CRASH_LOG = "crash.log"
 CRASH_LOG_MAX_BYTES = 256 * 1024  # a fresh file beyond this: only recent runs matter
-EXIT_WAIT_S = 1.0  # on top of the window's own shutdown: the whole close stays under ~2 s
+EXIT_WAIT_S = 0.5  # on top of the window's own waits: the whole close stays under 2 s
 
 _crash_log = None  # kept open: faulthandler writes to its file descriptor
 
@@ -126,8 +126,8 @@ def run_app(argv: list[str] | None = None, screenshot: str | None = None, steps:
         if shooter is not None:
             code = code or shooter.exit_code
     finally:
+        settings.sync()  # on disk now: settle_threads may end the process without a flush
         if settings_dir is not None:
-            settings.sync()  # nothing left to write later, into a removed folder
             shutil.rmtree(settings_dir, ignore_errors=True)
     return settle_threads(code)
 

@@ -46,6 +46,7 @@ SPEEDS = [("1/s", 1.0, "One gradient step per second: follow each update of W an
 DEFAULT_SPEED = 100.0
 PREFERRED_SIZE = (1440, 900)  # smaller screens get their whole available area
 DEFAULT_BUDGET = 10_000  # the course notebooks' num_iterations
+CLOSE_WAIT_MS = 250  # training thread at close (waited twice: stop, quit); close < 2 s
 
 
 class MainWindow(PanelDocksMixin, QMainWindow):
@@ -528,12 +529,14 @@ class MainWindow(PanelDocksMixin, QMainWindow):
         event.accept()
 
     def _shutdown(self) -> None:
-        if self._closing and not self.controller.is_running:
+        if self._closing:  # once: a thread still running is run_app's to settle
             return
         self._closing = True
         from nnviz.training.jobs import cancel_all_jobs
         cancel_all_jobs()  # every job stops at once; each panel's shutdown then waits briefly
+        self.controller.request_stop()  # the worker ends its step meanwhile
         self._call_panels("shutdown")
         self.file_actions.shutdown()  # a file being written is finished first
-        self.controller.shutdown()
+        # Bounded: a worker inside one long step keeps running; run_app then leaves cleanly.
+        self.controller.shutdown(CLOSE_WAIT_MS)
         QThreadPool.globalInstance().waitForDone(5000)
