@@ -148,6 +148,12 @@ class JobRunner(QObject):
     def busy(self) -> bool:
         return bool(self._outstanding)
 
+    @property
+    def running_tag(self) -> Any:
+        """The tag of the job running now (None when idle)."""
+        current = self._worker.current
+        return None if current is None else current.tag
+
     def submit(self, fn: Callable[[Job], Any], tag: Any = None,
                cancel_running: bool = False) -> Job:
         if not self._thread.isRunning():

@@ -31,6 +31,7 @@ WEIGHT_FILTERS = {"npz": "NumPy arrays W1, b1, … (*.npz)",
 SESSION_FILTER = "nnviz sessions (*.nnviz)"
 IMPORT_FILTER = "nnviz weights (*.npz *.json)"
 CSV_FILTER = "CSV files (*.csv)"
+WRITE_WAIT_MS = 30000  # closing waits this long for a file being written
 PYTORCH_FILTER = "PyTorch script, with the weights .npz beside it (*.py)"
 ONNX_MISSING = ("ONNX export needs the optional onnx package: pip install 'nnviz[onnx]' "
                 "(npz and JSON are always available).")
@@ -196,7 +197,7 @@ class FileActions(QObject):
         path = Path(path).expanduser()
         self.window.remember_folder("session", path)
         folder = self._csv_folder()
-        self._submit("load", lambda job: load_session_job(path, folder),
+        self._submit("load", lambda job: load_session_job(path, folder, job),
                      f"Opening the session {path.name}…", path)
         return True
 
@@ -208,7 +209,7 @@ class FileActions(QObject):
         path = Path(path).expanduser()
         self.window.remember_folder("weights", path)
         config = self.controller.requested_config
-        self._submit("import", lambda job: import_weights_job(path, config),
+        self._submit("import", lambda job: import_weights_job(path, config, job),
                      f"Importing the weights {path.name}…", path)
         return True
 
@@ -363,10 +364,16 @@ class FileActions(QObject):
         return self._csv_dir.name
 
     def shutdown(self) -> None:
-        """Finish the file being written (never cut it short), then stop the thread."""
+        """Finish the file being written (never cut it short: the user asked for it), then
+        stop the thread; a file being read is dropped (its result could not be used)."""
         self._closed = True
         if self._runner is not None:
-            self._runner.shutdown(30000)
+            running = self._runner.running_tag
+            reading = running is not None and running[0] in ("load", "import")
+            if reading:
+                self._runner.shutdown()
+            else:
+                self._runner.shutdown(WRITE_WAIT_MS)
         while self._queue:  # exports asked for just before closing are still written
             kind, fn, _ = self._queue.popleft()
             if kind not in ("load", "import"):

@@ -125,8 +125,9 @@ def save_session_job(data, path: Path):
         return Failure(str(exc))
 
 
-def load_session_job(path: Path, csv_folder: str):
-    """Read, check and rebuild the session (everything but the swap)."""
+def load_session_job(path: Path, csv_folder: str, job=None):
+    """Read, check and rebuild the session (everything but the swap). ``job``: checked
+    between the steps, so closing the window does not wait for the rebuild."""
     from nnviz.engine.io import LoadError, load_session
     from nnviz.training.session_state import restore_session
 
@@ -134,13 +135,15 @@ def load_session_job(path: Path, csv_folder: str):
         data = load_session(path)
     except (LoadError, OSError) as exc:
         return Failure(str(exc))
+    if job is not None:
+        job.check()
     try:
         return restore_session(data, csv_folder)
     except (ValueError, OSError) as exc:
         return Failure(f"{path.name}: {exc}.")
 
 
-def import_weights_job(path: Path, config):
+def import_weights_job(path: Path, config, job=None):
     """Read and check an export, then build a session with its network on the current data."""
     from nnviz.engine.io import LoadError, load_weights
     from nnviz.training.session_state import session_from_weights
@@ -149,6 +152,8 @@ def import_weights_job(path: Path, config):
         model = load_weights(path)
     except (LoadError, OSError) as exc:
         return Failure(str(exc))
+    if job is not None:
+        job.check()
     try:
         return session_from_weights(model, config)
     except (ValueError, OSError) as exc:
