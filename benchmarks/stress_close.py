@@ -3,11 +3,11 @@
 Each run is a fresh app process (offscreen) driven through ``run_app(on_window=...)``: it
 starts one computation, waits until it runs, waits a random 0-1.5 s more and closes the
 window. Scenarios: training, a gradient check (full, network [2, 512, 512, 1]), a cost
-surface on [2, 512, 512, 1] and a running lesson; on request the same on 30 layers of 512. Then the experiments panel's close test
-runs as its own pytest process, many times. Printed: per scenario the runs, aborts
-(SIGABRT), segfaults (SIGSEGV), other non-zero exits, how many closes came while the
-computation was still running ("busy"), runs with a Qt warning on stderr and
-the slowest close-to-exit time. Not part of CI (minutes of work):
+surface on [2, 512, 512, 1] and a running lesson; on request the same on 30 layers of 512.
+Then the experiments panel's close test runs as its own pytest process, many times.
+Printed per scenario: runs, closes that came while the computation still ran ("busy"),
+aborts (SIGABRT), segfaults (SIGSEGV), other non-zero exits, hangs, runs with a Qt warning
+on stderr, and the slowest and median close-to-exit times. Not in CI (minutes of work):
 
     .venv/bin/python benchmarks/stress_close.py [--closes 50] [--pytest-runs 100]
 """

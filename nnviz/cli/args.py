@@ -125,7 +125,8 @@ def _add_data_network_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--head", choices=["auto", "sigmoid", "softmax", "linear"],
                    help="output activation; it follows the task: sigmoid (binary), softmax "
                         "(multi-class), linear (regression) (default: auto)")
-    g.add_argument("--alpha", type=finite_float, help="leaky ReLU / ELU alpha (default: 0.01 / 1.0)")
+    g.add_argument("--alpha", type=finite_float,
+                   help="leaky ReLU / ELU alpha (default: 0.01 / 1.0)")
     g.add_argument("--init", choices=INIT_SCHEMES,
                    help="weight initialization (default: random = randn * 0.01)")
     g.add_argument("--init-scale", type=finite_float, metavar="S",

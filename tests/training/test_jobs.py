@@ -2,8 +2,6 @@ import gc
 import threading
 import time
 
-from PySide6.QtCore import QThread
-
 from nnviz.training import gui_gc
 from nnviz.training.jobs import (JobRunner, cancel_all_jobs, running_job_threads,
                                  wait_for_job_threads)

@@ -24,7 +24,10 @@ SCRIPT = textwrap.dedent("""
 
     def when(predicate, then, window):
         def poll():
-            QTimer.singleShot(0, lambda: then(window)) if predicate() else QTimer.singleShot(20, poll)
+            if predicate():
+                QTimer.singleShot(0, lambda: then(window))
+            else:
+                QTimer.singleShot(20, poll)
         poll()
 
     def setup(window):
