@@ -2,21 +2,17 @@
 
 The worker thread owns one :class:`TrainingSession` and drives it; scripts and tests can
 drive one directly. ``apply(config)`` rebuilds only what changed, and leaves the session as
-it was if the new settings are bad (the error says what is wrong).
+it was if the new settings are bad (the error says what is wrong). Building the data, the
+network and the trainer from settings lives in :mod:`nnviz.training.session_build`.
 """
 from __future__ import annotations
 
 import dataclasses
-from collections import OrderedDict
-from dataclasses import dataclass
 
 import numpy as np
 
 from nnviz.analysis.cost_trend import CostWatch, cost_hint
-from nnviz.engine.course_exact import course_split
-from nnviz.engine.data import (DATASETS, Dataset, Split, load_csv, make_dataset,
-                               targets_matrix, train_test_split)
-from nnviz.engine.data.edits import apply_point_edits, nearest_point
+from nnviz.engine.data import Dataset
 from nnviz.engine.features import FeatureMap, InputPipeline
 from nnviz.engine.metrics import evaluate, metrics_from_output
 from nnviz.engine.network import Network
@@ -25,8 +21,10 @@ from nnviz.engine.optimizers import make_optimizer
 from nnviz.engine.trainer import StepResult, Trainer
 
 from . import probes
-from .config import CSV_DATASET, DataSpec, Hyperparameters, NetworkSpec, SessionConfig, course_default
+from .config import Hyperparameters, SessionConfig, course_default
 from .history import MetricHistory, Trajectory, read_only
+from .session_build import (BuiltData, DatasetCache, build_data, build_network, build_trainer,
+                            point_id_at, start_from)
 from .snapshot import IDLE, DataSummary, History, LayerHistory, TrainingSnapshot
 
 try:  # per-layer statistics from the analysis engine, once it exists
@@ -34,21 +32,9 @@ try:  # per-layer statistics from the analysis engine, once it exists
 except ImportError:  # pragma: no cover - depends on the analysis engine being present
     _layer_stats_module = None
 
-_DATASET_CACHE_SIZE = 8
 # Before a divergence the cost climbs by orders of magnitude for a few steps; records above
 # this many times the starting cost are that blow-up and leave the plotted history.
 RUNAWAY_FACTOR = 10.0
-
-
-@dataclass(frozen=True)
-class _Data:
-    spec: DataSpec
-    dataset: Dataset
-    standardizer: Standardizer
-    summary: DataSummary
-    features: FeatureMap | None = None
-    ids_train: np.ndarray | None = None  # point ids (nnviz.engine.data.edits) of the columns
-    ids_test: np.ndarray | None = None
 
 
 def describe_changes(old: SessionConfig | None, new: SessionConfig) -> str:
@@ -73,8 +59,8 @@ class TrainingSession:
         self.generation = 0
         self.history = MetricHistory(history_capacity)
         self.trajectory = Trajectory(trajectory_capacity)
-        self._datasets: OrderedDict = OrderedDict()
-        self._data: _Data | None = None
+        self._datasets = DatasetCache()
+        self._data: BuiltData | None = None
         self.net: Network | None = None
         self.trainer: Trainer | None = None
         self._columns = np.arange(0)
@@ -128,9 +114,9 @@ class TrainingSession:
         if change == "points":
             self._apply_points(config)
             return change
-        data = self._build_data(config.data) if change == "data" else self._data
-        net = self._build_network(config.network, data.summary)
-        trainer = self._build_trainer(net, data.summary, config.hyper)
+        data = build_data(config.data, self._datasets) if change == "data" else self._data
+        net = build_network(config.network, data.summary)
+        trainer = build_trainer(net, data.summary, config.hyper)
         # Everything built without error: swap it in.
         self._data, self.net, self.trainer, self.config = data, net, trainer, config
         self._adopt_data()
@@ -146,7 +132,7 @@ class TrainingSession:
     def _apply_points(self, config: SessionConfig) -> None:
         """Drawn or removed points: new data, the same network, optimizer and counters, so
         training goes on (the history too: the curves show the step the edit made)."""
-        data = self._build_data(config.data)
+        data = build_data(config.data, self._datasets)
         old = self.trainer
         trainer = Trainer(self.net, data.summary.X_train, data.summary.Y_train, old.optimizer,
                           batch_size=old.batch_size, lambd=old.lambd, keep_prob=old.keep_prob,
@@ -160,93 +146,7 @@ class TrainingSession:
     def point_at(self, x1: float, x2: float) -> int | None:
         """The id of the data point (training or test) nearest to ``(x1, x2)`` in raw units,
         each axis measured in units of its span; for ``DataSpec.without_point``."""
-        d = self.data
-        X = np.hstack([d.X_train_raw, d.X_test_raw])
-        if X.shape[0] != 2:
-            return None
-        span = X.max(axis=1) - X.min(axis=1) if X.shape[1] else None
-        return nearest_point(X, np.concatenate([self._data.ids_train, self._data.ids_test]),
-                             x1, x2, span)
-    def _load_dataset(self, spec: DataSpec) -> Dataset | Split:
-        """The data set (or, course-exact, the course's own train/test split), cached."""
-        key = (spec.name, spec.params, spec.csv_path, spec.csv_label_column,
-               spec.csv_has_header, spec.csv_task, spec.course_exact)
-        if key in self._datasets:
-            self._datasets.move_to_end(key)
-            return self._datasets[key]
-        if spec.course_exact:
-            dataset = course_split(spec.name, **spec.param_dict)
-        elif spec.name == CSV_DATASET:
-            dataset = load_csv(spec.csv_path, label_column=spec.csv_label_column,
-                               has_header=spec.csv_has_header, task=spec.csv_task)
-        else:
-            dataset = make_dataset(spec.name, **spec.param_dict)
-        self._datasets[key] = dataset
-        if len(self._datasets) > _DATASET_CACHE_SIZE:
-            self._datasets.popitem(last=False)
-        return dataset
-
-    def _build_data(self, spec: DataSpec) -> _Data:
-        loaded = self._load_dataset(spec)
-        if isinstance(loaded, Split):
-            split, dataset = loaded, loaded.dataset
-        else:
-            dataset = loaded
-            split = train_test_split(dataset, spec.train_fraction, seed=spec.split_seed)
-        edited = apply_point_edits(split, spec.added_points, spec.removed_points)
-        if edited.y_train.size < 1:
-            raise ValueError("the training split is empty; raise the train fraction")
-        X_train_raw, X_test_raw = edited.X_train, edited.X_test
-        features = spec.feature_map
-        feature_names = tuple(dataset.feature_names)
-        X_train, X_test = X_train_raw, X_test_raw
-        if features is not None:
-            if dataset.n_features != features.n_inputs:
-                raise ValueError(f"input features (x1^2, sin x1, ...) need two-input data; "
-                                 f"{dataset.name} has {dataset.n_features} inputs")
-            X_train, X_test = features.apply(X_train_raw), features.apply(X_test_raw)
-            feature_names = features.labels
-        # Fitted on the features the network sees (after the feature map), on the training
-        # split as loaded: drawing points does not move the inputs the network has learned.
-        fit_on = split.X_train if split.train_idx.size else X_train_raw
-        standardizer = Standardizer.fit(fit_on if features is None else features.apply(fit_on))
-        if spec.normalize:
-            X_train, X_test = standardizer.transform(X_train), standardizer.transform(X_test)
-        info = DATASETS.get(dataset.name)
-        title = info.title if info is not None and spec.name != CSV_DATASET else dataset.name
-        summary = DataSummary(
-            name=spec.name, title=title, task=dataset.task,
-            feature_names=feature_names, class_names=tuple(dataset.class_names),
-            head=dataset.head, n_features=X_train.shape[0], n_outputs=dataset.n_outputs,
-            normalized=spec.normalize, mean=read_only(standardizer.mean[:, 0]),
-            std=read_only(standardizer.std[:, 0]),
-            constant_features=standardizer.constant_features,
-            X_train=read_only(X_train),
-            Y_train=read_only(targets_matrix(edited.y_train, dataset.task, dataset.n_classes)),
-            X_test=read_only(X_test),
-            Y_test=read_only(targets_matrix(edited.y_test, dataset.task, dataset.n_classes)),
-            X_train_raw=read_only(X_train_raw), X_test_raw=read_only(X_test_raw),
-            y_train=read_only(edited.y_train), y_test=read_only(edited.y_test),
-            description=info.description if info is not None and spec.name != CSV_DATASET
-            else dataset.source,
-        )
-        return _Data(spec, dataset, standardizer, summary, features, edited.ids_train,
-                     edited.ids_test)
-
-    @staticmethod
-    def _build_network(spec: NetworkSpec, data: DataSummary) -> Network:
-        dims = [data.n_features, *spec.hidden_units, data.n_outputs]
-        net = Network(dims, list(spec.activations), data.head, alpha=spec.alpha,
-                      dtype=np.dtype(spec.dtype), init=spec.init, init_scale=spec.init_scale,
-                      seed=spec.seed, course_exact=spec.course_exact)
-        _start_from(net, spec)
-        return net
-
-    @staticmethod
-    def _build_trainer(net: Network, data: DataSummary, hyper: Hyperparameters) -> Trainer:
-        optimizer = make_optimizer(hyper.optimizer, **hyper.optimizer_kwargs())
-        return Trainer(net, data.X_train, data.Y_train, optimizer, batch_size=hyper.batch_size,
-                       lambd=hyper.lambd, keep_prob=hyper.keep_prob, seed=net.seed)
+        return point_id_at(self._data, x1, x2)
 
     def set_hyperparameters(self, hyper: Hyperparameters) -> None:
         """Apply at the next step, without a reset (a new optimizer type starts fresh
@@ -266,8 +166,8 @@ class TrainingSession:
     def reset(self) -> None:
         """Re-initialize the network with its seed and forget all progress."""
         self.net.initialize()
-        _start_from(self.net, self.config.network)
-        self.trainer = self._build_trainer(self.net, self.data, self.config.hyper)
+        start_from(self.net, self.config.network)
+        self.trainer = build_trainer(self.net, self.data, self.config.hyper)
         self._restart()
 
     def _restart(self) -> None:
@@ -525,13 +425,3 @@ class TrainingSession:
                             series={name: read_only(h.series(name))
                                     for name in _layer_stats_module.SCALAR_FIELDS})
 
-
-def _start_from(net: Network, spec: NetworkSpec) -> None:
-    """Put a lesson's starting point (``spec.initial_theta``) into ``net``."""
-    if spec.initial_theta is None:
-        return
-    theta = np.asarray(spec.initial_theta, dtype=np.float64)
-    if theta.shape != net.theta.shape or not np.all(np.isfinite(theta)):
-        raise ValueError(f"the starting point has {theta.size} parameters, the network "
-                         f"{net.layer_dims} has {net.n_params} (all must be finite numbers)")
-    net.theta[...] = theta

@@ -1,0 +1,158 @@
+"""Building what a :class:`~nnviz.training.config.SessionConfig` describes, before it runs.
+
+This module owns turning settings into objects: the data (loading a generated, built-in,
+course-exact or CSV data set through a small cache, the train/test split, drawn and removed
+points, input features, normalization fitted on the training split, and the read-only
+:class:`~nnviz.training.snapshot.DataSummary` the panels see), the network (with a lesson's
+starting point) and its trainer. :class:`~nnviz.training.session.TrainingSession` calls these
+and swaps the results in only when all of them were built without error; running, recording
+and snapshots stay in ``session.py``.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnviz.engine.course_exact import course_split
+from nnviz.engine.data import (DATASETS, Dataset, Split, load_csv, make_dataset,
+                               targets_matrix, train_test_split)
+from nnviz.engine.data.edits import apply_point_edits, nearest_point
+from nnviz.engine.features import FeatureMap
+from nnviz.engine.network import Network
+from nnviz.engine.normalization import Standardizer
+from nnviz.engine.optimizers import make_optimizer
+from nnviz.engine.trainer import Trainer
+
+from .config import CSV_DATASET, DataSpec, Hyperparameters, NetworkSpec
+from .history import read_only
+from .snapshot import DataSummary
+
+DATASET_CACHE_SIZE = 8
+
+
+@dataclass(frozen=True)
+class BuiltData:
+    spec: DataSpec
+    dataset: Dataset
+    standardizer: Standardizer
+    summary: DataSummary
+    features: FeatureMap | None = None
+    ids_train: np.ndarray | None = None  # point ids (nnviz.engine.data.edits) of the columns
+    ids_test: np.ndarray | None = None
+
+
+class DatasetCache:
+    """The last few data sets loaded (or, course-exact, the course's own splits), so
+    switching back and forth or drawing points does not load or generate them again."""
+
+    def __init__(self, size: int = DATASET_CACHE_SIZE):
+        self.size = size
+        self._datasets: OrderedDict = OrderedDict()
+
+    def load(self, spec: DataSpec) -> Dataset | Split:
+        """The data set (or, course-exact, the course's own train/test split), cached."""
+        key = (spec.name, spec.params, spec.csv_path, spec.csv_label_column,
+               spec.csv_has_header, spec.csv_task, spec.course_exact)
+        if key in self._datasets:
+            self._datasets.move_to_end(key)
+            return self._datasets[key]
+        if spec.course_exact:
+            dataset = course_split(spec.name, **spec.param_dict)
+        elif spec.name == CSV_DATASET:
+            dataset = load_csv(spec.csv_path, label_column=spec.csv_label_column,
+                               has_header=spec.csv_has_header, task=spec.csv_task)
+        else:
+            dataset = make_dataset(spec.name, **spec.param_dict)
+        self._datasets[key] = dataset
+        if len(self._datasets) > self.size:
+            self._datasets.popitem(last=False)
+        return dataset
+
+
+def build_data(spec: DataSpec, cache: DatasetCache) -> BuiltData:
+    """Split, edit, feature-map and normalize the data ``spec`` names. Raises
+    ``ValueError`` (including ``CSVError``) with a clear message on bad settings."""
+    loaded = cache.load(spec)
+    if isinstance(loaded, Split):
+        split, dataset = loaded, loaded.dataset
+    else:
+        dataset = loaded
+        split = train_test_split(dataset, spec.train_fraction, seed=spec.split_seed)
+    edited = apply_point_edits(split, spec.added_points, spec.removed_points)
+    if edited.y_train.size < 1:
+        raise ValueError("the training split is empty; raise the train fraction")
+    X_train_raw, X_test_raw = edited.X_train, edited.X_test
+    features = spec.feature_map
+    feature_names = tuple(dataset.feature_names)
+    X_train, X_test = X_train_raw, X_test_raw
+    if features is not None:
+        if dataset.n_features != features.n_inputs:
+            raise ValueError(f"input features (x1^2, sin x1, ...) need two-input data; "
+                             f"{dataset.name} has {dataset.n_features} inputs")
+        X_train, X_test = features.apply(X_train_raw), features.apply(X_test_raw)
+        feature_names = features.labels
+    # Fitted on the features the network sees (after the feature map), on the training
+    # split as loaded: drawing points does not move the inputs the network has learned.
+    fit_on = split.X_train if split.train_idx.size else X_train_raw
+    standardizer = Standardizer.fit(fit_on if features is None else features.apply(fit_on))
+    if spec.normalize:
+        X_train, X_test = standardizer.transform(X_train), standardizer.transform(X_test)
+    info = DATASETS.get(dataset.name)
+    title = info.title if info is not None and spec.name != CSV_DATASET else dataset.name
+    summary = DataSummary(
+        name=spec.name, title=title, task=dataset.task,
+        feature_names=feature_names, class_names=tuple(dataset.class_names),
+        head=dataset.head, n_features=X_train.shape[0], n_outputs=dataset.n_outputs,
+        normalized=spec.normalize, mean=read_only(standardizer.mean[:, 0]),
+        std=read_only(standardizer.std[:, 0]),
+        constant_features=standardizer.constant_features,
+        X_train=read_only(X_train),
+        Y_train=read_only(targets_matrix(edited.y_train, dataset.task, dataset.n_classes)),
+        X_test=read_only(X_test),
+        Y_test=read_only(targets_matrix(edited.y_test, dataset.task, dataset.n_classes)),
+        X_train_raw=read_only(X_train_raw), X_test_raw=read_only(X_test_raw),
+        y_train=read_only(edited.y_train), y_test=read_only(edited.y_test),
+        description=info.description if info is not None and spec.name != CSV_DATASET
+        else dataset.source,
+    )
+    return BuiltData(spec, dataset, standardizer, summary, features, edited.ids_train,
+                     edited.ids_test)
+
+
+def point_id_at(data: BuiltData, x1: float, x2: float) -> int | None:
+    """The id of the data point (training or test) nearest to ``(x1, x2)`` in raw units,
+    each axis measured in units of its span; None unless the data has two raw inputs."""
+    d = data.summary
+    X = np.hstack([d.X_train_raw, d.X_test_raw])
+    if X.shape[0] != 2:
+        return None
+    span = X.max(axis=1) - X.min(axis=1) if X.shape[1] else None
+    return nearest_point(X, np.concatenate([data.ids_train, data.ids_test]), x1, x2, span)
+
+
+def build_network(spec: NetworkSpec, data: DataSummary) -> Network:
+    dims = [data.n_features, *spec.hidden_units, data.n_outputs]
+    net = Network(dims, list(spec.activations), data.head, alpha=spec.alpha,
+                  dtype=np.dtype(spec.dtype), init=spec.init, init_scale=spec.init_scale,
+                  seed=spec.seed, course_exact=spec.course_exact)
+    start_from(net, spec)
+    return net
+
+
+def build_trainer(net: Network, data: DataSummary, hyper: Hyperparameters) -> Trainer:
+    optimizer = make_optimizer(hyper.optimizer, **hyper.optimizer_kwargs())
+    return Trainer(net, data.X_train, data.Y_train, optimizer, batch_size=hyper.batch_size,
+                   lambd=hyper.lambd, keep_prob=hyper.keep_prob, seed=net.seed)
+
+
+def start_from(net: Network, spec: NetworkSpec) -> None:
+    """Put a lesson's starting point (``spec.initial_theta``) into ``net``."""
+    if spec.initial_theta is None:
+        return
+    theta = np.asarray(spec.initial_theta, dtype=np.float64)
+    if theta.shape != net.theta.shape or not np.all(np.isfinite(theta)):
+        raise ValueError(f"the starting point has {theta.size} parameters, the network "
+                         f"{net.layer_dims} has {net.n_params} (all must be finite numbers)")
+    net.theta[...] = theta
