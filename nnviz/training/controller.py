@@ -47,6 +47,7 @@ class TrainingController(QObject):
     # GUI-only: a panel asks the others to show one unit's picture, (layer, unit) or None
     # (panels never import each other; this is their meeting point).
     unit_focus = Signal(object)
+    example_focus = Signal(int)   # a training example picked in the plot (backprop's page 2)
     budget_reached = Signal(int)           # paused by itself at the iteration budget
 
     # Requests, delivered to the worker thread as queued calls.
@@ -227,6 +228,11 @@ class TrainingController(QObject):
     def focus_unit(self, unit: tuple[int, int] | None) -> None:
         """Show unit ``(layer, 0-based unit)``'s activation picture large (None: the output)."""
         self.unit_focus.emit(unit)
+
+    def focus_example(self, index: int) -> None:
+        """Follow training example ``index`` (a column of the training split) where a panel
+        shows one example (the Backprop panel's per-example graph)."""
+        self.example_focus.emit(int(index))
 
     def capture_session(self) -> int:
         """Ask the worker for the session as a file's content; it answers with

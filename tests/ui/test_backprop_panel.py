@@ -295,3 +295,30 @@ def test_an_example_beyond_new_data_falls_back_to_the_last_one():
     small = session(data="xor", steps=1).snapshot()
     result = backprop_jobs.run_example(small, 10 ** 6, [0, 5, 0])
     assert result.example.index == small.data.m_train - 1 and not result.example.reduced
+
+
+def test_ctrl_click_on_a_point_of_the_boundary_plot_follows_it_in_the_panel(qtbot,
+                                                                           isolated_settings):
+    from nnviz.ui.main_window import MainWindow
+    from nnviz.ui.settings import open_settings
+
+    keys = ("builder", "training", "network", "backprop")
+    window = MainWindow(settings=open_settings(isolated_settings),
+                        panels=[panel_spec(k) for k in keys])
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        qtbot.waitUntil(lambda: window.controller.latest is not None, timeout=TIMEOUT)
+        window.docks["backprop"].raise_()
+        training, panel = window.panels["training"], window.panels["backprop"]
+        box = training.boundary_box
+        qtbot.waitUntil(lambda: box._snapshot is not None, timeout=TIMEOUT)
+        X = window.controller.latest.data.X_train_raw
+        target = 11
+        box.plot.example_requested.emit(float(X[0, target]), float(X[1, target]))
+        page = panel.example_page
+        qtbot.waitUntil(lambda: page.result is not None and page.result.example.index == target,
+                        timeout=TIMEOUT)
+        assert panel.tabs.currentWidget() is page
+    finally:
+        window.close()

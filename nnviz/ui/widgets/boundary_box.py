@@ -58,7 +58,8 @@ class BoundaryBox(QWidget):
                              "file you can open again with Open CSV.")
         draw.addWidget(QLabel("Click adds:"))
         draw.addWidget(self.draw_class)
-        draw.addWidget(QLabel("Shift: other · right-click: remove"))
+        draw.addWidget(QLabel("Shift: other · right-click: remove · Ctrl+click: follow it in "
+                              "Backprop"))
         draw.addStretch(1)
         draw.addWidget(self.restore)
         draw.addWidget(self.save)
@@ -77,6 +78,8 @@ class BoundaryBox(QWidget):
         layout.addWidget(self.plot, 1)
         if controller is not None:
             controller.unit_focus.connect(self.plot.show_unit)
+            self.plot.example_requested.connect(
+                lambda x1, x2: self._pick_example(controller, x1, x2))
 
     # -- the outcome-view interface the training panel uses ----------------------------
     def update_from(self, snapshot) -> None:
@@ -92,6 +95,18 @@ class BoundaryBox(QWidget):
             self.plot.set_editable(drawable)
             self.draw_tools.setVisible(drawable)
             self._set_classes(data.class_names)
+
+    def _pick_example(self, controller, x1: float, x2: float) -> None:
+        """Ctrl+click: the training example nearest to the click, in the plot's own scale
+        (a few hundred distances: nothing a frame would notice)."""
+        snapshot = self._snapshot
+        if snapshot is None or snapshot.data.X_train_raw.shape[0] != 2:
+            return
+        X = snapshot.data.X_train_raw
+        span = np.ptp(X, axis=1)
+        span[span == 0] = 1.0
+        d = (((X - np.array([[x1], [x2]])) / span[:, None]) ** 2).sum(axis=0)
+        controller.focus_example(int(np.argmin(d)))
 
     # -- data you draw -----------------------------------------------------------------
     def _set_classes(self, names) -> None:

@@ -30,6 +30,7 @@ def _rgb(color: str) -> np.ndarray:
 class BoundaryPlot(BoundaryView):
     point_requested = Signal(float, float, bool)   # raw (x1, x2), Shift held
     remove_requested = Signal(float, float)        # raw (x1, x2): remove the nearest point
+    example_requested = Signal(float, float)       # raw (x1, x2), Ctrl+click: pick an example
 
     def __init__(self, parent=None):
         self._unit = None  # (layer, 0-based unit) shown instead of the output, or None
@@ -61,10 +62,16 @@ class BoundaryPlot(BoundaryView):
 
     def _clicked(self, event) -> None:
         vb = self.getPlotItem().vb
-        if not self._editable or event.double() or \
-                not vb.sceneBoundingRect().contains(event.scenePos()):
+        if event.double() or not vb.sceneBoundingRect().contains(event.scenePos()):
             return
         p = vb.mapSceneToView(event.scenePos())
+        if (event.button() == Qt.MouseButton.LeftButton
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self.example_requested.emit(float(p.x()), float(p.y()))  # for the Backprop panel
+            event.accept()
+            return
+        if not self._editable:
+            return
         shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         self.click_at(p.x(), p.y(), event.button(), shift)
         event.accept()

@@ -76,6 +76,8 @@ class BackpropPanel(Panel):
         self.live.toggled.connect(self._on_live)
         self.tabs.currentChanged.connect(lambda _i: self._feed_current())
         self.vectorized.gradient_check_requested.connect(self.open_gradient_check)
+        if context is not None:  # Ctrl+click on a point of the decision-boundary plot
+            context.controller.example_focus.connect(self.show_example)
         self.on_theme(context.appearance.colors if context is not None else colors())
 
     # ----- Panel API ---------------------------------------------------------------------
