@@ -108,6 +108,8 @@ def run_session(config: SessionConfig, iterations: int, *, label: str = "",
             next_point += 1
         if it % 64 == 0:
             reporter(it / iterations, label)
+        else:
+            reporter.check()  # every step: a wide network's 64 steps last seconds
     if diverged_at is not None and (not rec_it or rec_it[-1] != it):
         record(it)  # the last finite state
     reporter(1.0, label)
