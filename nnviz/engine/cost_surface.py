@@ -1,14 +1,10 @@
 """The cost surface around ``theta``: ``J(theta + alpha d1 + beta d2)`` on a grid (pure NumPy).
 
-Directions (reference §7):
-
-- :func:`parameter_directions`: two chosen parameters, exact axes (``W1[0,0]`` and
-  ``W1[0,1]``; with two inputs and no hidden layer that is the ``(w1, w2)`` bowl itself).
-- :func:`random_directions`: two seeded random directions, filter-normalized (Li et al. 2018):
-  each neuron's incoming weight row of the direction is rescaled to the norm of that neuron's
-  weight row, bias directions are zero. Surfaces of differently scaled nets become comparable.
-- :func:`pca_directions`: the first two principal components of the recorded trajectory
-  ``theta_t - theta_centre`` (mean-centred PCA), with the explained variance in the labels.
+The directions (reference §7: two chosen parameters, filter-normalized random directions,
+the trajectory's principal components) and the trajectory projection are built in
+:mod:`nnviz.engine.surface_directions` and re-exported here (:func:`parameter_directions`,
+:func:`random_directions`, :func:`pca_directions`, :func:`project_trajectory`,
+:class:`SurfaceDirections`).
 
 :func:`cost_surface` evaluates the grid, vectorized: all grid points of a chunk go through the
 network together (``(grid, examples, units)`` arrays, one batched matrix product per layer).
@@ -38,15 +34,17 @@ import numpy as np
 
 from .activations import get_activation
 from .gradcheck.example_losses import example_losses
-from .gradcheck.indexing import element_label, parse_parameter, tensor_infos
 from .gradcheck.problem import Cancelled, Progress
 from .network import Network
 from .propagation import forward
+# The directions are re-exported: callers and tests import them from here.
+from .surface_directions import (KINDS, SurfaceDirections, centre_vector,  # noqa: F401
+                                 parameter_directions, pca_directions, project_trajectory,
+                                 random_directions)
 
 DEFAULT_RESOLUTION = 41
 DEFAULT_CHUNK_BYTES = 1024 * 1024  # ~1 MiB per array keeps a chunk in L2 (measured best)
 MAX_RESOLUTION = 401
-KINDS = ("parameters", "random", "pca", "custom")
 
 
 class SurfaceCancelled(Cancelled):
@@ -54,33 +52,6 @@ class SurfaceCancelled(Cancelled):
     ``cancel`` flag is set or the ``progress`` callback returns ``False``."""
 
     what = "cost surface"
-
-
-@dataclass(frozen=True)
-class SurfaceDirections:
-    kind: str  # one of KINDS
-    d1: np.ndarray  # (n_params,), float64, layout order
-    d2: np.ndarray
-    labels: tuple[str, str]  # axis labels, e.g. "W1[0,0]" or "PC1 (83.1% of variance)"
-    explained_variance: tuple[float, float] | None = None  # PCA: fractions of the variance
-    parameters: tuple[int, int] | None = None  # "parameters": the two flat indices
-    seed: int | None = None  # "random"
-    filter_normalized: bool = False
-
-    def __post_init__(self):
-        for name in ("d1", "d2"):
-            d = np.array(getattr(self, name), dtype=np.float64).reshape(-1)
-            if not np.isfinite(d).all():
-                raise ValueError(f"direction {name} contains NaN or infinite values")
-            if not np.any(d):
-                raise ValueError(f"direction {name} is all zeros")
-            d.setflags(write=False)
-            object.__setattr__(self, name, d)
-        if self.d1.shape != self.d2.shape:
-            raise ValueError(f"the two directions differ in length: {self.d1.size} and {self.d2.size}")
-        cos = abs(self.d1 @ self.d2) / (np.linalg.norm(self.d1) * np.linalg.norm(self.d2))
-        if cos > 1 - 1e-9:
-            raise ValueError("the two directions are parallel: the slice would be a line")
 
 
 @dataclass(frozen=True)
@@ -108,106 +79,6 @@ class CostSurface:
         c = np.where(np.isfinite(self.costs), self.costs, np.inf)
         i, j = np.unravel_index(int(np.argmin(c)), c.shape)
         return float(self.alphas[j]), float(self.betas[i]), float(self.costs[i, j])
-
-
-# -- directions --------------------------------------------------------------------------
-def parameter_directions(net: Network, first, second) -> SurfaceDirections:
-    """Unit vectors along two parameters, e.g. ``"W1[0,0]"`` and ``"W1[0,1]"`` (or flat
-    indices): ``alpha`` and ``beta`` are then those parameters' offsets from the centre."""
-    infos = tensor_infos(net.layout)
-    i, j = parse_parameter(infos, first), parse_parameter(infos, second)
-    if i == j:
-        raise ValueError("choose two different parameters")
-    d1 = np.zeros(net.n_params)
-    d2 = np.zeros(net.n_params)
-    d1[i] = d2[j] = 1.0
-    return SurfaceDirections("parameters", d1, d2, (element_label(infos, i, grad=False),
-                                                    element_label(infos, j, grad=False)),
-                             parameters=(i, j))
-
-
-def random_directions(net: Network, seed: int = 0, filter_normalize: bool = True,
-                      zero_bias: bool = True, centre=None) -> SurfaceDirections:
-    """Two Gaussian random directions (``seed``). Filter-normalized (Li et al. 2018): for
-    each neuron ``i`` of layer ``l`` the direction's row ``d[W[l]][i, :]`` is rescaled to
-    ``||W[l][i, :]||`` of the centre (``net.theta`` unless ``centre`` is given). Bias
-    directions are zero (``zero_bias``); with ``zero_bias=False`` a neuron's bias joins its
-    weight row in the normalization."""
-    theta = _centre(net, centre)
-    rng = np.random.default_rng(seed)
-    ds = [rng.standard_normal(net.n_params) for _ in range(2)]
-    if filter_normalize or zero_bias:
-        for d in ds:
-            for l in range(1, net.L + 1):
-                sW, sb = net.param_slice(f"W{l}"), net.param_slice(f"b{l}")
-                shape = net.params[f"W{l}"].shape
-                dW, W = d[sW].reshape(shape), theta[sW].reshape(shape)
-                db, b = d[sb], theta[sb]
-                if zero_bias:
-                    db[...] = 0.0
-                if filter_normalize:
-                    if zero_bias:
-                        target = np.linalg.norm(W, axis=1)
-                        now = np.linalg.norm(dW, axis=1)
-                    else:
-                        target = np.sqrt((W * W).sum(axis=1) + b * b)
-                        now = np.sqrt((dW * dW).sum(axis=1) + db * db)
-                    scale = np.divide(target, now, out=np.zeros_like(now), where=now > 0)
-                    dW *= scale[:, None]
-                    if not zero_bias:
-                        db *= scale
-    if filter_normalize and not (np.any(ds[0]) and np.any(ds[1])):
-        raise ValueError("every weight row is zero, so filter-normalized directions are zero; "
-                         "initialize the network or use filter_normalize=False")
-    note = " (filter-normalized)" if filter_normalize else ""
-    return SurfaceDirections("random", ds[0], ds[1],
-                             (f"random direction 1{note}", f"random direction 2{note}"),
-                             seed=int(seed), filter_normalized=bool(filter_normalize))
-
-
-def pca_directions(trajectory, centre=None) -> SurfaceDirections:
-    """The first two principal components of ``trajectory - centre`` (rows are recorded
-    thetas, oldest first; the centre defaults to the last one), mean-centred. Signs are chosen
-    so the first recorded theta has coordinates <= 0 (training moves toward +alpha, +beta)."""
-    T = _trajectory(trajectory)
-    c = T[-1] if centre is None else np.asarray(centre, dtype=np.float64).reshape(-1)
-    if c.size != T.shape[1]:
-        raise ValueError(f"the centre has {c.size} values, the trajectory rows {T.shape[1]}")
-    M = T - c
-    Mc = M - M.mean(axis=0)
-    # Eigen-decompose the smaller of the two Gram matrices: (P x P) for a small network,
-    # (T x T) for a long trajectory, whose eigenvectors map to the directions via Mc^T.
-    small_net = Mc.shape[1] <= Mc.shape[0]
-    vals, vecs = np.linalg.eigh(Mc.T @ Mc if small_net else Mc @ Mc.T)
-    vals, vecs = vals[::-1], vecs[:, ::-1]
-    total = float(np.clip(vals, 0, None).sum())
-    if vals.size < 2 or total <= 0 or vals[1] <= 1e-12 * total:
-        raise ValueError("the trajectory does not span two directions: record at least three "
-                         "different parameter vectors (train a few more steps)")
-    dirs = []
-    for r in range(2):
-        d = vecs[:, r].copy() if small_net else Mc.T @ vecs[:, r]
-        d /= np.linalg.norm(d)
-        if (T[0] - c) @ d > 0:
-            d = -d
-        dirs.append(d)
-    ratios = (float(vals[0] / total), float(vals[1] / total))
-    labels = (f"PC1 ({100 * ratios[0]:.1f}% of variance)",
-              f"PC2 ({100 * ratios[1]:.1f}% of variance)")
-    return SurfaceDirections("pca", dirs[0], dirs[1], labels, explained_variance=ratios)
-
-
-def project_trajectory(trajectory, directions: SurfaceDirections, centre) -> np.ndarray:
-    """``(T, 2)`` coordinates ``(alpha, beta)`` of each recorded theta in the slice: the
-    least-squares solution of ``theta_t - centre = alpha d1 + beta d2`` (for orthonormal
-    directions simply the projections)."""
-    T = _trajectory(trajectory, min_rows=1)
-    c = np.asarray(centre, dtype=np.float64).reshape(-1)
-    D = np.stack([directions.d1, directions.d2], axis=1)
-    if T.shape[1] != D.shape[0] or c.size != D.shape[0]:
-        raise ValueError(f"the trajectory rows ({T.shape[1]}), the centre ({c.size}) and the "
-                         f"directions ({D.shape[0]}) must have the same length")
-    return np.linalg.solve(D.T @ D, D.T @ (T - c).T).T
 
 
 # -- the grid ----------------------------------------------------------------------------
@@ -276,7 +147,7 @@ class CostSurfaceEvaluator:
         poll = Progress(0, progress, cancel, error=SurfaceCancelled)
         poll.check()
         net = self.net
-        c = _centre(net, centre)
+        c = centre_vector(net, centre)
         if directions.d1.size != net.n_params:
             raise ValueError(f"the directions have {directions.d1.size} values, the network "
                              f"{net.n_params} parameters; make them for this network")
@@ -434,28 +305,6 @@ def _activate(act, alpha, Z, out) -> None:
 
 
 # -- helpers -------------------------------------------------------------------------------
-def _centre(net: Network, centre) -> np.ndarray:
-    if centre is None:
-        c = np.array(net.theta, dtype=np.float64)
-    else:
-        c = np.asarray(centre, dtype=np.float64).reshape(-1).copy()
-        if c.size != net.n_params:
-            raise ValueError(f"centre has {c.size} values, the network {net.n_params} parameters")
-    if not np.isfinite(c).all():
-        raise ValueError("the centre parameters contain NaN or infinite values")
-    return c
-
-
-def _trajectory(trajectory, min_rows: int = 3) -> np.ndarray:
-    T = np.asarray(trajectory, dtype=np.float64)
-    if T.ndim != 2 or T.shape[0] < min_rows:
-        raise ValueError(f"a trajectory is a (T, n_params) array with T >= {min_rows} recorded "
-                         f"thetas, got shape {T.shape}")
-    if not np.isfinite(T).all():
-        raise ValueError("the trajectory contains NaN or infinite values")
-    return T
-
-
 def _axes(resolution, extent, directions, coords):
     if np.isscalar(resolution):
         ra = rb = int(resolution)
