@@ -6,65 +6,26 @@ header being row 1; column numbers start at 1) and what to do about it.
 
 The file is streamed: a first pass counts its lines, the arrays are allocated once (within
 the limits of :mod:`nnviz.engine.limits`), and blocks of about 256 kB are parsed straight
-into them. A block of plain (or quoted) numbers goes through NumPy's C parser; any block it
-does not take (comments, blank lines, text labels, a bad value) is parsed cell by cell, which
-also finds the exact row and column of a problem.
+into them by :class:`~nnviz.engine.data.csv_parser.BlockParser` (NumPy's C parser for plain
+numbers, cell by cell otherwise). This module owns :func:`load_csv` and its checks: the
+arguments, the header and label column, the size limits, and the labels and task of the
+resulting :class:`Dataset`.
 """
 from __future__ import annotations
 
-import csv
-import io
-import math
-import re
 from pathlib import Path
-from typing import NoReturn
 
 import numpy as np
 
-from ..gradcheck.problem import Cancelled, Progress
 from ..limits import (MAX_CLASSES, MAX_CSV_BYTES, MAX_DATA_VALUES, MAX_EXAMPLES, MAX_FEATURES,
                       human_size)
+# CSVError and CSVCancelled are re-exported: callers import them from here.
+from .csv_parser import (BlockParser, CSVCancelled, CSVError, TextLabelsFound,  # noqa: F401
+                         parse_number, sniff_delimiter)
 from .dataset import TASKS, Dataset
 
 MIN_ROWS = 4            # fewer data rows cannot be split into training and test examples
 MAX_AUTO_CLASSES = 10   # integer labels with at most this many values count as classes
-_DELIMITERS = (",", ";", "\t")
-_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
-_BLOCK_CHARS = 1 << 18  # characters read per block; bounds the parser's temporary memory
-
-
-class CSVError(ValueError):
-    """A problem in a CSV file. ``row`` and ``column`` are 1-based, or None if not tied to one."""
-
-    def __init__(self, message: str, path, row: int | None = None, column: int | None = None):
-        super().__init__(message)
-        self.path = Path(path)
-        self.row = row
-        self.column = column
-
-
-class CSVCancelled(Cancelled):
-    """Raised by :func:`load_csv` when its ``cancel`` flag is set or ``progress`` says stop."""
-
-    what = "CSV loading"
-
-
-class _TextLabels(Exception):
-    """A label that is not a number turned up: read the file again with text labels."""
-
-
-def _number(text: str) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
-def _sniff_delimiter(first_line: str) -> str:
-    """Pick the most frequent of , ; tab in the first line (comma if none appears)."""
-    counts = {d: first_line.count(d) for d in _DELIMITERS}
-    best = max(counts, key=counts.get)
-    return best if counts[best] > 0 else ","
 
 
 def load_csv(path, label_column: int | str | None = None, has_header: bool | None = None,
@@ -104,7 +65,7 @@ def load_csv(path, label_column: int | str | None = None, has_header: bool | Non
     try:
         try:
             return reader.read(text_labels=False)
-        except _TextLabels:
+        except TextLabelsFound:
             return reader.read(text_labels=True)
     except UnicodeDecodeError:
         reader.fail("is not UTF-8 text", "Save it as 'CSV UTF-8' (a spreadsheet's text "
@@ -113,96 +74,15 @@ def load_csv(path, label_column: int | str | None = None, has_header: bool | Non
         reader.fail(f"cannot be read ({exc.strerror or exc})", "Check that the file is readable")
 
 
-class _Reader:
-    def __init__(self, path, label_column, has_header, task, class_names, progress, cancel,
-                 text=None):
-        self.path, self.fname = path, path.name or str(path)
-        self.label_column, self.has_header, self.task = label_column, has_header, task
-        self.class_names = class_names
-        self.text = text
-        self.size = path.stat().st_size if text is None else len(text)
-        self.tracker = Progress(max(self.size, 1), progress, cancel, error=CSVCancelled)
-
-    def fail(self, problem: str, hint: str, row: int | None = None, col: int | None = None,
-             col_name: str | None = None) -> NoReturn:
-        where = [f"row {row}"] * (row is not None) + [
-            f"column {col}" + (f" ({col_name!r})" if col_name else "")] * (col is not None)
-        loc = f" {', '.join(where)}" if where else ""
-        raise CSVError(f"{self.fname}{loc}: {problem}. {hint}", self.path, row, col)
-
-    # -- the file ----------------------------------------------------------------------------
+class _Reader(BlockParser):
     def read(self, text_labels: bool) -> Dataset:
         if self.size > MAX_CSV_BYTES:
             self.fail(f"is {human_size(self.size)}", f"nnviz reads CSV files up to "
                       f"{human_size(MAX_CSV_BYTES)} (the file size limit); use a sample")
         self.tracker.done = 0
         self.tracker.check()
-        lines_upper = self._count_lines()
-        with (open(self.path, encoding="utf-8-sig", newline="") if self.text is None
-              else io.StringIO(self.text.removeprefix("\ufeff"), newline="")) as f:
-            self.blocks = self._blocks(f)
-            self._preamble(lines_upper, text_labels)
-            for first_line, lines in self.blocks:
-                self._block(first_line, lines)
-        self.tracker.advance(max(0, self.tracker.total - self.tracker.done))
+        self._parse(text_labels)
         return self._dataset()
-
-    def _count_lines(self) -> int:
-        if self.text is not None:
-            return max(self.text.count("\n"), self.text.count("\r")) + 1
-        newlines = returns = 0
-        with open(self.path, "rb") as f:
-            while chunk := f.read(1 << 22):
-                newlines += chunk.count(b"\n")
-                returns += chunk.count(b"\r")
-                self.tracker.check()
-        return max(newlines, returns) + 1
-
-    def _blocks(self, f):
-        """``(number of its first line, lines)``; a block never ends inside quotes."""
-        line_no = 1
-        while True:
-            lines = f.readlines(_BLOCK_CHARS)
-            if not lines:
-                return
-            quotes = sum(ln.count('"') for ln in lines) if '"' in "".join(lines) else 0
-            while quotes % 2:  # a quoted field goes on in the next lines
-                more = f.readlines(_BLOCK_CHARS)
-                if not more:
-                    self._check_unclosed_quote(line_no, lines)
-                    break
-                lines += more
-                quotes += sum(ln.count('"') for ln in more)
-            yield line_no, lines
-            line_no += len(lines)
-            self.tracker.advance(sum(map(len, lines)))
-
-    def _check_unclosed_quote(self, first_line: int, lines: list[str]) -> None:
-        delimiter = getattr(self, "delimiter", None) or _sniff_delimiter(lines[0])
-        try:
-            for _ in csv.reader(lines, delimiter=delimiter, strict=True):
-                pass
-        except csv.Error:
-            opened, odd = None, False
-            for i, ln in enumerate(lines):
-                if ln.count('"') % 2:
-                    odd = not odd
-                    opened = first_line + i if odd else None
-            self.fail('has a quote (") that opens here and is never closed',
-                      "Close the quote, or remove it if it is part of a value", row=opened)
-
-    def _records(self, first_line: int, lines):
-        """``(row, stripped cells)`` of the lines, skipping blank lines and '#' comments."""
-        reader = csv.reader(lines, delimiter=self.delimiter)
-        try:
-            for cells in reader:
-                cells = [c.strip() for c in cells]
-                if not any(cells) or cells[0].startswith("#"):
-                    continue
-                yield first_line + reader.line_num - 1, cells
-        except csv.Error as exc:
-            self.fail(f"is not valid CSV ({exc})", "Check quotes in that row",
-                      row=first_line + reader.line_num - 1)
 
     # -- header, label column, allocation ---------------------------------------------------
     def _preamble(self, lines_upper: int, text_labels: bool) -> None:
@@ -213,7 +93,7 @@ class _Reader:
                               and not ln.lstrip().startswith("#")), None)
                 if first is None:
                     continue
-                self.delimiter = _sniff_delimiter(first)
+                self.delimiter = sniff_delimiter(first)
             pending.append((first_line, lines))
             records += list(self._records(first_line, lines))
             if len(records) >= 2:
@@ -230,9 +110,9 @@ class _Reader:
         has_header = self.has_header
         if has_header is None:
             nxt = records[1][1] if len(records) > 1 else []
-            has_header = all(c and not _number(c) is not None for c in head) or any(
-                c and not _number(c) is not None and j < len(nxt) and _number(nxt[j]) is not None
-                for j, c in enumerate(head[:n_cols]))
+            has_header = all(c and not parse_number(c) is not None for c in head) or any(
+                c and not parse_number(c) is not None and j < len(nxt)
+                and parse_number(nxt[j]) is not None for j, c in enumerate(head[:n_cols]))
         self.header_found = bool(has_header)
         if has_header:
             self.header_line = records[0][0]
@@ -289,53 +169,6 @@ class _Reader:
                       row=self.header_line, col=matches[0] + 1, col_name=label_column)
         return matches[0]
 
-    # -- blocks ----------------------------------------------------------------------------------
-    def _block(self, first_line: int, lines: list[str]) -> None:
-        self.tracker.check()
-        header = self.skip_line
-        if header is not None and first_line <= header < first_line + len(lines):
-            # the lines up to the header are the header, blank lines and comments
-            lines, first_line = lines[header - first_line + 1:], header + 1
-        if not self._fast_block(first_line, lines):
-            self._slow_block(first_line, lines)
-
-    def _fast_block(self, first_line: int, lines: list[str]) -> bool:
-        """Plain numbers only: NumPy's C parser. False if the block needs the exact path."""
-        if not lines or self.text_labels:
-            return False
-        if "#" in "".join(lines):  # a comment line is skipped only by the exact path
-            return False
-        try:
-            values = np.loadtxt(lines, delimiter=self.delimiter, dtype=np.float64,
-                                comments=None, ndmin=2, quotechar='"')
-        except ValueError:
-            return False
-        r = values.shape[0]
-        if values.shape[1] != self.n_cols or r != len(lines) or not np.isfinite(values).all():
-            return False
-        s = self._room(r, first_line)
-        self.X[:, s:s + r] = values[:, self.feat_idx].T
-        self.y[s:s + r] = values[:, self.label_idx]
-        self.rows[s:s + r] = np.arange(first_line, first_line + r)
-        self.m += r
-        return True
-
-    def _slow_block(self, first_line: int, lines: list[str]) -> None:
-        n_cols, names, label_idx = self.n_cols, self.names, self.label_idx
-        for line_no, cells in self._records(first_line, lines):
-            if line_no == self.skip_line:
-                continue
-            if len(cells) != n_cols and (len(cells) < n_cols or any(cells[n_cols:])):
-                self.fail(f"has {len(cells)} values but the first row has {n_cols}",
-                          "Every row needs the same number of columns; fix or delete this row",
-                          row=line_no)
-            i = self._room(1, line_no)
-            for k, j in enumerate(self.feat_idx):
-                self.X[k, i] = self._feature(cells[j], line_no, j)
-            self.y[i] = self._label(cells[label_idx], line_no)
-            self.rows[i] = line_no
-            self.m += 1
-
     def _room(self, n: int, first_line: int) -> int:
         """Index for ``n`` rows on consecutive lines from ``first_line``."""
         if self.m + n > MAX_EXAMPLES:
@@ -349,55 +182,6 @@ class _Reader:
             self.y = np.concatenate([self.y[:self.m], np.empty(grow - self.m, self.y.dtype)])
             self.rows = np.concatenate([self.rows[:self.m], np.empty(grow - self.m, np.int32)])
         return self.m
-
-    def _feature(self, cell: str, line_no: int, j: int) -> float:
-        value = _number(cell)
-        if value is None:
-            if not cell:
-                self.fail("has an empty cell (a missing value)",
-                          "Fill it in or delete the row; features must all be numbers",
-                          row=line_no, col=j + 1, col_name=self.names[j])
-            hint = ("It looks like a decimal comma: save the file with '.' as the decimal "
-                    "separator" if _DECIMAL_COMMA.match(cell) else
-                    "Features must be numbers: fix the value, or remove or encode the "
-                    "column (for example 0/1 instead of no/yes)")
-            self.fail(f"has text {cell!r} in a numeric feature column", hint,
-                      row=line_no, col=j + 1, col_name=self.names[j])
-        if not math.isfinite(value):
-            self.fail(f"has the value {cell!r} (NaN or infinity)",
-                      "Replace it with a real number or delete the row",
-                      row=line_no, col=j + 1, col_name=self.names[j])
-        return value
-
-    def _label(self, cell: str, line_no: int):
-        lcol = dict(row=line_no, col=self.label_idx + 1, col_name=self.names[self.label_idx])
-        if not cell:
-            self.fail("has no label (empty cell in the label column)",
-                      "Fill in the label or delete the row", **lcol)
-        if self.text_labels:
-            code = self.codes.get(cell)
-            if code is None:
-                if len(self.codes) >= MAX_CLASSES:
-                    self._too_many_classes(**lcol)
-                code = self.codes[cell] = len(self.codes)
-            return code
-        value = _number(cell)
-        if value is None:
-            if self.task == "regression":
-                self.fail(f"has the text label {cell!r} but the task is regression",
-                          "Regression needs numeric targets: fix the value, or choose "
-                          "classification", **lcol)
-            raise _TextLabels()
-        if not math.isfinite(value):
-            self.fail(f"has the label {cell!r} (NaN or infinity)",
-                      "Replace it with a real value or delete the row", **lcol)
-        return value
-
-    def _too_many_classes(self, **where) -> NoReturn:
-        self.fail(f"has more than {MAX_CLASSES} different labels", f"nnviz classifies into at "
-                  f"most {MAX_CLASSES} classes (the class limit, one output unit each); check "
-                  "that the right column is the label, or choose regression for numeric "
-                  "targets", **where)
 
     # -- the data set ----------------------------------------------------------------------------
     def _dataset(self) -> Dataset:
