@@ -32,6 +32,7 @@ DEEP = ("deep_training", "deep_gradient_check", "deep_cost_surface")
 CLOSE_TEST = ("tests/ui/panels/experiments/test_panel.py::"
               "test_closing_while_an_experiment_runs_exits_cleanly")
 # Said by Qt's offscreen platform whenever docks are laid out: not a problem of nnviz.
+LOG_DIR: Path | None = None  # --log-dir: full stderr of every run that went wrong
 PLATFORM_NOISE = ("This plugin does not support propagateSizeHints()",
                   "This plugin does not support raise()")
 
@@ -139,7 +140,13 @@ def close_once(scenario: str, delay: float, folder: Path):
         proc.wait()
         return "hang", None, ["killed after 120 s"], False
     exit_s = None if closed_at is None else time.monotonic() - closed_at
-    return classify(proc.returncode), exit_s, qt_warnings(proc.stderr.read()), during
+    stderr = proc.stderr.read()
+    outcome = classify(proc.returncode)
+    if LOG_DIR is not None and (outcome != "ok" or qt_warnings(stderr)):
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        (LOG_DIR / f"{scenario}-{time.time_ns()}.log").write_text(
+            f"exit {proc.returncode}, delay {delay:.3f}\n{stderr}")
+    return outcome, exit_s, qt_warnings(stderr), during
 
 
 def run_close_test(times: int) -> Counter:
@@ -158,9 +165,12 @@ def main() -> int:
     parser.add_argument("--pytest-runs", type=int, default=100,
                         help="runs of the experiments close test")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--log-dir", type=Path, help="keep the stderr of failed runs here")
     parser.add_argument("--scenarios", default=",".join(SCENARIOS),
                         help=f"comma-separated, from {', '.join(SCENARIOS + DEEP)}")
     args = parser.parse_args()
+    global LOG_DIR
+    LOG_DIR = args.log_dir
     rng = random.Random(args.seed)
     total = Counter()
     print(f"{'scenario':<16}{'runs':>6}{'busy':>6}{'ok':>6}{'abort':>7}{'segv':>6}{'other':>7}"
