@@ -154,10 +154,11 @@ class PanelDocksMixin:
             self.resizeDocks(docks, sizes, Qt.Orientation.Horizontal)
         stacked = [self.docks[k] for k in ("training", "network") if k in self.docks]
         if len(stacked) == 2:
-            # The diagram gets what it needs to be read; the plots get the rest.
-            diagram = max(200, int(self.height() * 0.24))
-            self.resizeDocks(stacked, [self.height() - diagram, diagram],
-                             Qt.Orientation.Vertical)
+            # The diagram gets what it needs to be read (its unit pictures too); the plots get
+            # the rest. Sizes are shares of the height the two docks have between them.
+            total = sum(d.height() for d in stacked)
+            diagram = max(190, int(total * 0.26))
+            self.resizeDocks(stacked, [total - diagram, diagram], Qt.Orientation.Vertical)
 
     # -- a panel shown large ------------------------------------------------------------------
     def show_large(self, key: str) -> None:

@@ -70,7 +70,7 @@ def test_the_decision_boundary_is_the_largest_plot_and_curves_are_tall_enough(wi
     assert boundary.width() >= 300 and boundary.height() >= 300
     area = boundary.width() * boundary.height()
     for plot in (training.cost_plot, training.metric_plot):
-        assert plot.height() >= 150
+        assert plot.height() >= 150 and plot.width() >= 300
         assert plot.width() * plot.height() < area
     diagram = window.panels["network"].diagram  # the drawing, without its controls
     assert diagram.width() * diagram.height() < area

@@ -58,8 +58,13 @@ class BoundaryBox(QWidget):
                              "file you can open again with Open CSV.")
         draw.addWidget(QLabel("Click adds:"))
         draw.addWidget(self.draw_class)
-        draw.addWidget(QLabel("Shift: other · right-click: remove · Ctrl+click: follow it in "
-                              "Backprop"))
+        # The mouse help in a small "?" (a sentence here would set the plot's minimum width).
+        help_mark = QLabel("<b>?</b>")
+        help_mark.setToolTip("Click: add a point of the chosen class · Shift+click: the other "
+                             "class · right-click: remove the nearest point · Ctrl+click: "
+                             "follow that example through the network in the Backprop panel")
+        self.help_mark = help_mark
+        draw.addWidget(help_mark)
         draw.addStretch(1)
         draw.addWidget(self.restore)
         draw.addWidget(self.save)

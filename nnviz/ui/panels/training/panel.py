@@ -17,6 +17,7 @@ from ...widgets.outcome_views import ConfusionView, PredictedVsTrueView, Respons
 from ..base import Panel, PanelContext
 
 MAX_CURVE_POINTS = 600
+CURVES_MIN_WIDTH = 320
 
 COST_TIP = ("Cost J against iteration (without the L2 term, so train and test compare).\n"
             "Binary cross-entropy J = -(1/m) Σ [y log a + (1-y) log(1-a)] for a sigmoid output,\n"
@@ -95,12 +96,13 @@ class TrainingPanel(Panel):
         curves = QSplitter(Qt.Orientation.Vertical)
         curves.addWidget(self.cost_plot)
         curves.addWidget(self.metric_plot)
-        curves.setSizes([300, 200])
+        curves.setSizes([260, 240])
+        curves.setMinimumWidth(CURVES_MIN_WIDTH)  # titles, legends and ticks stay readable
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.outcome)
         splitter.addWidget(curves)
-        splitter.setStretchFactor(0, 5)
-        splitter.setStretchFactor(1, 6)
+        splitter.setStretchFactor(0, 6)
+        splitter.setStretchFactor(1, 5)
         splitter.setChildrenCollapsible(False)
 
         top = QHBoxLayout()
