@@ -81,11 +81,11 @@ def main() -> int:
     later(300, lambda: window.panels["experiments"].run_experiment("init_schemes"))
     later(30000, lambda: save_screen("lesson"))
     later(10, lambda: window.panels["experiments"].show_start_page())
+    later(300, lambda: window.apply_preset("analyze"))
+    later(10, lambda: c.step(300))
+    later(5000, lambda: save_window("analyze"))
+    later(10, lambda: window.apply_preset("learn"))
     if large:
-        later(300, lambda: window.apply_preset("analyze"))
-        later(10, lambda: c.step(300))
-        later(5000, lambda: save_window("analyze"))
-        later(10, lambda: window.apply_preset("learn"))
         # Neuron pictures: circles with x1², x2² as inputs.
         later(10, lambda: window.set_speed(0))
         later(10, lambda: config(

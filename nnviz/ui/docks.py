@@ -35,6 +35,7 @@ def scrolled(panel: QWidget) -> QScrollArea:
 
 
 PRESETS = {"learn": "Learn", "analyze": "Analyze"}
+ANALYZE_WITH_BUILDER_WIDTH = 1600  # narrower windows show Analyze without the builder
 
 
 class PanelDocksMixin:
@@ -186,7 +187,8 @@ class PanelDocksMixin:
     # -- layout presets ----------------------------------------------------------------------
     def apply_preset(self, name: str) -> None:
         """``"learn"``: builder, decision boundary and curves, network diagram (the default).
-        ``"analyze"``: cost surface above, gradient flow beside gradient check below, large."""
+        ``"analyze"``: cost surface above, gradient flow beside gradient check below, large
+        (without the builder on a window narrower than ``ANALYZE_WITH_BUILDER_WIDTH``)."""
         if name not in PRESETS:
             raise ValueError(f"no layout {name!r}; choose one of {', '.join(PRESETS)}")
         self.reset_layout()
@@ -201,6 +203,10 @@ class PanelDocksMixin:
         for key in wanted:
             self.docks[key].show()
             self.docks[key].raise_()
+        if "builder" in self.docks and self.width() < ANALYZE_WITH_BUILDER_WIDTH:
+            # A laptop has room for three analysis panels or for the builder, not both;
+            # Learn (Ctrl+1) or View > Network builder brings it back.
+            self.docks["builder"].hide()
         if {"gradient_flow", "gradient_check"} <= set(wanted):
             flow, check = self.docks["gradient_flow"], self.docks["gradient_check"]
             # Out of its tab group, then beside the gradient check: both visible at once.
@@ -209,12 +215,21 @@ class PanelDocksMixin:
             self.addDockWidget(self.dockWidgetArea(check), flow, Qt.Orientation.Horizontal)
             flow.show()
             check.raise_()
-            self.resizeDocks([flow, check], [self.width() // 3, self.width() // 3],
-                             Qt.Orientation.Horizontal)
+        # Sizes once the docks have their new places (the next event-loop turn).
+        QTimer.singleShot(0, lambda: self._analyze_sizes(wanted))
+
+    def _analyze_sizes(self, wanted: list[str]) -> None:
+        if self._closing:
+            return
+        if {"gradient_flow", "gradient_check"} <= set(wanted):
+            flow, check = self.docks["gradient_flow"], self.docks["gradient_check"]
+            half = (flow.width() + check.width()) // 2
+            self.resizeDocks([check, flow], [half, half], Qt.Orientation.Horizontal)
         if "cost_surface" in wanted and "gradient_flow" in wanted:
-            top = int(self.height() * 0.42)
-            self.resizeDocks([self.docks["cost_surface"], self.docks["gradient_flow"]],
-                             [top, self.height() - top], Qt.Orientation.Vertical)
+            surface, flow = self.docks["cost_surface"], self.docks["gradient_flow"]
+            total = surface.height() + flow.height()
+            top = int(total * 0.48)
+            self.resizeDocks([surface, flow], [top, total - top], Qt.Orientation.Vertical)
 
     def _panel_shown(self, key: str) -> bool:
         dock = self.docks[key]
