@@ -107,28 +107,33 @@ def app_run(seconds: float, panels=None) -> dict:
         QTimer.singleShot(ms, loop.quit)
         loop.exec()
 
+    def timer_lateness(ms: int) -> np.ndarray:
+        """Wait ``ms`` while a 10 ms timer runs; p50, p95, max of its lateness in ms."""
+        lateness, last = [], [time.perf_counter()]
+
+        def tick():
+            now = time.perf_counter()
+            lateness.append(max(0.0, (now - last[0]) - 0.010))
+            last[0] = now
+
+        timer = QTimer()
+        timer.setTimerType(Qt.TimerType.PreciseTimer)
+        timer.setInterval(10)
+        timer.timeout.connect(tick)
+        timer.start()
+        wait(ms)
+        timer.stop()
+        return np.percentile(np.array(lateness) * 1000, [50, 95, 100])
+
     while c.latest is None:
         wait(50)
     # Phase 0: the default pace a learner sees (about 100 steps/s), with its latency.
     default_pace = window.speed
-    lateness0, last0 = [], [time.perf_counter()]
-
-    def tick0():
-        now = time.perf_counter()
-        lateness0.append(max(0.0, (now - last0[0]) - 0.010))
-        last0[0] = now
-
-    timer0 = QTimer()
-    timer0.setTimerType(Qt.TimerType.PreciseTimer)
-    timer0.setInterval(10)
-    timer0.timeout.connect(tick0)
     c.play()
     wait(500)
-    timer0.start()
     it_pace, t_pace = c.latest.iteration, time.perf_counter()
-    wait(3000)
+    paced_lateness = timer_lateness(3000)
     paced = (c.latest.iteration - it_pace) / (time.perf_counter() - t_pace)
-    timer0.stop()
     # Throughput is measured at Max speed (one click away from the default), without the
     # 10,000-iteration stop, which Max reaches within a second.
     window.budget_check.setChecked(False)
@@ -143,29 +148,15 @@ def app_run(seconds: float, panels=None) -> dict:
 
     # Phase 2: event-loop latency, measured by a 10 ms timer (its own wake-ups cost the
     # worker a little, which is why it does not run during phase 1).
-    lateness = []
-    last = [time.perf_counter()]
-
-    def tick():
-        now = time.perf_counter()
-        lateness.append(max(0.0, (now - last[0]) - 0.010))
-        last[0] = now
-
-    timer = QTimer()
-    timer.setTimerType(Qt.TimerType.PreciseTimer)
-    timer.setInterval(10)
-    timer.timeout.connect(tick)
-    timer.start()
-    wait(int(seconds * 1000))
-    timer.stop()
+    lateness = timer_lateness(int(seconds * 1000))
     result = {
         "steps_per_second": steps_per_second,
         "drawn_per_second": drawn_per_second,
-        "lateness_ms": np.percentile(np.array(lateness) * 1000, [50, 95, 100]),
+        "lateness_ms": lateness,
         "worker_reported": c.latest.steps_per_second,
         "default_pace": default_pace,
         "paced_steps_per_second": paced,
-        "paced_lateness_ms": np.percentile(np.array(lateness0) * 1000, [50, 95, 100]),
+        "paced_lateness_ms": paced_lateness,
     }
     window.close()
     return result
