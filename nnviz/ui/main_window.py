@@ -36,7 +36,7 @@ from .widgets.cost_hint import CostHint
 from .widgets.status import MessageBanner, StatusReadout
 
 STATE_VERSION = 1
-CLOSE_WAIT_MS = 250  # training thread at close (waited twice: stop, quit); close < 2 s
+CLOSE_WAIT_MS = 500  # for the training thread at close: the whole close stays under 2 s
 
 
 class MainWindow(PaceMixin, PanelDocksMixin, QMainWindow):
@@ -457,6 +457,8 @@ class MainWindow(PaceMixin, PanelDocksMixin, QMainWindow):
         self.controller.request_stop()  # the worker ends its step meanwhile
         self._call_panels("shutdown")
         self.file_actions.shutdown()  # a file being written is finished first
-        # Bounded: a worker inside one long step keeps running; run_app then leaves cleanly.
-        self.controller.shutdown(CLOSE_WAIT_MS)
+        # Bounded: a worker inside one long step keeps running (its thread is never quit
+        # under it: its timers must stop on their own thread); run_app then leaves cleanly.
+        if self.controller.thread.wait(CLOSE_WAIT_MS):
+            self.controller.shutdown()
         QThreadPool.globalInstance().waitForDone(5000)
