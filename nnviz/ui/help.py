@@ -33,3 +33,16 @@ keep_prob while training. Both fight overfitting: a training cost far below the 
 <b>Ctrl+Shift+E</b> export figures (PNG, SVG), <b>Ctrl+Q</b> quit.
 Panels are docks: drag, float or close them; View brings them back.</p>
 """
+
+
+def concepts_dialog(parent):
+    """Help > Concepts as a non-modal dialog."""
+    from PySide6.QtWidgets import QDialog, QTextBrowser, QVBoxLayout
+
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("nnviz concepts")
+    dialog.resize(620, 640)
+    text = QTextBrowser()
+    text.setHtml(CONCEPTS_HTML)
+    QVBoxLayout(dialog).addWidget(text)
+    return dialog

@@ -16,15 +16,14 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, Qt, QThreadPool
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDialog, QDockWidget, QFileDialog, QMainWindow,
-                               QMessageBox, QSizePolicy, QStyle, QTextBrowser, QToolBar,
-                               QVBoxLayout)
+                               QMessageBox, QSizePolicy, QStyle, QToolBar)
 
 from nnviz.training.config import CSV_DATASET, SessionConfig
 from nnviz.training.controller import TrainingController
 
 from .docks import PanelDocksMixin
 from .file_actions import ONNX_MISSING, FileActions, onnx_available
-from .help import CONCEPTS_HTML
+from .help import concepts_dialog
 from .keyboard import FieldFocus
 from .pace import DEFAULT_BUDGET, DEFAULT_SPEED, PaceMixin
 from .panels import PANELS, PanelSpec
@@ -135,24 +134,24 @@ class MainWindow(PaceMixin, PanelDocksMixin, QMainWindow):
                                              QKeySequence.StandardKey.Open,
                                              "Load a CSV file as the data set", SP.SP_DialogOpenButton)
         self.load_session_action = self._action(
-            "Load session…", self.load_session, "Ctrl+L",
+            "Load session…", self.file_actions.load_session, "Ctrl+L",
             "Open a saved .nnviz session and continue training where it stopped (Ctrl+L); "
             "a file that cannot be used leaves the current session as it is")
         self.save_session_action = self._action(
-            "Save session…", self.save_session, QKeySequence.StandardKey.Save,
+            "Save session…", self.file_actions.save_session, QKeySequence.StandardKey.Save,
             "Save the data choice, every setting, the weights θ, the training history and "
             "the trajectory to a .nnviz file (Ctrl+S)")
         self.export_weights_action = self._action(
-            "Export weights…", self.export_weights, "Ctrl+E",
+            "Export weights…", self.file_actions.export_weights, "Ctrl+E",
             "Export W[l], b[l] with the normalization μ, σ, activations and class names as "
             ".npz, JSON" + (" or ONNX (Ctrl+E)" if onnx_available() else
                             f" (Ctrl+E). {ONNX_MISSING}"))
         self.import_weights_action = self._action(
-            "Import weights…", self.import_weights, "Ctrl+I",
+            "Import weights…", self.file_actions.import_weights, "Ctrl+I",
             "Use the network and weights of an nnviz .npz or JSON export on the current data, "
             "and train on from there (Ctrl+I)")
         self.export_history_action = self._action(
-            "Export training history (CSV)…", self.export_history, "Ctrl+Shift+H",
+            "Export training history (CSV)…", self.file_actions.export_history, "Ctrl+Shift+H",
             "Save the cost J and accuracy (or R²) per recorded iteration, train and test, as "
             "CSV; the per-layer statistics go to a second file beside it (Ctrl+Shift+H)")
         self.export_figures_action = self._action("Export figures…", self.export_figures,
@@ -387,26 +386,6 @@ class MainWindow(PaceMixin, PanelDocksMixin, QMainWindow):
                                    csv_task=task)
         self.controller.apply_config(dataclasses.replace(config, data=data))
 
-    def export_weights(self) -> None:
-        """File > Export weights (Ctrl+E)."""
-        self.file_actions.export_weights()
-
-    def save_session(self) -> None:
-        """File > Save session (Ctrl+S)."""
-        self.file_actions.save_session()
-
-    def load_session(self) -> None:
-        """File > Load session (Ctrl+L)."""
-        self.file_actions.load_session()
-
-    def import_weights(self) -> None:
-        """File > Import weights (Ctrl+I)."""
-        self.file_actions.import_weights()
-
-    def export_history(self) -> None:
-        """File > Export training history (CSV) (Ctrl+Shift+H)."""
-        self.file_actions.export_history()
-
     def export_figures(self, folder: str | None = None) -> list[Path]:
         if folder is None:
             folder = QFileDialog.getExistingDirectory(self, "Export figures to folder",
@@ -426,17 +405,10 @@ class MainWindow(PaceMixin, PanelDocksMixin, QMainWindow):
 
     # -- Help --------------------------------------------------------------------------
     def show_concepts(self) -> None:
-        dialog = getattr(self, "_concepts", None)
-        if dialog is None:
-            dialog = QDialog(self)
-            dialog.setWindowTitle("nnviz concepts")
-            dialog.resize(620, 640)
-            text = QTextBrowser()
-            text.setHtml(CONCEPTS_HTML)
-            QVBoxLayout(dialog).addWidget(text)
-            self._concepts = dialog
-        dialog.show()  # non-modal: keep it open beside the plots
-        dialog.raise_()
+        if getattr(self, "_concepts", None) is None:
+            self._concepts = concepts_dialog(self)
+        self._concepts.show()  # non-modal: keep it open beside the plots
+        self._concepts.raise_()
 
     def show_about(self) -> None:
         QMessageBox.about(self, "About nnviz", about_html())  # the installed version
