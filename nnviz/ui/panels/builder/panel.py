@@ -8,6 +8,7 @@ the data (sizes, fitted mean and std, output head) comes from the snapshots.
 from __future__ import annotations
 
 import dataclasses
+from contextlib import contextmanager
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout,
@@ -63,6 +64,15 @@ class BuilderPanel(Panel):
         self.setMinimumWidth(MIN_WIDTH)
         self.setMaximumWidth(MAX_WIDTH)  # the plots, not the spin boxes, get a wide screen
         self.set_config(self._config)
+
+    @contextmanager
+    def _showing(self):
+        """Show settings in the widgets without sending them back as changes."""
+        self._syncing = True
+        try:
+            yield
+        finally:
+            self._syncing = False
 
     # -- construction ------------------------------------------------------------------
     def _build_data_box(self) -> QGroupBox:
@@ -195,15 +205,12 @@ class BuilderPanel(Panel):
     # -- config -> widgets -------------------------------------------------------------
     def set_config(self, config: SessionConfig) -> None:
         """Show ``config`` without sending anything back."""
-        self._syncing = True
-        try:
+        with self._showing():
             self._config = config
             self._show_data(config)
             self._show_layers(config)
             self._show_init(config)
             self._show_hyper(config)
-        finally:
-            self._syncing = False
         self._update_derived()
 
     def _show_data(self, config: SessionConfig) -> None:
@@ -306,11 +313,8 @@ class BuilderPanel(Panel):
         config = config.with_course_exact(self._config.course_exact
                                           and name in COURSE_EXACT_DATA)
         # Show the new set's defaults in the widgets.
-        self._syncing = True
-        try:
+        with self._showing():
             self._show_data(config)
-        finally:
-            self._syncing = False
         self._send(config)
 
     def _data_changed(self, *_) -> None:
@@ -334,11 +338,8 @@ class BuilderPanel(Panel):
             return
         config = self._config.with_course_exact(on)
         config = dataclasses.replace(config, data=config.data.without_edits())  # other draws
-        self._syncing = True
-        try:
+        with self._showing():
             self._show_init(config)  # the course's initialization seed
-        finally:
-            self._syncing = False
         self._send(config)
 
     def _network_changed(self, *_) -> None:
@@ -360,11 +361,8 @@ class BuilderPanel(Panel):
         # Keep the engine's multiplier; the slider shows σ for "random", × for the others.
         scheme = self.init_scheme.currentData()
         network = dataclasses.replace(self._config.network, init=scheme)
-        self._syncing = True
-        try:
+        with self._showing():
             self._show_init(dataclasses.replace(self._config, network=network))
-        finally:
-            self._syncing = False
         self._network_changed()
 
     def _hyper_changed(self, *_) -> None:
@@ -388,11 +386,8 @@ class BuilderPanel(Panel):
         network = dataclasses.replace(n, hidden_units=n.hidden_units + (units,),
                                       activations=n.activations + (act,))
         config = dataclasses.replace(self._config, network=network)
-        self._syncing = True
-        try:
+        with self._showing():
             self._show_layers(config)
-        finally:
-            self._syncing = False
         self._send(config)
 
     def _remove_layer(self, row: LayerRow) -> None:
@@ -402,11 +397,8 @@ class BuilderPanel(Panel):
         acts = n.activations[:index] + n.activations[index + 1:]
         config = dataclasses.replace(self._config, network=dataclasses.replace(
             n, hidden_units=units, activations=acts))
-        self._syncing = True
-        try:
+        with self._showing():
             self._show_layers(config)
-        finally:
-            self._syncing = False
         self._send(config)
 
     def _open_csv(self) -> None:
