@@ -332,21 +332,14 @@ class _Remedies:
 
 def _activation_notes(hidden, saturated_fraction, dead_fraction) -> tuple[str, ...]:
     notes = []
-    n = len(hidden)
-    if saturated_fraction is not None:
-        sat = np.asarray(saturated_fraction, dtype=np.float64)[:n]
-        layers = [l + 1 for l in range(sat.size) if np.isfinite(sat[l])
-                  and sat[l] >= SATURATED_MAJORITY]
-        if layers:
-            notes.append(f"Most sigmoid/tanh values of layer {_layers(layers)} are saturated "
-                         "(g'(z) ≈ 0, so dZ[l] ≈ 0 there).")
-    if dead_fraction is not None:
-        dead = np.asarray(dead_fraction, dtype=np.float64)[:n]
-        layers = [l + 1 for l in range(dead.size) if np.isfinite(dead[l])
-                  and dead[l] >= DEAD_MAJORITY]
-        if layers:
-            notes.append(f"Most ReLU units of layer {_layers(layers)} are dead (Z ≤ 0 on every "
-                         "example): they pass no gradient.")
+    saturated = _majority_layers(hidden, saturated_fraction, SATURATED_MAJORITY)
+    if saturated:
+        notes.append(f"Most sigmoid/tanh values of layer {_layers(saturated)} are saturated "
+                     "(g'(z) ≈ 0, so dZ[l] ≈ 0 there).")
+    dead = _majority_layers(hidden, dead_fraction, DEAD_MAJORITY)
+    if dead:
+        notes.append(f"Most ReLU units of layer {_layers(dead)} are dead (Z ≤ 0 on every "
+                     "example): they pass no gradient.")
     return tuple(notes)
 
 
