@@ -68,6 +68,17 @@ class _SpecPlot(pg.PlotWidget):
         for name in plain_axes:  # no "x1e-3" prefixes: the course's numbers as they are
             item.getAxis(name).enableAutoSIPrefix(False)
 
+    def _style_frame(self, c: PlotColors):
+        """Axis labels, title and theme of the spec; returns the plot item."""
+        item = self.getPlotItem()
+        p = self.plot_spec
+        item.setLabel("left", html(p.ylabel))
+        if p.xlabel:
+            item.setLabel("bottom", html(p.xlabel))
+        _title(item, p.title, c)
+        style_plot(self, c)
+        return item
+
 
 class CurveView(_SpecPlot):
     """Labelled series on shared axes (log axes where the plot says so)."""
@@ -91,12 +102,8 @@ class CurveView(_SpecPlot):
         return [(series_color(c, k), s.label) for k, s in enumerate(self.plot_spec.series)]
 
     def on_theme(self, c: PlotColors) -> None:
-        item = self.getPlotItem()
+        self._style_frame(c)
         p = self.plot_spec
-        item.setLabel("bottom", html(p.xlabel))
-        item.setLabel("left", html(p.ylabel))
-        _title(item, p.title, c)
-        style_plot(self, c)
         for k, (s, data_item) in enumerate(zip(p.series, self.items)):
             color = series_color(c, k)
             pen = pg.mkPen(color, width=2)
@@ -163,12 +170,7 @@ class SurfaceView(_SpecPlot):
         self.on_theme(c)
 
     def on_theme(self, c: PlotColors) -> None:
-        item = self.getPlotItem()
-        p = self.plot_spec
-        item.setLabel("bottom", html(p.xlabel))
-        item.setLabel("left", html(p.ylabel))
-        _title(item, p.title, c)
-        style_plot(self, c)
+        self._style_frame(c)
         cmap = pg.colormap.get(c.sequential_map)
         self.colorbar.setColorMap(cmap)
         lut = softened_lookup_table(c.sequential_map, c.background, 0.85)
@@ -255,13 +257,8 @@ class BarView(_SpecPlot):
         self.on_theme(c)
 
     def on_theme(self, c: PlotColors) -> None:
-        item = self.getPlotItem()
+        item = self._style_frame(c)
         p = self.plot_spec
-        item.setLabel("left", html(p.ylabel))
-        if p.xlabel:
-            item.setLabel("bottom", html(p.xlabel))
-        _title(item, p.title, c)
-        style_plot(self, c)
         item.showGrid(x=False, y=True, alpha=c.grid_alpha)
         if p.threshold is None:
             colors = [series_color(c, k) for k in range(len(p.labels))]
