@@ -147,15 +147,14 @@ class ScreenshotTaker:
         # A key or a title as the View menu shows it, in any case.
         spec = find_panel(panel) if panel is not None else None
         self.panel = spec.key if spec is not None else None
-        if panel is not None and self.panel not in window.docks:
-            titles = "; ".join(window.docks[key].windowTitle() for key in window.docks)
+        if panel is not None and self.panel not in window.slots:
+            titles = "; ".join(window.specs[key].title for key in window.slots)
             print(f"nnviz: no panel {panel!r}; choose one of: {titles}", file=sys.stderr)
             QTimer.singleShot(0, window.close)
             return
         window.build_pending_panels()  # the picture shows every panel as built
-        if panel is not None:
-            window.docks[panel].show()
-            window.docks[panel].raise_()
+        if self.panel is not None:
+            window.show_panel(self.panel)
         window.controller.snapshot.connect(self._on_snapshot)
         # Never hang: give up after a generous time.
         QTimer.singleShot(120_000, self._timeout)
@@ -174,7 +173,7 @@ class ScreenshotTaker:
             QTimer.singleShot(400, self._grab)  # let every panel draw this snapshot
 
     def _grab(self) -> None:
-        widget = self.window.docks[self.panel] if self.panel else self.window
+        widget = self.window.slots[self.panel] if self.panel else self.window
         if widget.grab().save(self.path):
             self.exit_code = 0
             print(f"nnviz: saved {self.path}")

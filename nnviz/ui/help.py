@@ -31,7 +31,10 @@ keep_prob while training. Both fight overfitting: a training cost far below the 
 <b>Ctrl+O</b> open CSV data, <b>Ctrl+S</b> / <b>Ctrl+L</b> save / load a session,
 <b>Ctrl+E</b> / <b>Ctrl+I</b> export / import weights, <b>Ctrl+Shift+H</b> export the history (CSV),
 <b>Ctrl+Shift+E</b> export figures (PNG, SVG), <b>Ctrl+Q</b> quit.
-Panels are docks: drag, float or close them; View brings them back.</p>
+<b>Ctrl+1</b> … <b>Ctrl+6</b> switch workspace: Train, Gradients, Landscape, Backprop,
+Activations, Lessons (also the tabs beside the menus). Drag a splitter between two panels to
+share the room differently; each workspace remembers it, and View &gt; Reset workspace layout
+puts it back.</p>
 """
 
 

@@ -1,8 +1,9 @@
-"""The main window: dock panels from the registry, toolbar, menus, status bar, settings.
+"""The main window: the workspaces and their panels, toolbar, menus, status bar, settings.
 
 The window owns a :class:`~nnviz.training.controller.TrainingController` (the worker thread)
-and hands each snapshot it delivers to the visible panels (dock handling lives in
-:mod:`nnviz.ui.docks`). Closing the window stops the worker and waits for its thread.
+and hands each snapshot it delivers to the panels on screen (:mod:`nnviz.ui.panel_host`);
+where each panel is shown is decided in :mod:`nnviz.ui.workspaces`. Closing the window stops
+the worker and waits for its thread.
 
 File menu: export weights, save/load sessions and export the history are done by
 :class:`~nnviz.ui.file_actions.FileActions` (``window.file_actions``), off the GUI thread;
@@ -13,19 +14,19 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QThreadPool
+from PySide6.QtCore import QByteArray, QEvent, Qt, QThreadPool
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import (QApplication, QDialog, QDockWidget, QFileDialog, QMainWindow,
-                               QMessageBox, QSizePolicy, QStyle, QToolBar)
+from PySide6.QtWidgets import (QApplication, QDialog, QFileDialog, QHBoxLayout, QMainWindow,
+                               QMenuBar, QMessageBox, QStyle, QToolBar, QVBoxLayout, QWidget)
 
 from nnviz.training.config import CSV_DATASET, SessionConfig
 from nnviz.training.controller import TrainingController
 
-from .docks import PanelDocksMixin
 from .file_actions import ONNX_MISSING, FileActions, onnx_available
 from .help import concepts_dialog
 from .keyboard import FieldFocus
 from .pace import DEFAULT_BUDGET, DEFAULT_SPEED, PaceMixin
+from .panel_host import PanelHostMixin
 from .panels import PANELS, PanelSpec
 from .panels.base import Panel, PanelContext
 from .settings import open_settings
@@ -33,20 +34,21 @@ from .share import about_html, add_share_menus
 from .theme import MODES, Appearance
 from .widgets.cost_hint import CostHint
 from .widgets.status import MessageBanner, StatusReadout
+from .workspaces import WORKSPACES
 
-STATE_VERSION = 1
 CLOSE_WAIT_MS = 500  # for the training thread at close: the whole close stays under 2 s
 
 
-class MainWindow(PaceMixin, PanelDocksMixin, QMainWindow):
+class MainWindow(PaceMixin, PanelHostMixin, QMainWindow):
     def __init__(self, config: SessionConfig | None = None, settings=None,
                  appearance: Appearance | None = None,
                  controller: TrainingController | None = None,
                  panels: list[PanelSpec] | None = None, restore_layout: bool = True,
                  defer_panels: bool = False):
-        """``defer_panels``: panels that start behind another tab are built just after the
-        window first paints, one per event-loop turn (the app does this to start fast;
-        :meth:`build_pending_panels` builds the rest at once)."""
+        """``defer_panels``: the panels of the workspaces not on screen are built just after
+        the window first paints, one per event-loop turn (the app does this to start fast;
+        :meth:`build_pending_panels` builds the rest at once). ``restore_layout``: the window's
+        geometry, workspace and splitter positions from the settings."""
         super().__init__()
         self.setObjectName("nnvizMainWindow")
         self.setWindowTitle("nnviz — see inside a neural network")
@@ -58,37 +60,32 @@ class MainWindow(PaceMixin, PanelDocksMixin, QMainWindow):
         self.context = PanelContext(self.controller, self.settings, self.appearance, self)
         self.file_actions = FileActions(self)
         self.panels: dict[str, Panel] = {}
-        self.docks: dict[str, QDockWidget] = {}
         self.specs: dict[str, PanelSpec] = {}
+        self._built_callbacks: dict[str, list] = {}
+        self._restore = restore_layout
         self._fed_at: dict[str, float] = {}
         self._visible: dict[str, bool] = {}
         self._stale: set[str] = set()
         self._closing = False
-        self._sized = False
-        self._layout_restored = False
         self._defer = defer_panels
         self._pending: list[str] = []   # panels still to build (deferred)
         self._painted = False
         if defer_panels:
             self.installEventFilter(self)  # to start building once the window has painted
 
-        self.setDockNestingEnabled(True)
-        self.setCorner(Qt.Corner.TopLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._build_actions()
         self.field_focus = FieldFocus(self)  # Enter/Escape in a field: the keys work again
         self._build_toolbars()
-        self._build_docks(PANELS if panels is None else panels)
+        self._build_workspaces(PANELS if panels is None else panels)
+        self._build_central()
         self._build_menus()
         self.status = StatusReadout(self.statusBar())
         self.fit_to_screen()
-        self._default_state = self.saveState(STATE_VERSION)
         if restore_layout:
             self._restore_settings()
         else:
             self.set_speed(DEFAULT_SPEED)
         self._budget_changed()
-        self.banner_bar.setVisible(False)
 
         c = self.controller
         c.snapshot.connect(self._on_snapshot)
@@ -159,15 +156,18 @@ class MainWindow(PaceMixin, PanelDocksMixin, QMainWindow):
                                                   "Save every plot of the visible panels as "
                                                   "PNG and SVG")
         self.quit_action = self._action("Quit", self.close, QKeySequence("Ctrl+Q"), "Quit nnviz")
-        self.reset_layout_action = self._action("Reset layout", self.reset_layout,
-                                                tip="Put every panel back where it started")
-        self.learn_layout_action = self._action(
-            "Learn layout", lambda: self.apply_preset("learn"), "Ctrl+1",
-            "The network builder, the decision boundary with cost and accuracy, and the "
-            "network diagram (Ctrl+1)")
-        self.analyze_layout_action = self._action(
-            "Analyze layout", lambda: self.apply_preset("analyze"), "Ctrl+2",
-            "The cost surface, gradient flow and gradient check, large (Ctrl+2)")
+        self.reset_layout_action = self._action(
+            "Reset workspace layout", self.reset_layout,
+            tip="Put the splitters of the workspace on screen back where they started")
+        self.workspace_actions: dict[str, QAction] = {}
+        group = QActionGroup(self)
+        for workspace in WORKSPACES:
+            action = self._action(workspace.title,
+                                  lambda _=False, k=workspace.key: self.show_workspace(k),
+                                  workspace.shortcut, workspace.tooltip)
+            action.setCheckable(True)
+            group.addAction(action)
+            self.workspace_actions[workspace.key] = action
         self.concepts_action = self._action("Concepts", self.show_concepts, "F1",
                                             "The notation and ideas behind the plots")
         self.about_action = self._action("About nnviz", self.show_about)
@@ -184,29 +184,50 @@ class MainWindow(PaceMixin, PanelDocksMixin, QMainWindow):
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         self.training_toolbar = bar
 
-        self.addToolBarBreak()
-        self.banner = MessageBanner()
-        self.banner.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.banner.shown.connect(lambda: self.banner_bar.setVisible(True))
-        self.banner.dismissed.connect(lambda: self.banner_bar.setVisible(False))
-        self.cost_hint = CostHint(self.banner)  # "the cost is bouncing: ..." (too large an α)
-        self.banner_bar = QToolBar("Messages")
-        self.banner_bar.setObjectName("toolbar_messages")
-        self.banner_bar.setMovable(False)
-        self.banner_bar.setFloatable(False)
-        self.banner_bar.toggleViewAction().setVisible(False)
-        self.banner_bar.addWidget(self.banner)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.banner_bar)
+        bar.setMovable(False)  # the two rows of the window's top never rearrange themselves
 
-    def showEvent(self, event) -> None:  # noqa: N802
-        super().showEvent(event)
-        if not self._sized:
-            self._sized = True
-            if not self._layout_restored:
-                self._default_dock_sizes()
+    def _build_central(self) -> None:
+        """The workspaces fill the window; the message banner lies over their top edge, so
+        a message coming or going moves no panel."""
+        central = QWidget()
+        central.setObjectName("central")
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.workspaces)
+        self.setCentralWidget(central)
+        self.banner = MessageBanner(central)
+        self.banner.setAutoFillBackground(True)
+        self.banner.hide()
+        self.banner.shown.connect(self._place_banner)
+        self.cost_hint = CostHint(self.banner)  # "the cost is bouncing: ..." (too large an α)
+        central.installEventFilter(self)
+
+    def _place_banner(self) -> None:
+        central = self.centralWidget()
+        height = self.banner.sizeHint().height()
+        self.banner.setGeometry(0, 0, central.width(), height)
+        self.banner.raise_()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if obj is self.centralWidget() and event.type() == QEvent.Type.Resize:
+            self._place_banner()
+        return super().eventFilter(obj, event)
+
+    def menuBar(self) -> QMenuBar:  # noqa: N802
+        return self._menu_bar
 
     def _build_menus(self) -> None:
-        menu = self.menuBar()
+        # The menus and, beside them, a tab per workspace (as Blender's top bar has).
+        self._menu_bar = menu = QMenuBar()
+        top = QWidget()
+        top.setObjectName("top_bar")
+        row = QHBoxLayout(top)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(12)
+        row.addWidget(menu)
+        row.addWidget(self.workspaces.switcher)
+        row.addStretch(1)
+        self.setMenuWidget(top)
         file_menu = menu.addMenu("&File")
         file_menu.addAction(self.open_data_action)
         file_menu.addSeparator()
@@ -227,10 +248,20 @@ class MainWindow(PaceMixin, PanelDocksMixin, QMainWindow):
 
         view = menu.addMenu("&View")
         self.view_menu = view
-        for key, dock in self.docks.items():
-            action = dock.toggleViewAction()
-            action.setStatusTip(f"Show or hide the {dock.windowTitle()} panel")
+        for action in self.workspace_actions.values():
             view.addAction(action)
+        self.workspace_actions[self.workspaces.current_key].setChecked(True)
+        panels_menu = view.addMenu("Panels")
+        panels_menu.setToolTipsVisible(True)
+        for key, spec in self.specs.items():
+            workspace = self.workspaces.workspace_of(key)
+            if workspace is None:
+                continue
+            title = self.workspaces.pages[workspace].workspace.title
+            action = panels_menu.addAction(f"{spec.title}  (in {title})")
+            action.setToolTip(spec.tooltip)
+            action.triggered.connect(lambda _=False, k=key: self.show_panel(k))
+        view.addAction(self.reset_layout_action)
         view.addSeparator()
         appearance_menu = view.addMenu("Appearance")
         group = QActionGroup(self)
@@ -243,27 +274,18 @@ class MainWindow(PaceMixin, PanelDocksMixin, QMainWindow):
             group.addAction(action)
             appearance_menu.addAction(action)
             self.appearance_actions[mode] = action
-        view.addAction(self.learn_layout_action)
-        view.addAction(self.analyze_layout_action)
-        view.addAction(self.reset_layout_action)
 
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self.concepts_action)
         help_menu.addAction(self.about_action)
         self.help_menu = help_menu
         add_share_menus(self)  # File > Export > PyTorch script, Edit > Copy as command line
-        if not self._defer:
-            self._add_experiments_menu()
+        self._add_experiments_menu()
 
     def _add_experiments_menu(self) -> None:
-        """The Experiments menu, before Help. Its module pulls in the whole experiments
-        package, so the app adds it just after the window first paints."""
-        if getattr(self, "_experiments_menu_added", False):
-            return
-        self._experiments_menu_added = True
+        """The Experiments menu, before Help (it builds its panel when first used)."""
         from .panels.experiments.menu import add_experiments_menu
 
-        self._build_pending("experiments")  # the menu drives that panel
         bar = self.menuBar()
         bar.removeAction(self.help_menu.menuAction())
         add_experiments_menu(self, bar)
@@ -277,9 +299,6 @@ class MainWindow(PaceMixin, PanelDocksMixin, QMainWindow):
             self.restoreGeometry(geometry)
             if not self._fits_screen():  # saved on a bigger screen: start fitted instead
                 self.fit_to_screen()
-        state = s.value("window/state")
-        if isinstance(state, QByteArray) and not state.isEmpty():
-            self._layout_restored = self.restoreState(state, STATE_VERSION)
         try:
             self.set_speed(float(s.value("training/speed", DEFAULT_SPEED)))
         except (TypeError, ValueError):
@@ -293,7 +312,7 @@ class MainWindow(PaceMixin, PanelDocksMixin, QMainWindow):
     def _save_settings(self) -> None:
         s = self.settings
         s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState(STATE_VERSION))
+        self.workspaces.save()
         s.setValue("appearance/mode", self.appearance.mode)
         s.setValue("training/speed", self.speed)
         s.setValue("training/budget_on", "true" if self.budget_check.isChecked() else "false")
@@ -310,11 +329,8 @@ class MainWindow(PaceMixin, PanelDocksMixin, QMainWindow):
         self.settings.setValue(f"paths/{kind}", str(p if p.is_dir() else p.parent))
 
     def reset_layout(self) -> None:
-        self.restoreState(self._default_state, STATE_VERSION)
-        for dock in self.docks.values():
-            dock.setFloating(False)
-        self.banner_bar.setVisible(self.banner.active)
-        self._default_dock_sizes()
+        """The workspace on screen back to its default proportions."""
+        self.workspaces.reset()
 
     def set_appearance(self, mode: str) -> None:
         self.appearance.set_mode(mode)

@@ -120,13 +120,12 @@ class BackpropPanel(Panel):
         return any(p.busy for p in (self.numbers, self.example_page, self.vectorized))
 
     def open_gradient_check(self) -> None:
-        """Raise the gradient-check inspector's dock (and tell whoever listens)."""
+        """Bring the gradient-check inspector's workspace forward (and tell whoever listens)."""
         self.gradient_check_requested.emit()
         window = self.context.window if self.context is not None else None
-        dock = getattr(window, "docks", {}).get("gradient_check")
-        if dock is not None:
-            dock.show()
-            dock.raise_()
+        show_panel = getattr(window, "show_panel", None)
+        if show_panel is not None:
+            show_panel("gradient_check")
 
     # ----- keys --------------------------------------------------------------------------
     def _route_keys(self) -> None:

@@ -135,20 +135,20 @@ class SweepDialog(QDialog):
 
 
 def add_experiments_menu(window, menubar) -> QMenu | None:
-    """Add the Experiments menu to ``menubar`` (after the menus already there); it drives the
-    window's experiments panel, so without that panel there is no menu."""
-    panel = getattr(window, "panels", {}).get("experiments")
-    if panel is None:
+    """Add the Experiments menu to ``menubar`` (after the menus already there). It drives the
+    window's experiments panel, which the window may build only when first needed:
+    ``window.panel("experiments")`` builds it then; without that panel there is no menu."""
+    if "experiments" not in getattr(window, "specs", {}):
         return None
-    dock = window.docks.get("experiments")
     menu = menubar.addMenu("E&xperiments")
     menu.setToolTipsVisible(True)
 
+    def panel():
+        return window.panel("experiments")
+
     def shown(then):
         def slot(*_):
-            if dock is not None:
-                dock.show()
-                dock.raise_()
+            window.show_panel("experiments")
             then()
         return slot
 
@@ -163,23 +163,29 @@ def add_experiments_menu(window, menubar) -> QMenu | None:
         return action
 
     window.experiment_actions = {}
-    add("Start page", shown(panel.show_start_page), "All guided experiments, one click each")
+    add("Start page", shown(lambda: panel().show_start_page()),
+        "All guided experiments, one click each")
     menu.addSeparator()
     for e in EXPERIMENTS.values():
         window.experiment_actions[e.key] = add(
-            f"{e.number}. {e.title}", shown(lambda key=e.key: panel.run_experiment(key)),
+            f"{e.number}. {e.title}", shown(lambda key=e.key: panel().run_experiment(key)),
             e.summary)
     menu.addSeparator()
-    add("Compare settings…", shown(panel.open_sweep_dialog),
+    add("Compare settings…", shown(lambda: panel().open_sweep_dialog()),
         "Train the current settings several times, varying one setting, side by side")
-    window.pin_run_action = add("Pin current run", lambda: panel.pin_current_run(),
+    window.pin_run_action = add("Pin current run", lambda: panel().pin_current_run(),
                                 "Keep this run's curves; the training panel overlays them",
                                 "Ctrl+Shift+P")
-    add("Show pinned runs", shown(panel.show_pins), "Pinned runs' curves and final numbers")
-    add("Clear pinned runs", panel.clear_pins, "Forget every pinned run")
+    add("Show pinned runs", shown(lambda: panel().show_pins()),
+        "Pinned runs' curves and final numbers")
+    add("Clear pinned runs", lambda: panel().clear_pins(), "Forget every pinned run")
     menu.addSeparator()
-    cancel = add("Cancel experiment", panel.cancel, "Stop the running experiment")
+    cancel = add("Cancel experiment", lambda: panel().cancel(), "Stop the running experiment")
     cancel.setEnabled(False)
-    panel.runner.busy_changed.connect(cancel.setEnabled)
+
+    def follow_busy(built):
+        built.runner.busy_changed.connect(cancel.setEnabled)
+        cancel.setEnabled(bool(getattr(built.runner, "busy", False)))
+    window.when_panel_built("experiments", follow_busy)
     window.experiments_menu = menu
     return menu

@@ -291,13 +291,8 @@ class ExperimentsPanel(Panel):
         if config is None or self.context is None:
             return
         self.controller.apply_config(config)
-        self._window_call("restore_docked", "experiments")  # back to the live app
-        window = self.context.window
-        docks = getattr(window, "docks", {})
-        for key in ("training", getattr(what, "panel", None)):
-            if key in docks:
-                docks[key].show()
-                docks[key].raise_()
+        # Back to the live app, in the workspace that draws what the lesson is about.
+        self._window_call("show_panel", getattr(what, "panel", None) or "training")
 
     # -- pinned runs -------------------------------------------------------------------
     def pin_current_run(self):
@@ -384,12 +379,10 @@ class ExperimentsPanel(Panel):
     # -- pages -------------------------------------------------------------------------
     def show_start_page(self) -> None:
         self.stack.setCurrentIndex(0)
-        self._window_call("restore_docked", "experiments")
 
     def show_result_page(self) -> None:
         self.stack.setCurrentIndex(1)
-        # A lesson's text, table and plots need room: its own large window over the panels.
-        self._window_call("show_large", "experiments")
+        self._window_call("show_panel", "experiments")  # the Lessons workspace, whole window
 
     def _window_call(self, method: str, *args) -> None:
         function = getattr(self.context.window if self.context else None, method, None)

@@ -1,0 +1,212 @@
+"""The workspaces on screen: a tab per workspace and a stack of pages, each page a tree of
+splitters built once from its :class:`~nnviz.ui.workspaces.spec.Workspace`.
+
+Nothing here resizes a panel by itself: a page gets its default proportions the first time
+it is shown at a real size (or the arrangement the user left, from the settings), and from
+then on only the user's drags, or the window's own resizing, move a splitter. A panel sits
+in a :class:`PanelSlot` (a frameless scroll area), so a panel asking for more room cannot push
+its neighbours: it scrolls instead.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtWidgets import (QLabel, QScrollArea, QSplitter, QStackedWidget, QTabBar,
+                               QVBoxLayout, QWidget)
+
+from .spec import Pane, Split, Workspace
+
+SETTINGS_GROUP = "workspaces"
+
+
+class PanelSlot(QScrollArea):
+    """Where one panel sits in a workspace: it scrolls only when its space is really smaller
+    than the panel's minimum size, and holds a placeholder until the panel is built."""
+
+    def __init__(self, key: str):
+        super().__init__()
+        self.key = key
+        self.setObjectName(f"slot_{key}")
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setWidgetResizable(True)
+        self.setMinimumSize(120, 80)
+        placeholder = QLabel("Loading…")
+        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWidget(placeholder)
+
+    def set_panel(self, panel: QWidget) -> None:
+        old = self.takeWidget()
+        self.setWidget(panel)
+        if old is not None:
+            old.deleteLater()
+
+    @property
+    def panel(self) -> QWidget | None:
+        return self.widget()
+
+
+class WorkspacePage(QWidget):
+    """One workspace's page: its splitters, laid out once at the first real size."""
+
+    def __init__(self, workspace: Workspace, slots: dict[str, PanelSlot]):
+        super().__init__()
+        self.workspace = workspace
+        self.setObjectName(f"workspace_{workspace.key}")
+        self.splitters: list[QSplitter] = []
+        self._nodes: dict[int, Split] = {}
+        self._arranged = False
+        self._saved: list[QByteArray] | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        root = self._build(workspace.layout, slots)
+        if root is not None:
+            layout.addWidget(root)
+        self.root = root
+
+    def _build(self, node, slots: dict[str, PanelSlot]) -> QWidget | None:
+        if isinstance(node, str):
+            return slots.get(node)
+        parts = [(pane, self._build(pane.content, slots)) for pane in node.panes]
+        parts = [(pane, widget) for pane, widget in parts if widget is not None]
+        if not parts:
+            return None
+        if len(parts) == 1:
+            return parts[0][1]
+        splitter = QSplitter(Qt.Orientation.Vertical if node.vertical
+                             else Qt.Orientation.Horizontal)
+        splitter.setObjectName(f"split_{self.workspace.key}_{len(self.splitters)}")
+        splitter.setChildrenCollapsible(False)
+        splitter.setHandleWidth(6)
+        for index, (pane, widget) in enumerate(parts):
+            splitter.addWidget(widget)
+            # A side column keeps its width when the window grows; the plots take the rest.
+            splitter.setStretchFactor(index, 0 if pane.pixels else max(1, round(pane.share * 100)))
+            splitter.setCollapsible(index, pane.pixels is not None)
+        self._nodes[id(splitter)] = Split(node.vertical, tuple(p for p, _ in parts))
+        self.splitters.append(splitter)
+        return splitter
+
+    # -- proportions ------------------------------------------------------------------------
+    def restore(self, states: list[QByteArray]) -> None:
+        """Use these saved splitter states instead of the defaults (one per splitter)."""
+        self._saved = states if len(states) == len(self.splitters) else None
+
+    def states(self) -> list[QByteArray]:
+        return [s.saveState() for s in self.splitters]
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if not self._arranged and self.width() > 200 and self.height() > 150:
+            self._arranged = True
+            if self._saved is not None and all(
+                    s.restoreState(state) for s, state in zip(self.splitters, self._saved)):
+                return
+            self.arrange()
+
+    def arrange(self) -> None:
+        """Give every splitter the workspace's default proportions for the page's size."""
+        self._arranged = True
+        if isinstance(self.root, QSplitter):
+            self._arrange(self.root, self.width(), self.height())
+
+    def _arrange(self, splitter: QSplitter, width: int, height: int) -> None:
+        node = self._nodes[id(splitter)]
+        length = height if node.vertical else width
+        length -= splitter.handleWidth() * (splitter.count() - 1)
+        fixed = sum(p.pixels for p in node.panes if p.pixels)
+        shares = sum(p.share for p in node.panes if not p.pixels) or 1.0
+        rest = max(0, length - fixed)
+        sizes = [p.pixels if p.pixels else int(rest * p.share / shares) for p in node.panes]
+        splitter.setSizes(sizes)
+        for index, size in enumerate(sizes):
+            child = splitter.widget(index)
+            if isinstance(child, QSplitter):
+                self._arrange(child, width if node.vertical else size,
+                              size if node.vertical else height)
+
+
+class WorkspaceSwitcher(QTabBar):
+    """A tab per workspace, beside the menus (one click, or Ctrl+1..Ctrl+6)."""
+
+    def __init__(self, workspaces: list[Workspace]):
+        super().__init__()
+        self.setObjectName("workspace_tabs")
+        self.setDocumentMode(True)
+        self.setDrawBase(False)
+        self.setExpanding(False)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space and the arrows stay training keys
+        for workspace in workspaces:
+            index = self.addTab(workspace.title)
+            self.setTabToolTip(index, workspace.tooltip)
+
+
+class WorkspaceStack(QStackedWidget):
+    """Every workspace's page; :attr:`slots` holds each panel's place (one per panel)."""
+
+    workspace_changed = Signal(str)
+
+    def __init__(self, workspaces: list[Workspace], panel_keys, settings: QSettings):
+        super().__init__()
+        self.setObjectName("workspaces")
+        self.workspaces = list(workspaces)
+        self.settings = settings
+        self.slots: dict[str, PanelSlot] = {key: PanelSlot(key) for key in panel_keys}
+        self.pages: dict[str, WorkspacePage] = {}
+        for workspace in self.workspaces:
+            page = WorkspacePage(workspace, self.slots)
+            self.pages[workspace.key] = page
+            page.restore(self._saved_states(workspace.key))
+            self.addWidget(page)
+        self.switcher = WorkspaceSwitcher(self.workspaces)
+        self.switcher.currentChanged.connect(self._tab_changed)
+
+    # -- which workspace ---------------------------------------------------------------------
+    @property
+    def current_key(self) -> str:
+        return self.workspaces[self.currentIndex()].key
+
+    def show_workspace(self, key: str) -> None:
+        index = [w.key for w in self.workspaces].index(key)
+        self.switcher.setCurrentIndex(index)  # -> _tab_changed
+        if self.currentIndex() != index:
+            self._tab_changed(index)
+
+    def _tab_changed(self, index: int) -> None:
+        if 0 <= index < self.count() and index != self.currentIndex():
+            self.setCurrentIndex(index)
+            self.workspace_changed.emit(self.current_key)
+
+    def workspace_of(self, panel_key: str) -> str | None:
+        for workspace in self.workspaces:
+            if panel_key in workspace.panel_keys() and panel_key in self.slots:
+                return workspace.key
+        return None
+
+    def panels_shown(self) -> set[str]:
+        """The panels of the workspace on screen."""
+        return {k for k in self.workspaces[self.currentIndex()].panel_keys() if k in self.slots}
+
+    # -- arrangement -------------------------------------------------------------------------
+    def _saved_states(self, key: str) -> list[QByteArray]:
+        states = []
+        for index in range(len(self.pages[key].splitters) if key in self.pages else 16):
+            value = self.settings.value(f"{SETTINGS_GROUP}/{key}/{index}")
+            if not isinstance(value, QByteArray) or value.isEmpty():
+                break
+            states.append(value)
+        return states
+
+    def save(self) -> None:
+        for key, page in self.pages.items():
+            for index, state in enumerate(page.states()):
+                self.settings.setValue(f"{SETTINGS_GROUP}/{key}/{index}", state)
+        self.settings.setValue(f"{SETTINGS_GROUP}/current", self.current_key)
+
+    def saved_current(self) -> str | None:
+        key = self.settings.value(f"{SETTINGS_GROUP}/current")
+        return key if key in self.pages else None
+
+    def reset(self, key: str | None = None) -> None:
+        """Back to the default proportions (the current workspace's, or ``key``'s)."""
+        page = self.pages[key or self.current_key]
+        page.arrange()
+        self.settings.remove(f"{SETTINGS_GROUP}/{page.workspace.key}")
