@@ -10,12 +10,15 @@ function has a kink there, and the gradient check flags elements that sit near i
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
-_SQRT_2_OVER_PI = np.sqrt(2.0 / np.pi)
+# Python floats, not NumPy scalars: NumPy 2 promotes a float32 array times a np.float64
+# scalar to float64, while a Python float keeps the array's dtype.
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 
 
 def sigmoid(z, alpha=None):
@@ -45,11 +48,11 @@ def _relu_slope(z, a, alpha=None):
 
 
 def leaky_relu(z, alpha=0.01):
-    return np.where(z > 0, z, alpha * z)
+    return np.where(z > 0, z, float(alpha) * z)
 
 
 def _leaky_relu_slope(z, a, alpha=0.01):
-    return np.where(z > 0, 1.0, alpha).astype(z.dtype)
+    return np.where(z > 0, 1.0, float(alpha)).astype(z.dtype)
 
 
 def linear(z, alpha=None):
@@ -61,11 +64,11 @@ def _linear_slope(z, a, alpha=None):
 
 
 def elu(z, alpha=1.0):
-    return np.where(z > 0, z, alpha * np.expm1(np.minimum(z, 0.0)))
+    return np.where(z > 0, z, float(alpha) * np.expm1(np.minimum(z, 0.0)))
 
 
 def _elu_slope(z, a, alpha=1.0):
-    return np.where(z > 0, 1.0, a + alpha).astype(z.dtype)
+    return np.where(z > 0, 1.0, a + float(alpha)).astype(z.dtype)
 
 
 def softplus(z, alpha=None):

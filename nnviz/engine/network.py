@@ -51,7 +51,7 @@ class Network:
         self.layer_dims = layer_dims
         self.activations = activations
         self.head = head
-        self.alpha = alpha
+        self.alpha = None if alpha is None else float(alpha)  # a Python float keeps the dtype
         self.dtype = np.dtype(dtype)
         self.init, self.init_scale, self.seed = init, float(init_scale), int(seed)
         # Initial draws from the legacy RandomState, as the course notebooks make them.
@@ -148,7 +148,9 @@ class Network:
 
     # -- propagation -------------------------------------------------------------------
     def forward(self, X, keep_probs=None, masks=None, rng=None):
-        """``Z[L]`` and the caches; see :func:`propagation.forward`."""
+        """``Z[L]`` and the caches; see :func:`propagation.forward`. ``X`` is taken in the
+        network's dtype, so every ``Z``, ``A`` and prediction is in that dtype too."""
+        X = np.asarray(X, dtype=self.dtype)
         return propagation.forward(X, self.params, self.activations, self.head, self.alpha,
                                    keep_probs, masks, rng)
 
@@ -167,6 +169,7 @@ class Network:
     def gradients(self, X, Y, lambd: float = 0.0, keep_probs=None, masks=None, rng=None,
                   keep_dZ: bool = False):
         """One forward and backward pass. Fills ``self.grad``; returns ``(J, caches, grads)``."""
+        Y = np.asarray(Y, dtype=self.dtype)
         ZL, caches = self.forward(X, keep_probs, masks, rng)
         J = self.cost_from_output(ZL, Y, lambd)
         grads = dict(self.grads)

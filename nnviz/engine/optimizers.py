@@ -5,7 +5,12 @@ Hyperparameters are plain attributes; change them between steps and the next ste
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
+
+# Every step works in theta's dtype: the hyperparameters enter as Python floats (a NumPy
+# float64 scalar would promote a float32 array to float64 under NumPy 2).
 
 
 class GradientDescent:
@@ -20,7 +25,7 @@ class GradientDescent:
         pass
 
     def step(self, theta, grad):
-        theta -= self.learning_rate * grad
+        theta -= float(self.learning_rate) * grad
 
     def settings(self) -> dict:
         return {"optimizer": self.name, "learning_rate": self.learning_rate}
@@ -42,9 +47,10 @@ class Momentum(GradientDescent):
     def step(self, theta, grad):
         if self.v is None or self.v.shape != grad.shape:
             self.v = np.zeros_like(grad)
-        self.v *= self.beta
-        self.v += (1.0 - self.beta) * grad
-        theta -= self.learning_rate * self.v
+        beta = float(self.beta)
+        self.v *= beta
+        self.v += (1.0 - beta) * grad
+        theta -= float(self.learning_rate) * self.v
 
     def settings(self) -> dict:
         return {**super().settings(), "beta": self.beta}
@@ -69,14 +75,15 @@ class Adam(GradientDescent):
         if self.m is None or self.m.shape != grad.shape:
             self.m, self.v, self.t = np.zeros_like(grad), np.zeros_like(grad), 0
         self.t += 1
-        b1, b2 = self.beta1, self.beta2
+        b1, b2 = float(self.beta1), float(self.beta2)
         self.m *= b1
         self.m += (1.0 - b1) * grad
         self.v *= b2
         self.v += (1.0 - b2) * grad * grad
         # Bias correction folded into the step size (same result, two fewer array passes).
-        step = self.learning_rate * np.sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)
-        theta -= step * self.m / (np.sqrt(self.v) + self.epsilon * np.sqrt(1.0 - b2**self.t))
+        correction2 = math.sqrt(1.0 - b2**self.t)
+        step = float(self.learning_rate) * correction2 / (1.0 - b1**self.t)
+        theta -= step * self.m / (np.sqrt(self.v) + float(self.epsilon) * correction2)
 
     def settings(self) -> dict:
         return {**super().settings(), "beta1": self.beta1, "beta2": self.beta2,
