@@ -1,4 +1,4 @@
-"""The cost surface panel's left column: which slice, which loss, how fine, how wide.
+"""The cost surface panel's settings: which slice, which loss, how fine, how wide.
 
 :class:`SurfaceControls` owns the widgets and their small interdependencies (the page of the
 chosen direction mode, extent spin box vs "fit the path", odd resolutions); the panel reads
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-    QPushButton, QSpinBox, QStackedWidget, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
+    QLabel, QPushButton, QSpinBox, QStackedWidget, QVBoxLayout, QWidget,
 )
 
 from nnviz.engine.gradcheck.indexing import parse_parameter, tensor_infos
@@ -187,6 +187,7 @@ class SurfaceControls(QWidget):
         for key, label in MODES.items():
             self.mode_combo.addItem(label, key)
         self.mode_combo.setToolTip(text.MODE_TIP)
+        self.mode_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.x_picker, self.y_picker = AxisPicker(), AxisPicker()
         self.seed_spin = QSpinBox()
         self.seed_spin.setRange(0, 1_000_000)
@@ -234,6 +235,8 @@ class SurfaceControls(QWidget):
                                "shows (plus the L2 term when λ > 0): the map's centre value.")
 
     def _lay_out(self) -> None:
+        """Three groups the panel's strip arranges in as many columns as its width allows
+        (``arrange``); the mode combo itself sits in the panel's header, always in view."""
         parameter_page = QWidget()
         form = QFormLayout(parameter_page)
         form.setContentsMargins(0, 0, 0, 0)
@@ -249,13 +252,9 @@ class SurfaceControls(QWidget):
         for page in (parameter_page, random_page, self.pca_label):  # the order of MODES
             self.direction_pages.addWidget(page)
 
-        column = QVBoxLayout(self)
-        column.setContentsMargins(4, 4, 4, 4)
         directions = QGroupBox("Directions")
-        box = QVBoxLayout(directions)
-        box.addWidget(self.mode_combo)
-        box.addWidget(self.direction_pages)
-        grid = QGroupBox("Grid and colours")
+        QVBoxLayout(directions).addWidget(self.direction_pages)
+        grid = QGroupBox("Grid")
         form = QFormLayout(grid)
         form.addRow("Loss", self.loss_combo)
         form.addRow("Resolution", self.resolution_spin)
@@ -264,11 +263,41 @@ class SurfaceControls(QWidget):
         extent_row.addWidget(self.auto_extent)
         form.addRow("Extent", extent_row)
         form.addRow(self.stretch_check)
-        form.addRow(self.log_check)
-        form.addRow(self.gl_check)
-        for widget in (directions, grid, self.status):
-            column.addWidget(widget)
-        column.addStretch(1)
+        view = QGroupBox("Colours and view")
+        box = QVBoxLayout(view)
+        box.addWidget(self.log_check)
+        box.addWidget(self.gl_check)
+        box.addStretch(1)
+        self.groups = (directions, grid, view)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(4, 2, 4, 4)
+        self._columns = 0
+        self.arrange(len(self.groups))
+
+    def columns_for(self, width: int) -> int:
+        """How many groups fit side by side in ``width`` pixels (at least one)."""
+        spacing = max(self._grid.horizontalSpacing(), 0)
+        margins = self._grid.contentsMargins()
+        needs = [g.minimumSizeHint().width() for g in self.groups]
+        for columns in range(len(self.groups), 1, -1):
+            # the widest groups may share a row: sum the widest `columns` of them
+            widest = sum(sorted(needs, reverse=True)[:columns]) + spacing * (columns - 1)
+            if widest + margins.left() + margins.right() <= width:
+                return columns
+        return 1
+
+    def arrange(self, columns: int) -> None:
+        """Lay the groups out in ``columns`` columns (a no-op when already so)."""
+        columns = max(1, min(columns, len(self.groups)))
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for group in self.groups:
+            self._grid.removeWidget(group)
+        for i, group in enumerate(self.groups):
+            self._grid.addWidget(group, i // columns, i % columns)
+        for column in range(len(self.groups)):
+            self._grid.setColumnStretch(column, 1 if column < columns else 0)
 
     def _connect(self) -> None:
         self.mode_combo.currentIndexChanged.connect(self._mode_changed)

@@ -4,8 +4,9 @@ The surface is computed off the GUI thread on a :class:`~nnviz.training.jobs.Job
 (``cost_surface_compute.compute_surface``): while training runs a coarse grid at most
 :data:`LIVE_RATE_HZ` times a second, a fine grid once training pauses. The path extends with
 every snapshot on the GUI thread: each new parameter vector costs one ``(2 x n)`` product with
-the last surface's projector. Layout: controls on the left, the map (or the optional 3-D
-view) on the right with a key and a few sentences on what to look at.
+the last surface's projector. Layout: a header with the direction mode and a Settings
+toggle (the other settings in a strip that opens above the map), the map (or the optional
+3-D view) taking the rest, and under it a key and a few sentences on what to look at.
 """
 from __future__ import annotations
 
@@ -13,8 +14,7 @@ import time
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSplitter, QStackedWidget, \
-    QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from nnviz.training.jobs import JobRunner
 from nnviz.training.snapshot import RUNNING
@@ -24,11 +24,14 @@ from ..base import Panel, PanelContext
 from .view3d import make_view
 from nnviz.analysis.cost_surface import SurfaceRequest, compute_surface, path_thetas
 from .controls import SurfaceControls
+from .layout import NotesBox, SettingsStrip
 from .plots import SurfacePlot, legend_html
 
 LIVE_RESOLUTION = 21     # grid points per axis while training runs
 LIVE_RATE_HZ = 4.0       # at most this many live recomputations a second
 ASPECT_STEP = 1.08       # a resize that changes the plot's shape by more asks for a new grid
+PLOT_SHARE = 0.7         # the map keeps at least this share of the panel's height
+SPACING = 2
 
 
 class CostSurfacePanel(Panel):
@@ -140,48 +143,58 @@ class CostSurfacePanel(Panel):
 
     # ----- construction ------------------------------------------------------------------
     def _build(self) -> None:
+        """Header (direction mode, the settings toggle), the settings strip (closed), the map
+        taking the rest, the texts under it."""
         self.controls = SurfaceControls()
         self.status = self.controls.status
-        scroll = QScrollArea()
-        scroll.setWidget(self.controls)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(self.controls.minimumSizeHint().width()
-                               + scroll.verticalScrollBar().sizeHint().width())
+        self.strip = SettingsStrip(self.controls)
+        self.settings_toggle = self.strip.toggle
+        header = QHBoxLayout()
+        header.setContentsMargins(4, 2, 4, 0)
+        header.addWidget(self.controls.mode_combo)
+        header.addStretch(1)
+        header.addWidget(self.settings_toggle)
 
         self.surface_plot = SurfacePlot()
         self.surface_plot.setToolTip(text.PLOT_TIP)
         self.surface_plot.plot.vb.sigResized.connect(lambda *_: self._resize_timer.start())
         self.views = QStackedWidget()
         self.views.addWidget(self.surface_plot)
-        self.legend = WrappedLabel()
-        self.legend.setTextFormat(Qt.TextFormat.RichText)
-        self.lesson = WrappedLabel()
-        self.lesson.setTextFormat(Qt.TextFormat.RichText)
+        self.notes = NotesBox()
+        self.notes.set_status(self.status)
+        self.legend, self.lesson = self.notes.legend, self.notes.lesson
         self.lesson.setToolTip("What this surface shows, measured on it: the curvature at the "
                                "current θ and where J bends downward.")
-        self.lesson.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        right = QWidget()
-        right_column = QVBoxLayout(right)
-        right_column.setContentsMargins(0, 0, 4, 4)  # the text off the dock's edge
-        right_column.addWidget(self.views, 1)
-        right_column.addWidget(self.legend)
-        right_column.addWidget(self.lesson)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(scroll)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        splitter.setSizes([scroll.minimumWidth(), 600])
-        outer = QHBoxLayout(self)
+        outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(splitter)
+        outer.setSpacing(SPACING)
+        outer.addLayout(header)
+        outer.addWidget(self.strip)
+        outer.addWidget(self.views, 1)
+        outer.addWidget(self.notes)
+        self._header = header
 
         self.controls.changed.connect(self._settings_changed)
         self.controls.log_toggled.connect(self._redraw)
         self.controls.view3d_toggled.connect(self._toggle_3d)
+        self.settings_toggle.toggled.connect(lambda _on: self._fit_to_size())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._fit_to_size()
+
+    def _fit_to_size(self) -> None:
+        """Arrange the open strip for the width, and fold the lesson behind its button when
+        showing it would leave the map less than PLOT_SHARE of the panel's height."""
+        width, height = self.width(), self.height()
+        if width <= 0 or height <= 0:
+            return
+        strip = self.strip.fit(width, height)
+        text_width = width - 8
+        above = self._header.sizeHint().height() + strip + 3 * SPACING
+        lesson = self.notes.text_height(self.lesson, text_width)
+        plot = height - above - self.notes.fixed_height(text_width) - lesson
+        self.notes.set_foldable(plot < PLOT_SHARE * height)
 
     # ----- reactions ---------------------------------------------------------------------
     def _network_changed(self, snapshot, previous) -> None:
@@ -327,6 +340,8 @@ class CostSurfacePanel(Panel):
                                              feature_spread=spread, n_features=data.n_features,
                                              head=snapshot.head, colors=self._colors,
                                              stretched=not r.to_scale))
+        self.notes.update_lesson_tip()
+        self._fit_to_size()  # a longer lesson may need folding
 
     def _update_path(self) -> None:
         """Project the path onto the last surface's slice; only new thetas cost a product."""
@@ -371,28 +386,6 @@ class CostSurfacePanel(Panel):
         labels = self.result.axis_labels if self.result is not None else ("α", "β")
         self.legend.setText(legend_html(self._colors, self.controls.gl_check.isChecked(),
                                         labels, self.controls.log_colours()))
-
-
-class WrappedLabel(QLabel):
-    """A word-wrapped label whose minimum height is what its text needs at its actual width
-    (a plain one can be squeezed below that by its layout, cutting the last lines off)."""
-
-    def __init__(self, text: str = ""):
-        super().__init__(text)
-        self.setWordWrap(True)
-        self._width = -1
-
-    def minimumSizeHint(self):  # noqa: N802 (Qt API)
-        hint = super().minimumSizeHint()
-        if self.width() > 0:
-            hint.setHeight(max(hint.height(), self.heightForWidth(self.width())))
-        return hint
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        super().resizeEvent(event)
-        if self.width() != self._width:  # new width, new number of lines
-            self._width = self.width()
-            self.updateGeometry()
 
 
 def _extent_text(extent: tuple[float, float]) -> str:

@@ -195,6 +195,6 @@ def legend_html(colors: PlotColors, three_d: bool = False, labels=("α", "β"),
                 f"{labels[0]}, back: {labels[1]}. <span style='color:#ff8c1a'><b>━━</b></span> "
                 f"path, <span style='color:{NOW_COLOUR}'><b>●</b></span> now. Drag to "
                 "rotate, wheel to zoom.</span>")
-    return (f"<span style='color:{fg}'>path <b>━━</b> (training so far) &nbsp; "
-            f"<b>○</b> start &nbsp; <span style='color:{NOW_COLOUR}'><b>●</b></span> now "
-            f"&nbsp; <b>✕</b> lowest J on the grid &nbsp; thin lines: contours of J</span>")
+    return (f"<span style='color:{fg}'><b>━━</b> path so far &nbsp; <b>○</b> start &nbsp; "
+            f"<span style='color:{NOW_COLOUR}'><b>●</b></span> now &nbsp; <b>✕</b> lowest J "
+            "on the grid &nbsp; thin lines: contours of J</span>")

@@ -295,7 +295,7 @@ def request_for(snap, **kwargs):
 
 
 def test_normalization_turns_a_narrow_valley_into_a_round_bowl():
-    _, raw = paused_snapshot(logistic_config(normalize=False, lr=3e-6, noise=2.0), 60)
+    _, raw = paused_snapshot(logistic_config(normalize=False, lr=1e-5, noise=2.0), 18)
     _, normalized = paused_snapshot(logistic_config(normalize=True, lr=0.5, noise=2.0), 60)
     narrow = compute_surface(request_for(raw, resolution=21))
     round_ = compute_surface(request_for(normalized, resolution=21))
@@ -311,7 +311,7 @@ def test_normalization_turns_a_narrow_valley_into_a_round_bowl():
 
 
 def test_lesson_text_speaks_to_what_is_shown(qtbot, panel):
-    _, raw = paused_snapshot(logistic_config(normalize=False, lr=3e-6, noise=2.0), 30)
+    _, raw = paused_snapshot(logistic_config(normalize=False, lr=1e-5, noise=2.0), 9)
     show(qtbot, panel, raw)
     text = panel.lesson.text()
     assert "long and thin" in text and "not normalized" in text and "zig-zag" in text
