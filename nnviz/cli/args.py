@@ -249,9 +249,29 @@ _NOT_SETTINGS = ("command", "version", "config", "export", "format", "save_sessi
 
 
 def settings_from_args(args: argparse.Namespace):
-    from nnviz.training.headless import build_settings
+    from nnviz.training.headless import ConfigError, build_settings
+    if args.config:
+        problem = config_file_problem(args.config)
+        if problem:
+            raise ConfigError(problem)
     flags = {k: v for k, v in vars(args).items() if k not in _NOT_SETTINGS}
     return build_settings(flags, args.config)
+
+
+def config_file_problem(path) -> str | None:
+    """Why ``--config FILE`` cannot be read, from ``os.stat`` alone (a named pipe given as the
+    file would block a read), or None."""
+    from nnviz.engine.data.csv_parser import file_kind
+
+    kind = file_kind(path)
+    if kind == "missing":
+        return f"config file {path} not found. Check the path."
+    if kind == "folder":
+        return f"config file {path} is a folder. Give a session (.nnviz) or JSON settings file."
+    if kind != "file":
+        return (f"config file {path} is not a regular file: it is {kind}. Give a session "
+                "(.nnviz) or JSON settings file saved on disk.")
+    return None
 
 
 def error(command: str, message: str, code: int) -> int:

@@ -10,6 +10,8 @@ and snapshots stay in ``session.py``.
 """
 from __future__ import annotations
 
+import os
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -43,6 +45,55 @@ class BuiltData:
     ids_test: np.ndarray | None = None
 
 
+class CheckedCsv:
+    """The CSV data set File > Open data's dialog has just read in full (to check it), kept
+    so the session built on Load uses it instead of reading the file again. One entry, keyed
+    by the file's path, modification time, size and inode and the reading options: a file
+    changed since is read again."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._entry: tuple[tuple, Dataset] | None = None
+
+    @staticmethod
+    def key(path, label_column, has_header, task) -> tuple | None:
+        try:
+            info = os.stat(path)
+        except (OSError, ValueError):
+            return None
+        return (os.path.abspath(path), info.st_mtime_ns, info.st_size, info.st_ino,
+                label_column, has_header, task)
+
+    def remember(self, key: tuple | None, dataset: Dataset) -> None:
+        with self._lock:
+            self._entry = None if key is None else (key, dataset)
+
+    def take(self, path, label_column, has_header, task) -> Dataset | None:
+        """The remembered data set if it is this file, unchanged, read with these options
+        (then forgotten: the session's own cache keeps it from here on)."""
+        key = self.key(path, label_column, has_header, task)
+        with self._lock:
+            if key is None or self._entry is None or self._entry[0] != key:
+                return None
+            dataset, self._entry = self._entry[1], None
+            return dataset
+
+
+CHECKED_CSV = CheckedCsv()
+
+
+def load_csv_checked(path, label_column=None, has_header=None, task=None, *, progress=None,
+                     cancel=None) -> Dataset:
+    """:func:`~nnviz.engine.data.load_csv` for a file the user is about to load (the Open
+    data dialog's check): the result is remembered, so building the session on Load does not
+    read the file a second time. Raises what ``load_csv`` raises."""
+    key = CheckedCsv.key(path, label_column, has_header, task)  # before: a later edit misses
+    dataset = load_csv(path, label_column=label_column, has_header=has_header, task=task,
+                       progress=progress, cancel=cancel)
+    CHECKED_CSV.remember(key, dataset)
+    return dataset
+
+
 class DatasetCache:
     """The last few data sets loaded (or, course-exact, the course's own splits), so
     switching back and forth or drawing points does not load or generate them again."""
@@ -54,21 +105,33 @@ class DatasetCache:
     def load(self, spec: DataSpec) -> Dataset | Split:
         """The data set (or, course-exact, the course's own train/test split), cached."""
         key = (spec.name, spec.params, spec.csv_path, spec.csv_label_column,
-               spec.csv_has_header, spec.csv_task, spec.course_exact)
+               spec.csv_has_header, spec.csv_task, spec.course_exact,
+               _file_version(spec.csv_path) if spec.name == CSV_DATASET else None)
         if key in self._datasets:
             self._datasets.move_to_end(key)
             return self._datasets[key]
         if spec.course_exact:
             dataset = course_split(spec.name, **spec.param_dict)
         elif spec.name == CSV_DATASET:
-            dataset = load_csv(spec.csv_path, label_column=spec.csv_label_column,
-                               has_header=spec.csv_has_header, task=spec.csv_task)
+            options = (spec.csv_label_column, spec.csv_has_header, spec.csv_task)
+            dataset = CHECKED_CSV.take(spec.csv_path, *options) or load_csv(
+                spec.csv_path, label_column=options[0], has_header=options[1],
+                task=options[2])
         else:
             dataset = make_dataset(spec.name, **spec.param_dict)
         self._datasets[key] = dataset
         if len(self._datasets) > self.size:
             self._datasets.popitem(last=False)
         return dataset
+
+
+def _file_version(path) -> tuple | None:
+    """What changes when a file is saved again: a changed CSV file is read again."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError, TypeError):
+        return None
+    return info.st_mtime_ns, info.st_size, info.st_ino
 
 
 def build_data(spec: DataSpec, cache: DatasetCache) -> BuiltData:

@@ -99,10 +99,17 @@ def session_config(data: SessionData, csv_folder) -> tuple[SessionConfig, str | 
     if data.csv_text is None:
         raise ValueError("its data set is a CSV file, but the file's content is not in it")
     origin = str(data.dataset.get("path") or config.data.csv_path or "data.csv")
-    name = re.sub(r"[^\w.-]+", "_", Path(origin.replace("\\", "/")).name) or "data.csv"
-    folder = Path(tempfile.mkdtemp(prefix="session-", dir=csv_folder))
-    path = folder / name
-    path.write_text(data.csv_text, encoding="utf-8")
+    name = re.sub(r"[^\w.-]+", "_", Path(origin.replace("\\", "/")).name)[-100:]
+    if not name.strip("."):  # "", "." or "..": a folder, not a file name
+        name = "data.csv"
+    try:
+        folder = Path(tempfile.mkdtemp(prefix="session-", dir=csv_folder))
+        path = folder / name
+        path.write_text(data.csv_text, encoding="utf-8")
+    except OSError as exc:
+        raise ValueError(f"its data (the embedded CSV file) cannot be written to the folder "
+                         f"{csv_folder} ({exc.strerror or 'an input/output error'}); free some "
+                         "disk space or check that the folder can be written to") from exc
     return dataclasses.replace(config, data=dataclasses.replace(config.data,
                                                                 csv_path=str(path))), origin
 
@@ -117,8 +124,11 @@ def restore_session(data: SessionData, csv_folder) -> RestoredSession:
     config, origin = session_config(data, csv_folder)
     try:
         session = TrainingSession(config)
-    except (ValueError, OSError) as exc:
+    except ValueError as exc:
         raise ValueError(f"its data or network cannot be rebuilt ({exc})") from exc
+    except OSError as exc:
+        why = exc.strerror or "an input/output error"
+        raise ValueError(f"its data cannot be read back ({why})") from exc
     net, saved = session.net, data.network
     rebuilt = (list(net.layer_dims), list(net.activations), net.head)
     expected = (list(saved.get("layer_dims", [])), list(saved.get("activations", [])),

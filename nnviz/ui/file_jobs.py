@@ -133,14 +133,18 @@ def load_session_job(path: Path, csv_folder: str, job=None):
 
     try:
         data = load_session(path)
-    except (LoadError, OSError) as exc:
+    except LoadError as exc:
         return Failure(str(exc))
+    except OSError as exc:  # the loaders word their own; this is a last resort
+        return Failure(_unreadable(path, exc))
     if job is not None:
         job.check()
     try:
         return restore_session(data, csv_folder)
-    except (ValueError, OSError) as exc:
+    except ValueError as exc:
         return Failure(f"{path.name}: {exc}.")
+    except OSError as exc:
+        return Failure(_unreadable(path, exc))
 
 
 def import_weights_job(path: Path, config, job=None):
@@ -150,11 +154,20 @@ def import_weights_job(path: Path, config, job=None):
 
     try:
         model = load_weights(path)
-    except (LoadError, OSError) as exc:
+    except LoadError as exc:
         return Failure(str(exc))
+    except OSError as exc:  # the loaders word their own; this is a last resort
+        return Failure(_unreadable(path, exc))
     if job is not None:
         job.check()
     try:
         return session_from_weights(model, config)
-    except (ValueError, OSError) as exc:
+    except ValueError as exc:
         return Failure(f"{path.name}: {exc}.")
+    except OSError as exc:
+        return Failure(_unreadable(path, exc))
+
+
+def _unreadable(path: Path, exc: OSError) -> str:
+    why = exc.strerror or "an input/output error"
+    return f"{path.name}: cannot be read or rebuilt ({why}). Check the file and try again."

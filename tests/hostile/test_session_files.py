@@ -67,7 +67,8 @@ big_numbers = st.sampled_from([10**9, 2 * 10**9, 5 * 10**7, 10**30, -1, 2**63, 1
                             "batch_position", "t", "trajectory_length"]), value=big_numbers)
 def test_implausible_sizes_and_counters(tmp_path, key, value):
     manifest, arrays = session_parts(tmp_path)
-    manifest["trainer"] = {"iteration": 3, "epoch": 1, "batch_position": 0, "rng": {},
+    manifest["trainer"] = {"iteration": 3, "epoch": 1, "batch_position": 0,
+                           "rng": np.random.default_rng(0).bit_generator.state,
                            "optimizer": {"name": "gd", "state": {"t": 3}}}
     target = {"layer_dims0": (manifest["network"]["layer_dims"], 0),
               "layer_dims1": (manifest["network"]["layer_dims"], 1),

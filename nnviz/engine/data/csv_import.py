@@ -21,7 +21,7 @@ from ..limits import (MAX_CLASSES, MAX_CSV_BYTES, MAX_DATA_VALUES, MAX_EXAMPLES,
                       human_size)
 # CSVError and CSVCancelled are re-exported: callers import them from here.
 from .csv_parser import (BlockParser, CSVCancelled, CSVError, TextLabelsFound,  # noqa: F401
-                         parse_number, sniff_delimiter)
+                         file_kind, parse_number, sniff_delimiter)
 from .dataset import TASKS, Dataset
 
 MIN_ROWS = 4            # fewer data rows cannot be split into training and test examples
@@ -56,11 +56,18 @@ def load_csv(path, label_column: int | str | None = None, has_header: bool | Non
         raise ValueError(f"label_column must be a column name, an index or None, "
                          f"got {label_column!r}")
     path = Path(path)
-    if text is None and not path.exists():
+    kind = "file" if text is not None else file_kind(path)
+    if kind == "missing":
         raise CSVError(f"File not found: {path}. Check the path and that the file was not "
                        f"moved or renamed.", path)
-    if text is None and not path.is_file():
-        raise CSVError(f"{path} is not a file. Choose a .csv file, not a folder.", path)
+    if kind == "folder":
+        raise CSVError(f"{path} is a folder, not a file. Choose a .csv file.", path)
+    if kind.startswith("unreadable"):
+        raise CSVError(f"{path} cannot be read: it is {kind}. Check the path and that the "
+                       "file is readable.", path)
+    if kind != "file":
+        raise CSVError(f"{path} is not a regular file: it is {kind}. Save the data to a .csv "
+                       "file and choose that file.", path)
     reader = _Reader(path, label_column, has_header, task, class_names, progress, cancel, text)
     try:
         try:

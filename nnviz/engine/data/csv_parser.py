@@ -14,7 +14,9 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
 import re
+import stat
 from pathlib import Path
 from typing import NoReturn
 
@@ -46,6 +48,39 @@ class CSVCancelled(Cancelled):
 
 class TextLabelsFound(Exception):
     """A label that is not a number turned up: read the file again with text labels."""
+
+
+_SPECIAL_FILES = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"),
+                  (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+
+
+def file_kind(path) -> str:
+    """What ``path`` is, from ``os.stat`` alone (opening a named pipe to look would block):
+    ``"file"`` (a regular file), ``"missing"``, ``"folder"``, or a description of anything
+    else: "a named pipe (FIFO)", "a device", "a socket", or "unreadable (<reason>)"."""
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return "missing"
+    except (OSError, ValueError) as exc:  # permission, name too long, NUL in the name
+        return f"unreadable ({getattr(exc, 'strerror', None) or 'the path is invalid'})"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    return next((what for test, what in _SPECIAL_FILES if test(mode)), "a special file")
+
+
+def utf16_suspected(head: bytes) -> bool:
+    """True when the first bytes of a file look like UTF-16 text: a byte-order mark, or
+    (without one) NUL bytes on every other position, as ASCII text in UTF-16 has."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    pairs = len(head) // 2
+    if pairs < 2:
+        return False
+    even, odd = head[0:2 * pairs:2].count(0), head[1:2 * pairs:2].count(0)
+    return max(even, odd) >= 0.6 * pairs and min(even, odd) <= 0.05 * pairs
 
 
 def parse_number(text: str) -> float | None:
@@ -94,6 +129,7 @@ class BlockParser:
     # -- the file ----------------------------------------------------------------------------
     def _parse(self, text_labels: bool) -> None:
         """The whole file: the preamble, then every block into the arrays."""
+        self._check_not_utf16()
         lines_upper = self._count_lines()
         with (open(self.path, encoding="utf-8-sig", newline="") if self.text is None
               else io.StringIO(self.text.removeprefix("\ufeff"), newline="")) as f:
@@ -102,6 +138,17 @@ class BlockParser:
             for first_line, lines in self.blocks:
                 self._block(first_line, lines)
         self.tracker.advance(max(0, self.tracker.total - self.tracker.done))
+
+    def _check_not_utf16(self) -> None:
+        if self.text is not None:
+            head = self.text[:4096].encode("utf-8", "surrogatepass")
+        else:
+            with open(self.path, "rb") as f:
+                head = f.read(4096)
+        if utf16_suspected(head):
+            self.fail("looks like UTF-16 text (two bytes per character), not UTF-8",
+                      "Save it as 'CSV UTF-8' (in a spreadsheet: Save as, CSV UTF-8; in a "
+                      "text editor: encoding UTF-8) and open it again")
 
     def _count_lines(self) -> int:
         if self.text is not None:

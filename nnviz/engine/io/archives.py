@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 from numpy.lib import format as npy_format
 
+from ..data.csv_parser import file_kind
 from ..limits import MAX_NPY_HEADER_BYTES, MAX_ZIP_MEMBERS, human_size
 from .errors import LoadError
 
@@ -49,10 +50,17 @@ class Budget:
 
 def check_readable(path: Path, max_bytes: int, what: str) -> str:
     """Existence and size checks before reading; returns ``"zip"`` or ``"text"``."""
-    if not path.exists():
+    kind = file_kind(path)
+    if kind == "missing":
         raise LoadError(f"{path.name}: file not found ({path}). Check the path.", path)
-    if not path.is_file():
+    if kind == "folder":
         raise LoadError(f"{path.name}: is a folder, not a {what}.", path)
+    if kind.startswith("unreadable"):
+        raise LoadError(f"{path.name}: cannot be read: it is {kind}. Check the path and that "
+                        "the file is readable.", path)
+    if kind != "file":
+        raise LoadError(f"{path.name}: is not a regular file but {kind}, so not a {what}. "
+                        f"Choose a {what} saved on disk.", path)
     size = path.stat().st_size
     if size > max_bytes:
         raise LoadError(f"{path.name}: is {human_size(size)}, too large to be a {what} nnviz "
@@ -60,8 +68,13 @@ def check_readable(path: Path, max_bytes: int, what: str) -> str:
     if size == 0:
         raise LoadError(f"{path.name}: is empty (0 bytes); the file is damaged or was not "
                         "fully written.", path)
-    with open(path, "rb") as f:
-        magic = f.read(4)
+    try:
+        with open(path, "rb") as f:
+            magic = f.read(4)
+    except OSError as exc:
+        why = exc.strerror or "an input/output error"
+        raise LoadError(f"{path.name}: cannot be read ({why}). Check that the file is "
+                        "readable.", path) from exc
     return "zip" if magic.startswith(b"PK") else "text"
 
 

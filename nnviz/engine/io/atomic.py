@@ -4,7 +4,8 @@
 old file or the complete new one; a failure or cancellation before the rename deletes the
 temporary file and leaves any older file exactly as it was. Temporary files are named
 ``.nnviz-tmp-<name>.XXXX.tmp``; those a killed process left behind (older than
-:data:`STALE_SECONDS`) are removed by the next write into the same folder.
+:data:`STALE_SECONDS`) are removed by the next write into the same folder, and by the app's
+start-up sweep of the folders it writes to (:func:`sweep_stale_temp_files`).
 """
 from __future__ import annotations
 
@@ -32,16 +33,19 @@ def atomic_write(path, write: Callable[[BinaryIO], None]) -> Path:
     """
     path = Path(path).expanduser()
     folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise ExportError(f"Cannot write {path}: it is a folder. Give a file name, such as "
-                          f"{path / 'weights.npz'}.", path)
-    if not folder.is_dir():
-        raise ExportError(f"Cannot write {path}: the folder {folder} does not exist. Create it "
-                          "first or choose another folder.", path)
-    sweep_stale_temporaries(folder)
+    try:  # the checks themselves fail on a name too long or a folder that cannot be read
+        if path.is_dir():
+            raise ExportError(f"Cannot write {path}: it is a folder. Give a file name, such as "
+                              f"{path / 'weights.npz'}.", path)
+        if not folder.is_dir():
+            raise ExportError(f"Cannot write {path}: the folder {folder} does not exist. "
+                              "Create it first or choose another folder.", path)
+    except OSError as exc:
+        raise _export_error(path, exc) from exc
+    sweep_stale_temp_files(folder)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}.", suffix=TEMP_SUFFIX,
-                                        dir=folder)
+        fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{_name_start(path.name)}.",
+                                        suffix=TEMP_SUFFIX, dir=folder)
     except OSError as exc:
         raise _export_error(path, exc) from exc
     tmp = Path(tmp_name)
@@ -61,9 +65,10 @@ def atomic_write(path, write: Callable[[BinaryIO], None]) -> Path:
     return path
 
 
-def sweep_stale_temporaries(folder, older_than: float = STALE_SECONDS) -> list[Path]:
+def sweep_stale_temp_files(folder, older_than: float = STALE_SECONDS) -> list[Path]:
     """Delete our own temporary files in ``folder`` older than ``older_than`` seconds (left by
-    an export that was killed); only regular files with our prefix and suffix. Returns them."""
+    an export that was killed); only regular files with our prefix and suffix. Returns them.
+    Never raises: a folder that is missing or unreadable has nothing to sweep."""
     removed = []
     now = time.time()
     try:
@@ -83,11 +88,16 @@ def sweep_stale_temporaries(folder, older_than: float = STALE_SECONDS) -> list[P
     return removed
 
 
+sweep_stale_temporaries = sweep_stale_temp_files  # the name before start-up sweeps existed
+
+
 def atomic_write_text(path, text: str) -> Path:
     return atomic_write(path, lambda f: f.write(text.encode("utf-8")))
 
 
 def _export_error(path: Path, exc: OSError) -> ExportError:
+    if exc.errno == errno.ENAMETOOLONG:
+        return ExportError(_name_too_long(path), path)
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         why = "permission denied" if exc.errno != errno.EROFS else "the disk is read-only"
         return ExportError(f"Cannot write {path}: {why}. Choose a folder you can write to, "
@@ -97,3 +107,30 @@ def _export_error(path: Path, exc: OSError) -> ExportError:
                            "another disk; any older file there is unchanged.", path)
     return ExportError(f"Cannot write {path}: {exc.strerror or exc}. Choose another location; "
                        "any older file there is unchanged.", path)
+
+
+def _name_start(name: str, max_bytes: int = 80) -> str:
+    """The start of ``name`` in at most ``max_bytes`` bytes, so that a name the file system
+    allows still allows its temporary file (which adds a prefix and a suffix)."""
+    return os.fsencode(name)[:max_bytes].decode("utf-8", "ignore")
+
+
+def _name_too_long(path: Path) -> str:
+    try:
+        limit = os.pathconf(path.parent if path.parent.is_dir() else ".", "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = 255
+    longest = max(path.parts, key=lambda part: len(os.fsencode(part)))
+    size = len(os.fsencode(longest))
+    if size > limit:
+        return (f"Cannot write {_short(path)}: the name {_short(longest)} is {size} bytes long; "
+                f"this file system allows at most {limit}. Choose a shorter name.")
+    return (f"Cannot write {_short(path)}: the path is {len(os.fsencode(path))} bytes long, "
+            "more than this file system allows. Choose a shorter name or a folder nearer the "
+            "top.")
+
+
+def _short(path) -> str:
+    """A long name shortened for a message: its start and its end."""
+    text = str(path)
+    return text if len(text) <= 60 else text[:30] + "…" + text[-25:]

@@ -45,7 +45,8 @@ from .atomic import atomic_write
 from .errors import ExportError, LoadError
 from .jsonable import to_jsonable
 from .metadata import nnviz_version
-from .trainer_state import restore_trainer_state, trainer_state, trainer_state_problem
+from .trainer_state import (restore_trainer_state, trainer_state, trainer_state_problem,
+                            trainer_values_problem)
 
 SESSION_FORMAT = "nnviz-session"
 SESSION_FORMAT_VERSION = 1
@@ -283,10 +284,16 @@ def load_session(path) -> SessionData:
         except UnicodeDecodeError:
             fail(f"has an embedded {_CSV} that is not UTF-8 text")
 
+    trainer = _join_arrays(manifest.get("trainer"), arrays, fail)
+    if trainer is not None:
+        problem = trainer_values_problem(trainer)
+        if problem:
+            fail(f"has a training state that cannot be used: {problem}. The file is damaged; "
+                 "save the session again from the app")
     return SessionData(
         network=network, theta=theta, dataset=manifest.get("dataset") or {},
         settings=manifest.get("settings") or {}, normalizer=normalizer, history=history,
-        trajectory=trajectory, trainer=_join_arrays(manifest.get("trainer"), arrays, fail),
+        trajectory=trajectory, trainer=trainer,
         csv_text=csv_text, extra=_join_arrays(manifest.get("extra") or {}, arrays, fail),
         nnviz_version=str(manifest.get("nnviz_version", "")), format_version=version)
 

@@ -14,6 +14,7 @@ from .. import limits
 # (learning rate, betas) are settings and are stored with the settings.
 _OPTIMIZER_ARRAYS = ("m", "v")
 _OPTIMIZER_COUNTERS = ("t",)
+_BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
 
 
 def trainer_state(trainer) -> dict:
@@ -64,10 +65,50 @@ def trainer_state_problem(state: dict) -> str | None:
     return None
 
 
+def trainer_values_problem(state: dict) -> str | None:
+    """What in a trainer state whose arrays are in place cannot be used: a random generator
+    state NumPy refuses (a text where a number belongs, a missing field), a mini-batch order
+    or optimizer memory that is not numbers. None if it can be restored."""
+    problem = rng_state_problem(state.get("rng"))
+    if problem:
+        return problem
+    order = state.get("batch_order")
+    if order is not None and not _numeric_array(order, "iu"):
+        return "its mini-batch order is not a list of example numbers"
+    optimizer = state.get("optimizer")
+    saved = optimizer.get("state", {}) if isinstance(optimizer, dict) else {}
+    for attr in _OPTIMIZER_ARRAYS:
+        if isinstance(saved, dict) and saved.get(attr) is not None \
+                and not _numeric_array(saved[attr], "fiu"):
+            return f"its optimizer memory {attr} is not an array of numbers"
+    return None
+
+
+def rng_state_problem(rng_state) -> str | None:
+    """Why NumPy would refuse ``rng_state`` as a bit generator's state, or None; tried on a
+    fresh generator of the named kind, so nothing in use is touched."""
+    if not isinstance(rng_state, dict):
+        return "its random generator state is missing"
+    name = rng_state.get("bit_generator")
+    if name not in _BIT_GENERATORS:
+        return (f"its random generator {name!r} is not one NumPy has (it has "
+                f"{', '.join(_BIT_GENERATORS)})")
+    try:
+        getattr(np.random, name)().state = rng_state
+    except (TypeError, ValueError, KeyError, IndexError, OverflowError, AttributeError):
+        return (f"its random generator state is damaged (its {name} fields are missing or not "
+                "the whole numbers NumPy saves)")
+    return None
+
+
+def _numeric_array(value, kinds: str) -> bool:
+    return isinstance(value, np.ndarray) and value.dtype.kind in kinds and value.ndim == 1
+
+
 def restore_trainer_state(trainer, state: dict) -> None:
     """Put ``state`` (from :func:`trainer_state`) into a fresh trainer of the same network
     size, data and optimizer type. Raises ``ValueError`` (trainer unchanged) on a mismatch."""
-    problem = trainer_state_problem(state)
+    problem = trainer_state_problem(state) or trainer_values_problem(state)
     if problem:
         raise ValueError(f"the saved training state is refused: {problem}")
     optimizer = trainer.optimizer
