@@ -207,3 +207,17 @@ def test_a_reader_that_stops_early_gets_no_traceback(argv):
     assert "Traceback" not in proc.stderr and "BrokenPipeError" not in proc.stderr
     assert proc.stderr.strip() == ""
     assert proc.returncode in (0, 1)  # the command's own status (check: passed or not)
+
+
+@pytest.mark.parametrize("command", ["train", "check"])
+def test_a_named_pipe_or_a_device_as_config_or_csv_is_not_a_regular_file(capsys, tmp_path,
+                                                                        command):
+    pipe = tmp_path / "settings.json"
+    os.mkfifo(pipe)  # reading it would wait for a writer forever
+    for flag, path, kind in (("--config", pipe, "named pipe"), ("--config", "/dev/null", "device"),
+                             ("--csv", pipe, "named pipe"), ("--csv", "/dev/zero", "device")):
+        code, out, err = run(capsys, command, flag, str(path), *FAST)
+        line = one_line_error(err.replace("\r", "\n"), command)
+        assert code == 2 and str(path) in line, err
+        assert "not a regular file" in line and kind in line, line
+        assert "not found" not in line and "folder" not in line, line
