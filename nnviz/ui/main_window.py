@@ -198,9 +198,15 @@ class MainWindow(PaceMixin, PanelHostMixin, QMainWindow):
         self.banner = MessageBanner(central)
         self.banner.setAutoFillBackground(True)
         self.banner.hide()
-        self.banner.shown.connect(self._place_banner)
+        self.banner.shown.connect(self._show_banner)
+        self.banner.dismissed.connect(self.banner.hide)
+        self.banner.details.toggled.connect(lambda _on: self._place_banner())
         self.cost_hint = CostHint(self.banner)  # "the cost is bouncing: ..." (too large an α)
         central.installEventFilter(self)
+
+    def _show_banner(self) -> None:
+        self._place_banner()
+        self.banner.show()
 
     def _place_banner(self) -> None:
         central = self.centralWidget()
@@ -234,10 +240,6 @@ class MainWindow(PaceMixin, PanelHostMixin, QMainWindow):
         file_menu.addAction(self.load_session_action)
         file_menu.addAction(self.save_session_action)
         file_menu.addAction(self.import_weights_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.export_weights_action)
-        file_menu.addAction(self.export_history_action)
-        file_menu.addAction(self.export_figures_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
@@ -280,6 +282,13 @@ class MainWindow(PaceMixin, PanelHostMixin, QMainWindow):
         help_menu.addAction(self.about_action)
         self.help_menu = help_menu
         add_share_menus(self)  # File > Export > PyTorch script, Edit > Copy as command line
+        # One Export menu: every kind of export side by side.
+        first = self.export_menu.actions()[0] if self.export_menu.actions() else None
+        self.export_menu.insertActions(first, [self.export_weights_action,
+                                               self.export_history_action,
+                                               self.export_figures_action])
+        self.export_menu.insertSeparator(first)
+        self.export_menu.setToolTipsVisible(True)
         self._add_experiments_menu()
 
     def _add_experiments_menu(self) -> None:

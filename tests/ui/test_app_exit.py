@@ -44,8 +44,7 @@ SCRIPT = textwrap.dedent("""
             config = c.requested_config
             c.apply_config(dataclasses.replace(config, network=dataclasses.replace(
                 config.network, hidden_units=(512, 512), activations=("tanh", "tanh"))))
-            window.docks["cost_surface"].show()
-            window.docks["cost_surface"].raise_()
+            window.show_panel("cost_surface")
             c.step(3)
             when(in_grid.is_set, close, window)
         elif scenario == "stuck_job":

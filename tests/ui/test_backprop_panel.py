@@ -264,7 +264,7 @@ def test_in_the_window_arrows_step_the_panel_only_while_it_has_focus(qtbot, isol
     window.show()
     try:
         qtbot.waitUntil(lambda: window.controller.latest is not None, timeout=TIMEOUT)
-        window.docks["backprop"].raise_()
+        window.show_panel("backprop")
         panel = window.panels["backprop"]
         qtbot.waitUntil(lambda: panel.numbers.graph is not None, timeout=TIMEOUT)
         window.activateWindow()
@@ -309,7 +309,7 @@ def test_ctrl_click_on_a_point_of_the_boundary_plot_follows_it_in_the_panel(qtbo
     window.show()
     try:
         qtbot.waitUntil(lambda: window.controller.latest is not None, timeout=TIMEOUT)
-        window.docks["backprop"].raise_()
+        window.show_panel("backprop")
         training, panel = window.panels["training"], window.panels["backprop"]
         box = training.boundary_box
         qtbot.waitUntil(lambda: box._snapshot is not None, timeout=TIMEOUT)

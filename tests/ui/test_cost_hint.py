@@ -68,7 +68,7 @@ def test_the_window_shows_the_worker_s_hint_and_drops_it_on_new_settings(qtbot,
     qtbot.waitUntil(lambda: c.latest is not None, timeout=20000)
     c.step(300)
     qtbot.waitUntil(lambda: window.cost_hint.shown, timeout=20000)
-    assert "α = 30" in window.banner.text.text() and window.banner_bar.isVisible()
+    assert "α = 30" in window.banner.text.text() and window.banner.isVisible()
     c.set_hyperparameters(dataclasses.replace(config.hyper, learning_rate=1.2))
     qtbot.waitUntil(lambda: not window.banner.active, timeout=20000)
     window.close()

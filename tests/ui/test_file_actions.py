@@ -189,7 +189,7 @@ def test_export_to_an_unwritable_place_says_so_and_training_goes_on(qtbot, windo
                         lambda: window.file_actions.export_weights_to(missing), "weights")
     assert kind == "failed"
     assert str(missing) in message and "does not exist" in message
-    assert window.banner_bar.isVisible() and str(missing) in window.banner.message
+    assert window.banner.isVisible() and str(missing) in window.banner.message
     folder = tmp_path / "taken.json"  # (tests run as root here, so no permission case)
     folder.mkdir()
     kind, message = run(qtbot, window,
@@ -274,7 +274,7 @@ def test_a_bad_session_file_is_refused_and_the_run_is_untouched(qtbot, window, t
     assert message.startswith(bad.name) and "current session is unchanged" in message
     import re
     assert re.search(expected, message, re.IGNORECASE), message
-    assert window.banner_bar.isVisible() and bad.name in window.banner.message
+    assert window.banner.isVisible() and bad.name in window.banner.message
     window.controller.request_snapshot()
     now = wait_for(qtbot, window, lambda s: s.serial > before.serial)
     assert now.generation == before.generation and now.iteration == before.iteration

@@ -157,19 +157,3 @@ def test_a_dialogs_fields_keep_their_enter(qtbot, window):
     dialog.close()
 
 
-def test_a_floating_builder_gives_the_keys_back_too(qtbot, qtlog, window):
-    presses = Presses(window)
-    dock = window.docks["builder"]
-    with qtlog.disabled():  # the offscreen platform cannot raise a window, and says so
-        dock.setFloating(True)
-        dock.show()
-        dock.activateWindow()
-    qtbot.waitUntil(dock.isActiveWindow, timeout=TIMEOUT)
-    field = window.panels["builder"].m
-    focus(qtbot, field)
-    press(qtbot, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not is_editing(), timeout=TIMEOUT)
-    assert QApplication.focusWidget() is dock  # its own window, which has the keys too
-    press(qtbot, Qt.Key.Key_Space)
-    assert presses.log == ["play"]
-    window.controller.pause()

@@ -90,7 +90,7 @@ def test_loading_a_session_after_a_diverged_run_shows_only_the_loaded_session(
     wild = diverge(qtbot, window)
     training = window.panels["training"]
     confusion = training.view("confusion")
-    assert window.banner.active and window.banner_bar.isVisible()
+    assert window.banner.active and window.banner.isVisible()
     # The confusion matrix labels the classes of the data on screen.
     assert confusion_ticks(confusion, "bottom") == list(wild.data.class_names)
 
@@ -104,7 +104,7 @@ def test_loading_a_session_after_a_diverged_run_shows_only_the_loaded_session(
     assert loaded.state == "paused" and loaded.theta.tobytes() == saved.theta.tobytes()
 
     # No message of the diverged run is left.
-    assert not window.banner.active and not window.banner_bar.isVisible()
+    assert not window.banner.active and not window.banner.isVisible()
     # The status bar: the loaded iteration, epoch and cost, and no rate (not running).
     status = window.status
     assert status.iteration.text() == f"iteration {saved.iteration:,}"

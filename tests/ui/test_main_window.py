@@ -48,18 +48,24 @@ def window(make_window):
     w.close()
 
 
-def test_window_has_docks_menus_toolbar_and_shortcuts(make_window):
+def test_window_has_workspaces_menus_toolbar_and_shortcuts(make_window):
     window = make_window()  # every panel of the registry
-    assert {"builder", "training", "network"} <= set(window.docks)
-    for dock in window.docks.values():
-        assert dock.isVisible()
-        assert dock.features() & dock.DockWidgetFeature.DockWidgetClosable
+    assert {"builder", "training", "network"} <= set(window.slots)
+    # Train is on screen with its three panels; every panel is in some workspace.
+    assert window.workspaces.current_key == "train"
+    assert window.workspaces.panels_shown() == {"builder", "training", "network"}
+    assert all(window.workspaces.workspace_of(key) for key in window.slots)
+    for key in ("builder", "training", "network"):
+        assert window.slots[key].isVisible()
+    assert not window.slots["gradient_check"].isVisible()
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert menus == ["File", "Edit", "Training", "View", "Experiments", "Help"]
     file_actions = [a.text() for a in window.menuBar().actions()[0].menu().actions() if a.text()]
     assert file_actions == ["Open data…", "Load session…", "Save session…", "Import weights…",
-                            "Export weights…", "Export training history (CSV)…",
-                            "Export figures…", "Export", "Quit"]
+                            "Export", "Quit"]
+    exports = [a.text() for a in window.export_menu.actions() if a.text()]
+    assert exports == ["Export weights…", "Export training history (CSV)…", "Export figures…",
+                       "PyTorch script…"]  # one Export menu
     shortcuts = {a.text(): a.shortcut() for a in window.actions()}
     assert shortcuts["Play"] == QKeySequence(Qt.Key.Key_Space)
     assert shortcuts["Step"] == QKeySequence(Qt.Key.Key_Right)
@@ -67,7 +73,14 @@ def test_window_has_docks_menus_toolbar_and_shortcuts(make_window):
     assert shortcuts["Quit"] == QKeySequence("Ctrl+Q")
     assert shortcuts["Export weights…"] == QKeySequence("Ctrl+E")
     view = [a.text() for a in window.view_menu.actions() if a.text()]
-    assert {"Network builder", "Training", "Network diagram", "Reset layout"} <= set(view)
+    assert {"Train", "Gradients", "Landscape", "Backprop", "Activations", "Lessons", "Panels",
+            "Reset workspace layout"} <= set(view)
+    for number, key in enumerate(["train", "gradients", "landscape", "backprop",
+                                  "activations", "lessons"], start=1):
+        assert window.workspace_actions[key].shortcut() == QKeySequence(f"Ctrl+{number}")
+        window.workspace_actions[key].trigger()
+        assert window.workspaces.current_key == key
+        assert window.workspaces.switcher.currentIndex() == number - 1
     toolbar = [a.text() for a in window.training_toolbar.actions() if a.text()]
     assert toolbar[:3] == ["Play", "Step", "Reset"]
 
@@ -193,7 +206,7 @@ def test_divergence_pauses_shows_a_message_and_no_plot_gets_nan(qtbot, window):
     snap = wait_for(qtbot, window, lambda s: s.state == "diverged")
     qtbot.waitUntil(lambda: window.controller.snapshots_delivered > 0 and
                     "diverged" in window.status.state.text(), timeout=TIMEOUT)
-    assert window.banner.active and window.banner_bar.isVisible()
+    assert window.banner.active and window.banner.isVisible()
     text = window.banner.message
     assert "learning rate" in text and "normaliz" in text
     qtbot.wait(100)
@@ -202,7 +215,7 @@ def test_divergence_pauses_shows_a_message_and_no_plot_gets_nan(qtbot, window):
     # Reset clears the message and starts again from the seeded network.
     window.reset_action.trigger()
     wait_for(qtbot, window, lambda s: s.iteration == 0 and s.state == "idle")
-    qtbot.waitUntil(lambda: not window.banner_bar.isVisible(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=TIMEOUT)
 
 
 def test_init_scale_slider_while_paused_shows_the_new_network_at_once(qtbot, window):
@@ -224,27 +237,32 @@ def test_closing_during_training_stops_the_thread(qtbot, window):
     assert window.controller.thread.isFinished()
 
 
-def test_layout_and_geometry_persist(qtbot, make_window, isolated_settings):
-    # Two small panels, so the window fits the offscreen platform's 800x800 screen.
-    panels = [panel_spec("builder"), panel_spec("network")]
+def test_workspace_arrangement_and_geometry_persist(qtbot, make_window, isolated_settings):
+    # Small panels, so the window fits the offscreen platform's 800x800 screen.
+    panels = [panel_spec("builder"), panel_spec("network"), panel_spec("activations")]
     first = make_window(panels=panels)
     first.resize(790, 720)
-    first.docks["network"].close()
+    qtbot.wait(20)
+    splitter = first.workspaces.pages["train"].splitters[0]
+    default = splitter.sizes()
+    splitter.setSizes([default[0] - 80, default[1] + 80])  # as the user drags it
+    dragged = splitter.sizes()
+    first.show_workspace("activations")
     first.close()
     settings = QSettings(str(isolated_settings), QSettings.Format.IniFormat)
     assert settings.value("window/geometry") is not None
-    assert settings.value("window/state") is not None
+    assert settings.value("workspaces/current") == "activations"
     second = make_window(panels=panels)
     assert (second.size().width(), second.size().height()) == (790, 720)
-    assert second.docks["network"].isHidden()
-    second.docks["network"].toggleViewAction().trigger()
-    assert second.docks["network"].isVisible()
+    assert second.workspaces.current_key == "activations"
+    second.show_workspace("train")
+    qtbot.wait(20)
+    assert second.workspaces.pages["train"].splitters[0].sizes() == dragged
     # A panel shown again draws the latest snapshot at once.
     qtbot.waitUntil(lambda: second.panels["network"].diagram._dims == (2, 4, 1),
                     timeout=TIMEOUT)
-    second.docks["builder"].close()
     second.reset_layout()
-    assert all(d.isVisible() for d in second.docks.values())
+    assert second.workspaces.pages["train"].splitters[0].sizes()[0] != dragged[0]
     second.close()
 
 
@@ -265,7 +283,7 @@ def test_csv_dialog_reports_problems_and_loads_a_good_file(qtbot, window, tmp_pa
     # A file the worker refuses: a message, and the session goes on as it was.
     before = window.controller.latest
     window.use_csv(str(tmp_path / "missing.csv"))
-    qtbot.waitUntil(lambda: window.banner_bar.isVisible(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=TIMEOUT)
     assert "missing.csv" in window.banner.message
     assert window.controller.config.data.name == "flower"
     window.step_action.trigger()
@@ -343,11 +361,13 @@ def test_a_window_on_another_config(qtbot, make_window):
 def test_deferred_panels_are_built_after_the_first_paint(qtbot, isolated_settings):
     w = MainWindow(settings=open_settings(isolated_settings), defer_panels=True)
     qtbot.addWidget(w)
-    assert set(w.panels) == {"builder", "network"}  # the cheap, pure-Qt ones
-    assert "training" in w.docks and w._pending
+    # The workspace on screen is built before the first paint (it appears once, laid out);
+    # the other workspaces' panels just after it.
+    assert set(w.panels) == {"builder", "training", "network"}
+    assert "gradient_check" in w.slots and w._pending
     w.show()
     qtbot.waitUntil(lambda: not w._pending, timeout=TIMEOUT)
-    assert set(w.panels) == set(w.docks)
+    assert set(w.panels) == set(w.slots)
     menus = [a.text().replace("&", "") for a in w.menuBar().actions()]
     assert menus[-1] == "Help"
     # The training panel, built late, draws the latest snapshot.

@@ -78,7 +78,7 @@ def test_menu_action_runs_an_experiment(qtbot, window, panel):
     assert result.key == "learning_rate"
     outcomes = [r[-1] for r in panel.view.table.texts()]
     assert outcomes[-1].startswith("diverged at iteration")
-    assert window.docks["experiments"].isVisible()
+    assert window.workspaces.current_key == "lessons"  # the lesson is shown, whole window
 
 
 def test_cancel_stops_a_running_experiment(qtbot, window, panel):
@@ -268,9 +268,10 @@ def test_a_lesson_opens_large_with_every_plot_on_one_screen(qtbot, isolated_sett
     w.show()
     qtbot.waitUntil(lambda: w.controller.snapshots_delivered > 0, timeout=20000)
     w.build_pending_panels()
-    panel, dock = w.panels["experiments"], w.docks["experiments"]
+    panel, slot = w.panels["experiments"], w.slots["experiments"]
     panel.run_experiment("symmetry")  # about half a second of training
-    assert dock.isFloating() and dock.width() >= 1300 and dock.height() >= 600
+    assert w.workspaces.current_key == "lessons"
+    assert slot.width() >= 1300 and slot.height() >= 600
     qtbot.waitUntil(lambda: panel.result is not None, timeout=60000)
     qtbot.wait(50)
     assert panel.view.views, "the lesson's plots are shown"
@@ -278,5 +279,5 @@ def test_a_lesson_opens_large_with_every_plot_on_one_screen(qtbot, isolated_sett
     assert "σ" in panel.view.lesson_text.text() or "Σ" in panel.view.lesson_text.text() \
         or "<sup>" in panel.view.lesson_text.text()
     panel.back_button.click()
-    assert not dock.isFloating()
+    assert panel.stack.currentIndex() == 0
     w.close()

@@ -249,9 +249,7 @@ def test_in_the_main_window_the_init_scale_slider_updates_the_panel(qtbot, isola
     qtbot.addWidget(window)
     try:
         window.show()
-        dock = window.docks["gradient_flow"]
-        dock.show()
-        dock.raise_()
+        window.show_panel("gradient_flow")
         panel = window.panels["gradient_flow"]
         assert isinstance(panel, GradientFlowPanel)
         qtbot.waitUntil(lambda: panel.diagnosis is not None, timeout=TIMEOUT)
