@@ -30,7 +30,7 @@ class PanelHostMixin:
         start = start or DEFAULT_WORKSPACE
         shown = set(self.workspaces.pages[start].workspace.panel_keys())
         for spec in specs:
-            if self._defer and spec.key not in shown and not spec.eager:
+            if self._defer and spec.key not in shown:
                 self._pending.append(spec.key)  # built just after the first paint
             else:
                 self._install_panel(spec.key, self._make_panel(spec))

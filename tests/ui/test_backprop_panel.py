@@ -15,6 +15,7 @@ from nnviz.ui.panels import panel_spec
 from nnviz.ui.panels.backprop import jobs as backprop_jobs
 from nnviz.ui.panels.backprop.graph_view import derivative_name
 from nnviz.ui.panels.backprop.panel import BackpropPanel
+from nnviz.ui.workspaces import workspace_of
 
 TIMEOUT = 20000
 
@@ -46,7 +47,7 @@ def settle(qtbot, panel):
 
 def test_registered_as_a_bottom_dock_beside_the_network_diagram():
     spec = panel_spec("backprop")
-    assert spec.area == "bottom" and spec.tab_with == "network"
+    assert workspace_of("backprop").key == "backprop"  # the whole window
     assert spec.load() is BackpropPanel
 
 

@@ -1,14 +1,13 @@
-"""The panel registry: every dock of the main window is one line here.
+"""The panel registry: every panel of the main window is one line here.
 
 To add a panel: write a :class:`~nnviz.ui.panels.base.Panel` subclass, built as
 ``cls(context)`` (or any QWidget built as ``cls()`` with an ``on_snapshot`` method). It gets
 ``on_snapshot(snapshot)`` for every drawn snapshot while visible, and, if it defines them,
 ``on_config(config)`` when the settings in use change, ``on_theme(colors)`` on light/dark
 switches, ``figures()`` for File > Export figures and ``shutdown()`` when the window closes.
-Then add a :class:`PanelSpec` line to :data:`PANELS`. In the app, panels are built right
-after the window first paints (importing pyqtgraph alone takes most of a second), one per
-event-loop turn; ``eager=True`` builds one before (only for cheap, pure-Qt panels).
-The main window creates a dock for each, lists it in the View menu and saves its layout.
+Then add a :class:`PanelSpec` line to :data:`PANELS` and name the panel in the workspace
+that shows it (:mod:`nnviz.ui.workspaces`). In the app, the panels of the workspace on screen
+are built before the window first paints, the others right after it, one per event-loop turn.
 """
 from __future__ import annotations
 
@@ -18,17 +17,12 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class PanelSpec:
-    key: str                  # object name of the dock; stable (saved layouts use it)
+    key: str                  # stable: workspaces name panels by it
     title: str
     factory: str              # "package.module:ClassName", imported when the window builds
-    area: str = "right"       # left / right / top / bottom dock area
-    tab_with: str | None = None   # key of a panel to share a tabbed dock area with
-    visible: bool = True      # shown in the default layout
     tooltip: str = ""
     max_rate: float | None = None  # updates per second while training runs (None: every
                                    # snapshot drawn); paused/stepped snapshots always go in
-    eager: bool = False       # in the app, build before the window first paints; other
-                              # panels are built right after it (start-up stays fast)
 
     def load(self):
         module_name, _, class_name = self.factory.partition(":")
@@ -37,21 +31,33 @@ class PanelSpec:
 
 PANELS: list[PanelSpec] = [
     PanelSpec("builder", "Network builder", "nnviz.ui.panels.builder.panel:BuilderPanel",
-              area="left", tooltip="Data, layers, initialization and optimizer settings",
-              eager=True),
+              tooltip="Data, layers, initialization and optimizer settings"),
     PanelSpec("training", "Training", "nnviz.ui.panels.training.panel:TrainingPanel",
-              area="right", tooltip="Cost, accuracy and the decision boundary, live"),
+              tooltip="Cost, accuracy and the decision boundary, live"),
     PanelSpec("network", "Network diagram", "nnviz.ui.panels.network.panel:NetworkPanel",
-              area="bottom", tooltip="Units by layer; links coloured by weight sign, "
-                                     "thick by magnitude", max_rate=2, eager=True),
-    PanelSpec("gradient_check", "Gradient check", "nnviz.ui.panels.gradient_check.panel:GradientCheckPanel", area="bottom", tab_with="network", tooltip="Is backprop right? dθ against (J(θ+ε) - J(θ-ε)) / 2ε, per layer, tensor and parameter"),
-    PanelSpec("backprop", "Backprop", "nnviz.ui.panels.backprop.panel:BackpropPanel", area="bottom", tab_with="network", max_rate=2, tooltip="Backpropagation step by step: a graph on numbers, one example through the network, the vectorized equations"),
-    PanelSpec("gradient_flow", "Gradient flow", "nnviz.ui.panels.gradient_flow.panel:GradientFlowPanel", area="bottom", tab_with="network", tooltip="How big the gradient is in each layer: vanishing or exploding, with activation statistics"),
+              tooltip="Units by layer; links coloured by weight sign, thick by magnitude",
+              max_rate=2),
+    PanelSpec("gradient_check", "Gradient check",
+              "nnviz.ui.panels.gradient_check.panel:GradientCheckPanel",
+              tooltip="Is backprop right? dθ against (J(θ+ε) - J(θ-ε)) / 2ε, per layer, "
+                      "tensor and parameter"),
+    PanelSpec("backprop", "Backprop", "nnviz.ui.panels.backprop.panel:BackpropPanel",
+              max_rate=2, tooltip="Backpropagation step by step: a graph on numbers, one "
+                                  "example through the network, the vectorized equations"),
+    PanelSpec("gradient_flow", "Gradient flow",
+              "nnviz.ui.panels.gradient_flow.panel:GradientFlowPanel",
+              tooltip="How big the gradient is in each layer: vanishing or exploding, with "
+                      "activation statistics"),
     PanelSpec("activations", "Activation explorer",
-              "nnviz.ui.panels.activations.panel:ActivationExplorerPanel", area="bottom",
-              tab_with="network", tooltip="g(z), g'(z) and where each layer's Z[l] sits on them"),
-    PanelSpec("cost_surface", "Cost surface", "nnviz.ui.panels.cost_surface.panel:CostSurfacePanel", area="right", tab_with="training", tooltip="J over a 2-D slice through the parameters θ, with the training path on it"),
-    PanelSpec("experiments", "Experiments", "nnviz.ui.panels.experiments.panel:ExperimentsPanel", area="right", tab_with="training", tooltip="The course's lessons as one-click experiments, side-by-side comparisons and pinned runs"),
+              "nnviz.ui.panels.activations.panel:ActivationExplorerPanel",
+              tooltip="g(z), g'(z) and where each layer's Z[l] sits on them"),
+    PanelSpec("cost_surface", "Cost surface",
+              "nnviz.ui.panels.cost_surface.panel:CostSurfacePanel",
+              tooltip="J over a 2-D slice through the parameters θ, with the training path "
+                      "on it"),
+    PanelSpec("experiments", "Experiments", "nnviz.ui.panels.experiments.panel:ExperimentsPanel",
+              tooltip="The course's lessons as one-click experiments, side-by-side "
+                      "comparisons and pinned runs"),
 ]
 
 

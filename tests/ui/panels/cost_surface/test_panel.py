@@ -17,6 +17,7 @@ from nnviz.analysis.cost_surface import (
     squared_error_grid,
 )
 from nnviz.ui.theme import DARK
+from nnviz.ui.workspaces import workspace_of
 
 TIMEOUT = 20000
 
@@ -453,7 +454,8 @@ def test_theme_and_figures(qtbot, panel):
 
 def test_registered_as_a_dock():
     spec = panel_spec("cost_surface")
-    assert spec.load() is CostSurfacePanel and spec.tab_with == "training"
+    assert spec.load() is CostSurfacePanel
+    assert workspace_of("cost_surface").key == "landscape"
 
 
 def test_contour_segments_lie_on_the_level():
