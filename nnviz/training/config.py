@@ -13,16 +13,44 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import numbers
 from dataclasses import dataclass, field
 
 from nnviz.engine.activations import ACTIVATIONS
 from nnviz.engine.course_exact import COURSE_EXACT_DATA, COURSE_INIT_SEEDS
 from nnviz.engine.features import FeatureMap
 from nnviz.engine.initialization import INIT_SCHEMES, RANDOM_BASE_STD
+from nnviz.engine.limits import MAX_EXAMPLES
 from nnviz.engine.network import MAX_LAYERS, MAX_UNITS
 from nnviz.engine.optimizers import OPTIMIZERS
 
 CSV_DATASET = "csv"  # DataSpec.name of a user's CSV file
+
+# The ranges a setting may take, here so that the app's fields, the command line and every
+# file loaded share them: a value the builder cannot show exactly is refused with a message
+# instead of being shown as another value than the one trained with.
+MAX_LEARNING_RATE = 100.0  # up to 100: a bouncing cost and divergence are one drag away
+MAX_INIT_SCALE = 1000.0    # the multiplier on the scheme's σ ("random": σ = 0.01 × scale)
+MAX_SEED = 2**31 - 1                 # what a seed field holds
+MAX_BATCH_SIZE = MAX_EXAMPLES        # no data set has more examples
+BETA_MAX = 0.999                     # momentum β and Adam β1
+BETA2_MAX = 0.99999
+MAX_L2 = 100.0
+MIN_KEEP_PROB = 0.05
+MIN_TRAIN_FRACTION = 0.01             # the builder's split goes down to 1 %
+
+
+def _in_range(name: str, value, lo, hi, hint: str = "") -> None:
+    """Refuse ``value`` outside ``[lo, hi]`` (or not a number) with a sentence naming it."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not lo <= value <= hi:
+        raise ValueError(f"{name} must be between {_number(lo)} and {_number(hi)}, "
+                         f"got {_number(value)}{hint}")
+
+
+def _number(value) -> str:
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return f"{int(value):,}"
+    return f"{value:g}" if isinstance(value, numbers.Real) else repr(value)
 
 
 @dataclass(frozen=True)
@@ -69,8 +97,7 @@ class DataSpec:
         object.__setattr__(self, "removed_points", _indices(self.removed_points))
         if self.features:  # canonical order, as a tuple, so equal choices compare equal
             object.__setattr__(self, "features", FeatureMap(self.features).names)
-        if not 0.0 < self.train_fraction <= 1.0:
-            raise ValueError(f"train fraction must be in (0, 1], got {self.train_fraction}")
+        _in_range("the training fraction", self.train_fraction, MIN_TRAIN_FRACTION, 1.0)
         if self.name == CSV_DATASET and not self.csv_path:
             raise ValueError("a CSV data set needs csv_path")
         if self.course_exact and self.name not in COURSE_EXACT_DATA:
@@ -143,7 +170,8 @@ class NetworkSpec:
 
     ``init_scale`` is the engine's multiplier: ``W[l] ~ randn * base_std(scheme) * scale``,
     where the "random" scheme's base std is the course's 0.01. So the course default
-    (``randn * 0.01``) is ``init="random", init_scale=1``.
+    (``randn * 0.01``) is ``init="random", init_scale=1``. It is the one unit of the init
+    scale everywhere: the builder's and the toolbar's field, ``--init-scale`` and the files.
 
     ``course_exact`` draws the initial weights from NumPy's legacy ``RandomState(seed)`` as
     the course's ``initialize_parameters`` does (seed 2: one hidden layer; 3: the
@@ -176,8 +204,10 @@ class NetworkSpec:
                 raise ValueError(f"unknown activation {a!r}")
         if self.init not in INIT_SCHEMES:
             raise ValueError(f"unknown init scheme {self.init!r}; choose one of {INIT_SCHEMES}")
-        if not (self.init_scale >= 0 and self.init_scale < float("inf")):
-            raise ValueError(f"init scale must be finite and >= 0, got {self.init_scale}")
+        _in_range("the init scale", self.init_scale, 0.0, MAX_INIT_SCALE)
+        if isinstance(self.seed, bool) or not isinstance(self.seed, numbers.Integral):
+            raise ValueError(f"the initialization seed must be a whole number, got {self.seed!r}")
+        _in_range("the initialization seed", self.seed, 0, MAX_SEED)
         if self.dtype not in ("float64", "float32"):
             raise ValueError(f"dtype must be float64 or float32, got {self.dtype!r}")
 
@@ -205,15 +235,22 @@ class Hyperparameters:
         if self.optimizer not in OPTIMIZERS:
             raise ValueError(f"unknown optimizer {self.optimizer!r}; choose one of "
                              f"{', '.join(OPTIMIZERS)}")
-        if not (self.learning_rate > 0 and self.learning_rate < float("inf")):
-            raise ValueError(f"learning rate must be a positive number, got {self.learning_rate}")
-        if self.batch_size is not None and self.batch_size < 1:
-            raise ValueError(f"batch size must be at least 1 (or None for full batch), "
-                             f"got {self.batch_size}")
-        if not self.lambd >= 0:
-            raise ValueError(f"L2 lambda must be >= 0, got {self.lambd}")
-        if not 0.0 < self.keep_prob <= 1.0:
-            raise ValueError(f"keep_prob must be in (0, 1], got {self.keep_prob}")
+        _in_range("the learning rate", self.learning_rate, 0.0, MAX_LEARNING_RATE)
+        if self.learning_rate == 0:
+            raise ValueError("the learning rate must be more than 0 (at 0 nothing is learned)")
+        if self.batch_size is not None:
+            if isinstance(self.batch_size, bool) or not isinstance(self.batch_size, numbers.Integral):
+                raise ValueError(f"the mini-batch size must be a whole number, "
+                                 f"got {self.batch_size!r}")
+            _in_range("the mini-batch size", self.batch_size, 1, MAX_BATCH_SIZE,
+                      " (leave it empty for full batch)")
+        _in_range("momentum β", self.beta, 0.0, BETA_MAX)
+        _in_range("Adam's β1", self.beta1, 0.0, BETA_MAX)
+        _in_range("Adam's β2", self.beta2, 0.0, BETA2_MAX)
+        if not (isinstance(self.epsilon, numbers.Real) and 0 < self.epsilon < 1):
+            raise ValueError(f"Adam's ε must be between 0 and 1, got {self.epsilon!r}")
+        _in_range("the L2 λ", self.lambd, 0.0, MAX_L2)
+        _in_range("keep_prob", self.keep_prob, MIN_KEEP_PROB, 1.0)
 
     def optimizer_kwargs(self) -> dict:
         kw = {"learning_rate": self.learning_rate}

@@ -15,18 +15,21 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHB
                                QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from nnviz.engine.data import DATASETS, GENERATORS
+from nnviz.engine.limits import MAX_EXAMPLES
 from nnviz.engine.network import MAX_LAYERS
 from nnviz.engine.course_exact import COURSE_EXACT_DATA
-from nnviz.training.config import CSV_DATASET, SessionConfig, init_base_std
+from nnviz.training.config import (BETA2_MAX, BETA_MAX, CSV_DATASET, MAX_BATCH_SIZE, MAX_L2,
+                                   MAX_SEED, MIN_KEEP_PROB, SessionConfig)
 
 from ...widgets.controls import LayerRow, collapsible, combo, dspin, spin
-from ...widgets.log_slider import LogSlider
+from ...widgets.hyper_bar import INIT_SCALE_TIP, init_scale_slider, learning_rate_slider
 from nnviz.analysis import builder_readouts as text
 from nnviz.analysis import tooltips as tips
 from ..base import Panel, PanelContext
 from .features import InputFeatures, course_exact_check
 
-INIT_LABELS = {"zeros": "zeros", "random": "random  (randn × σ)", "xavier": "Xavier  √(1/n[l-1])",
+INIT_LABELS = {"zeros": "zeros", "random": "random  (randn × 0.01)",
+               "xavier": "Xavier  √(1/n[l-1])",
                "he": "He  √(2/n[l-1])", "glorot": "Glorot  √(2/(n[l-1]+n[l]))"}
 OPTIMIZER_LABELS = {"gd": "Gradient descent", "momentum": "Momentum", "adam": "Adam"}
 
@@ -40,6 +43,7 @@ class BuilderPanel(Panel):
         self._data_summary = None
         self._layer_dims: tuple[int, ...] = ()
         self._syncing = False
+        self._shown: dict = {}  # field -> (the value it shows, the exact setting shown)
         self.layer_rows: list[LayerRow] = []
 
         content = QWidget()
@@ -74,6 +78,17 @@ class BuilderPanel(Panel):
         finally:
             self._syncing = False
 
+    def _show(self, field, exact: float, shown: float | None = None) -> None:
+        """Show setting ``exact`` in ``field`` (as ``shown`` in the field's unit); reading the
+        field back gives ``exact`` itself until the user changes the field."""
+        field.setValue(exact if shown is None else shown)
+        self._shown[field] = (field.value(), exact)
+
+    def _read(self, field, convert=lambda value: value):
+        value = field.value()
+        shown, exact = self._shown.get(field, (None, None))
+        return exact if value == shown else convert(value)
+
     # -- construction ------------------------------------------------------------------
     def _build_data_box(self) -> QGroupBox:
         box = QGroupBox("Data")
@@ -90,12 +105,12 @@ class BuilderPanel(Panel):
         self.open_csv = QPushButton("Open CSV…")
         self.open_csv.setToolTip("Load your own data: one example per row, numeric feature "
                                  "columns and one label column (File > Open data, Ctrl+O).")
-        self.noise = dspin(0.0, 1.0, 0.2, 0.01, 3, tips.NOISE)
-        self.m = spin(20, 5000, 400, tips.EXAMPLES)
-        self.data_seed = spin(0, 999_999, 1, tips.DATA_SEED)
+        self.noise = dspin(0.0, 1.0, 0.2, 0.01, 6, tips.NOISE, "The noise")
+        self.m = spin(4, MAX_EXAMPLES, 400, tips.EXAMPLES, "The number of examples m")
+        self.data_seed = spin(0, MAX_SEED, 1, tips.DATA_SEED, "The data seed")
         self.regenerate = QPushButton("New sample")
         self.regenerate.setToolTip("Draw a fresh sample of this data set (next data seed).")
-        self.train_percent = spin(10, 100, 80, tips.TRAIN_PERCENT)
+        self.train_percent = dspin(1, 100, 80, 5, 4, tips.TRAIN_PERCENT, "The training share")
         self.train_percent.setSuffix(" % train")
         self.normalize = QCheckBox("Normalize inputs (x - μ) / σ")
         self.normalize.setToolTip(tips.NORMALIZE)
@@ -157,14 +172,14 @@ class BuilderPanel(Panel):
     def _build_init_box(self) -> QGroupBox:
         box = QGroupBox("Initialization")
         self.init_scheme = combo(INIT_LABELS, tips.INIT_SCHEME)
-        self.init_scale = LogSlider(0.001, 10.0, 0.01)
-        self.init_scale.setToolTip(tips.INIT_SCALE)
-        self.init_scale_label = QLabel("σ")
+        self.init_scale = init_scale_slider()
+        self.init_scale_label = QLabel("Scale ×")
+        self.init_scale_label.setToolTip(INIT_SCALE_TIP)
         self.init_std_label = QLabel()
         self.init_std_label.setWordWrap(True)
         self.init_std_label.setToolTip("The standard deviation of the entries of each W[l] "
                                        "this initialization draws (biases start at 0).")
-        self.seed = spin(0, 999_999, 2, tips.SEED)
+        self.seed = spin(0, MAX_SEED, 2, tips.SEED, "The seed")
         form = QFormLayout(box)
         form.addRow("Scheme", self.init_scheme)
         form.addRow(self.init_scale_label, self.init_scale)
@@ -178,15 +193,14 @@ class BuilderPanel(Panel):
     def _build_optimizer_box(self) -> QGroupBox:
         box = QGroupBox("Optimization")
         self.optimizer = combo(OPTIMIZER_LABELS, tips.OPTIMIZER)
-        self.learning_rate = LogSlider(1e-5, 10.0, 1.2)
-        self.learning_rate.setToolTip(tips.LEARNING_RATE)
-        self.beta = dspin(0.0, 0.999, 0.9, 0.01, 3, tips.BETA)
-        self.beta1 = dspin(0.0, 0.999, 0.9, 0.01, 3, tips.BETA1)
-        self.beta2 = dspin(0.0, 0.99999, 0.999, 0.001, 5, tips.BETA2)
-        self.batch_size = spin(0, 100_000, 0, tips.BATCH)
+        self.learning_rate = learning_rate_slider()
+        self.beta = dspin(0.0, BETA_MAX, 0.9, 0.01, 6, tips.BETA, "β")
+        self.beta1 = dspin(0.0, BETA_MAX, 0.9, 0.01, 6, tips.BETA1, "β₁")
+        self.beta2 = dspin(0.0, BETA2_MAX, 0.999, 0.001, 6, tips.BETA2, "β₂")
+        self.batch_size = spin(0, MAX_BATCH_SIZE, 0, tips.BATCH, "The mini-batch size")
         self.batch_size.setSpecialValueText("full batch")
-        self.lambd = dspin(0.0, 100.0, 0.0, 0.01, 4, tips.L2)
-        self.keep_prob = dspin(0.05, 1.0, 1.0, 0.05, 2, tips.KEEP_PROB)
+        self.lambd = dspin(0.0, MAX_L2, 0.0, 0.01, 6, tips.L2, "λ")
+        self.keep_prob = dspin(MIN_KEEP_PROB, 1.0, 1.0, 0.05, 6, tips.KEEP_PROB, "keep_prob")
         self.form_opt = QFormLayout(box)
         self.form_opt.addRow("Optimizer", self.optimizer)
         self.form_opt.addRow("Learning rate α", self.learning_rate)
@@ -232,13 +246,14 @@ class BuilderPanel(Panel):
         for w in (self.noise, self.m, self.data_seed, self.regenerate):
             w.setEnabled(generator is not None)
         if generator is not None:
-            self.noise.setMaximum(generator.noise_max)
+            noise = float(params.get("noise", 0.0))
+            self.noise.setMaximum(max(generator.noise_max, noise))  # a file's value, exactly
             self.noise.setSingleStep(generator.noise_max / 50)
-            self.noise.setValue(float(params.get("noise", 0.0)))
+            self._show(self.noise, noise)
             self.m.setValue(int(params.get("m", 400)))
             seed = params.get("seed", 1)
             self.data_seed.setValue(int(seed) if seed is not None else 0)
-        self.train_percent.setValue(int(round(d.train_fraction * 100)))
+        self._show(self.train_percent, d.train_fraction, d.train_fraction * 100)
         self.normalize.setChecked(d.normalize)
         self.course_exact.setChecked(config.course_exact)
         self.course_exact.setVisible(d.name in COURSE_EXACT_DATA)
@@ -266,9 +281,7 @@ class BuilderPanel(Panel):
     def _show_init(self, config: SessionConfig) -> None:
         n = config.network
         self.init_scheme.setCurrentIndex(max(self.init_scheme.findData(n.init), 0))
-        base = init_base_std(n.init)
-        self.init_scale.setValue(n.init_scale * base if base else n.init_scale)
-        self.init_scale_label.setText("σ of W" if base else "Scale ×")
+        self.init_scale.setValue(n.init_scale)  # the multiplier, as in the config and files
         self.init_scale.setEnabled(n.init != "zeros")
         self.seed.setValue(n.seed)
 
@@ -276,12 +289,10 @@ class BuilderPanel(Panel):
         h = config.hyper
         self.optimizer.setCurrentIndex(max(self.optimizer.findData(h.optimizer), 0))
         self.learning_rate.setValue(h.learning_rate)
-        self.beta.setValue(h.beta)
-        self.beta1.setValue(h.beta1)
-        self.beta2.setValue(h.beta2)
+        for field, exact in ((self.beta, h.beta), (self.beta1, h.beta1), (self.beta2, h.beta2),
+                             (self.lambd, h.lambd), (self.keep_prob, h.keep_prob)):
+            self._show(field, exact)
         self.batch_size.setValue(h.batch_size or 0)
-        self.lambd.setValue(h.lambd)
-        self.keep_prob.setValue(h.keep_prob)
         for widget, visible in ((self.beta, h.optimizer == "momentum"),
                                 (self.beta1, h.optimizer == "adam"),
                                 (self.beta2, h.optimizer == "adam")):
@@ -323,10 +334,11 @@ class BuilderPanel(Panel):
         d = self._config.data
         params = d.params
         if d.name in GENERATORS:
-            params = tuple(sorted({"noise": round(self.noise.value(), 4), "m": self.m.value(),
+            params = tuple(sorted({"noise": self._read(self.noise), "m": self.m.value(),
                                    "seed": self.data_seed.value()}.items()))
         data = dataclasses.replace(d, params=params,
-                                   train_fraction=self.train_percent.value() / 100.0,
+                                   train_fraction=self._read(self.train_percent,
+                                                             lambda p: p / 100.0),
                                    normalize=self.normalize.isChecked(),
                                    features=self.input_features.features())
         if params != d.params:
@@ -346,19 +358,16 @@ class BuilderPanel(Panel):
         if self._syncing:
             return
         scheme = self.init_scheme.currentData()
-        base = init_base_std(scheme)
-        value = self.init_scale.value()
         network = dataclasses.replace(
             self._config.network,
             hidden_units=tuple(r.units.value() for r in self.layer_rows),
             activations=tuple(r.activation.currentData() for r in self.layer_rows),
-            init=scheme, init_scale=value / base if base else value, seed=self.seed.value())
+            init=scheme, init_scale=self.init_scale.value(), seed=self.seed.value())
         self._send(dataclasses.replace(self._config, network=network))
 
     def _scheme_changed(self) -> None:
         if self._syncing:
             return
-        # Keep the engine's multiplier; the slider shows σ for "random", × for the others.
         scheme = self.init_scheme.currentData()
         network = dataclasses.replace(self._config.network, init=scheme)
         with self._showing():
@@ -371,9 +380,9 @@ class BuilderPanel(Panel):
         opt = self.optimizer.currentData()
         hyper = dataclasses.replace(
             self._config.hyper, optimizer=opt, learning_rate=self.learning_rate.value(),
-            beta=self.beta.value(), beta1=self.beta1.value(), beta2=self.beta2.value(),
-            batch_size=self.batch_size.value() or None, lambd=self.lambd.value(),
-            keep_prob=self.keep_prob.value())
+            beta=self._read(self.beta), beta1=self._read(self.beta1),
+            beta2=self._read(self.beta2), batch_size=self.batch_size.value() or None,
+            lambd=self._read(self.lambd), keep_prob=self._read(self.keep_prob))
         for widget, visible in ((self.beta, opt == "momentum"), (self.beta1, opt == "adam"),
                                 (self.beta2, opt == "adam")):
             self.form_opt.setRowVisible(widget, visible)
