@@ -3,10 +3,10 @@
     xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python docs/screenshots/take_screenshots.py
     xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python docs/screenshots/take_screenshots.py
 
-Each run opens the app on a fresh settings file, walks through a few scenes (the default
-state, training at the default pace, a lesson, and on a large screen the analysis layout,
-neuron pictures, the digits view and the Backprop pages) and saves PNGs beside this file,
-named with the screen size.
+Each run opens the app on a fresh settings file, walks through every workspace (Train at
+start and after 20 s at the default pace, Gradients after a gradient check, Landscape,
+Backprop, Activations, Lessons with a lesson's result, and Train on the digits) and saves PNGs
+beside this file, named with the screen size.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 
 HERE = Path(__file__).resolve().parent
@@ -35,7 +35,6 @@ def main() -> int:
     window.show()
     screen = QGuiApplication.primaryScreen().size()
     size = f"{screen.width()}x{screen.height()}"
-    large = screen.width() >= 1600
     c = window.controller
     steps: list = []
 
@@ -58,71 +57,44 @@ def main() -> int:
         window.grab().save(str(path))
         print("saved", path.name)
 
-    def save_screen(name):
-        path = HERE / f"{name}_{size}.png"
-        QGuiApplication.primaryScreen().grabWindow(0).save(str(path))
-        print("saved", path.name)
-
-    def save_dock(key, name):
-        path = HERE / f"{name}.png"
-        window.docks[key].grab().save(str(path))
-        print("saved", path.name)
-
     def config(data, network, hyper):
         c.apply_config(SessionConfig(data, network, hyper))
 
-    # The default state, then training at the default pace (100 steps/s) for 4 seconds.
-    later(2500, window.build_pending_panels)
-    later(500, lambda: save_window("default"))
-    later(10, c.play)
-    later(4000, lambda: save_window("training"))
-    later(10, c.pause)
-    # A lesson, shown large.
-    later(300, lambda: window.panels["experiments"].run_experiment("init_schemes"))
-    later(30000, lambda: save_screen("lesson"))
-    later(10, lambda: window.panels["experiments"].show_start_page())
-    later(300, lambda: window.apply_preset("analyze"))
-    later(10, lambda: c.step(300))
-    later(5000, lambda: save_window("analyze"))
-    later(10, lambda: window.apply_preset("learn"))
-    if large:
-        # Neuron pictures: circles with x1², x2² as inputs.
-        later(10, lambda: window.set_speed(0))
-        later(10, lambda: config(
-            DataSpec(name="circles", features=("x1", "x2", "x1^2", "x2^2")),
-            NetworkSpec(hidden_units=(4,), activations=("tanh",), init="xavier"),
-            Hyperparameters(optimizer="gd", learning_rate=0.5)))
-        later(1500, lambda: c.step(600))
+    def workspace(key):
+        return lambda: window.show_workspace(key)
 
-        def taller_diagram():  # the unit pictures at a size worth looking at
-            h = window.height()
-            window.resizeDocks([window.docks["training"], window.docks["network"]],
-                               [int(h * 0.5), int(h * 0.4)], Qt.Orientation.Vertical)
-        later(1500, taller_diagram)
-        later(1500, lambda: save_window("neurons_circles"))
-        later(10, lambda: window.apply_preset("learn"))
-        # The digits: first-layer weights as pictures and the misclassified images.
-        later(10, lambda: config(
-            DataSpec(name="digits", normalize=True),
-            NetworkSpec(hidden_units=(32,), activations=("relu",), init="he"),
-            Hyperparameters(optimizer="adam", learning_rate=0.003)))
-        later(2000, lambda: c.step(300))
-        later(6000, lambda: save_window("digits"))
-        # The Backprop panel's three pages on the course network.
-        later(10, lambda: c.apply_config(SessionConfig()))
-        later(1500, lambda: c.step(50))
-        later(1500, lambda: window.show_large("backprop"))
-        def backprop():
-            return window.panels["backprop"]
-        later(800, lambda: [backprop().tabs.setCurrentIndex(0)]
-              + [backprop().forward() for _ in range(3)]
-              + [backprop().backward() for _ in range(4)])  # values in, derivatives coming
-        later(1500, lambda: save_dock("backprop", "backprop_numbers"))
-        later(10, lambda: backprop().show_example(5))
-        later(2500, lambda: save_dock("backprop", "backprop_example"))
-        later(10, lambda: backprop().tabs.setCurrentIndex(2))
-        later(2500, lambda: save_dock("backprop", "backprop_vectorized"))
-        later(10, lambda: window.restore_docked("backprop"))
+    # Train: the default state, then training at the default pace (100 steps/s).
+    later(2500, window.build_pending_panels)
+    later(500, lambda: save_window("train_default"))
+    later(10, c.play)
+    later(20000, lambda: save_window("train"))
+    # Gradients: after a gradient check of the trained network.
+    later(10, c.pause)
+    later(10, workspace("gradients"))
+    later(500, lambda: window.panels["gradient_check"].run_check())
+    later(4000, lambda: save_window("gradients"))
+    # Landscape: the surface under the path so far.
+    later(10, workspace("landscape"))
+    later(6000, lambda: save_window("landscape"))
+    # Backprop: one example through the network.
+    later(10, workspace("backprop"))
+    later(10, lambda: window.panels["backprop"].tabs.setCurrentIndex(1))
+    later(2500, lambda: save_window("backprop"))
+    # Activations.
+    later(10, workspace("activations"))
+    later(1500, lambda: save_window("activations"))
+    # Lessons: the initialization lesson with its result.
+    later(10, lambda: window.panels["experiments"].run_experiment("init_schemes"))
+    later(30000, lambda: save_window("lessons"))
+    later(10, lambda: window.panels["experiments"].show_start_page())
+    # Train on the digits: first-layer weights as pictures and the misclassified images.
+    later(10, workspace("train"))
+    later(10, lambda: config(
+        DataSpec(name="digits", normalize=True),
+        NetworkSpec(hidden_units=(32,), activations=("relu",), init="he"),
+        Hyperparameters(optimizer="adam", learning_rate=0.003)))
+    later(2000, lambda: c.step(300))
+    later(6000, lambda: save_window("digits"))
     run_next()
     return app.exec()
 

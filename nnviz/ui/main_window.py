@@ -159,6 +159,12 @@ class MainWindow(PaceMixin, PanelHostMixin, QMainWindow):
         self.reset_layout_action = self._action(
             "Reset workspace layout", self.reset_layout,
             tip="Put the splitters of the workspace on screen back where they started")
+        self.builder_action = self._action(
+            "Network builder", self._show_builder, "Ctrl+B",
+            "Show or fold away the network builder beside the plots in Train (Ctrl+B); "
+            "the learning rate and initialization stay in the toolbar")
+        self.builder_action.setCheckable(True)
+        self.builder_action.setChecked(True)
         self.workspace_actions: dict[str, QAction] = {}
         group = QActionGroup(self)
         for workspace in WORKSPACES:
@@ -263,6 +269,7 @@ class MainWindow(PaceMixin, PanelHostMixin, QMainWindow):
             action = panels_menu.addAction(f"{spec.title}  (in {title})")
             action.setToolTip(spec.tooltip)
             action.triggered.connect(lambda _=False, k=key: self.show_panel(k))
+        view.addAction(self.builder_action)
         view.addAction(self.reset_layout_action)
         view.addSeparator()
         appearance_menu = view.addMenu("Appearance")
@@ -336,6 +343,13 @@ class MainWindow(PaceMixin, PanelHostMixin, QMainWindow):
     def remember_folder(self, kind: str, path: str | Path) -> None:
         p = Path(path)
         self.settings.setValue(f"paths/{kind}", str(p if p.is_dir() else p.parent))
+
+    def _show_builder(self, on: bool) -> None:
+        slot = self.slots.get("builder")
+        if slot is not None:
+            slot.setVisible(on)  # the splitter gives its width to the plots, and back
+            if on:
+                self.show_panel("builder")
 
     def reset_layout(self) -> None:
         """The workspace on screen back to its default proportions."""
