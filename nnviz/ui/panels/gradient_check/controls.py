@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel,
-                               QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QProgressBar,
+                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from nnviz.engine.gradient_check import DEFAULT_EPS
 
 from . import jobs, scalar
+from .flow import FlowLayout
 from nnviz.analysis import gradient_check_text as text
 from ...theme import PlotColors
 
@@ -46,7 +47,8 @@ class EpsilonSpinBox(QDoubleSpinBox):
 
 
 class CheckControls(QWidget):
-    """Two rows of controls and the teaching-mode banner. The panel connects the buttons."""
+    """The controls, in as many rows as the width needs, and the teaching-mode banner. The
+    panel connects the buttons."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -99,29 +101,22 @@ class CheckControls(QWidget):
         self._update_layers()
 
     def _build_layout(self) -> None:
-        grid = QGridLayout()
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(4)
-        row1 = [QLabel("Check"), self.source, QLabel("examples"), self.examples,
-                QLabel("mode"), self.mode, self.layer, self.per_tensor, self.directions,
-                QLabel("ε"), self.eps]
-        for col, widget in enumerate(row1):
-            grid.addWidget(widget, 0, col)
-        row2 = QHBoxLayout()
-        row2.addWidget(QLabel("Teaching: plant a bug"))
-        row2.addWidget(self.bug)
-        row2.addSpacing(12)
-        row2.addWidget(self.run_button)
-        row2.addWidget(self.cancel_button)
-        row2.addWidget(self.progress, 1)
-        row2.addWidget(self.status, 2)
-        grid.addLayout(row2, 1, 0, 1, len(row1) + 1)
-        grid.setColumnStretch(len(row1), 1)
+        # One line when the panel is wide; more lines, never a cut control, when narrow.
+        # Each label stays with its field.
+        flow = FlowLayout(spacing=14, row_spacing=4)
+        self.status.setWordWrap(True)  # a long message takes a second line, never cut
+        for group in ([QLabel("Check"), self.source], [QLabel("examples"), self.examples],
+                      [QLabel("mode"), self.mode, self.layer, self.per_tensor,
+                       self.directions], [QLabel("ε"), self.eps],
+                      [QLabel("Teaching: plant a bug"), self.bug],
+                      [self.run_button, self.cancel_button],
+                      [self.progress, self.status]):
+            flow.addWidget(_group(group))
+        self.progress.setFixedWidth(80)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(4)
-        column.addLayout(grid)
+        column.addLayout(flow)
         column.addWidget(self.banner)
 
     # -- what the controls say ------------------------------------------------------------
@@ -187,6 +182,17 @@ class CheckControls(QWidget):
             self.banner.setText(
                 f"TEACHING MODE · planted bug: {jobs.bug_title(bug)}. Only this check uses the "
                 "broken backprop; training keeps the correct one.")
+
+
+def _group(widgets) -> QWidget:
+    """Widgets side by side that the flow keeps on one line."""
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(6)
+    for widget in widgets:
+        row.addWidget(widget)
+    return box
 
 
 def _spin(low: int, high: int, value: int, tip: str, prefix: str = "", suffix: str = ""):

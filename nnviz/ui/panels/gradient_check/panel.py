@@ -11,7 +11,7 @@ parameter (a second runner, so a sweep never waits behind a long check).
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout,
                                QHeaderView, QLabel, QSplitter, QTableView, QTabWidget,
@@ -31,6 +31,8 @@ from .model import RELATIVE, ParameterTableModel
 from .plots import ComparisonScatter, EpsilonPlot, TensorBars, element_classes
 
 AUTO_CHECK_BUDGET = 200_000  # parameters x examples checked unasked on first show (~0.1 s)
+EXPLANATION_HEIGHT = 56  # px: the explanation's first lines; it scrolls, and its splitter drags
+TABLE_SHARE, TABLE_MIN, TABLE_MAX = 0.34, 150, 340  # the parameter table's height, px
 
 
 class GradientCheckPanel(Panel):
@@ -199,7 +201,9 @@ class GradientCheckPanel(Panel):
         self.sweep_all.setToolTip(text.SWEEP_ALL_TIP)
 
     def _build_layout(self) -> None:
-        # left: what the result means and where it is wrong
+        # Top to bottom: the verdict's explanation, the plots side by side (where it is wrong
+        # | error against ε), the parameter table across the whole width (its columns are
+        # never cut). The same arrangement reads at 600 px wide and at 1400.
         where = QTabWidget()
         where.addTab(self.tensor_bars, "Per tensor")
         where.addTab(self.summary, "Per layer")
@@ -208,14 +212,23 @@ class GradientCheckPanel(Panel):
         where.setTabToolTip(1, text.SUMMARY_TIP)
         where.setTabToolTip(2, self.heatmaps.toolTip())
         self.where_tabs = where
-        left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(self.explanation)
-        left.addWidget(where)
-        left.setSizes([120, 300])
-        left.setChildrenCollapsible(False)
 
-        middle = QWidget()
-        column = QVBoxLayout(middle)
+        self.eps_plot.add_beside_caption(self.sweep_all)
+        right = QTabWidget()
+        right.addTab(self.eps_plot, "Error vs ε")
+        right.addTab(self.scatter, "Analytic vs numerical")
+        right.setTabToolTip(0, self.eps_plot.plot.toolTip())
+        right.setTabToolTip(1, self.scatter.plot.toolTip())
+        self.plot_tabs = right
+        for tabs in (where, right):
+            tabs.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
+        plots = QSplitter(Qt.Orientation.Horizontal)
+        plots.addWidget(where)
+        plots.addWidget(right)
+        plots.setChildrenCollapsible(False)
+
+        table_box = QWidget()
+        column = QVBoxLayout(table_box)
         column.setContentsMargins(0, 0, 0, 0)
         head = QHBoxLayout()
         head.addWidget(QLabel("<b>Parameters</b>"))
@@ -224,33 +237,31 @@ class GradientCheckPanel(Panel):
         column.addLayout(head)
         column.addWidget(self.table, 1)
 
-        eps_box = QWidget()
-        eps_column = QVBoxLayout(eps_box)
-        eps_column.setContentsMargins(0, 0, 0, 0)
-        eps_column.addWidget(self.eps_plot, 1)
-        eps_column.addWidget(self.sweep_all)
-        right = QTabWidget()
-        right.addTab(eps_box, "Error vs ε")
-        right.addTab(self.scatter, "Analytic vs numerical")
-        right.setTabToolTip(0, self.eps_plot.plot.toolTip())
-        right.setTabToolTip(1, self.scatter.plot.toolTip())
-        self.plot_tabs = right
+        self.results = QSplitter(Qt.Orientation.Vertical)
+        for widget, stretch in ((self.explanation, 0), (plots, 3), (table_box, 2)):
+            self.results.addWidget(widget)
+            self.results.setStretchFactor(self.results.count() - 1, stretch)
+        self.results.setChildrenCollapsible(False)
+        self._results_dragged = False  # once dragged, the heights are the user's
+        self.results.splitterMoved.connect(lambda *_: setattr(self, "_results_dragged", True))
+        self.results.installEventFilter(self)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        for widget in (left, middle, right):
-            splitter.addWidget(widget)
-        splitter.setSizes([400, 430, 400])
-        splitter.setStretchFactor(0, 4)
-        splitter.setStretchFactor(1, 4)
-        splitter.setStretchFactor(2, 4)
-        splitter.setChildrenCollapsible(False)
-
+        self.verdict.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
         layout.addWidget(self.controls)
         layout.addWidget(self.verdict)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.results, 1)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)
+        if (watched is self.results and event.type() == QEvent.Type.Resize
+                and not self._results_dragged):
+            # The plots take most of the height; the table a third of it, 6 rows or more.
+            rest = self.results.height() - 2 * self.results.handleWidth() - EXPLANATION_HEIGHT
+            table = int(min(max(TABLE_SHARE * rest, TABLE_MIN), TABLE_MAX))
+            self.results.setSizes([EXPLANATION_HEIGHT, max(rest - table, 1), table])
+        return super().eventFilter(watched, event)
 
     def _connect(self) -> None:
         self.run_button.clicked.connect(self.run_check)

@@ -12,7 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from nnviz.engine.gradient_check import BUG_THRESHOLD, GOOD_THRESHOLD, LOOK_THRESHOLD
 
@@ -101,7 +101,7 @@ class TensorBars(QWidget):
         self.marks = MarkAxis("right")
         self.plot = make_plot("", "", "relative error",
                               axisItems={"left": DecadeAxis("left"), "right": self.marks,
-                                         "bottom": NameAxis("bottom", gap=3)})
+                                         "bottom": NameAxis("bottom", gap=3, rows=3)})
         self.plot.getPlotItem().showAxis("right")
         small = QFont()
         small.setPointSizeF(8)  # six or more tensor names under a narrow plot
@@ -294,7 +294,8 @@ class EpsilonPlot(QWidget):
             "one-sided (J(θ+ε) - J(θ)) / ε has truncation error ∝ ε (slope 1); the two-sided "
             "(J(θ+ε) - J(θ-ε)) / 2ε ∝ ε² (slope 2), so it is far more accurate. Below the "
             "best ε, round-off in J (about 1e-16 |J|) divided by ε takes over and the error "
-            "grows again (slope -1): shaded. Dotted: the ε used by the check.\nerror = "
+            "grows again (slope -1): shaded. Dashed: the ideal slopes 1 and 2. Dotted: the ε "
+            "used by the check.\nerror = "
             "|a - n| / (|a| + |n|) between backprop's a and the numerical n.")
         item = self.plot.getPlotItem()
         item.setLogMode(x=True, y=True)
@@ -326,7 +327,13 @@ class EpsilonPlot(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot, 1)
-        layout.addWidget(self.caption)
+        self._caption_row = QHBoxLayout()
+        self._caption_row.addWidget(self.caption, 1)
+        layout.addLayout(self._caption_row)
+
+    def add_beside_caption(self, widget: QWidget) -> None:
+        """A small control to the right of the caption (a row of height saved)."""
+        self._caption_row.addWidget(widget, 0, Qt.AlignmentFlag.AlignTop)
 
     def show_sweep(self, sweep, check_eps: float, bug_error: float | None = None) -> None:
         self.sweep = sweep
@@ -375,13 +382,16 @@ class EpsilonPlot(QWidget):
                 f"element.{bug}")
             return
         c = self._colors
+        # Short, so the plot keeps its height in a narrow panel; the rest is in the tooltip.
         self.caption.setText(
-            f"<b>{sweep.target}</b> &nbsp;<span style='color:{c.test}'>● one-sided</span>: "
-            f"slope <b>{sweep.one_sided_slope:.2f}</b> (∝ ε), best ε "
-            f"{sweep.best_eps_one_sided:.0e} &nbsp;<span style='color:{c.train}'>■ two-sided"
-            f"</span>: slope <b>{sweep.two_sided_slope:.2f}</b> (∝ ε²), best ε "
-            f"{sweep.best_eps_two_sided:.0e}. Dashed: ideal slopes 1 and 2; shaded: round-off "
-            f"takes over.{bug}")
+            f"<b>{sweep.target}</b> &nbsp;<span style='color:{c.test}'>● one-sided</span> "
+            f"slope <b>{sweep.one_sided_slope:.2f}</b> (∝ ε) · <span style='color:{c.train}'>"
+            f"■ two-sided</span> slope <b>{sweep.two_sided_slope:.2f}</b> (∝ ε²), best ε "
+            f"{sweep.best_eps_two_sided:.0e}.{bug}")
+        self.caption.setToolTip(
+            f"{sweep.target}: one-sided slope {sweep.one_sided_slope:.2f}, best ε "
+            f"{sweep.best_eps_one_sided:.0e}; two-sided slope {sweep.two_sided_slope:.2f}, "
+            f"best ε {sweep.best_eps_two_sided:.0e}.\n\n{self.plot.toolTip()}")
 
     def clear(self, text: str = "Select a parameter to see how its error depends on ε.") -> None:
         self.sweep = None
