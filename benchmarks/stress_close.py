@@ -7,7 +7,9 @@ surface on [2, 512, 512, 1] and a running lesson; on request the same on 30 laye
 Then the experiments panel's close test runs as its own pytest process, many times.
 Printed per scenario: runs, closes that came while the computation still ran ("busy"),
 aborts (SIGABRT), segfaults (SIGSEGV), other non-zero exits, hangs, runs with a Qt warning
-on stderr, and the slowest and median close-to-exit times. Not in CI (minutes of work):
+on stderr, the slowest and median close-to-exit times, and how many closes met the target
+of :data:`TARGET_EXIT_S` (2 s from close to exit; the tests only require a clean exit, as a
+loaded machine can miss it). Not in CI (minutes of work):
 
     .venv/bin/python benchmarks/stress_close.py [--closes 50] [--pytest-runs 100]
 """
@@ -27,6 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ("training", "gradient_check", "cost_surface", "lesson")
+TARGET_EXIT_S = 2.0  # from window.close() to the process's exit, on an idle machine
 # With --scenarios: the same on 30 layers (29 hidden of 512 units), the largest network.
 DEEP = ("deep_training", "deep_gradient_check", "deep_cost_surface")
 CLOSE_TEST = ("tests/ui/panels/experiments/test_panel.py::"
@@ -83,8 +86,11 @@ SCRIPT = textwrap.dedent("""
                 panel.set_mode("full")
                 panel.run_check()
             elif scenario == "cost_surface":
-                window.docks["cost_surface"].show()
-                window.docks["cost_surface"].raise_()
+                if hasattr(window, "show_panel"):  # workspaces
+                    window.show_panel("cost_surface")
+                else:
+                    window.docks["cost_surface"].show()
+                    window.docks["cost_surface"].raise_()
                 c.step(2)
             else:
                 window.panels["experiments"].run_experiment("hidden_units")
@@ -174,7 +180,8 @@ def main() -> int:
     rng = random.Random(args.seed)
     total = Counter()
     print(f"{'scenario':<16}{'runs':>6}{'busy':>6}{'ok':>6}{'abort':>7}{'segv':>6}{'other':>7}"
-          f"{'hang':>6}{'Qt warn':>9}{'max exit s':>12}{'p50 exit s':>12}", flush=True)
+          f"{'hang':>6}{'Qt warn':>9}{'max exit s':>12}{'p50 exit s':>12}"
+          f"{f'<= {TARGET_EXIT_S:g} s':>10}", flush=True)
     for scenario in args.scenarios.split(","):
         counts, warned, times, examples, during = Counter(), 0, [], [], 0
         for _ in range(args.closes):
@@ -192,7 +199,8 @@ def main() -> int:
         p50 = times[len(times) // 2] if times else float("nan")
         print(f"{scenario:<16}{args.closes:>6}{during:>6}{counts['ok']:>6}{counts['abort']:>7}"
               f"{counts['segfault']:>6}{counts['nonzero']:>7}{counts['hang']:>6}{warned:>9}"
-              f"{max(times, default=float('nan')):>12.2f}{p50:>12.2f}", flush=True)
+              f"{max(times, default=float('nan')):>12.2f}{p50:>12.2f}"
+              f"{sum(t <= TARGET_EXIT_S for t in times):>6}/{len(times):<3}", flush=True)
         for line in examples[:3]:
             print(f"    stderr: {line}", flush=True)
     if args.pytest_runs:
