@@ -12,6 +12,7 @@ import dataclasses
 import numpy as np
 
 from nnviz.analysis.cost_trend import CostWatch, cost_hint
+from nnviz.analysis.divergence_text import divergence_message
 from nnviz.engine.data import Dataset
 from nnviz.engine.features import FeatureMap, InputPipeline
 from nnviz.engine.metrics import evaluate, metrics_from_output
@@ -212,7 +213,11 @@ class TrainingSession:
         """"The cost is bouncing: ..." when the recent costs bounce or rise, else ""."""
         if self.trainer.diverged:
             return ""  # the divergence message says it all
-        return cost_hint(self.cost_watch.update(), self.config.hyper.learning_rate)
+        net = self.net
+        # tanh / sigmoid units and a bounded output error: the cost bounces, never overflows
+        bounded = (net.head in ("sigmoid", "softmax") and len(net.activations) > 0
+                   and all(a in ("tanh", "sigmoid") for a in net.activations))
+        return cost_hint(self.cost_watch.update(), self.config.hyper.learning_rate, bounded)
 
     def step(self, n: int = 1) -> StepResult:
         """Up to ``n`` steps; stops at a divergence (the returned result says so)."""
@@ -257,23 +262,14 @@ class TrainingSession:
 
     def divergence_message(self, result: StepResult,
                            climb: tuple[int, float] | None = None) -> str:
-        lr = self.config.hyper.learning_rate
-        fixes = [f"lower the learning rate (now {lr:g}; try {lr / 10:g})"]
-        if not self.data.normalized and self.data.n_features > 0:
-            spread = self.data.std.max() / max(self.data.std.min(), 1e-300)
-            if spread > 10 or self.data.std.max() > 10:
-                fixes.append("turn on input normalization (the features differ in scale: "
-                             f"std from {self.data.std.min():.3g} to {self.data.std.max():.3g})")
-            else:
-                fixes.append("turn on input normalization")
-        what = "the cost or a parameter became NaN or infinite"
-        plots = "The plots keep the last finite state."
-        if climb is not None and np.isfinite(climb[1]):
-            what = (f"from iteration {climb[0]} the cost climbed to {climb[1]:.2g}, then "
-                    "overflowed")
-            plots = "The plots stop where the climb began."
-        return (f"Training diverged at iteration {result.iteration + 1}: {what}. {plots} "
-                f"To fix it, {' or '.join(fixes)}, then press Reset.")
+        """What happened and how to fix it (built in ``analysis.divergence_text``); its
+        cost is the one the snapshot shows: the cost at the last finite parameters."""
+        d = self.data
+        normalized = d.normalized or d.n_features == 0
+        std = None if normalized else (float(d.std.min()), float(d.std.max()))
+        return divergence_message(result.iteration + 1, self.config.hyper.learning_rate,
+                                  self.measure()["train_cost"],
+                                  climb[0] if climb is not None else None, normalized, std)
 
     def measure(self, train_output=None) -> dict:
         """Train/test cost and accuracy (or R^2) at the current parameters; non-finite
