@@ -6,7 +6,7 @@ import pytest
 
 from nnviz.training.config import DataSpec, Hyperparameters, NetworkSpec, SessionConfig
 from nnviz.training.session import TrainingSession
-from nnviz.ui.widgets.image_views import ImageDataView, tile, tile_origin
+from nnviz.ui.widgets.image_views import ImageDataView, largest_tiles, tile, tile_origin
 
 DIGITS = SessionConfig(DataSpec(name="digits", normalize=True),
                        NetworkSpec(hidden_units=(32,), activations=("relu",), init="he"),
@@ -33,8 +33,10 @@ def test_weights_and_misclassified_images_follow_the_snapshot(qtbot):
     view.update_from(snap)
     W1 = snap.layers[0].W
     mosaic = view.weights.image
-    columns = view.columns_for(32)
-    assert columns == 8  # 4 rows of 8: the area is wider than tall
+    assert largest_tiles(32, (8, 8), 720, 360) == 8  # 4 rows of 8 in a 2:1 area
+    assert largest_tiles(32, (8, 8), 360, 720) == 4  # and 8 rows of 4 in a 1:2 one
+    columns = view.weight_columns  # as many as suit the weights' own area
+    assert columns == largest_tiles(32, (8, 8), *view._weights_area())
     for n in (0, 7, 31):
         x, y = tile_origin(n, columns, (8, 8))
         np.testing.assert_array_equal(mosaic[y:y + 8, x:x + 8], W1[n].reshape(8, 8))
@@ -49,7 +51,9 @@ def test_weights_and_misclassified_images_follow_the_snapshot(qtbot):
     assert k == min(wrong.size, 40) and k > 0
     np.testing.assert_array_equal(images.pictures[0],
                                   snap.data.X_test_raw[:, wrong[0]].reshape(8, 8))
-    assert view.predicted_labels == [str(p) for p in predicted[wrong[:k]]]
+    shown = view.plan.shown  # the first ones, as many as fit at a readable size
+    assert 0 < shown <= k
+    assert view.predicted_labels == [str(p) for p in predicted[wrong[:shown]]]
     assert f"{wrong.size} of {snap.data.m_test}" in view.wrong_plot.titleLabel.text
     # Live: after training, the weights picture changes and fewer images are wrong.
     session.step(40)

@@ -16,7 +16,7 @@ import numpy as np
 
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel,
-                               QMessageBox, QPushButton, QVBoxLayout, QWidget)
+                               QMessageBox, QPushButton, QSizePolicy, QVBoxLayout, QWidget)
 
 from nnviz.engine.io.dataset_csv import export_dataset_csv
 from nnviz.engine.io.errors import ExportError
@@ -25,12 +25,14 @@ from .boundary_plot import BoundaryPlot
 
 
 class BoundaryBox(QWidget):
-    def __init__(self, controller=None, parent=None):
+    """The plot with its tools in one row (:attr:`toolbar`). ``own_toolbar=False`` leaves
+    the row for the host to place (the training panel puts it in its one header row, so
+    the plot gets the height)."""
+
+    def __init__(self, controller=None, parent=None, own_toolbar: bool = True):
         super().__init__(parent)
         self.controller = controller
         self.plot = BoundaryPlot()
-        self.tools = QHBoxLayout()
-        self.tools.setContentsMargins(0, 0, 0, 0)
         self.discretize = QCheckBox("Discretize output")
         self.discretize.setToolTip("Show only the predicted class regions (ŷ = 1 where "
                                    "a[L] > 0.5), not the shades of confidence.")
@@ -40,9 +42,6 @@ class BoundaryBox(QWidget):
         self.show_test.setToolTip("Draw the test examples (triangles), which the network "
                                   "never trains on.")
         self.show_test.toggled.connect(self.plot.set_show_test)
-        self.tools.addWidget(self.discretize)
-        self.tools.addWidget(self.show_test)
-        self.tools.addStretch(1)
 
         self.draw_tools = QWidget()
         draw = QHBoxLayout(self.draw_tools)
@@ -50,6 +49,9 @@ class BoundaryBox(QWidget):
         self.draw_class = QComboBox()
         self.draw_class.setToolTip("The class of the points a click adds (Shift+click adds "
                                    "the other class; right-click removes the nearest point).")
+        # As wide as its longest class name: never squeezed into "arm C" or "uppe".
+        self.draw_class.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.draw_class.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.restore = QPushButton("Restore data")
         self.restore.setToolTip("Undo every point drawn or removed: the data as generated "
                                 "(or loaded) again. Training goes on.")
@@ -65,10 +67,17 @@ class BoundaryBox(QWidget):
                              "follow that example through the network in the Backprop panel")
         self.help_mark = help_mark
         draw.addWidget(help_mark)
-        draw.addStretch(1)
+        draw.addSpacing(6)
         draw.addWidget(self.restore)
         draw.addWidget(self.save)
         self.draw_tools.setVisible(False)
+
+        self.toolbar = QWidget()
+        tools = QHBoxLayout(self.toolbar)
+        tools.setContentsMargins(0, 0, 0, 0)
+        tools.addWidget(self.discretize)
+        tools.addWidget(self.show_test)
+        tools.addWidget(self.draw_tools)
         self._data = None
         self._snapshot = None
         self.plot.point_requested.connect(self._add_point)
@@ -78,8 +87,9 @@ class BoundaryBox(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addLayout(self.tools)
-        layout.addWidget(self.draw_tools)
+        if own_toolbar:
+            tools.addStretch(1)
+            layout.addWidget(self.toolbar)
         layout.addWidget(self.plot, 1)
         if controller is not None:
             controller.unit_focus.connect(self.plot.show_unit)
@@ -87,6 +97,10 @@ class BoundaryBox(QWidget):
                 lambda x1, x2: self._pick_example(controller, x1, x2))
 
     # -- the outcome-view interface the training panel uses ----------------------------
+    def reset(self) -> None:
+        """A new run: the old run's picture goes (the next grid draws the new one)."""
+        self.plot.reset()
+
     def update_from(self, snapshot) -> None:
         self.plot.update_from(snapshot)
         data = snapshot.data

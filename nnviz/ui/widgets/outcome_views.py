@@ -64,6 +64,14 @@ class BoundaryView(pg.PlotWidget):
         self.on_theme(self._colors)
 
     # -- updates -----------------------------------------------------------------------
+    def reset(self) -> None:
+        """A new run (rebuild or reset): the old run's picture goes at once; the next grid
+        draws the new network's (a run whose output is not finite yet shows none)."""
+        self._grid = None
+        self.image.clear()
+        self.contour.setData([], [])
+        self.readout.setVisible(False)
+
     def update_from(self, snapshot) -> None:
         data, grid = snapshot.data, snapshot.boundary
         if data is not self._data:
@@ -205,6 +213,10 @@ class ResponseView(pg.PlotWidget):
         self._colors = colors()
         style_plot(self, self._colors)
 
+    def reset(self) -> None:
+        for item in self.curves:
+            item.setData([], [])
+
     def update_from(self, snapshot) -> None:
         data, curve = snapshot.data, snapshot.curve
         c = self._colors
@@ -272,6 +284,12 @@ class ConfusionView(pg.PlotWidget):
         style_plot(self, self._colors)
         self.getPlotItem().showGrid(False, False)  # cells, not coordinates
 
+    def reset(self) -> None:
+        self._last = None
+        self.image.clear()
+        for t in self.labels:
+            t.setText("")
+
     def update_from(self, snapshot) -> None:
         ev = snapshot.evaluation
         if ev is None or ev.confusion is None:
@@ -338,6 +356,9 @@ class PredictedVsTrueView(pg.PlotWidget):
         item = self.getPlotItem()
         item.setLabel("bottom", "true y", color=self._colors.foreground)
         item.setLabel("left", "predicted ŷ", color=self._colors.foreground)
+
+    def reset(self) -> None:
+        self.points.setData([], [])
 
     def update_from(self, snapshot) -> None:
         ev = snapshot.evaluation
