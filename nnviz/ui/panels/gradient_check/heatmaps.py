@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ...theme import LIGHT, PlotColors
 from .plots import class_colours, element_classes
@@ -20,11 +20,19 @@ class ErrorHeatmaps(QWidget):
 
     parameter_clicked = Signal(int)
     MAX_COLUMNS = 4
+    MIN_MAP = (270, 245)  # px per map with its axes and title: a view box of 200 x 150 or more
     CLASS_NAMES = ("good", "fine", "look", "bug")
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.graphics = pg.GraphicsLayoutWidget()
+        # Each map keeps a readable size: they wrap into as many columns as the width holds
+        # and scroll vertically when there are more than the height shows.
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(self.graphics)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.legend = QLabel()
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setWordWrap(True)
@@ -38,8 +46,9 @@ class ErrorHeatmaps(QWidget):
         self.legend.setToolTip(self.toolTip())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.graphics, 1)
+        layout.addWidget(self.scroll, 1)
         layout.addWidget(self.legend)
+        self._columns = 0
         self._shapes: tuple = ()
         self._plots: list = []
         self._images: list = []
@@ -120,9 +129,9 @@ class ErrorHeatmaps(QWidget):
             frame.setPen(pg.mkPen(c.foreground, width=2.5))
         colours = class_colours(c)
         names = ("good / round-off", "1e-7 to 1e-5", "look closer", "bug")
-        swatches = [f"<span style='color:{colours[k]}'>■</span> {n}"
+        swatches = [f"<span style='color:{colours[k]}'>■</span>&nbsp;{n.replace(' ', '&nbsp;')}"
                     for k, n in zip(self.CLASS_NAMES, names)]
-        swatches.append(f"<span style='color:{c.neutral}'>■</span> not checked")
+        swatches.append(f"<span style='color:{c.neutral}'>■</span>&nbsp;not&nbsp;checked")
         self.legend.setText(" &nbsp; ".join(swatches))
         self._paint()
 
@@ -140,15 +149,13 @@ class ErrorHeatmaps(QWidget):
         if len(pairs) != len(self._plots):
             self.graphics.clear()
             self._plots, self._images, self._frames = [], [], []
-            n = len(pairs)  # a row of up to 3, else a near-square grid
-            columns = n if n <= 3 else min(int(np.ceil(np.sqrt(n))), self.MAX_COLUMNS)
-            for index in range(len(pairs)):
-                plot = self.graphics.addPlot(row=index // columns, col=index % columns)
+            self._columns = 0
+            for _pair in pairs:
+                plot = pg.PlotItem()
                 plot.invertY(True)
                 plot.setMouseEnabled(x=False, y=False)
                 plot.hideButtons()
-                if index % columns == 0:
-                    plot.getAxis("left").setLabel("unit i")
+                plot.getAxis("left").setLabel("unit i")
                 plot.getAxis("bottom").setLabel("input j")
                 image = pg.ImageItem(axisOrder="row-major")
                 plot.addItem(image)
@@ -157,12 +164,35 @@ class ErrorHeatmaps(QWidget):
                 self._plots.append(plot)
                 self._images.append(image)
                 self._frames.append(frame)
+            self._arrange()
         for plot, (W, _b) in zip(self._plots, pairs):
             rows, cols = W.shape
             plot.setTitle(f"W{W.layer} | b{W.layer}  ({rows}×{cols})", size="9pt")
             plot.getAxis("bottom").setTicks([_index_ticks(cols) + [(cols + 1, "b")], []])
             plot.getAxis("left").setTicks([_index_ticks(rows), []])
         self.on_theme(self._colors)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """Up to MAX_COLUMNS maps a row, each at least MIN_MAP wide and tall; taller than
+        the view, the maps scroll."""
+        n = len(self._plots)
+        if not n:
+            return
+        width = self.scroll.viewport().width() - self.scroll.verticalScrollBar().sizeHint().width()
+        columns = max(1, min(n, self.MAX_COLUMNS, width // self.MIN_MAP[0]))
+        if columns != self._columns:
+            self._columns = columns
+            for plot in self._plots:
+                if plot.scene() is not None:
+                    self.graphics.removeItem(plot)
+            for index, plot in enumerate(self._plots):
+                self.graphics.addItem(plot, row=index // columns, col=index % columns)
+        rows = -(-n // columns)
+        self.graphics.setMinimumHeight(rows * self.MIN_MAP[1])
 
     def _paint(self) -> None:
         if self._classes is None or not self._layout:

@@ -31,7 +31,7 @@ from .model import RELATIVE, ParameterTableModel
 from .plots import ComparisonScatter, EpsilonPlot, TensorBars, element_classes
 
 AUTO_CHECK_BUDGET = 200_000  # parameters x examples checked unasked on first show (~0.1 s)
-EXPLANATION_HEIGHT = 56  # px: the explanation's first lines; it scrolls, and its splitter drags
+EXPLANATION_LINES = 3  # shown at first; the text scrolls, and its splitter can be dragged
 TABLE_SHARE, TABLE_MIN, TABLE_MAX = 0.34, 150, 340  # the parameter table's height, px
 
 
@@ -258,10 +258,17 @@ class GradientCheckPanel(Panel):
         if (watched is self.results and event.type() == QEvent.Type.Resize
                 and not self._results_dragged):
             # The plots take most of the height; the table a third of it, 6 rows or more.
-            rest = self.results.height() - 2 * self.results.handleWidth() - EXPLANATION_HEIGHT
+            explanation = self._explanation_height()
+            rest = self.results.height() - 2 * self.results.handleWidth() - explanation
             table = int(min(max(TABLE_SHARE * rest, TABLE_MIN), TABLE_MAX))
-            self.results.setSizes([EXPLANATION_HEIGHT, max(rest - table, 1), table])
+            self.results.setSizes([explanation, max(rest - table, 1), table])
         return super().eventFilter(watched, event)
+
+    def _explanation_height(self) -> int:
+        """Whole lines only (a half-cut last line reads as a rendering fault)."""
+        box = self.explanation
+        margins = 2 * (box.frameWidth() + box.document().documentMargin())
+        return int(EXPLANATION_LINES * box.fontMetrics().lineSpacing() + margins + 1)
 
     def _connect(self) -> None:
         self.run_button.clicked.connect(self.run_check)

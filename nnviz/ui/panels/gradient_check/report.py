@@ -87,6 +87,22 @@ class SummaryTree(QTreeWidget):
         self.setUniformRowHeights(True)
         self.setToolTip(text.SUMMARY_TIP)
         self.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.header().setStretchLastSection(False)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """As many columns, from the left, as the width shows whole; every row's tooltip
+        has them all."""
+        room = self.viewport().width()
+        used = 0
+        for column in range(self.columnCount()):
+            width = max(self.header().sectionSizeHint(column), self.sizeHintForColumn(column))
+            used += width
+            self.setColumnHidden(column, column > 0 and used > room)
 
     def show_outcome(self, outcome: CheckOutcome | None, c: PlotColors) -> None:
         self.clear()
@@ -118,6 +134,7 @@ class SummaryTree(QTreeWidget):
                     child.setData(0, Qt.ItemDataRole.UserRole, t.name)
                     top.addChild(child)
         self.expandAll()
+        self.fit_columns()
 
     def tensor_statuses(self) -> dict[str, str]:
         """{"dW1": "Good", ...} as shown."""
@@ -135,6 +152,10 @@ def _item(title: str, s, c: PlotColors) -> QTreeWidgetItem:
                             f"{s.worst_rel_error:.2e}" if s.worst_rel_error else "round-off",
                             s.worst_label or "–", f"{s.n_checked:,}",
                             *(f"{n}" for n in s.n_over), f"{s.n_near_kink}"])
+    tip = " · ".join(f"{name}: {item.text(col)}" for col, name in enumerate(SUMMARY_COLUMNS)
+                     if col and item.text(col))
+    for col in range(len(SUMMARY_COLUMNS)):
+        item.setToolTip(col, f"{title}\n{tip}")
     colour = QColor(status_colour(s.status, c))
     item.setForeground(1, colour)
     item.setForeground(2, colour)
