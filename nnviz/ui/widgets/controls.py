@@ -2,9 +2,10 @@
 refuse a value outside their range visibly, and one row of the hidden-layer list."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QSpinBox, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QAbstractSpinBox, QComboBox, QDoubleSpinBox, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QSpinBox, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from nnviz.engine.activations import ACTIVATIONS
 from nnviz.engine.network import MAX_UNITS
@@ -84,11 +85,12 @@ def number_text(value: float) -> str:
 class RefusalMark:
     """Shows on ``edit`` that a typed value was refused: red, the typed text kept, and a
     tooltip (through ``show_tip``, on the widget the user points at) that says the range and
-    the value still in use. Any later change of the text takes the mark away."""
+    the value still in use. Any later change of the text takes the mark away and puts the
+    usual tooltip (``tip``) back."""
 
-    def __init__(self, edit: QLineEdit, show_tip):
+    def __init__(self, edit: QLineEdit, show_tip, tip: str = ""):
         self.edit, self._show_tip = edit, show_tip
-        self.tip = ""             # the tooltip when nothing is refused
+        self.tip = tip
         self.typed: str | None = None
         self.message = ""
         edit.textChanged.connect(self._text_changed)
@@ -121,64 +123,56 @@ def range_message(typed: str, lo: float, hi: float, in_use: str, name: str = "It
             f"{number_text(hi)}. Still {in_use}, the value in use: type a value in the range.")
 
 
-class _RangeMixin:
-    """Enter or leaving the field with a number outside the range: Qt would put the previous
-    value back without a word; here the field turns red and says the range instead."""
+class SpinRange(QObject):
+    """On a spin box: Enter, or leaving the field, with a number outside the range. Qt puts
+    the previous value back without a word; then the field shows the typed text in red and
+    its tooltip says the range (``box.range_refusal.mark.refused`` tells)."""
 
-    def _init_range(self, name: str) -> None:
-        self.range_name = name
-        self.mark = RefusalMark(self.lineEdit(), lambda tip: QWidget.setToolTip(self, tip))
-
-    def setToolTip(self, text: str) -> None:  # noqa: N802 (Qt naming)
-        self.mark.tip = text
-        if not self.mark.refused:
-            super().setToolTip(text)
+    def __init__(self, box: QAbstractSpinBox, name: str):
+        super().__init__(box)
+        self.box, self.name = box, name
+        self.mark = RefusalMark(box.lineEdit(), lambda tip: box.setToolTip(tip), box.toolTip())
+        box.installEventFilter(self)
+        # The box rewrites its text with the line edit's signals blocked: a new value (or
+        # Esc, back to the value in use) takes the mark away here.
+        box.valueChanged.connect(self.mark.clear)
 
     def _typed_out_of_range(self) -> str | None:
-        text = self.cleanText()
-        if not text or text == self.textFromValue(self.value()) or (
-                self.specialValueText() and self.text() == self.specialValueText()):
+        box = self.box
+        text = box.cleanText()
+        if not text or text == box.textFromValue(box.value()) or (
+                box.specialValueText() and box.text() == box.specialValueText()):
             return None
-        number, ok = self.locale().toDouble(text)
-        if ok and self.minimum() <= number <= self.maximum():
+        number, ok = box.locale().toDouble(text)
+        if ok and box.minimum() <= number <= box.maximum():
             return None
         return text
 
-    def _check_then(self, handle, event) -> None:
-        typed = self._typed_out_of_range()
-        in_use = self.text() if typed is None else self.textFromValue(self.value())
-        handle(event)  # Qt puts the value in use back in the field
-        if typed is not None:
-            self.mark.refuse(typed, range_message(typed, self.minimum(), self.maximum(),
-                                                  in_use, self.range_name))
-
-    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt naming)
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self._check_then(super().keyPressEvent, event)
-        else:
-            super().keyPressEvent(event)
-
-    def focusOutEvent(self, event) -> None:  # noqa: N802 (Qt naming)
-        if self.mark.refused:  # still showing a refused value: keep it shown as refused
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt naming)
+        kind = event.type()
+        key = event.key() if kind == QEvent.Type.KeyPress else None
+        if key == Qt.Key.Key_Escape and obj is self.box:
+            self.mark.clear()
+            return False
+        enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if obj is not self.box or not (enter or kind == QEvent.Type.FocusOut):
+            return False
+        if self.mark.refused:  # still the refused text: it stays shown as refused
             typed, message = self.mark.typed, self.mark.message
-            super().focusOutEvent(event)
-            self.mark.refuse(typed, message)
-            return
-        self._check_then(super().focusOutEvent, event)
+        else:
+            typed = self._typed_out_of_range()
+            if typed is None:
+                return False
+            self.mark.tip = self.box.toolTip()
+            message = range_message(typed, self.box.minimum(), self.box.maximum(),
+                                    self.box.textFromValue(self.box.value()), self.name)
+        # After the box has handled the event (Qt puts the value in use back in the field).
+        QTimer.singleShot(0, self, lambda: self.mark.refuse(typed, message))
+        return False
 
 
-class RangeSpinBox(_RangeMixin, QSpinBox):
-    def __init__(self, name: str = "It", parent=None):
-        super().__init__(parent)
-        self._init_range(name)
-
-
-class ExactDoubleSpinBox(_RangeMixin, QDoubleSpinBox):
+class ExactDoubleSpinBox(QDoubleSpinBox):
     """Shows its value as short as it is exact (0.875, not 0.88 or 0.87500)."""
-
-    def __init__(self, name: str = "It", parent=None):
-        super().__init__(parent)
-        self._init_range(name)
 
     def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt naming)
         text = self.locale().toString(float(value), "f", self.decimals())
@@ -189,24 +183,27 @@ class ExactDoubleSpinBox(_RangeMixin, QDoubleSpinBox):
 
 
 def spin(lo: int, hi: int, value: int, tip: str, name: str = "It") -> QSpinBox:
-    box = RangeSpinBox(name)
+    """``name`` names the value when a typed number outside ``lo..hi`` is refused."""
+    box = QSpinBox()
     box.setRange(lo, hi)
     box.setValue(value)
     box.setToolTip(tip)
     box.setKeyboardTracking(False)  # apply when typing is done, not at every digit
+    box.range_refusal = SpinRange(box, name)
     return box
 
 
 def dspin(lo: float, hi: float, value: float, step: float, decimals: int, tip: str,
           name: str = "It"):
     """``decimals``: how many the value keeps; it is shown without trailing zeros."""
-    box = ExactDoubleSpinBox(name)
+    box = ExactDoubleSpinBox()
     box.setDecimals(decimals)
     box.setRange(lo, hi)
     box.setSingleStep(step)
     box.setValue(value)
     box.setToolTip(tip)
     box.setKeyboardTracking(False)
+    box.range_refusal = SpinRange(box, name)
     return box
 
 
