@@ -8,6 +8,8 @@ from superqt import QLabeledDoubleSlider
 
 from nnviz.engine.activations import ACTIVATIONS, DISPLAY_NAMES
 
+from .plots import CLIP_TIP
+
 ALPHA_TOOLTIPS = {
     "leaky_relu": "alpha: leaky ReLU's slope for z < 0, g(z) = max(alpha z, z). With alpha > 0 "
                   "a unit with negative Z[l] still passes dZ = alpha dA back, so it cannot die.",
@@ -67,6 +69,10 @@ def build_controls(panel, functions, z_range, threshold) -> None:
     panel.numeric_check.setToolTip(
         "Dots: the two-sided difference (g(z + h) - g(z - h)) / 2h with h = 1e-5, the "
         "same check gradient checking uses. They should sit on the analytic g'(z) line.")
+
+    panel.clip_check = QCheckBox("fit the S-curves (clip the rest)")
+    panel.clip_check.setChecked(True)
+    panel.clip_check.setToolTip(CLIP_TIP)
 
     panel.layer_combo = QComboBox()
     panel.layer_combo.setEnabled(False)

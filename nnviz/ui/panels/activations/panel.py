@@ -14,8 +14,7 @@ from typing import Sequence
 import numpy as np
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
-from PySide6.QtWidgets import (QFormLayout, QGroupBox, QHBoxLayout, QLabel, QScrollArea,
-                               QSplitter, QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QLabel, QTextBrowser, QWidget
 
 from nnviz.engine.activations import (
     ACTIVATIONS, DISPLAY_NAMES, PreactivationStats, activation_slope, activation_value,
@@ -26,6 +25,7 @@ from nnviz.engine.activations import (
 from nnviz.analysis import activation_text as text
 
 from .controls import build_controls
+from .layout import build_layout, fit_side_column
 from .plots import ActivationPlots
 from ..base import Panel, PanelContext
 
@@ -200,55 +200,18 @@ class ActivationExplorerPanel(Panel):
         self.readout_label.setToolTip("Values under the cursor: move the mouse over either plot.")
 
     def _build_layout(self) -> None:
-        controls = QWidget()
-        column = QVBoxLayout(controls)
-        column.setContentsMargins(4, 4, 4, 4)
-        functions_box = QGroupBox("Functions")
-        QVBoxLayout(functions_box).addWidget(self.function_list)
-        rows = self.function_list.count()
-        self.function_list.setMinimumHeight(self.function_list.sizeHintForRow(0) * rows + 6)
-        shape_box = QGroupBox("Shape and range")
-        form = QFormLayout(shape_box)
-        form.addRow("leaky ReLU α", self.alpha_sliders["leaky_relu"])
-        form.addRow("ELU α", self.alpha_sliders["elu"])
-        z_row = QHBoxLayout()
-        z_row.addWidget(self.z_min_spin)
-        z_row.addWidget(QLabel("to"))
-        z_row.addWidget(self.z_max_spin)
-        form.addRow("z range", z_row)
-        form.addRow("|g'| threshold", self.threshold_spin)
-        form.addRow(self.numeric_check)
-        network_box = QGroupBox("Live network")
-        network = QVBoxLayout(network_box)
-        network.addWidget(self.layer_combo)
-        network.addWidget(self.fit_button)
-        network.addWidget(self.stats_label)
-        for box in (functions_box, shape_box, network_box):
-            column.addWidget(box)
-        column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(controls)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.NoFrame)
-        scroll.setMinimumWidth(controls.minimumSizeHint().width()
-                               + scroll.verticalScrollBar().sizeHint().width())
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        build_layout(self)
+        self._side_dragged = False
+        self.splitter.splitterMoved.connect(self._on_splitter_moved)
 
-        side = QWidget()
-        side_column = QVBoxLayout(side)
-        side_column.setContentsMargins(0, 0, 0, 0)
-        side_column.addWidget(self.info, 1)
-        side_column.addWidget(self.readout_label)
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self.settings_column.fit_width(self.width())
+        if not self._side_dragged:
+            fit_side_column(self.splitter, self.width())
 
-        splitter = QSplitter(Qt.Horizontal)
-        splitter.addWidget(scroll)
-        splitter.addWidget(self.plots)
-        splitter.addWidget(side)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([scroll.minimumWidth(), 500, 250])
-        outer = QHBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(splitter)
+    def _on_splitter_moved(self, *_args) -> None:
+        self._side_dragged = True  # the learner's width stays
 
     def _connect(self) -> None:
         self.function_list.itemChanged.connect(lambda _item: self._on_functions_changed())
@@ -259,6 +222,7 @@ class ActivationExplorerPanel(Panel):
         self.z_max_spin.valueChanged.connect(self._on_range_changed)
         self.threshold_spin.valueChanged.connect(lambda _v: self._on_threshold_changed())
         self.numeric_check.toggled.connect(lambda _v: self._update_curves())
+        self.clip_check.toggled.connect(lambda _v: self._update_curves())
         self.plots.cursor_moved.connect(self.set_cursor)
         self.layer_combo.currentIndexChanged.connect(self._on_layer_chosen)
         self.fit_button.clicked.connect(self.fit_range_to_layer)
@@ -318,7 +282,7 @@ class ActivationExplorerPanel(Panel):
     def _update_curves(self) -> None:
         alphas = {name: self.alpha_for(name) for name in self.alpha_sliders}
         self.plots.draw_curves(self.shown_functions(), self.z_range(), alphas,
-                               self.numeric_check.isChecked())
+                               self.numeric_check.isChecked(), self.clip_check.isChecked())
 
     def _update_shading(self) -> None:
         name = self.current_function()

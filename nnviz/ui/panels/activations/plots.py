@@ -13,13 +13,22 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 
-from nnviz.engine.activations import ACTIVATIONS, activation_slope, activation_value
+from nnviz.engine.activations import (ACTIVATIONS, DISPLAY_NAMES, activation_slope,
+                                      activation_value)
 
 CURVE_SAMPLES = 801  # points per analytic curve
 NUMERIC_SAMPLES = 40  # dots for the numerical slope, at cell midpoints (never exactly z = 0)
 NUMERIC_STEP = 1e-5  # h of the central difference; its error ~ h^2, round-off ~ 1e-16 / h
 MAX_SHADED_REGIONS = 6
 AXIS_WIDTH = 48  # fixed so both plots' z axes line up
+PAD = 0.08  # of the g(z) window's height, above and below the curves it fits
+
+CLIP_TIP = ("Sigmoid and tanh level off, and that flat S-shape is what saturation means. "
+            "Fitting the g(z) axis to ReLU or linear, which grow without bound, would squash "
+            "them into flat lines; a per-function rescaling would hide the real values "
+            "(sigmoid's 0.5 at z = 0 against tanh's 0). So the axis fits the bounded curves, "
+            "and a curve that runs off it is marked ▲/▼ where it leaves, with the value it "
+            "reaches. Untick \"fit the S-curves\" to fit every curve instead.")
 
 
 class FunctionCurves:
@@ -69,6 +78,16 @@ class ActivationPlots(pg.GraphicsLayoutWidget):
             line = pg.InfiniteLine(angle=90, movable=False)
             plot.addItem(line, ignoreBounds=True)
             self.cursor_lines.append(line)
+        # Curves that leave the g(z) window: a triangle where they leave, and a note.
+        self.clip_markers = pg.ScatterPlotItem(pen=pg.mkPen(None))
+        self.value_plot.addItem(self.clip_markers, ignoreBounds=True)
+        self.clip_note = pg.TextItem(anchor=(1, 1))  # bottom right: empty for rising g
+        self.clip_note.setToolTip(CLIP_TIP)
+        self.clip_note.setZValue(20)
+        self.value_plot.addItem(self.clip_note, ignoreBounds=True)
+        self._clipped: dict[str, tuple[float, float]] = {}
+        self._curve_colours: dict[str, str] = {}
+        self._text_colour = "#000000"
         self.value_markers = pg.ScatterPlotItem(size=8)
         self.slope_markers = pg.ScatterPlotItem(size=8)
         self.value_plot.addItem(self.value_markers)
@@ -105,19 +124,22 @@ class ActivationPlots(pg.GraphicsLayoutWidget):
 
     # ----- drawing -----------------------------------------------------------------------
     def draw_curves(self, shown: Iterable[str], z_range: tuple[float, float],
-                    alphas: Mapping[str, float | None], show_numeric: bool) -> None:
+                    alphas: Mapping[str, float | None], show_numeric: bool,
+                    clip_unbounded: bool = True) -> None:
         z_min, z_max = z_range
         z = np.linspace(z_min, z_max, CURVE_SAMPLES)
         step = (z_max - z_min) / NUMERIC_SAMPLES
         z_num = z_min + step * (np.arange(NUMERIC_SAMPLES) + 0.5)
-        shown = set(shown)
+        shown = [name for name in self.curves if name in set(shown)]
+        values = {}
         for name, curves in self.curves.items():
             for item in curves.items():
                 item.setVisible(name in shown)
             if name not in shown:
                 continue
             alpha = alphas.get(name)
-            curves.value.setData(z, activation_value(name, z, alpha))
+            values[name] = activation_value(name, z, alpha)
+            curves.value.setData(z, values[name])
             slope = activation_slope(name, z, alpha)
             if ACTIVATIONS[name].kink_at_zero and z_min < 0 < z_max:
                 # Break the line at the kink instead of drawing a vertical jump.
@@ -131,6 +153,52 @@ class ActivationPlots(pg.GraphicsLayoutWidget):
             curves.numeric.setVisible(show_numeric)
         for plot in (self.value_plot, self.slope_plot):
             plot.setXRange(z_min, z_max, padding=0.0)
+        self._show_value_window(z, values, clip_unbounded)
+
+    def value_window(self) -> tuple[float, float]:
+        """The g(z) axis' range now."""
+        return tuple(self.value_plot.vb.viewRange()[1])
+
+    def clipped(self) -> dict[str, tuple[float, float]]:
+        """{name: (lowest, highest) g(z) on the z range} of the curves that leave the g(z)
+        plot, marked at its edge."""
+        return dict(self._clipped)
+
+    def _show_value_window(self, z: np.ndarray, values: Mapping[str, np.ndarray],
+                           clip_unbounded: bool) -> None:
+        low, high = value_window(values, clip_unbounded)
+        self.value_plot.setYRange(low, high, padding=0.0)
+        self._clipped = {}
+        spots = []
+        for name, v in values.items():
+            finite = v[np.isfinite(v)]
+            if finite.size == 0 or (finite.min() >= low and finite.max() <= high):
+                continue
+            self._clipped[name] = (float(finite.min()), float(finite.max()))
+            inset = 0.03 * (high - low)  # the triangle whole, just inside the edge
+            for y, outside, symbol in ((high - inset, v > high, "t1"),
+                                       (low + inset, v < low, "t")):
+                # the samples where the curve leaves the window or comes back into it
+                crossings = np.flatnonzero(outside[1:] != outside[:-1])
+                for i in crossings + outside[crossings + 1]:
+                    spots.append({"pos": (z[i], y), "symbol": symbol,
+                                  "brush": self._marker_brushes.get(name), "size": 11})
+        self.clip_markers.setData(spots)
+        self._write_clip_note(low, high)
+
+    def _write_clip_note(self, low: float, high: float) -> None:
+        if not self._clipped:
+            self.clip_note.hide()
+            return
+        parts = [f"{'▲' if hi > high else ''}{'▼' if lo < low else ''} "
+                 f"<span style='color:{self._curve_colours.get(name, '#888')}'>"
+                 f"<b>{DISPLAY_NAMES[name]}</b></span> {_reach(lo, hi, low, high)}"
+                 for name, (lo, hi) in self._clipped.items()]
+        self.clip_note.setHtml(f"<span style='color:{self._text_colour}'>off the plot: "
+                               + "; ".join(parts) + "</span>")
+        z_max = self.value_plot.vb.viewRange()[0][1]
+        self.clip_note.setPos(z_max, low)
+        self.clip_note.show()
 
     def draw_shading(self, intervals: list[tuple[float, float]], colour: QColor) -> None:
         colour = QColor(colour)
@@ -178,6 +246,11 @@ class ActivationPlots(pg.GraphicsLayoutWidget):
         # Made once per palette: ScatterPlotItem caches per brush object, so fresh brushes
         # on every cursor move would pile up in its cache.
         self._marker_brushes = {name: pg.mkBrush(colour) for name, colour in colours.items()}
+        self._curve_colours = dict(colours)
+        self._text_colour = QColor(text).name()
+        backdrop = QColor(base)
+        backdrop.setAlpha(210)  # the note stays readable over the histogram's bars
+        self.clip_note.fill = pg.mkBrush(backdrop)
         for name, curves in self.curves.items():
             curves.value.setPen(pg.mkPen(colours[name], width=2))
             curves.slope.setPen(pg.mkPen(colours[name], width=2))
@@ -185,6 +258,24 @@ class ActivationPlots(pg.GraphicsLayoutWidget):
             curves.numeric.setSymbolBrush(base)
 
     # ----- internals ---------------------------------------------------------------------
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._balance_rows()
+
+    def _balance_rows(self) -> None:
+        """g(z) and g'(z) get view boxes of the same height: the lower row is taller by
+        the z axis only it draws (Qt would share the height by the rows' size hints)."""
+        if getattr(self, "slope_plot", None) is None:
+            return  # a resize while pyqtgraph builds the widget
+        layout = self.ci.layout
+        _left, top, _right, bottom = layout.getContentsMargins()
+        available = self.height() - top - bottom - layout.verticalSpacing()
+        extra = (self.slope_plot.getAxis("bottom").height()
+                 - self.value_plot.getAxis("bottom").height())
+        upper = max((available - extra) / 2.0, 1.0)
+        layout.setRowFixedHeight(0, upper)
+        layout.setRowFixedHeight(1, max(available - upper, 1.0))
+
     def _sync_histogram_geometry(self) -> None:
         self.histogram_view.setGeometry(self.value_plot.vb.sceneBoundingRect())
         self.histogram_view.linkedViewChanged(self.value_plot.vb, self.histogram_view.XAxis)
@@ -194,3 +285,36 @@ class ActivationPlots(pg.GraphicsLayoutWidget):
             if plot.vb.sceneBoundingRect().contains(scene_pos):
                 self.cursor_moved.emit(plot.vb.mapSceneToView(scene_pos).x())
                 return
+
+
+def value_window(values: Mapping[str, np.ndarray], clip_unbounded: bool) -> tuple[float, float]:
+    """The g(z) axis' range for the curves ``values`` ({name: g on the z grid}).
+
+    With ``clip_unbounded`` and a saturating function (sigmoid, tanh) among unbounded ones,
+    it fits the saturating curves, widened for another curve's extreme only when that lies
+    within one such range beyond (ELU's -1, swish's dip); whatever lies farther leaves the
+    plot. Otherwise it fits every curve."""
+    finite = {name: v[np.isfinite(v)] for name, v in values.items()}
+    finite = {name: v for name, v in finite.items() if v.size}
+    if not finite:
+        return -1.0, 1.0
+    fitted = [name for name in finite if ACTIVATIONS[name].saturates]
+    if not clip_unbounded or not fitted:
+        fitted = list(finite)
+    low = min(float(finite[name].min()) for name in fitted)
+    high = max(float(finite[name].max()) for name in fitted)
+    span = max(high - low, 1e-9)
+    for v in finite.values():
+        if v.min() >= low - span:
+            low = min(low, float(v.min()))
+        if v.max() <= high + span:
+            high = max(high, float(v.max()))
+    pad = PAD * max(high - low, 1e-9)
+    return low - pad, high + pad
+
+
+def _reach(lo: float, hi: float, low: float, high: float) -> str:
+    above, below = hi > high, lo < low
+    if above and below:
+        return f"runs from {lo:.3g} to {hi:.3g}"
+    return f"reaches {hi:.3g}" if above else f"falls to {lo:.3g}"
