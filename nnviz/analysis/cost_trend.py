@@ -199,6 +199,5 @@ def cost_hint(verdict: str, learning_rate: float | None,
         text = (f"The cost is {verdict}: the learning rate α = {learning_rate:g} is too "
                 f"large; try {nice_smaller_rate(learning_rate)}.")
     if bounded_hidden and verdict == BOUNCING:
-        text += (" With tanh or sigmoid hidden units it only bounces: a larger α will not "
-                 "make it diverge.")
+        text += " With tanh or sigmoid units it only bounces; it will not diverge."
     return text

@@ -132,6 +132,6 @@ def test_hint_text_names_the_rate_and_a_nice_smaller_one():
 def test_tanh_or_sigmoid_units_say_the_cost_only_bounces():
     text = cost_hint(BOUNCING, 30.0, bounded_hidden=True)
     assert text.startswith("The cost is bouncing: the learning rate α = 30 is too large")
-    assert "only bounces" in text and "not make it diverge" in text
+    assert "only bounces" in text and "will not diverge" in text
     assert "only bounces" not in cost_hint(BOUNCING, 30.0)          # ReLU: it may diverge
     assert "only bounces" not in cost_hint(RISING, 30.0, bounded_hidden=True)

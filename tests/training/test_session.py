@@ -330,7 +330,7 @@ def test_a_too_large_learning_rate_gets_a_bouncing_hint_that_settings_clear():
     assert not s.diverged
     assert s.snapshot().cost_hint == (
         "The cost is bouncing: the learning rate α = 30 is too large; try 3. With tanh or "
-        "sigmoid hidden units it only bounces: a larger α will not make it diverge.")
+        "sigmoid units it only bounces; it will not diverge.")
     s.set_hyperparameters(dataclasses.replace(s.config.hyper, learning_rate=1.2))
     assert s.snapshot().cost_hint == ""  # new settings: the old verdict is gone at once
     for _ in range(30):

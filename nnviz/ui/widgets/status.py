@@ -1,11 +1,13 @@
-"""The status bar read-out and the dismissable message banner."""
+"""The status bar read-out and the dismissable one-line message banner."""
 from __future__ import annotations
 
+import html
 import math
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QSizePolicy, QStatusBar,
-                               QToolButton, QWidget)
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QSizePolicy,
+                               QStatusBar, QToolButton, QWidget)
 
 from ..theme import PlotColors, colors
 
@@ -77,52 +79,108 @@ class StatusReadout:
         self.set_state(state)
 
 
-class MessageBanner(QFrame):
-    """A non-modal message across the window (divergence, refused settings).
+class ElidedLine(QWidget):
+    """One line of text, cut with "…" when it does not fit; ``text()`` is the whole line,
+    ``shown_text()`` what is drawn."""
 
-    The window shows and hides the toolbar that holds it (a toolbar manages its widgets'
-    visibility itself); ``active`` says whether a message is up.
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._text = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+
+    def text(self) -> str:
+        return self._text
+
+    def setText(self, text: str) -> None:  # noqa: N802
+        self._text = " ".join(text.split())  # one line, whatever the message holds
+        self.update()
+
+    def shown_text(self, width: int | None = None) -> str:
+        width = self.width() if width is None else width
+        return self.fontMetrics().elidedText(self._text, Qt.TextElideMode.ElideRight,
+                                             max(width, 0))
+
+    def is_elided(self) -> bool:
+        return self.shown_text() != self._text
+
+    def sizeHint(self):  # noqa: N802
+        fm = self.fontMetrics()
+        return QSize(fm.horizontalAdvance(self._text), fm.height())
+
+    def minimumSizeHint(self):  # noqa: N802
+        return QSize(0, self.fontMetrics().height())
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+        painter.drawText(self.rect(), int(Qt.AlignmentFlag.AlignLeft |
+                                          Qt.AlignmentFlag.AlignVCenter), self.shown_text())
+
+
+class MessageBanner(QFrame):
+    """A non-modal message across the window (divergence, refused settings, a hint).
+
+    Always one line of :data:`HEIGHT` px, so showing it never moves anything: the message's
+    first sentence (it leads with the fix), cut with "…" when narrow; the whole message is
+    in its tooltip and in the "More…" pop-up. ``shown``/``dismissed`` say when it comes and
+    goes; ``active`` whether a message is up.
+
+    Each message may name its ``cause`` (the action it reports: ``"import"``, ``"config"``,
+    ...): :meth:`clear` takes it down when that cause is gone, and
+    :meth:`action_succeeded` when a later action worked (an error is about an action that
+    failed: once another succeeds, it is old news).
     """
 
+    HEIGHT = 28
     shown = Signal()
     dismissed = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("messageBanner")
-        # One compact line (the first sentence); "Details" unfolds the whole message.
-        self.text = QLabel()
-        self.text.setWordWrap(False)
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.details = QToolButton()
-        self.details.setText("Details")
+        self.setFixedHeight(self.HEIGHT)
+        self.text = ElidedLine()
+        self.details = QToolButton()  # "More…": the whole message in a pop-up
+        self.details.setText("More…")
         self.details.setCheckable(True)
         self.details.setToolTip("Show the whole message")
+        self.details.setAutoRaise(True)
         self.details.toggled.connect(self._show_details)
-        self.message = ""
         self.close_button = QToolButton()
         self.close_button.setText("✕")
         self.close_button.setToolTip("Dismiss")
+        self.close_button.setAutoRaise(True)
         self.close_button.clicked.connect(self.dismiss)
+        self.popup = _MessagePopup(self)
+        self.popup.closed.connect(lambda: self.details.setChecked(False))
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 2, 4, 2)
+        layout.setContentsMargins(10, 0, 2, 0)
+        layout.setSpacing(4)
         layout.addWidget(self.text, 1)
-        layout.addWidget(self.details, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.details)
+        layout.addWidget(self.close_button)
+        for button in (self.details, self.close_button):
+            button.setFixedHeight(self.HEIGHT - 4)
+        self.message = ""
         self.level = ""
+        self.cause = ""
         self.active = False
+        self.setToolTip("")
 
-    def show_message(self, text: str, level: str = "warning") -> None:
-        self.level = level
+    def sizeHint(self):  # noqa: N802
+        return QSize(super().sizeHint().width(), self.HEIGHT)
+
+    def show_message(self, text: str, level: str = "warning", cause: str = "") -> None:
+        """Show ``text`` (``level``: "warning", "error" or "hint"), replacing any message."""
+        self.level, self.cause, self.message = level, cause, text.strip()
         c = colors()
         accent = c.bad if level == "error" else c.warn
         self.setStyleSheet(f"#messageBanner {{ border: 1px solid {accent}; border-left: 5px "
                            f"solid {accent}; border-radius: 3px; }}")
-        self.message = text
+        self.setToolTip(_tooltip_html(self.message))
         self.details.setChecked(False)
-        self._show_details(False)
         self.active = True
+        self._fit_line()
         self.shown.emit()
 
     @staticmethod
@@ -132,13 +190,110 @@ class MessageBanner(QFrame):
         end = first.find(". ")
         return first if end < 0 else first[: end + 1]
 
-    def _show_details(self, on: bool) -> None:
-        short = self.headline(self.message)
-        self.details.setVisible(short != self.message.strip())
-        self.text.setWordWrap(on)
-        self.text.setText(self.message if on else short)
-        self.text.setToolTip("" if on else self.message)
+    def clear(self, *causes: str) -> bool:
+        """Take the message down if it came from one of ``causes`` (any, without them)."""
+        if self.active and (not causes or self.cause in causes):
+            self.dismiss()
+            return True
+        return False
+
+    def action_succeeded(self, action: str) -> bool:
+        """``action`` worked: an error (about an action that failed) and any message caused
+        by ``action`` go."""
+        if self.active and (self.level == "error" or self.cause == action):
+            self.dismiss()
+            return True
+        return False
 
     def dismiss(self) -> None:
         self.active = False
+        self.popup.hide()
+        self.details.setChecked(False)
         self.dismissed.emit()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_line()
+
+    def _fit_line(self) -> None:
+        """The whole message on the line when it fits, else its first sentence (cut with
+        "…" if need be) and "More…"."""
+        whole = " ".join(self.message.split())
+        margins = self.layout().contentsMargins()
+        room = (self.width() - margins.left() - margins.right() - 2 * self.layout().spacing()
+                - self.close_button.sizeHint().width() - self.details.sizeHint().width())
+        fits = self.text.fontMetrics().horizontalAdvance(whole) <= room
+        self.text.setText(whole if fits else self.headline(self.message))
+        self.details.setVisible(self.active and not fits)
+
+    def _show_details(self, on: bool) -> None:
+        if on:
+            self.popup.show_text(self.message)
+        else:
+            self.popup.hide()
+
+
+def _tooltip_html(text: str) -> str:
+    """Rich text, so a long message wraps in the tooltip instead of one endless line."""
+    return "<p style='white-space:pre-wrap'>" + html.escape(text) + "</p>"
+
+
+class _MessagePopup(QFrame):
+    """The whole message under the banner, over whatever is there: a child of the banner's
+    window (no window of its own, nothing grabbed), closed by "More…", Escape or a click
+    elsewhere. Its text can be selected and copied."""
+
+    closed = Signal()
+
+    def __init__(self, banner: QWidget):
+        super().__init__(None)
+        self.banner = banner
+        self.setObjectName("messagePopup")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 8)
+        layout.addWidget(self.label)
+        self.hide()
+
+    def show_text(self, text: str) -> None:
+        banner = self.banner
+        host = banner.window()
+        if self.parentWidget() is not host:
+            self.setParent(host)
+        self.label.setText(text)
+        width = max(banner.width(), min(320, host.width()))
+        m = self.layout().contentsMargins()
+        frame = 2 * self.frameWidth()
+        text_height = self.label.heightForWidth(width - m.left() - m.right() - frame)
+        self.setFixedSize(width, text_height + m.top() + m.bottom() + frame)
+        self.move(banner.mapTo(host, QPoint(0, banner.height())))
+        self.show()
+        self.raise_()
+        QApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        kind = event.type()
+        if kind == QEvent.Type.MouseButtonPress:
+            at = event.globalPosition().toPoint()
+            if not (self._global_rect(self).contains(at) or
+                    self._global_rect(self.banner.details).contains(at)):
+                self.hide()
+        elif kind == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
+            self.hide()
+        return False
+
+    @staticmethod
+    def _global_rect(widget: QWidget) -> QRect:
+        return QRect(widget.mapToGlobal(QPoint(0, 0)), widget.size())
+
+    def hideEvent(self, event) -> None:  # noqa: N802
+        super().hideEvent(event)
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        self.closed.emit()
