@@ -13,7 +13,7 @@ from typing import Sequence
 
 import numpy as np
 
-from . import propagation
+from . import course_order, propagation
 from .activations import get_activation
 from .initialization import initialize_parameters
 from .losses import get_head, l2_penalty
@@ -54,7 +54,8 @@ class Network:
         self.alpha = None if alpha is None else float(alpha)  # a Python float keeps the dtype
         self.dtype = np.dtype(dtype)
         self.init, self.init_scale, self.seed = init, float(init_scale), int(seed)
-        # Initial draws from the legacy RandomState, as the course notebooks make them.
+        # Initial draws from the legacy RandomState, and propagation in the notebooks' own
+        # expressions (nnviz.engine.course_order), as the course notebooks make them.
         self.course_exact = bool(course_exact)
 
         # Flat storage and the (name, slice, shape) layout shared by theta and grad.
@@ -147,11 +148,15 @@ class Network:
         return X, Y
 
     # -- propagation -------------------------------------------------------------------
+    @property
+    def _propagation(self):
+        return course_order if self.course_exact else propagation
+
     def forward(self, X, keep_probs=None, masks=None, rng=None):
         """``Z[L]`` and the caches; see :func:`propagation.forward`. ``X`` is taken in the
         network's dtype, so every ``Z``, ``A`` and prediction is in that dtype too."""
         X = np.asarray(X, dtype=self.dtype)
-        return propagation.forward(X, self.params, self.activations, self.head, self.alpha,
+        return self._propagation.forward(X, self.params, self.activations, self.head, self.alpha,
                                    keep_probs, masks, rng)
 
     def cost(self, X, Y, lambd: float = 0.0, keep_probs=None, masks=None) -> float:
@@ -173,7 +178,7 @@ class Network:
         ZL, caches = self.forward(X, keep_probs, masks, rng)
         J = self.cost_from_output(ZL, Y, lambd)
         grads = dict(self.grads)
-        propagation.backward(ZL, Y, caches, self.activations, self.alpha, lambd, grads,
+        self._propagation.backward(ZL, Y, caches, self.activations, self.alpha, lambd, grads,
                              keep_dZ=keep_dZ)
         return J, caches, grads
 
