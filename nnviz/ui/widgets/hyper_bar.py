@@ -12,7 +12,7 @@ import dataclasses
 from contextlib import contextmanager
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from nnviz.training.config import MAX_INIT_SCALE, MAX_LEARNING_RATE, SessionConfig
 
@@ -92,7 +92,7 @@ class HyperparameterBar(QWidget):
             slider.edit.setFixedWidth(self.FIELD_WIDTH)
 
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(4, 0, 4, 0)
+        layout.setContentsMargins(2, 0, 2, 0)
         layout.setSpacing(4)
         for text, widget, tip in (("α", self.learning_rate, LEARNING_RATE_TIP),
                                   ("init", self.init_scheme, INIT_SCHEME_TIP),
@@ -101,9 +101,12 @@ class HyperparameterBar(QWidget):
             label.setToolTip(tip)
             label.setBuddy(widget)
             if text != "α":
-                layout.addSpacing(6)
+                layout.addSpacing(4)
             layout.addWidget(label)
             layout.addWidget(widget)
+
+        # Its own width, not the toolbar's spare space (the rows stay together).
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
 
         self.learning_rate.valueChanged.connect(self._learning_rate_changed)
         self.init_scheme.currentIndexChanged.connect(self._network_changed)
