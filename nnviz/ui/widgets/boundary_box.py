@@ -33,9 +33,10 @@ class BoundaryBox(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.plot = BoundaryPlot()
-        self.discretize = QCheckBox("Discretize output")
-        self.discretize.setToolTip("Show only the predicted class regions (ŷ = 1 where "
-                                   "a[L] > 0.5), not the shades of confidence.")
+        self.discretize = QCheckBox("Discretize")
+        self.discretize.setToolTip("Discretize the output: show only the predicted class "
+                                   "regions (ŷ = 1 where a[L] > 0.5), not the shades of "
+                                   "confidence.")
         self.discretize.toggled.connect(self.plot.set_discrete)
         self.show_test = QCheckBox("Show test data")
         self.show_test.setChecked(True)
@@ -67,7 +68,6 @@ class BoundaryBox(QWidget):
                              "follow that example through the network in the Backprop panel")
         self.help_mark = help_mark
         draw.addWidget(help_mark)
-        draw.addSpacing(6)
         draw.addWidget(self.restore)
         draw.addWidget(self.save)
         self.draw_tools.setVisible(False)

@@ -262,6 +262,8 @@ class CurvesView(QWidget):
         self._log_x_mode(on)
 
     def _log_x_mode(self, on: bool) -> None:
+        for curve in self.curves:  # redrawn next; iteration 0 has no place on a log axis
+            curve.setData([], [])
         for plot, steady in ((self.cost_plot, self.cost_range),
                              (self.metric_plot, self.metric_range)):
             plot.getPlotItem().setLogMode(x=on)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor, QFont, QFontMetrics
+from PySide6.QtGui import QColor, QFont
 
 from ..plotting import lookup_table, softened_lookup_table
 from ..theme import PlotColors, colors
@@ -175,8 +175,11 @@ class ImageDataView(pg.GraphicsLayoutWidget):
         if hasattr(self, "weights_plot"):  # pyqtgraph resizes once while it is being built
             self._arrange()
 
-    def _label_px(self) -> int:
-        return QFontMetrics(self.label_font).height()
+    def _label_px(self) -> float:
+        """A label's height on screen, with the text item's own margins."""
+        probe = pg.TextItem("0")
+        probe.setFont(self.label_font)
+        return probe.textItem.boundingRect().height()
 
     def _arrange(self) -> None:
         """Share the height: the misclassified images first (readable), the weights the

@@ -50,7 +50,7 @@ class TrainingPanel(Panel):
         self.splitter = splitter
 
         header = QHBoxLayout()
-        header.setSpacing(10)
+        header.setSpacing(8)
         header.addWidget(self.summary, 1)
         header.addWidget(self.boundary_box.toolbar)
         header.addWidget(self.curves.toggles)

@@ -18,7 +18,8 @@ def summary_texts(d) -> list[str]:
             f"features, {task}{norm}",
             f"{title}: {d.m_train} training / {d.m_test} test examples",
             f"{title}: {d.m_train} / {d.m_test} examples",
-            title]
+            title,
+            "<b>Data</b>"]  # a long file name: hover for it
 
 
 class SummaryLabel(QLabel):
