@@ -12,10 +12,14 @@ from .history import read_only
 from .snapshot import (BoundaryGrid, Evaluation, LayerSnapshot, MisclassifiedImages,
                        ResponseCurve, UnitPictures)
 
-# Work budget of one boundary grid, in multiply-adds; the resolution adapts to the network
-# so wide networks keep the snapshot cheap (the worker trains between snapshots).
+# Work budget of one boundary grid: per grid point, the forward pass's multiply-adds plus
+# UNIT_WORK for each unit's activation and picture (measured: these dominate small networks).
+# The resolution adapts to the network so the snapshot stays cheap: the course network gets
+# 160 x 160 (about 3 ms with its pictures, see benchmarks/app_responsiveness.py), wide ones
+# less. The plot draws the grid smoothly (bilinear), so no stair steps show either way.
 GRID_BUDGET = 4_000_000
-GRID_MIN, GRID_MAX = 24, 120
+UNIT_WORK = 20
+GRID_MIN, GRID_MAX = 24, 160
 LAYER_SAMPLE_BUDGET = 60_000      # elements per Z/A/dZ array set across all layers
 LAYER_SAMPLE_MAX_COLUMNS = 256
 MAX_PICTURED_UNITS = 16           # neuron pictures per layer (the network diagram's thumbnails)
@@ -23,7 +27,8 @@ MAX_MISCLASSIFIED_PICTURES = 40   # image data: wrong examples pictured per snap
 
 
 def grid_resolution(layer_dims) -> int:
-    per_example = sum(a * b for a, b in zip(layer_dims[:-1], layer_dims[1:]))
+    per_example = (sum(a * b for a, b in zip(layer_dims[:-1], layer_dims[1:]))
+                   + UNIT_WORK * sum(layer_dims[1:]))
     n = int(np.sqrt(GRID_BUDGET / max(per_example, 1)))
     return int(np.clip(n, GRID_MIN, GRID_MAX))
 
@@ -68,7 +73,8 @@ def boundary_grid(net, standardizer, xs: np.ndarray, ys: np.ndarray, task: str,
     """The network's output on the grid ``xs x ys`` of raw input values (None if not finite).
 
     ``max_units > 0`` also pictures every layer's first ``max_units`` units ``A[l]_j`` from
-    the same forward pass (its caches hold every ``A[l]``)."""
+    the same forward pass (its caches hold every ``A[l]``), and every input feature as the
+    network sees it (``A[0]``)."""
     gx, gy = np.meshgrid(xs, ys)
     X = np.vstack([gx.ravel(), gy.ravel()])
     if normalized:
@@ -80,15 +86,34 @@ def boundary_grid(net, standardizer, xs: np.ndarray, ys: np.ndarray, task: str,
         return None
     shape = gy.shape
     units = _unit_pictures(net, caches, shape, max_units) if max_units > 0 else ()
+    inputs = input_pictures(X, shape) if max_units > 0 else ()
     if task == "multiclass":
         probs = A.reshape((A.shape[0],) + shape)
         return BoundaryGrid(task, read_only(xs), read_only(ys), read_only(probs.max(axis=0)),
                             classes=read_only(probs.argmax(axis=0)),
-                            probabilities=read_only(probs), units=units)
+                            probabilities=read_only(probs), units=units, inputs=inputs)
     values = A[0].reshape(shape)
     contour = contour_segments(values, xs, ys, 0.5) if task == "binary" else None
     return BoundaryGrid(task, read_only(xs), read_only(ys), read_only(values),
-                        contour=None if contour is None else read_only(contour), units=units)
+                        contour=None if contour is None else read_only(contour), units=units,
+                        inputs=inputs)
+
+
+def input_pictures(X: np.ndarray, shape) -> tuple[UnitPictures, ...]:
+    """Each row of the network's input ``X`` (``(n_x, ny * nx)``, the grid as the network
+    sees it) as a picture coloured around 0 over its own range (features differ in scale)."""
+    pictures = []
+    n_x = X.shape[0]
+    for j in range(n_x):
+        with np.errstate(over="ignore", invalid="ignore"):
+            values = X[j].reshape((1,) + tuple(shape)).astype(np.float32)
+            top = float(np.abs(values).max()) if values.size else 0.0
+        if not np.isfinite(top):
+            return ()
+        top = top if top > 0 else 1.0
+        pictures.append(UnitPictures(0, "input", n_x, read_only(values), (-top, top),
+                                     "diverging"))
+    return tuple(pictures)
 
 
 def _unit_pictures(net, caches, shape, max_units: int) -> tuple[UnitPictures, ...]:

@@ -109,8 +109,8 @@ class BoundaryGrid:
     ``values`` is ``(ny, nx)``: P(y = 1) for a sigmoid head, the winning class's probability
     for softmax (with ``classes`` the winning class and ``probabilities`` ``(K, ny, nx)``),
     the predicted value for a linear head. Row ``i`` is ``y = ys[i]``, column ``j`` is
-    ``x = xs[j]``. While training runs it is recomputed at most ~10 times a second, so it
-    may be a few iterations older than the snapshot (see ``iteration``).
+    ``x = xs[j]``. At a set pace it is recomputed for every snapshot; at Max speed at most a
+    few times a second, so it may then be older than the snapshot (see ``iteration``).
     """
 
     kind: str                      # binary / multiclass / regression
@@ -122,10 +122,16 @@ class BoundaryGrid:
     contour: np.ndarray | None = None  # binary: the P = 0.5 line as (k, 2, 2) segments
     iteration: int = 0             # the iteration it was computed at
     units: tuple[UnitPictures, ...] = ()  # layers 1..L from the same forward pass
+    # The network's inputs A[0] (features, normalized as it sees them), one UnitPictures
+    # each (``layer`` 0, ``activation`` the feature's name): each has its own colour range.
+    inputs: tuple[UnitPictures, ...] = ()
 
     def unit_picture(self, layer: int, unit: int):
-        """``(values (ny, nx), UnitPictures)`` of unit ``unit`` (0-based) of ``layer``, or
-        None when it is not pictured."""
+        """``(values (ny, nx), UnitPictures)`` of unit ``unit`` (0-based) of ``layer`` (0:
+        input feature ``unit``), or None when it is not pictured."""
+        if layer == 0:
+            return (self.inputs[unit].values[0], self.inputs[unit]) \
+                if 0 <= unit < len(self.inputs) else None
         for pictures in self.units:
             if pictures.layer == layer and unit < pictures.values.shape[0]:
                 return pictures.values[unit], pictures

@@ -72,3 +72,37 @@ def test_no_pictures_without_two_inputs():
     config = dataclasses.replace(course_default(), data=DataSpec(name="iris"))
     snap = TrainingSession(config).snapshot()
     assert snap.boundary is None
+
+
+def test_input_features_are_pictured_as_the_network_sees_them():
+    config = dataclasses.replace(course_default(), data=dataclasses.replace(
+        course_default().data, features=("x1", "x1^2", "sin(x2)"), normalize=True))
+    session = TrainingSession(config)
+    grid = session.snapshot().boundary
+    assert [p.layer for p in grid.inputs] == [0, 0, 0]
+    gx, gy = np.meshgrid(grid.xs, grid.ys)
+    raw = np.vstack([gx.ravel(), gy.ravel()])
+    X = session.input_pipeline.transform(raw)  # features, then normalization
+    for j, pictures in enumerate(grid.inputs):
+        np.testing.assert_allclose(pictures.values[0], X[j].reshape(gx.shape), rtol=1e-6,
+                                   atol=1e-6)
+        top = float(np.abs(X[j]).max())
+        assert pictures.levels == pytest.approx((-top, top), rel=1e-6)
+        assert not pictures.values.flags.writeable
+    # x1^2 by hand, normalized with the training split's mean and spread.
+    d = session.data
+    by_hand = (gx ** 2 - d.mean[1]) / d.std[1]
+    np.testing.assert_allclose(grid.inputs[1].values[0], by_hand, rtol=1e-5, atol=1e-5)
+    values, pictures = grid.unit_picture(0, 2)
+    assert pictures is grid.inputs[2] and grid.unit_picture(0, 3) is None
+
+
+def test_grid_resolution_follows_the_work_of_one_grid():
+    course = [2, 4, 1]
+    assert probes.grid_resolution(course) == probes.GRID_MAX
+    for dims in ([2, 8, 8, 1], [2, 16, 16, 16, 1], [2, 64, 64, 1], [2, 512, 512, 1]):
+        n = probes.grid_resolution(dims)
+        work = sum(a * b for a, b in zip(dims[:-1], dims[1:])) + probes.UNIT_WORK * sum(dims[1:])
+        assert probes.GRID_MIN <= n < probes.GRID_MAX
+        assert n * n * work <= probes.GRID_BUDGET or n == probes.GRID_MIN
+    assert probes.grid_resolution([2, 8, 8, 1]) > probes.grid_resolution([2, 64, 64, 1])

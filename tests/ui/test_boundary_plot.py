@@ -187,3 +187,46 @@ def test_axes_name_the_raw_inputs_when_the_network_sees_features(qtbot):
     item = box.plot.getPlotItem()
     assert snap.data.feature_names == ("x1²", "x2²")
     assert item.getAxis("bottom").labelText == "x1" and item.getAxis("left").labelText == "x2"
+
+
+def test_an_input_feature_is_shown_large_as_the_network_sees_it(qtbot, trained):
+    from nnviz.ui.widgets.boundary_plot import BoundaryPlot
+
+    plot = BoundaryPlot()
+    qtbot.addWidget(plot)
+    plot.update_from(trained)
+    plot.show_unit((0, 1))
+    grid = trained.boundary
+    np.testing.assert_array_equal(plot.image.image, grid.inputs[1].values[0])
+    # x2 over the plane: constant along each row (y fixed), growing with y.
+    assert np.ptp(grid.inputs[1].values[0], axis=1).max() == 0
+    assert grid.inputs[1].values[0][-1, 0] > grid.inputs[1].values[0][0, 0]
+    assert "input 2, x2" in plot.getPlotItem().titleLabel.text
+
+
+def test_the_grid_is_drawn_smoothly_not_in_blocks(qtbot, trained):
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QColor
+
+    from nnviz.ui.widgets.boundary_plot import BoundaryPlot
+
+    plot = BoundaryPlot()
+    qtbot.addWidget(plot)
+    plot.resize(640, 520)
+    plot.show()
+    qtbot.waitExposed(plot)
+    plot.update_from(trained)
+    for item in (plot.train_points, plot.test_points, plot.contour):
+        item.setVisible(False)
+    # An 8-column ramp over the whole view: drawn in blocks it would show 8 colours a row.
+    plot.image.setImage(np.tile(np.linspace(0.0, 1.0, 8), (8, 1)), autoLevels=False,
+                        levels=(0.0, 1.0))
+    x0, x1, y0, y1 = trained.boundary.extent
+    plot.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+    picture = plot.grab().toImage()
+    vb = plot.getPlotItem().vb.sceneBoundingRect()
+    row = int(vb.center().y())
+    colours = {picture.pixelColor(x, row).rgb()
+               for x in range(int(vb.left()) + 4, int(vb.right()) - 4)}
+    colours.discard(QColor(plot._colors.background).rgb())
+    assert len(colours) > 40

@@ -2,7 +2,8 @@
 
 - **Neuron pictures, large**: ``show_unit((l, j))`` draws unit ``j`` of layer ``l``'s
   activation ``A[l]_j`` over the plane instead of the output (the network diagram asks for it
-  on hover/click, through the controller's ``unit_focus``); ``show_unit(None)`` goes back.
+  on hover/click, through the controller's ``unit_focus``); ``(0, j)`` is input feature
+  ``j`` as the network sees it; ``show_unit(None)`` goes back.
 - **Output toggles**: ``set_discrete(True)`` shows the class regions only (P > 0.5, or the
   winning class, at full strength); ``set_show_test(False)`` hides the test points.
 - **Data you draw** (``set_editable(True)``): a left click asks for a point at that place
@@ -14,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPainter
 
 from .outcome_views import IMAGE_STRENGTH, BoundaryView
 from .unit_pictures import picture_lut
@@ -37,6 +38,9 @@ class BoundaryPlot(BoundaryView):
         self._discrete = False
         self._editable = False
         super().__init__(parent)
+        # The grid is drawn bilinearly interpolated: a 160-point grid over a 700-pixel plot
+        # shows no stair steps (P(y=1|x) is smooth; the 0.5 line is drawn as segments).
+        self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         self.scene().sigMouseClicked.connect(self._clicked)
 
     # -- data you draw -----------------------------------------------------------------
@@ -149,8 +153,14 @@ class BoundaryPlot(BoundaryView):
         act = focus[1].activation if focus is not None else ""
         lo, hi = focus[1].levels if focus is not None else (0.0, 1.0)
         # Short: a long title widens the plot's layout and squeezes the picture.
+        if l == 0:
+            names = data.feature_names
+            name = names[j] if j < len(names) else f"x{j + 1}"
+            what = f"input {j + 1}, {name}{' (normalized)' if data.normalized else ''}"
+        else:
+            what = f"unit {j + 1} of layer {l} ({act})"
         self.getPlotItem().setTitle(
-            f"A[{l}]<sub>{j + 1}</sub>, unit {j + 1} of layer {l} ({act}): {lo:.3g} … {hi:.3g}",
+            f"A[{l}]<sub>{j + 1}</sub>, {what}: {lo:.3g} … {hi:.3g}",
             color=c.foreground, size="10pt")
 
     def update_from(self, snapshot) -> None:

@@ -7,8 +7,11 @@ current gradient of a weight or bias, in the course's 1-based unit numbers with 
 NumPy indices labelled as such. Wide layers are drawn with at most ``MAX_DRAWN_UNITS`` units
 (the caption says how many are hidden), so the picture stays legible.
 
-For two-input data each hidden and output unit is drawn as its picture: ``A[l]_j`` over the
-input plane (``BoundaryGrid.units``, computed by the worker). Hovering a unit emits
+For two-input data every unit is drawn as its picture: ``A[l]_j`` over the input plane
+(``BoundaryGrid.units``, computed by the worker), and every input feature too (``x1``,
+``x1²``, ``sin x1``... as the network sees them, ``BoundaryGrid.inputs``). The pictures are as
+large as the widget's size allows (``diagram_layout``: at least 40 px, wrapping a tall layer
+into two columns before going smaller). Hovering a unit or input emits
 ``unit_hovered((l, j))`` (None when the mouse leaves it) so the decision-boundary plot can
 show that picture large; a click pins it (``unit_pinned``). While ``editable`` (training
 paused), a click on a link or a unit asks for its weight or bias to be edited instead
@@ -18,10 +21,11 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from ..theme import PlotColors, colors
+from .diagram_layout import DiagramLayout, circle_layout, picture_layout
 from .unit_pictures import unit_images
 
 MAX_DRAWN_UNITS = 12
@@ -30,7 +34,7 @@ MAX_WIDTH = 5.0
 HOVER_DISTANCE = 6.0
 ABSOLUTE_FULL_WIDTH = 4.0  # absolute scale: |w| from this up draws the thickest link
 SCALES = ("absolute", "relative")
-MIN_PICTURE, MAX_PICTURE = 14.0, 56.0  # thumbnail side in pixels (smaller: plain circles)
+NAME_WIDTH = 8                 # input names longer than this are cut, with "…"
 
 ACTIVATION_LABELS = {"sigmoid": "σ sigmoid", "softmax": "softmax", "linear": "linear",
                      "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU", "elu": "ELU",
@@ -79,6 +83,10 @@ class NetworkDiagram(QWidget):
         self._grid = None                     # the BoundaryGrid the pictures come from
         self._images: dict = {}               # (layer, unit) -> QImage
         self._picture = 0.0                   # thumbnail side (0: no pictures fit)
+        self._expects_pictures = False        # the snapshots carry pictures (two inputs)
+        self._geometry: DiagramLayout | None = None
+        self._links_key = None                # what the cached links picture shows
+        self._links_pixmap: QPixmap | None = None
         self._hovered_unit = None
         self._pinned_unit = None
         self.editable = False                 # clicks edit parameters (training paused)
@@ -86,8 +94,11 @@ class NetworkDiagram(QWidget):
     # -- data --------------------------------------------------------------------------
     def set_snapshot(self, snapshot) -> None:
         dims = tuple(snapshot.layer_dims)
-        changed = dims != self._dims
+        grid = snapshot.boundary
+        pictured = grid is not None and bool(grid.units)
+        changed = dims != self._dims or pictured != self._expects_pictures
         self._dims = dims
+        self._expects_pictures = pictured
         self._acts = tuple(snapshot.activations) + (snapshot.head,)
         self._features = tuple(snapshot.data.feature_names)
         self._W = [layer.W for layer in snapshot.layers]
@@ -97,8 +108,6 @@ class NetworkDiagram(QWidget):
         self._max_abs = max((float(np.abs(W).max()) for W in self._W if W.size), default=0.0)
         if changed:
             self._layout()
-        self._build_segments()
-        grid = snapshot.boundary
         if grid is not self._grid or changed:
             self._grid = grid
             self._images = self._make_images()
@@ -111,17 +120,23 @@ class NetworkDiagram(QWidget):
 
     def _make_images(self) -> dict:
         grid = self._grid
-        if grid is None or not grid.units or not self._positions:
+        if grid is None or not grid.units or not self._positions or not self._picture:
             return {}
         if len(self._positions) != len(grid.units) + 1:
             return {}  # pictures of another network (rebuilt since)
-        shown = {(l, i) for l, pos in enumerate(self._positions) if l > 0 for i in pos}
-        return unit_images(grid, self._colors, shown)
+        shown = {(l, i) for l, pos in enumerate(self._positions) for i in pos}
+        return unit_images(grid, self._colors, shown,
+                           round(self._picture * self.devicePixelRatioF()))
 
     @property
     def pictured_units(self) -> tuple[tuple[int, int], ...]:
-        """``(layer, unit)`` of every unit drawn as its picture."""
+        """``(layer, unit)`` of every unit drawn as its picture (layer 0: the inputs)."""
         return tuple(sorted(self._images)) if self._picture else ()
+
+    @property
+    def picture_side(self) -> float:
+        """The pictures' side in pixels (0: units are drawn as circles)."""
+        return self._picture if self._images else 0.0
 
     @property
     def max_abs_weight(self) -> float:
@@ -149,7 +164,7 @@ class NetworkDiagram(QWidget):
     def link_levels(self) -> np.ndarray:
         """Thickness level (0 .. WIDTH_LEVELS-1) of each drawn link, in ``_segment_keys``
         order."""
-        values = np.array([self._W[l - 1][i, j] for l, i, j in self._segment_keys])
+        values = self._link_values()
         with np.errstate(over="ignore", invalid="ignore"):
             scaled = np.abs(values) / self.width_reference * WIDTH_LEVELS
         # Clipped as floats: a huge weight (after a divergence) must not overflow the cast.
@@ -163,29 +178,48 @@ class NetworkDiagram(QWidget):
     # -- geometry ----------------------------------------------------------------------
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
+        side = self._picture
         self._layout()
-        self._build_segments()
+        if self._picture != side:
+            self._images = self._make_images()  # thumbnails made for the new size
+
+    def _slot_counts(self) -> list[int]:
+        """Drawn units per layer, plus a slot for "⋮ +n" in a capped layer."""
+        return [len(drawn_units(n)) + (n > MAX_DRAWN_UNITS) for n in self._dims]
+
+    def _name_room(self) -> float:
+        """Pixels kept left of the inputs for their names."""
+        metrics = QFontMetricsF(self._caption_font())
+        names = [self._short_name(name) for name in self._features[:MAX_DRAWN_UNITS]]
+        return 8.0 + max((metrics.horizontalAdvance(n) for n in names), default=0.0)
+
+    def _caption_room(self) -> float:
+        """Pixels kept right of the output pictures for the half of its captions beyond."""
+        metrics = QFontMetricsF(self._caption_font())
+        half = max(metrics.horizontalAdvance(t) for t in self._captions(len(self._dims) - 1)) / 2
+        return max(10.0, half - 16.0)
 
     def _layout(self) -> None:
         self._positions = []
+        self._geometry = None
         if not self._dims:
+            self._build_segments()
             return
-        w, h = self.width(), self.height()
-        top, bottom = 26.0, 24.0  # room for the layer captions above and below
-        left, right = 56.0, 56.0
-        n_cols = len(self._dims)
-        tallest = max(len(drawn_units(n)) + (n > MAX_DRAWN_UNITS) for n in self._dims)
-        spacing = (h - top - bottom) / max(tallest, 1)
-        self._radius = float(np.clip(spacing * 0.32, 3.5, 11.0))
-        gap = (w - left - right) / max(n_cols - 1, 1)
-        side = min(spacing * 0.9, gap * 0.42, MAX_PICTURE)
-        self._picture = float(side) if side >= MIN_PICTURE else 0.0
+        w, h = float(self.width()), float(self.height())
+        counts = self._slot_counts()
+        geometry = None
+        if self._expects_pictures:
+            geometry = picture_layout(counts, w, h, self._name_room(), self._caption_room())
+        if geometry is None:
+            geometry = circle_layout(counts, w, h, max(56.0, self._name_room()))
+        self._geometry = geometry
+        self._picture = geometry.picture
+        self._radius = geometry.radius if not geometry.picture else 8.0
         for l, n in enumerate(self._dims):
-            x = left + (w - left - right) * (l / (n_cols - 1) if n_cols > 1 else 0.5)
             units = drawn_units(n)
-            slots = len(units) + (n > MAX_DRAWN_UNITS)
-            y0 = top + (h - top - bottom - spacing * slots) / 2 + spacing / 2
-            self._positions.append({i: QPointF(x, y0 + k * spacing) for k, i in enumerate(units)})
+            self._positions.append({i: QPointF(*geometry.centres[l][k])
+                                    for k, i in enumerate(units)})
+        self._build_segments()
 
     def _build_segments(self) -> None:
         segs, keys = [], []
@@ -208,22 +242,43 @@ class NetworkDiagram(QWidget):
     def paintEvent(self, event) -> None:  # noqa: N802
         c = self._colors
         p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), QColor(c.background))
         if not self._dims or not self._positions:
+            p.fillRect(self.rect(), QColor(c.background))
             p.end()
             return
-        self._paint_links(p)
+        p.drawPixmap(0, 0, self._links_picture())
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._paint_nodes(p)
         self._paint_labels(p)
         p.end()
 
-    def _paint_links(self, p: QPainter) -> None:
+    def _link_values(self) -> np.ndarray:
+        return np.array([self._W[l - 1][i, j] for l, i, j in self._segment_keys])
+
+    def _links_picture(self) -> QPixmap:
+        """The background and the links. Links are drawn in a few widths and shades, so the
+        picture only changes when a weight crosses a level or changes sign; antialiased
+        wide lines are the costliest thing the diagram draws, hence the cache."""
+        values = self._link_values() if self._segment_keys else np.zeros(0)
+        level = self.link_levels() if self._segment_keys else np.zeros(0, dtype=int)
+        dpr = self.devicePixelRatioF()
+        key = (level.tobytes(), (values > 0).tobytes(), self._geometry, self._colors,
+               self.width(), self.height(), dpr)
+        if key != self._links_key:
+            pixmap = QPixmap(round(self.width() * dpr), round(self.height() * dpr))
+            pixmap.setDevicePixelRatio(dpr)
+            pixmap.fill(QColor(self._colors.background))
+            p = QPainter(pixmap)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            self._paint_links(p, values, level)
+            p.end()
+            self._links_key, self._links_pixmap = key, pixmap
+        return self._links_pixmap
+
+    def _paint_links(self, p: QPainter, values: np.ndarray, level: np.ndarray) -> None:
         c = self._colors
         if not self._segment_keys:
             return
-        values = np.array([self._W[l - 1][i, j] for l, i, j in self._segment_keys])
-        level = self.link_levels()
         bg = QColor(c.background)
         for sign, color in ((1, c.positive), (-1, c.negative)):
             base = QColor(color)
@@ -235,7 +290,7 @@ class NetworkDiagram(QWidget):
                 # translucent: opaque lines are much cheaper to paint.
                 col = _mix(base, bg, 0.35 + 0.65 * (k + 1) / WIDTH_LEVELS)
                 pen = QPen(col, 0.4 + MAX_WIDTH * (k + 0.5) / WIDTH_LEVELS)
-                pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+                pen.setCapStyle(Qt.PenCapStyle.FlatCap)  # the ends are under the units
                 p.setPen(pen)
                 p.drawLines([QLineF(*s) for s in self._segments[mask]])
 
@@ -255,53 +310,68 @@ class NetworkDiagram(QWidget):
                                 QColor(c.background), 0.15 + 0.85 * min(abs(b) / bmax, 1.0))
                 image = self._images.get((l, i)) if side else None
                 if image is not None:
-                    # The unit's picture, framed in its bias colour (thicker when in focus).
-                    rect = QRectF(pt.x() - side / 2, pt.y() - side / 2, side, side)
+                    # The picture, framed in its bias colour (thicker when in focus); an
+                    # input has no bias: a thin neutral frame.
+                    # Pixel-aligned and sampled at this size: drawn 1:1, no scaling.
+                    rect = QRectF(round(pt.x() - side / 2), round(pt.y() - side / 2),
+                                  side, side)
                     p.drawImage(rect, image)
                     focus = (l, i) in (self._hovered_unit, self._pinned_unit)
+                    width = 3.0 if focus else (1.0 if l == 0 else 2.5)
                     p.setBrush(Qt.BrushStyle.NoBrush)
-                    p.setPen(QPen(fg if focus else fill, 3.0 if focus else 2.5))
+                    p.setPen(QPen(fg if focus else fill, width))
                     p.drawRect(rect)
                     continue
                 p.setPen(QPen(fg, 1.2))
                 p.setBrush(fill)
                 p.drawEllipse(pt, r, r)
             n = self._dims[l]
-            if n > MAX_DRAWN_UNITS and pos:
-                last = list(pos.values())[-1]
+            if n > MAX_DRAWN_UNITS and pos and self._geometry is not None:
+                x, y = self._geometry.centres[l][-1]  # the slot kept for the count
                 p.setPen(fg)
-                p.drawText(QRectF(last.x() - 40, last.y() + r, 80, 2.2 * r + 10),
-                           Qt.AlignmentFlag.AlignCenter, f"⋮ +{n - len(pos)}")
+                p.drawText(QRectF(x - 40, y - 10, 80, 20), Qt.AlignmentFlag.AlignCenter,
+                           f"⋮ +{n - len(pos)}")
+
+    def _caption_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF() - 1, 7))
+        return font
+
+    @staticmethod
+    def _short_name(name: str) -> str:
+        return name if len(name) <= NAME_WIDTH else name[:NAME_WIDTH - 1] + "…"
+
+    def _captions(self, l: int) -> tuple[str, str]:
+        """Layer ``l``'s caption above its units and below them."""
+        if l == 0:
+            return f"input n[0]={self._dims[0]}", "x"
+        kind = "output" if l == len(self._dims) - 1 else f"layer {l}"
+        return (f"{kind} n[{l}]={self._dims[l]}",
+                ACTIVATION_LABELS.get(self._acts[l - 1], self._acts[l - 1]))
 
     def _paint_labels(self, p: QPainter) -> None:
         c = self._colors
         fg = QColor(c.foreground)
-        font = QFont(self.font())
-        font.setPointSizeF(max(font.pointSizeF() - 1, 7))
-        p.setFont(font)
+        p.setFont(self._caption_font())
         p.setPen(fg)
-        L = len(self._dims) - 1
-        for l, pos in enumerate(self._positions):
-            if not pos:
-                continue
-            x = next(iter(pos.values())).x()
-            if l == 0:
-                head, foot = f"input n[0]={self._dims[0]}", "x"
-            else:
-                kind = "output" if l == L else f"layer {l}"
-                head = f"{kind} n[{l}]={self._dims[l]}"
-                foot = ACTIVATION_LABELS.get(self._acts[l - 1], self._acts[l - 1])
-            p.drawText(QRectF(x - 60, 4, 120, 16), Qt.AlignmentFlag.AlignCenter, head)
-            p.drawText(QRectF(x - 60, self.height() - 22, 120, 16), Qt.AlignmentFlag.AlignCenter,
-                       foot)
-        # Input feature names beside the input nodes (short ones only).
+        geometry = self._geometry
+        xs = geometry.layer_x if geometry is not None else ()
+        # Each caption may use the room up to the next layer's.
+        room = min((b - a for a, b in zip(xs, xs[1:])), default=float(self.width()))
+        for l, x in enumerate(xs):
+            head, foot = self._captions(l)
+            half = max(room, 60.0) / 2
+            p.drawText(QRectF(x - half, 2, 2 * half, 16), Qt.AlignmentFlag.AlignCenter, head)
+            p.drawText(QRectF(x - half, self.height() - 18, 2 * half, 16),
+                       Qt.AlignmentFlag.AlignCenter, foot)
+        # Input feature names beside the inputs.
         if self._positions and len(self._features) <= MAX_DRAWN_UNITS:
+            half = self._picture / 2 if self._picture else self._radius
             for i, pt in self._positions[0].items():
                 if i < len(self._features):
-                    name = self._features[i]
-                    name = name if len(name) <= 8 else name[:7] + "…"
-                    p.drawText(QRectF(2, pt.y() - 8, pt.x() - self._radius - 4, 16),
-                               Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name)
+                    p.drawText(QRectF(0, pt.y() - 8, pt.x() - half - 4, 16),
+                               Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                               self._short_name(self._features[i]))
 
     # -- hover -------------------------------------------------------------------------
     def item_at(self, x: float, y: float):
@@ -337,7 +407,10 @@ class NetworkDiagram(QWidget):
         if item[0] == "unit":
             l, i = item[1], item[2]
             if l == 0:
-                return f"input {i + 1}: {self._input_name(i)}  (NumPy row X[{i}], 0-based)"
+                text = f"input {i + 1}: {self._input_name(i)}  (NumPy row X[{i}], 0-based)"
+                if (l, i) in self._images and self._picture:
+                    text += f"\npicture: A[0]_{i + 1} (the input as the network sees it)"
+                return text
             b, db = float(self._b[l - 1][i, 0]), float(self._db[l - 1][i, 0])
             text = (f"{self._unit_name(l, i)} ({self._acts[l - 1]})\n"
                     f"bias b[{l}]_{i + 1} = {b:.4g}\n"

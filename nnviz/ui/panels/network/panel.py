@@ -92,22 +92,26 @@ class NetworkPanel(Panel):
             return  # unchanged: do not relayout the panel
         self._caption_key = key
         hidden = d.hidden_units
-        pics = (" Each unit shows its activation A[l]<sub>j</sub> over the input plane; hover "
-                "one to see it large in the decision-boundary plot (while training, a click keeps it "
-                "there)."
-                if d.pictured_units else "")
-        cap = (f" Layers wider than {MAX_DRAWN_UNITS} units show their first "
-               f"{MAX_DRAWN_UNITS - 1} ({hidden} units not drawn)." if hidden else "")
+        # One line, so the diagram keeps the height; what to do with it is in the tooltip.
+        cap = (f" Layers wider than {MAX_DRAWN_UNITS} show their first {MAX_DRAWN_UNITS - 1} "
+               f"units ({hidden} not drawn)." if hidden else "")
         if d.scale == "absolute":
             width = (f"thickness ∝ |w|, thickest from |w| = {ABSOLUTE_FULL_WIDTH:g} "
                      f"(largest now {d.max_abs_weight:.2g})")
         else:
             width = f"thickness ∝ |w| relative to the largest ({d.max_abs_weight:.2g})"
+        node = "frame" if d.pictured_units else "node"
         self.caption.setText(
-            f"Links: <span style='color:{c.positive}'>■ w &gt; 0</span> "
+            f"<span style='color:{c.positive}'>■ w &gt; 0</span> "
             f"<span style='color:{c.negative}'>■ w &lt; 0</span>, {width}; "
-            f"node colour = bias b. Hover a link or unit for its value and gradient; while "
-            f"paused, click one to edit it.{pics}{cap}")
+            f"{node} colour = bias b.{cap}")
+        pics = ("\nEach picture is a unit's activation A[l]_j over the input plane (the "
+                "inputs: each feature as the network sees it); hover one to see it large in "
+                "the decision-boundary plot, click to keep it there."
+                if d.pictured_units else "")
+        self.caption.setToolTip(
+            "Hover a link or unit for its value and gradient; while paused, click one to "
+            f"edit it.{pics}")
 
     def on_theme(self, c: PlotColors) -> None:
         self.diagram.set_colors(c)

@@ -109,21 +109,43 @@ def test_panel_toggle_switches_the_scale_and_caption(qtbot):
 
 # -- neuron pictures -------------------------------------------------------------------------
 def image_bytes(image) -> bytes:
-    return bytes(image.constBits())
+    from PySide6.QtGui import QImage
+
+    # 32-bit pixels: no row padding, whose bytes are undefined.
+    converted = image.convertToFormat(QImage.Format.Format_RGB32)
+    return bytes(converted.constBits())
 
 
-def test_every_unit_is_drawn_as_its_picture_and_pictures_update(diagram):
+def test_every_unit_and_input_is_drawn_as_its_picture_and_pictures_update(diagram):
     session = TrainingSession()
     diagram.set_snapshot(session.snapshot())
-    assert diagram.pictured_units == ((1, 0), (1, 1), (1, 2), (1, 3), (2, 0))
+    assert diagram.pictured_units == ((0, 0), (0, 1), (1, 0), (1, 1), (1, 2), (1, 3), (2, 0))
+    # Sampled at the size they are drawn (1:1, no scaling).
+    pixels = round(diagram.picture_side * diagram.devicePixelRatioF())
+    assert diagram.picture_side >= 40
+    assert {(img.width(), img.height()) for img in diagram._images.values()} == {(pixels, pixels)}
     before = {key: image_bytes(img) for key, img in diagram._images.items()}
-    assert diagram._images[(1, 0)].width() == session.snapshot().boundary.xs.size
     session.step(300)
     diagram.set_snapshot(session.snapshot())
     after = {key: image_bytes(img) for key, img in diagram._images.items()}
     assert set(after) == set(before)
-    assert all(after[key] != before[key] for key in before)
+    units = [key for key in before if key[0] > 0]
+    assert all(after[key] != before[key] for key in units)  # the units learn
+    assert all(after[key] == before[key] for key in before if key[0] == 0)  # inputs do not
     diagram.grab()  # paints without error
+
+
+def test_an_input_picture_is_its_feature_over_the_plane(diagram):
+    diagram.set_snapshot(TrainingSession().snapshot())
+    x1, x2 = diagram._images[(0, 0)], diagram._images[(0, 1)]
+    n = x1.width()
+    colour = lambda img, col, row: img.pixelColor(col, row).getRgb()
+    # x1 changes from left to right only, x2 from bottom to top only (opposite ends of
+    # the diverging map: blue-ish for negative, red-ish for positive).
+    assert colour(x1, 2, 2) == colour(x1, 2, n - 3) != colour(x1, n - 3, 2)
+    assert colour(x1, 2, 2)[2] > colour(x1, 2, 2)[0] and colour(x1, n - 3, 2)[0] > colour(x1, n - 3, 2)[2]
+    assert colour(x2, 2, 2) == colour(x2, n - 3, 2) != colour(x2, 2, n - 3)
+    assert colour(x2, 2, 2)[0] > colour(x2, 2, 2)[2]  # top of the picture: x2 > 0
 
 
 def test_hovering_a_unit_asks_for_its_picture_and_a_click_pins_it(diagram, qtbot, monkeypatch):
