@@ -141,7 +141,8 @@ def _add_training_options(p: argparse.ArgumentParser, iterations_help: str) -> N
 
     g = p.add_argument_group("training")
     g.add_argument("--optimizer", choices=list(OPTIMIZERS), help="(default: gd)")
-    g.add_argument("--lr", type=finite_float, metavar="ALPHA", help="learning rate (default: 1.2)")
+    g.add_argument("--lr", type=finite_float, metavar="ALPHA",
+                   help="learning rate, more than 0 and at most 100 (default: 1.2)")
     g.add_argument("--beta", type=finite_float, help="momentum beta (default: 0.9)")
     g.add_argument("--beta1", type=finite_float, help="Adam beta1 (default: 0.9)")
     g.add_argument("--beta2", type=finite_float, help="Adam beta2 (default: 0.999)")

@@ -74,7 +74,10 @@ def test_menus_hold_the_new_actions(window):
     assert window.edit_menu.actions() == [window.copy_command_action]
     file_items = window.menuBar().actions()[0].menu().actions()
     export = next(a for a in file_items if a.menu() is window.export_menu)
-    assert window.export_menu.actions() == [window.export_pytorch_action]
+    # One Export menu: the weights first, the PyTorch script last.
+    exports = [a for a in window.export_menu.actions() if not a.isSeparator()]
+    assert exports[0] is window.export_weights_action
+    assert exports[-1] is window.export_pytorch_action
     assert file_items.index(export) < file_items.index(window.quit_action)
     assert file_items[-1] is window.quit_action
 
@@ -136,3 +139,29 @@ def test_an_unwritable_export_says_which_file(qtbot, window, tmp_path):
         window.file_actions.export_pytorch_to(target)
     assert failed.args[0] == "pytorch" and "missing folder" in failed.args[1]
     assert not target.parent.exists()
+
+
+def test_the_init_scale_is_one_number_in_the_builder_the_command_line_and_the_file(
+        qtbot, window, tmp_path):
+    # Before: the builder showed "σ of W 1.29" for the multiplier 129 of --init-scale.
+    from nnviz.engine.io.metadata import build_metadata
+    from nnviz.training.session import TrainingSession
+
+    builder = window.panels["builder"]
+    builder.init_scheme.setCurrentIndex(builder.init_scheme.findData("random"))
+    field = builder.init_scale.edit
+    field.setText("129")
+    field.editingFinished.emit()
+    qtbot.waitUntil(lambda: window.controller.config.network.init_scale == 129
+                    and window.controller.config.network.init == "random", timeout=TIMEOUT)
+    assert field.text() == "129"
+    window.copy_command_action.trigger()
+    text = QGuiApplication.clipboard().text()
+    words = text.split()
+    assert float(words[words.index("--init-scale") + 1]) == 129  # not 1.29, not 12900
+    config = window.controller.config
+    assert settings_from_args(build_parser().parse_args(text.split()[1:])).config == config
+    meta = build_metadata(TrainingSession(config).net)
+    assert meta["network"]["init_scale"] == 129
+    # And what 129 means, beside it: σ(W[1]) = 0.01 × 129.
+    assert "σ(W[1]) = 1.29" in builder.init_std_label.text()
