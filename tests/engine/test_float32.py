@@ -47,14 +47,9 @@ def _optimizer_state(optimizer) -> dict:
             if isinstance(v, np.ndarray)}
 
 
-@pytest.mark.parametrize("activation, head, optimizer", list(itertools.product(
-    ACTIVATIONS, HEADS, OPTIMIZERS)))
-def test_every_array_stays_float32(activation, head, optimizer, tmp_path):
+def _train_and_collect(net: Network, optimizer: str, head: str, tmp_path) -> dict:
+    """A few training steps, then every array the engine returns or caches, by name."""
     X, Y = _data(head)
-    # Two hidden layers: the layer after the tested activation is checked too.
-    net = Network([3, 5, 4, N_OUT[head]], activation, head=head, dtype=np.float32,
-                  init="xavier", seed=1, alpha=np.float64(0.05)
-                  if ACTIVATIONS[activation].default_alpha is not None else None)
     opt = make_optimizer(optimizer, learning_rate=np.float64(LEARNING_RATE[optimizer]))
     trainer = Trainer(net, X, Y, opt, batch_size=16, lambd=np.float64(0.1), keep_prob=0.8,
                       seed=3)
@@ -83,10 +78,34 @@ def test_every_array_stays_float32(activation, head, optimizer, tmp_path):
     loaded = load_weights(path)
     assert loaded.net.dtype == F32
     arrays["LoadedModel.predict_output"] = loaded.predict_output(X)
-    np.testing.assert_array_equal(loaded.predict_output(X), arrays["predict_output"])
-
-    assert _arrays_in_dtype(arrays, F32) == []
+    # Loaded weights compute with the engine's arithmetic (a course-exact network's last
+    # bits may differ); a float32 round-trip of the weights is exact.
+    np.testing.assert_allclose(loaded.predict_output(X), arrays["predict_output"], rtol=1e-6,
+                               atol=1e-7)
+    np.testing.assert_array_equal(loaded.net.theta, net.theta)
     assert all(np.isfinite(a).all() for a in arrays.values() if a is not None)
+    return arrays
+
+
+def _float32_net(activation: str, head: str, course_exact: bool = False) -> Network:
+    # Two hidden layers: the layer after the tested activation is checked too.
+    alpha = np.float64(0.05) if ACTIVATIONS[activation].default_alpha is not None else None
+    return Network([3, 5, 4, N_OUT[head]], activation, head=head, dtype=np.float32,
+                   init="xavier", seed=1, alpha=alpha, course_exact=course_exact)
+
+
+@pytest.mark.parametrize("activation, head, optimizer", list(itertools.product(
+    ACTIVATIONS, HEADS, OPTIMIZERS)))
+def test_every_array_stays_float32(activation, head, optimizer, tmp_path):
+    arrays = _train_and_collect(_float32_net(activation, head), optimizer, head, tmp_path)
+    assert _arrays_in_dtype(arrays, F32) == []
+
+
+@pytest.mark.parametrize("activation", list(ACTIVATIONS))
+def test_course_exact_arithmetic_stays_float32_too(activation, tmp_path):
+    net = _float32_net(activation, "sigmoid", course_exact=True)
+    arrays = _train_and_collect(net, "gd", "sigmoid", tmp_path)
+    assert _arrays_in_dtype(arrays, F32) == []
 
 
 @pytest.mark.parametrize("activation, head", list(itertools.product(ACTIVATIONS, HEADS)))
