@@ -55,6 +55,17 @@ class DecadeAxis(pg.AxisItem):
         return out
 
 
+class LayerAxis(pg.AxisItem):
+    """A horizontal axis of layer numbers whose first and last number are always drawn:
+    they may reach a little past the axis' ends (pyqtgraph drops a tick label that leaves
+    the axis' bounding rect, so "20" under the last of 20 narrow columns went missing)."""
+
+    OVERHANG = 24  # px
+
+    def boundingRect(self):  # noqa: N802 (Qt API)
+        return super().boundingRect().adjusted(-self.OVERHANG, 0, self.OVERHANG, 0)
+
+
 class IterationAxis(pg.AxisItem):
     """An iteration axis: whole numbers only (never 0.5 iterations, even over a short run)."""
 
@@ -65,9 +76,8 @@ class IterationAxis(pg.AxisItem):
 
 
 def log_plot(title: str, x_label: str, bottom: pg.AxisItem | None = None) -> pg.PlotWidget:
-    axes = {"left": DecadeAxis("left")}
-    if bottom is not None:
-        axes["bottom"] = bottom
+    """A plot with a decade-labelled left axis; over layers unless ``bottom`` says else."""
+    axes = {"left": DecadeAxis("left"), "bottom": bottom or LayerAxis("bottom")}
     widget = make_plot(title, x_label, "", axisItems=axes)
     widget.getPlotItem().getAxis("left").enableAutoSIPrefix(False)
     return widget

@@ -17,11 +17,12 @@ from PySide6.QtGui import QColor
 
 from ...plotting import make_plot, style_legend, style_plot
 from ...theme import PlotColors
-from .axes import FittedTitle, IterationAxis, layer_ticks, log_plot, set_label
+from .axes import FittedTitle, IterationAxis, LayerAxis, layer_ticks, log_plot, set_label
 from nnviz.analysis.gradient_flow import format_factor, geometric_slope
 from nnviz.analysis.gradient_flow_stats import SATURATION_SLOPE, Histograms
 
 DEPTH_MAP = "plasma"
+FULL_LEGEND = 10  # layers the history legend names one by one; deeper: a sample of them
 
 
 def depth_colours(n: int, dark: bool) -> list[QColor]:
@@ -54,6 +55,8 @@ class NowPlot:
         self.trend = pg.PlotDataItem([], [])
         self.item.addItem(self.trend)
         self.item.setMouseEnabled(x=False, y=True)
+        # Room above the tallest bar, so its top reads as the bar's end, not the plot's.
+        self.item.vb.setDefaultPadding(0.06)
         self.title = FittedTitle(self.widget)
         self.values = np.zeros(0)
         self.colours: list[QColor] = []
@@ -116,6 +119,25 @@ class NowPlot:
         return self._colors.foreground if self._colors else "#202020"
 
 
+class LineSample(pg.ItemSample):
+    """A legend's line sample, 14 px instead of 20: the plot beside it keeps the width."""
+
+    WIDTH = 14
+
+    def __init__(self, item):
+        super().__init__(item)
+        self.setFixedWidth(self.WIDTH)
+
+    def boundingRect(self):  # noqa: N802 (Qt API)
+        return QRectF(0, 0, self.WIDTH, 20)
+
+    def paint(self, p, *args):
+        if not self.item.isVisible():  # hidden by a click on the sample: pyqtgraph's eye
+            return super().paint(p, *args)
+        p.setPen(pg.mkPen(self.item.opts["pen"]))
+        p.drawLine(0, 11, self.WIDTH, 11)
+
+
 class CompactLegend(pg.LegendItem):
     """A legend that can sit in a plot's layout without being stretched to the cell's size
     (entries would spread out vertically, away from their line samples)."""
@@ -145,7 +167,7 @@ class CompactLegend(pg.LegendItem):
 class HistoryPlot:
     """One line per layer over iterations (log axis); lines are made when the depth changes.
 
-    Beside the plot: a legend naming every layer. When the panel is short and wide
+    Beside the plot: a legend naming every layer (a sample of them when there are many). When the panel is short and wide
     (``set_compact(True)``) there is no room for it; the bar plot next to it, coloured the
     same way and labelled by layer, then serves as the key.
     """
@@ -156,7 +178,8 @@ class HistoryPlot:
         self.item.setLogMode(y=True)
         self.item.getAxis("bottom").enableAutoSIPrefix(False)
         self.title = FittedTitle(self.widget)
-        self.legend = CompactLegend(labelTextSize="8pt", verSpacing=-6, horSpacing=4)
+        self.legend = CompactLegend(labelTextSize="8pt", verSpacing=-6, horSpacing=2,
+                                    sampleType=LineSample)
         self.legend_title = pg.LabelItem("layer l", size="8pt")
         self.compact = False
         self._place_key()
@@ -199,9 +222,13 @@ class HistoryPlot:
             self.curves = [pg.PlotCurveItem(connect="finite") for _ in range(L)]
             for curve in self.curves:
                 self.item.addItem(curve)
-            self.legend.setColumnCount(1 if L <= 10 else 2 if L <= 20 else 3)
-            for l, curve in enumerate(self.curves, start=1):
-                self.legend.addItem(curve, f"{l} (output)" if l == L and L > 1 else f"{l}")
+            # One column, so the plot keeps its width: every layer up to FULL_LEGEND, else
+            # the layers of the axis ticks (1, 5, 10, ... L), a key to the depth colours.
+            named = range(1, L + 1) if L <= FULL_LEGEND else [int(t) for t, _ in
+                                                               layer_ticks(L)]
+            for l in named:
+                self.legend.addItem(self.curves[l - 1],
+                                    f"{l} (output)" if l == L and L > 1 else f"{l}")
             if self._colors is not None:
                 style_legend(self.legend, self._colors)
         self.recolour(colours)
@@ -316,7 +343,8 @@ class ActivityPlot:
     """
 
     def __init__(self):
-        self.widget = make_plot("Saturated and dead units", "layer l", "% of layer l")
+        self.widget = make_plot("Saturated and dead units", "layer l", "% of layer l",
+                                axisItems={"bottom": LayerAxis("bottom")})
         self.item = self.widget.getPlotItem()
         self.title = FittedTitle(self.widget)
         self.item.setMouseEnabled(x=False, y=False)
