@@ -7,7 +7,9 @@ when snapshots arrive faster than the GUI draws, older ones are dropped, never q
 
 Drawing and training share one interpreter lock, so the controller paces the drawing: while
 training runs it delivers snapshots only as often as keeps the GUI thread under
-``gui_budget`` of a core (at most ``max_snapshot_rate`` and at least 4 per second), the worker
+``gui_budget`` of a core at Max speed, or ``paced_gui_budget`` at a set pace the worker keeps
+(100 steps/s trains for a few milliseconds a second: the rest is the drawing's), at most
+``max_snapshot_rate`` and at least 4 per second. The worker
 makes the next snapshot only after the last one was taken (``acknowledge``), and the worker
 waits between two steps while a frame is drawn (``frame_gate``), so a frame is painted in one
 go instead of the two threads trading the lock for every Python call pyqtgraph makes.
@@ -32,6 +34,8 @@ from .worker import TrainingWorker
 # running QThread is destroyed), and tests can assert that nothing is left running.
 RUNNING_CONTROLLERS: "set[TrainingController]" = set()
 MAX_DRAW_INTERVAL = 0.25  # draw at least 4 times a second while training runs
+PACED_GUI_BUDGET = 0.75   # share of a core the drawing may use at a set pace the worker keeps
+KEEPING_PACE = 0.8        # ... judged by the worker's smoothed rate against the pace
 
 
 class TrainingController(QObject):
@@ -68,7 +72,8 @@ class TrainingController(QObject):
     _stop = Signal()
 
     def __init__(self, config: SessionConfig | None = None, max_snapshot_rate: float = 30.0,
-                 parent: QObject | None = None, gui_budget: float = 0.12):
+                 parent: QObject | None = None, gui_budget: float = 0.12,
+                 paced_gui_budget: float = PACED_GUI_BUDGET):
         super().__init__(parent)
         self.config = config if config is not None else course_default()  # in use
         self.requested_config = self.config                                # last asked for
@@ -84,6 +89,9 @@ class TrainingController(QObject):
         # are spaced so the GUI thread uses at most ``gui_budget`` of one core while
         # training runs (at most max_snapshot_rate per second when drawing is cheap).
         self.gui_budget = gui_budget
+        self.paced_gui_budget = paced_gui_budget
+        self.pace = 0.0              # steps per second asked for (0: Max, the worker's start)
+        self._rate = 0.0             # the worker's steps per second, smoothed
         self.min_interval = 1.0 / max_snapshot_rate
         self.draw_interval = self.min_interval
         self._last_delivery = 0.0
@@ -199,6 +207,7 @@ class TrainingController(QObject):
 
     def set_speed(self, steps_per_second: float) -> None:
         """0 = as fast as possible."""
+        self.pace = max(0.0, float(steps_per_second))
         self._speed.emit(float(steps_per_second))
 
     def set_budget(self, iterations: int) -> None:
@@ -252,6 +261,8 @@ class TrainingController(QObject):
             return
         self.snapshots_received += 1
         self.latest = snapshot
+        if snapshot.state == "running":  # one snapshot's rate covers a few steps: smoothed
+            self._rate = 0.8 * self._rate + 0.2 * snapshot.steps_per_second
         wait = 0.0
         if snapshot.state == "running":
             wait = self._last_delivery + self.draw_interval - time.perf_counter()
@@ -266,7 +277,7 @@ class TrainingController(QObject):
         if self.latest.state == "running" and self._last_delivery:
             # GUI-thread CPU since the last delivery is mostly the cost of drawing it.
             used = cpu - self._last_cpu
-            target = min(max(used / self.gui_budget, self.min_interval), MAX_DRAW_INTERVAL)
+            target = min(max(used / self.drawing_budget, self.min_interval), MAX_DRAW_INTERVAL)
             self.draw_interval = 0.7 * self.draw_interval + 0.3 * target
         self._last_delivery, self._last_cpu = now, cpu
         self.snapshots_delivered += 1
@@ -278,6 +289,15 @@ class TrainingController(QObject):
         finally:
             self.frame_gate.set()
         self._acknowledge.emit()
+
+    @property
+    def drawing_budget(self) -> float:
+        """The share of a core the GUI may spend drawing while training runs: small at Max
+        (each millisecond drawing is one the worker cannot train), most of a core at a set
+        pace the worker keeps (it trains a few milliseconds a second and waits the rest)."""
+        if self.pace > 0 and self._rate >= KEEPING_PACE * self.pace:
+            return self.paced_gui_budget
+        return self.gui_budget
 
     def _on_state(self, state: str) -> None:
         self.state = state

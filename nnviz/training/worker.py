@@ -27,7 +27,8 @@ CHUNK_SECONDS = 0.02          # train this long, then let the event loop handle 
 THROTTLED_INTERVAL_MS = 5     # timer interval when a speed limit leaves nothing to do
 SNAPSHOT_COST_FACTOR = 12     # emit no more often than 12x the time one snapshot takes,
                               # so snapshots never cost more than ~8 % of training time
-OUTCOME_INTERVAL = 0.25       # while running, recompute the decision boundary <= 4x/s
+OUTCOME_INTERVAL = 0.25       # while running at Max, recompute the decision boundary <= 4x/s
+PACE_SLACK = 0.05             # a set pace is kept while fewer than 5 % of a second's steps wait
 ACK_TIMEOUT = 1.0             # emit anyway if the GUI has not taken the last snapshot by then
 FRAME_WAIT_LIMIT = 0.1        # never wait longer than this for the GUI to finish a frame
 
@@ -381,7 +382,10 @@ class TrainingWorker(QObject):
             self.budget_reached.emit(session.iteration)
             return
         now = time.perf_counter()
-        interval = max(1.0 / self.max_snapshot_rate, SNAPSHOT_COST_FACTOR * self._snapshot_cost)
+        # At a set pace the worker keeps, it has time to spare: a snapshot (with its boundary)
+        # for every frame; at Max, snapshots take at most ~8 % of training time.
+        factor = 1.0 if self._keeping_pace(now) else SNAPSHOT_COST_FACTOR
+        interval = max(1.0 / self.max_snapshot_rate, factor * self._snapshot_cost)
         waiting = self._awaiting_ack and now - self._last_emit < ACK_TIMEOUT
         if self._steps_since_emit and not waiting and now - self._last_emit >= interval:
             elapsed = now - self._rate_t0
@@ -404,13 +408,18 @@ class TrainingWorker(QObject):
             self.state = state
             self.state_changed.emit(state)
 
+    def _keeping_pace(self, now: float) -> bool:
+        """Training at a set speed with no more than a few steps overdue."""
+        return self._speed > 0 and self._steps_allowed(now) <= max(2.0, PACE_SLACK * self._speed)
+
     def _emit_snapshot(self, message: str = "") -> None:
         if self.session is None:
             return
         t0 = time.perf_counter()
         self._serial += 1
         rate = self._steps_per_second if self.state in (RUNNING, PAUSED, DIVERGED) else 0.0
-        refresh = self.state != RUNNING or t0 - self._last_outcome >= OUTCOME_INTERVAL
+        refresh = (self.state != RUNNING or self._keeping_pace(t0)
+                   or t0 - self._last_outcome >= OUTCOME_INTERVAL)
         if refresh:
             self._last_outcome = t0
         snap = self.session.snapshot(self.state, rate, message, self._serial,
