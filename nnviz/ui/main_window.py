@@ -32,7 +32,9 @@ from .panels.base import Panel, PanelContext
 from .settings import open_settings
 from .share import about_html, add_share_menus
 from .theme import MODES, Appearance
+from .wheel_guard import install_wheel_guard
 from .widgets.cost_hint import CostHint
+from .widgets.hyper_bar import HyperparameterBar
 from .widgets.status import MessageBanner, StatusReadout
 from .workspaces import WORKSPACES
 
@@ -53,6 +55,7 @@ class MainWindow(PaceMixin, PanelHostMixin, QMainWindow):
         self.setObjectName("nnvizMainWindow")
         self.setWindowTitle("nnviz — see inside a neural network")
         app = QApplication.instance()
+        install_wheel_guard(app)  # the wheel over an unfocused control scrolls, never sets
         self.settings = settings if settings is not None else open_settings()
         self.appearance = appearance or app.findChild(Appearance) or Appearance(
             app, str(self.settings.value("appearance/mode", "system")))
@@ -187,6 +190,10 @@ class MainWindow(PaceMixin, PanelHostMixin, QMainWindow):
         bar.addAction(self.reset_action)
         bar.addSeparator()
         self._add_pace_controls(bar)
+        bar.addSeparator()
+        # The two settings the app is used for, in reach in every workspace.
+        self.hyper_bar = HyperparameterBar(self.controller)
+        bar.addWidget(self.hyper_bar)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         self.training_toolbar = bar
 

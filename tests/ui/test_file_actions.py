@@ -112,7 +112,8 @@ def test_shortcuts_and_menu(window):
     keys = [s.toString() for s in shortcuts.values() if not s.isEmpty()]
     assert len(keys) == len(set(keys)), f"a shortcut is used twice: {sorted(keys)}"
     file_menu = window.menuBar().actions()[0].menu()
-    assert window.export_history_action in file_menu.actions()
+    assert window.export_history_action in window.export_menu.actions()  # File > Export
+    assert window.export_menu.menuAction() in file_menu.actions()
     for action in (window.export_weights_action, window.save_session_action,
                    window.load_session_action, window.export_history_action,
                    window.import_weights_action):

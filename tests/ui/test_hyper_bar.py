@@ -134,9 +134,8 @@ def test_the_bar_fits_the_training_toolbar_at_1366(qtbot, isolated_settings):
     window = MainWindow(settings=open_settings(isolated_settings),
                         panels=[panel_spec(k) for k in ("builder", "training")])
     qtbot.addWidget(window)
-    bar = HyperparameterBar(window.controller)
-    window.training_toolbar.addSeparator()
-    window.training_toolbar.addWidget(bar)
+    bar = window.hyper_bar  # the window's own, in the training toolbar
+    assert bar.parentWidget() is window.training_toolbar
     window.resize(1366, 768)
     window.show()
     qtbot.waitUntil(lambda: window.controller.latest is not None, timeout=TIMEOUT)

@@ -95,7 +95,9 @@ def test_starts_on_the_course_default(window):
     assert 0.004 < W.std() < 0.02  # randn * 0.01
     builder = window.panels["builder"]
     assert builder.dataset.currentData() == "flower"
-    assert builder.learning_rate.value() == 1.2 and builder.init_scale.value() == 0.01
+    # one unit everywhere: the multiplier of the scheme's own σ (randn × 0.01 × 1)
+    assert builder.learning_rate.value() == 1.2 and builder.init_scale.value() == 1.0
+    assert window.hyper_bar.init_scale.value() == snap.config.network.init_scale == 1.0
     assert [r.units.value() for r in builder.layer_rows] == [4]
     assert "W[1]: (4, 2)" in builder.shapes_label.text()
     assert "17 parameters" in builder.shapes_label.text()
@@ -220,7 +222,7 @@ def test_divergence_pauses_shows_a_message_and_no_plot_gets_nan(qtbot, window):
 
 def test_init_scale_slider_while_paused_shows_the_new_network_at_once(qtbot, window):
     first = window.controller.latest
-    window.panels["builder"].init_scale.setValue(1.0, emit=True)  # sigma of W: 0.01 -> 1
+    window.panels["builder"].init_scale.setValue(100.0, emit=True)  # sigma of W: 0.01 -> 1
     snap = wait_for(qtbot, window, lambda s: s.generation > first.generation)
     assert snap.config.network.init_scale == pytest.approx(100.0)
     assert np.allclose(snap.theta, 100 * np.asarray(first.theta))
