@@ -3,8 +3,8 @@ and dJ/dnode; each edge a line with the chain-rule product that passed along it.
 
 The items are made once per graph *structure* (the same nodes and edges); new values, a new
 step, a new theme or a new size only change their text, pens, positions and visibility.
-Positions are in pixels (text stays legible at any dock size); a graph taller or wider than
-the view scrolls.
+Positions are in pixels, spread to fill the view; a graph that needs more room than the view
+has is scaled down to fit it whole (never up), so no node is cut and nothing scrolls.
 """
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ from nnviz.engine.backprop_steps import ComputationGraph, Revealed, fmt
 
 from ...theme import PlotColors, colors
 
-MIN_COLUMN_GAP = 150.0  # pixels between node centres (more when the texts need it)
-MIN_ROW_GAP = 46.0
-MARGIN = 32.0
-SIDE_MARGIN = 70.0  # room for half a box left of the first column and right of the last
+MIN_COLUMN_GAP = 110.0  # pixels between node centres (more when the texts need it)
+COLUMN_PAD = 16.0  # between a product written beside an edge and the boxes at its ends
+ROW_PAD = 14.0  # between two boxes of a column
+MARGIN = 24.0  # around the graph
 PAD = 4.0
 GAP = 5.0  # between a node's name and its value
 MAX_LABELLED_EDGES = 16  # more edges: only the current step's products are written
@@ -70,12 +70,17 @@ class _Edge:
         self.product = scene.addSimpleText("")
         self.product.setFont(small)
         self.product.setZValue(4)
+        # the product stays readable where other edges cross it
+        self.backdrop = scene.addRect(QRectF(), QPen(Qt.PenStyle.NoPen))
+        self.backdrop.setZValue(3)
 
     def place_product(self) -> None:
         line = self.line.line()
         r = self.product.boundingRect()
         mid = (line.p1() + line.p2()) / 2
         self.product.setPos(mid.x() - r.width() / 2, mid.y() - r.height() - 1)
+        self.backdrop.setRect(self.product.sceneBoundingRect().adjusted(-1, 0, 1, 0))
+        self.backdrop.setVisible(self.product.isVisible())
 
 
 class GraphView(QGraphicsView):
@@ -87,6 +92,9 @@ class GraphView(QGraphicsView):
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setMinimumSize(300, 140)
+        for policy in (self.setHorizontalScrollBarPolicy, self.setVerticalScrollBarPolicy):
+            policy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the graph is scaled to fit
+        self.fit_scale = 1.0  # the view's scale: below 1 when the graph is shrunk to fit
         self._bold = QFont()
         self._bold.setBold(True)
         self._small = QFont()
@@ -98,7 +106,6 @@ class GraphView(QGraphicsView):
         self._revealed: Revealed | None = None
         self._colors = colors()
         self.builds = 0  # how often the items were made (tests: not per update)
-        self._column_gap = MIN_COLUMN_GAP
 
     # -- public -----------------------------------------------------------------------
     def show_graph(self, graph: ComputationGraph, revealed: Revealed) -> None:
@@ -108,6 +115,7 @@ class GraphView(QGraphicsView):
         if structure != self._structure:
             self._build(graph)
             self._structure = structure
+        self._layout()  # new values, new text widths
         self._update()
 
     def set_colors(self, c: PlotColors) -> None:
@@ -132,31 +140,71 @@ class GraphView(QGraphicsView):
         self.builds += 1
         self._nodes = {n.key: _Node(scene, self._bold, self._small) for n in graph.nodes}
         self._edges = [_Edge(scene, self._small, e.source, e.target) for e in graph.edges]
-        self._layout()
 
     def _layout(self) -> None:
+        """Place the nodes for the viewport: columns as far apart as the widest box and the
+        widest product beside an edge need, spread to fill the view, the whole graph scaled
+        down (never up) when it needs more room than the view has, so no node is ever cut
+        and nothing scrolls."""
         graph = self._graph
         if graph is None or not self._nodes:
             return
-        columns = max(n.column for n in graph.nodes)
+        view = self.viewport().size()
+        if view.width() < 10 or view.height() < 10:
+            return
+        gaps, left, right, box_height = self._needs(graph)
         rows = [n.row for n in graph.nodes]
         low, span = min(rows), max(rows) - min(rows)
-        view = self.viewport().size()
-        col_gap = max(self._column_gap, (view.width() - 2 * SIDE_MARGIN) / max(columns, 1))
-        row_gap = max(MIN_ROW_GAP, (view.height() - 2 * MARGIN) / span) if span else 0.0
+        need_width = left + sum(gaps) + right
+        need_height = 2 * MARGIN + box_height + span * (box_height + ROW_PAD)
+        scale = min(1.0, view.width() / need_width, view.height() / need_height)
+        width, height = view.width() / scale, view.height() / scale
+        if gaps:  # the room left over widens every gap alike
+            spare = (width - need_width) / len(gaps)
+            gaps = [gap + spare for gap in gaps]
+        row_gap = (height - 2 * MARGIN - box_height) / span if span else 0.0
+        xs = [left]
+        for gap in gaps:
+            xs.append(xs[-1] + gap)
         for n in graph.nodes:
-            y = MARGIN + (n.row - low) * row_gap if span else max(view.height() / 2, MARGIN)
-            self._nodes[n.key].centre = QPointF(SIDE_MARGIN + n.column * col_gap, y)
+            y = MARGIN + box_height / 2 + (n.row - low) * row_gap if span else height / 2
+            self._nodes[n.key].centre = QPointF(xs[n.column], y)
         for edge in self._edges:
             a, b = self._nodes[edge.source].centre, self._nodes[edge.target].centre
             edge.line.setLine(a.x(), a.y(), b.x(), b.y())
             edge.place_product()
         for node in self._nodes.values():
             node.place()
-        width = 2 * SIDE_MARGIN + columns * col_gap
-        height = 2 * MARGIN + span * row_gap
-        self.scene().setSceneRect(QRectF(0, 0, max(width, view.width()),
-                                         max(height, view.height())))
+        self.scene().setSceneRect(QRectF(0, 0, width, height))
+        self.resetTransform()
+        self.scale(scale, scale)
+        self.fit_scale = scale
+
+    def _needs(self, graph: ComputationGraph) -> tuple[list[float], float, float, float]:
+        """The smallest gaps between neighbouring columns, the room left of the first and
+        right of the last column's centre, and a box's height; from every text a node or
+        an edge will show (so stepping never moves the nodes)."""
+        bold, small = QFontMetricsF(self._bold), QFontMetricsF(self._small)
+        columns = max(n.column for n in graph.nodes)
+        half = [0.0] * (columns + 1)
+        for n in graph.nodes:
+            first = (bold.horizontalAdvance(n.label) + GAP
+                     + small.horizontalAdvance(fmt(n.value)))
+            second = small.horizontalAdvance(f"{derivative_name(n.label)} = "
+                                             f"{fmt(n.derivative)}")
+            half[n.column] = max(half[n.column], (max(first, second) + 2 * PAD) / 2)
+        gaps = [max(MIN_COLUMN_GAP, half[c] + half[c + 1] + COLUMN_PAD)
+                for c in range(columns)]
+        column = {n.key: n.column for n in graph.nodes}
+        for e in graph.edges:
+            first, last = sorted((column[e.source], column[e.target]))
+            if last == first:
+                continue
+            share = (small.horizontalAdvance(e.product_text) + COLUMN_PAD) / (last - first)
+            for c in range(first, last):  # the product sits between the edge's ends
+                gaps[c] = max(gaps[c], half[c] + half[c + 1] + share)
+        box_height = max(bold.height(), small.height()) + small.height() + 2 * PAD
+        return gaps, half[0] + MARGIN, half[-1] + MARGIN, box_height
 
     def _update(self) -> None:
         graph, revealed = self._graph, self._revealed
@@ -197,25 +245,12 @@ class GraphView(QGraphicsView):
             edge.line.setToolTip(f"{e.local_text}\nproduct: {e.product_text}")
             written = i in revealed.products and (not many or active)
             edge.product.setVisible(written)
+            edge.backdrop.setVisible(written)
+            edge.backdrop.setBrush(QBrush(QColor(c.background)))
             if written:
                 edge.product.setText(e.product_text)
                 edge.product.setBrush(derivative_colour)
                 edge.place_product()
-        self._fit_texts(graph)
-        if current is not None:
-            self.ensureVisible(self._nodes[current.node].box.sceneBoundingRect(), 30, 30)
-
-    def _fit_texts(self, graph: ComputationGraph) -> None:
-        """Columns far enough apart for the widest box plus the widest product beside an
-        edge; a graph wider than the view scrolls (and follows the current step)."""
-        metrics = QFontMetricsF(self._small)
-        widest_product = max((metrics.horizontalAdvance(e.product_text) for e in graph.edges),
-                             default=0.0)
-        widest_box = max(n.box.rect().width() for n in self._nodes.values())
-        gap = max(MIN_COLUMN_GAP, widest_box + widest_product + 16)
-        if abs(gap - self._column_gap) > 4:
-            self._column_gap = gap
-            self._layout()
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)

@@ -7,17 +7,24 @@ import html
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from nnviz.engine.backprop_steps import fmt
 from nnviz.training.jobs import JobRunner
 
 from ...theme import PlotColors, colors
 from . import jobs
 
 # (matrix, where it comes from in a LayerBackward, heat-map title)
-MAPS = (("A_prev", "A[l-1]"), ("dZ", "dZ[l]"), ("dW", "dW[l]"), ("db", "db[l]"),
-        ("dA_prev", "dA[l-1]"))
+MAPS = (("dZ", "dZ[l]"), ("dW", "dW[l]"), ("db", "db[l]"), ("A_prev", "A[l-1]"),
+        ("dA_prev", "dA[l-1]"))  # in reading order: dZ and what it gives, then A, dA side by side
 MAX_SHOWN_COLUMNS = 400  # wider (n, m) maps show their first examples: pixels are the limit
+WIDE_EQUATIONS = 900  # px: from this width two equations share a row (the maps get height)
+MAP_KEY = ("How to read the maps:<br>rows are units, columns examples<br>(for dW[l]: "
+           "inputs, the units of layer l-1);<br>red positive, blue negative, white 0;<br>"
+           "each map has its own scale,<br>shown by the bar at its right.")
+WIDE_MAPS = 900  # px: from this width three maps a row, else two (an (n, m) map is wide)
 
 
 class VectorizedPage(QWidget):
@@ -45,33 +52,34 @@ class VectorizedPage(QWidget):
         self.status.hide()
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setMinimumHeight(140)
-        self.plots, self.images = {}, {}
-        for col, (name, title) in enumerate(MAPS):
-            plot = self.graphics.addPlot(row=0, col=col)
+        self.plots, self.images, self.colour_bars = {}, {}, {}
+        for name, title in MAPS:
+            plot = pg.PlotItem()
             plot.invertY(True)
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
             plot.setTitle(title, size="9pt")
             image = pg.ImageItem(axisOrder="row-major")
             plot.addItem(image)
-            self.plots[name], self.images[name] = plot, image
+            bar = pg.ColorBarItem(values=(-1.0, 1.0), interactive=False, width=10,
+                                  colorMapMenu=False)
+            bar.setImageItem(image, insert_in=plot)  # its own scale, beside its map
+            self.plots[name], self.images[name], self.colour_bars[name] = plot, image, bar
         self.graphics.setToolTip("Heat maps of the matrices in this layer's equations: rows "
                                  "are units, columns examples (or inputs, for dW). Colour: "
                                  "sign and size, 0 in the middle; each map has its own "
-                                 "symmetric scale.")
+                                 "symmetric scale, shown by the bar beside it.")
         row = QHBoxLayout()
         for widget in (self.backward_button, self.forward_button, self.reset_button):
             row.addWidget(widget)
         row.addWidget(self.position, 1)
         row.addWidget(self.check_button)
-        body = QHBoxLayout()  # equations beside the maps: the dock is short, the window wide
-        body.addWidget(self.equations, 0, Qt.AlignmentFlag.AlignTop)
-        body.addWidget(self.graphics, 1)
-        column = QVBoxLayout(self)
+        column = QVBoxLayout(self)  # the equations above the maps: each map gets the height
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(3)
         column.addLayout(row)
-        column.addLayout(body, 1)
+        column.addWidget(self.equations)
+        column.addWidget(self.graphics, 1)
         column.addWidget(self.status)
         self.backward_button.clicked.connect(self.backward)
         self.forward_button.clicked.connect(self.forward)
@@ -85,6 +93,10 @@ class VectorizedPage(QWidget):
         self.result: jobs.VectorizedResult | None = None
         self.position_index = 0  # into result.steps: 0 is layer L
         self._colors = colors()
+        self._shown_per_row = 0
+        self._map_columns = 0
+        self.key = pg.LabelItem(justify="left")  # how to read the maps, in the free cell
+        self._arrange_maps()
         self._update_buttons()
 
     # -- public -----------------------------------------------------------------------
@@ -130,7 +142,11 @@ class VectorizedPage(QWidget):
                 plot.getAxis(side).setPen(pg.mkPen(c.foreground))
                 plot.getAxis(side).setTextPen(pg.mkPen(c.foreground))
             plot.setTitle(plot.titleLabel.text, color=c.foreground, size="9pt")
-            self.images[name].setColorMap(cmap)
+            self.colour_bars[name].setColorMap(cmap)
+            axis = self.colour_bars[name].axis
+            axis.setPen(pg.mkPen(c.foreground))
+            axis.setTextPen(pg.mkPen(c.foreground))
+        self.key.setText(MAP_KEY, color=c.foreground, size="9pt")
         self._show()
 
     def shutdown(self) -> None:
@@ -153,6 +169,32 @@ class VectorizedPage(QWidget):
                                 f"{html.escape(message)}</span>")
             self.status.show()
 
+    def _equations_per_row(self) -> int:
+        """Two equations side by side when the page is wide enough, else one a row."""
+        return 2 if self.width() >= WIDE_EQUATIONS else 1
+
+    def _arrange_maps(self) -> None:
+        """The maps in rows of three (two on a narrow page), in the order of MAPS."""
+        columns = 3 if self.width() >= WIDE_MAPS else 2
+        if columns == self._map_columns:
+            return
+        self._map_columns = columns
+        layout = self.graphics.ci
+        for plot in self.plots.values():
+            if plot in layout.items:
+                layout.removeItem(plot)
+        if self.key in layout.items:
+            layout.removeItem(self.key)
+        for i, (name, _title) in enumerate(MAPS):
+            layout.addItem(self.plots[name], row=i // columns, col=i % columns)
+        layout.addItem(self.key, row=len(MAPS) // columns, col=len(MAPS) % columns)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._arrange_maps()
+        if self.result is not None and self._equations_per_row() != self._shown_per_row:
+            self._show()
+
     def _update_buttons(self) -> None:
         n = 0 if self.result is None else len(self.result.steps)
         self.backward_button.setEnabled(self.position_index < n - 1)
@@ -171,21 +213,23 @@ class VectorizedPage(QWidget):
             return
         step = result.steps[self.position_index]
         c = self._colors
-        rows = []
-        for eq in step.equations:
-            rows.append(f"<tr><td><b>{html.escape(eq.formula)}</b></td>"
-                        f"<td>&nbsp;&nbsp;{html.escape(eq.symbolic_shape)}</td></tr>"
-                        f"<tr><td colspan='2' style='color:{c.neutral}'>&nbsp;&nbsp;&nbsp;"
-                        f"{html.escape(eq.shapes)}</td></tr>")
+        cells = [f"<td style='padding-right:24px'><b>{html.escape(eq.formula)}</b>&nbsp;&nbsp;"
+                 f"{html.escape(eq.symbolic_shape)}<br><span style='color:{c.neutral}'>"
+                 f"&nbsp;&nbsp;&nbsp;{html.escape(eq.shapes)}</span></td>"
+                 for eq in step.equations]
+        per_row = self._equations_per_row()
+        rows = ["<tr>" + "".join(cells[i:i + per_row]) + "</tr>"
+                for i in range(0, len(cells), per_row)]
         agreement = result.agreement[self.position_index]
         colour = c.good if agreement < 1e-4 else c.warn
         head = (f"m = {result.m:,} training examples, g[{step.layer}] = {step.activation}"
                 + (f", λ = {result.lambd:g}" if result.lambd else "")
                 + f", iteration {result.iteration:,}")
         check = (f"<span style='color:{colour}'>dW[{step.layer}] from this product against "
-                 f"the training's: largest difference {agreement:.1e}<br>(relative to its "
+                 f"the training's: largest difference {agreement:.1e} (relative to its "
                  "largest entry)</span>")
         self.equations.setText(f"{head}<table>{''.join(rows)}</table>{check}")
+        self._shown_per_row = per_row
         self.equations.setToolTip("The course's backward equations for this layer: symbolic "
                                   "shapes, then the shapes they have now.")
         for name, title in MAPS:
@@ -194,6 +238,8 @@ class VectorizedPage(QWidget):
                 else value
             bound = float(np.abs(shown).max()) or 1.0
             self.images[name].setImage(shown, autoLevels=False, levels=(-bound, bound))
+            self.colour_bars[name].setLevels((-bound, bound))
+            _label_scale(self.colour_bars[name].axis, bound)
             self.images[name].setRect(-0.5, -0.5, shown.shape[1], shown.shape[0])
             l = step.layer
             label = title.replace("[l-1]", f"[{l - 1}]").replace("[l]", f"[{l}]")
@@ -216,3 +262,14 @@ def _index_ticks(n: int, most: int = 4) -> list[tuple[int, str]]:
     power = 10 ** int(np.floor(np.log10(raw)))
     step = next(s * power for s in (1, 2, 5, 10) if s * power >= raw)
     return [(i, str(i)) for i in range(0, n, int(step))]
+
+
+def _label_scale(axis: pg.AxisItem, bound: float) -> None:
+    """Five labelled ticks on a colour bar's axis, -bound .. bound, and the width they need
+    (pyqtgraph would widen the axis only at the next paint, dropping labels until then)."""
+    ticks = [(v, fmt(v, 2)) for v in (-bound, -bound / 2, 0.0, bound / 2, bound)]
+    axis.setTicks([ticks, []])
+    metrics = QFontMetrics(axis.style["tickFont"] or QFont())
+    widest = max(metrics.horizontalAdvance(text) for _v, text in ticks)
+    axis.setWidth(widest + axis.style["tickTextOffset"][0] + max(axis.style["tickLength"], 0)
+                  + 4)
