@@ -35,3 +35,28 @@ def math_html(text: str) -> str:
     for pattern, repl in _RULES:
         out = pattern.sub(repl, out)
     return out
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-+T", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺ᵀ")
+
+
+def math_plain(text: str) -> str:
+    """``text`` with the same symbols as :func:`math_html`, as plain text (for tooltips,
+    table headers and other places that show no HTML): exponents in superscript
+    characters where Unicode has them (x^T -> xᵀ, a^2 -> a², 10^-7 -> 10⁻⁷)."""
+    out = text
+    for pattern, symbol in _WORDS:
+        out = pattern.sub(symbol, out)
+    plain_rules = [(pattern, repl) for pattern, repl in _RULES
+                   if "sup>" not in repl and "&" not in pattern.pattern]
+    for pattern, repl in plain_rules:
+        out = pattern.sub(repl, out)
+    for old, new in (("<=", "≤"), (">=", "≥"), ("->", "→")):
+        out = out.replace(old, new)
+
+    def superscript(match) -> str:
+        power = match.group(1) or match.group(2)
+        raised = power.translate(_SUPERSCRIPT)
+        return raised if all(ch in "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺ᵀ" for ch in raised) else match.group(0)
+
+    return re.sub(r"\^\(([^()]{1,20})\)|\^(-?[0-9A-Za-z]{1,4})\b", superscript, out)

@@ -12,12 +12,15 @@ from .results import BoundaryCell, CurvePlot, RunRecord, Series, SurfacePlot, fo
 
 
 def cost_curves(runs: Sequence[RunRecord], title: str = "Training cost J",
-                log_y: bool = True, test: bool = False, note: str = "") -> CurvePlot:
-    """Train (or test) cost against iteration, one line per run, labelled by the run."""
+                log_y: bool = True, test: bool = False, note: str = "",
+                diverged_cap: float = 1e3) -> CurvePlot:
+    """Train (or test) cost against iteration, one line per run, labelled by the run. A
+    diverged run is drawn up to ``diverged_cap`` times the highest cost of the others (the
+    top of the plot), so its blow-up does not squash their curves together."""
     key = "test_cost" if test else "train_cost"
     calm = [float(np.nanmax(getattr(r, key))) for r in runs if not r.diverged
             and np.isfinite(getattr(r, key)).any()]
-    cap = 1e3 * max(calm) if calm else np.inf  # a diverged run leaves the plot at the top
+    cap = diverged_cap * max(calm) if calm else np.inf
     series = []
     for r in runs:
         x = np.asarray(r.iterations, dtype=np.float64)

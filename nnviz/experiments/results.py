@@ -96,9 +96,13 @@ class BoundaryCell:
 
 @dataclass(frozen=True)
 class BoundaryPlot:
+    """Decision boundaries side by side over the plane of the two raw inputs, drawn with
+    one unit the same length on both axes (a circle looks round)."""
     title: str
     cells: tuple[BoundaryCell, ...]
     note: str = ""
+    xlabel: str = "x1"
+    ylabel: str = "x2"
 
 
 @dataclass(frozen=True)

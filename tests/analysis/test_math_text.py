@@ -20,3 +20,13 @@ def test_no_lesson_text_keeps_ascii_math():
         shown = math_html(lesson.text)
         for ascii_math in ("sigma(", "^T", "^2", " sum(", "alpha ", "lambda "):
             assert ascii_math not in shown, (lesson.key, ascii_math)
+
+
+def test_plain_text_gets_the_same_symbols_without_html():
+    from nnviz.analysis.math_text import math_plain
+
+    assert math_plain("Flat plateaus where a = sigma(z) is wrong.") == \
+        "Flat plateaus where a = σ(z) is wrong."
+    assert math_plain("dJ/dw = (1/m)(a - y) x^T, J <= 0.1") == "dJ/dw = (1/m)(a − y) xᵀ, J ≤ 0.1"
+    assert math_plain("eps^2, 10^-7, alpha / (2/lambda_max)") == "eps², 10⁻⁷, α / (2/lambda_max)"
+    assert "<" not in math_plain("x^T and a^2") and "&" not in math_plain("a -> b")

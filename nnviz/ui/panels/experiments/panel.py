@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QCommandLinkButton, QGridLayout, QHBoxLayout, QLa
                                QProgressBar, QPushButton, QScrollArea, QStackedWidget,
                                QVBoxLayout, QWidget)
 
+from nnviz.analysis.math_text import math_html
 from nnviz.experiments import (EXPERIMENTS, ComparisonResult, ExperimentCancelled, Sweep,
                                comparison_report, get_experiment, label_differences,
                                record_from_history, results_table)
@@ -78,7 +79,7 @@ class ExperimentsPanel(Panel):
         self.lesson_buttons = {}
         for k, e in enumerate(EXPERIMENTS.values()):
             button = QCommandLinkButton(f"{e.number}. {e.title}", e.summary)
-            button.setToolTip(e.text)
+            button.setToolTip(f"<p>{math_html(e.text)}</p>")  # rich text: wrapped, σ(z)
             button.clicked.connect(lambda _=False, key=e.key: self.run_experiment(key))
             grid.addWidget(button, k // 2, k % 2)
             self.lesson_buttons[e.key] = button

@@ -13,6 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont
 
+from nnviz.analysis.math_text import math_html, math_plain
 from nnviz.experiments.results import (BarPlot, BoundaryPlot, CurvePlot, HeatmapPlot,
                                        SurfacePlot, format_cell)
 
@@ -28,8 +29,9 @@ def series_color(c: PlotColors, k: int) -> str:
 
 
 def html(text: str) -> str:
-    """pyqtgraph titles and labels are HTML: "J <= 0.1" must not start a tag."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """pyqtgraph titles and labels are HTML: "J <= 0.1" must not start a tag, and the
+    formulas get their symbols (sigma(z) -> σ(z), x^T -> x<sup>T</sup>) as everywhere."""
+    return math_html(text)
 
 
 def _title(item, text: str, c: PlotColors, size: str = TITLE_SIZE) -> None:
@@ -319,6 +321,8 @@ class BoundaryGridView(_GridView):
                 p.getAxis(axis).setStyle(tickFont=_small_font())
                 p.getAxis(axis).enableAutoSIPrefix(False)
             xs, ys = cell.xs, cell.ys
+            # One unit as long on x2 as on x1: circles look round, whatever the cell's shape.
+            p.setAspectLocked(True, ratio=1.0)
             p.setRange(xRange=(xs[0], xs[-1]), yRange=(ys[0], ys[-1]), padding=0)
             p.setMouseEnabled(x=False, y=False)
             self.images.append(image)
@@ -340,6 +344,8 @@ class BoundaryGridView(_GridView):
             for axis in ("left", "bottom"):
                 p.getAxis(axis).setPen(pg.mkPen(c.foreground))
                 p.getAxis(axis).setTextPen(pg.mkPen(c.foreground))
+            p.setLabel("bottom", html(self.plot_spec.xlabel), color=c.foreground, size="8pt")
+            p.setLabel("left", html(self.plot_spec.ylabel), color=c.foreground, size="8pt")
             image.setLookupTable(lut)
             image.setImage(cell.probability, autoLevels=False, levels=(0.0, 1.0))
             xs, ys = cell.xs, cell.ys
@@ -439,5 +445,5 @@ def make_view(plot, c: PlotColors):
         raise TypeError(f"no view for {type(plot).__name__}") from None
     view = cls(plot, c)
     note = getattr(plot, "note", "")
-    view.setToolTip(TOOLTIPS[type(plot)] + (f"\n{note}" if note else ""))
+    view.setToolTip(math_plain(TOOLTIPS[type(plot)] + (f"\n{note}" if note else "")))
     return view

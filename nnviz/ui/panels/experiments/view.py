@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHeaderVi
 
 from nnviz.experiments.results import BoundaryPlot, HeatmapPlot
 
-from nnviz.analysis.math_text import math_html
+from nnviz.analysis.math_text import math_html, math_plain
 
 from ...theme import PlotColors
 from .plots import make_view
@@ -111,7 +111,7 @@ class ResultTable(QTableWidget):
         self.clear()
         self.setColumnCount(len(table.columns))
         self.setRowCount(len(table.rows))
-        self.setHorizontalHeaderLabels(list(table.columns))
+        self.setHorizontalHeaderLabels([math_plain(c) for c in table.columns])
         for r in range(len(table.rows)):
             for col in range(len(table.columns)):
                 item = QTableWidgetItem(table.text(r, col))
@@ -263,7 +263,8 @@ class _PlotCard(QWidget):
         self.view = view
         self.legend = WrappedLabel()
         self.legend.setTextFormat(Qt.TextFormat.RichText)
-        self.note = WrappedLabel(note)
+        self.note = WrappedLabel(math_html(note))
+        self.note.setTextFormat(Qt.TextFormat.RichText)
 
         self.note.setVisible(bool(note))
         layout = QVBoxLayout(self)
@@ -297,9 +298,6 @@ def legend_html(entries, c: PlotColors) -> str:
     for color, label in entries:
         mark = f"<span style='color:{color}; font-weight:bold'>━━</span> " if color else ""
         parts.append(f"<span style='white-space:nowrap'>{mark}"
-                     f"<span style='color:{c.foreground}'>{_escape(label)}</span></span>")
+                     f"<span style='color:{c.foreground}'>{math_html(label)}</span></span>")
     return "<span style='font-size:9pt'>" + " &nbsp;&nbsp; ".join(parts) + "</span>"
 
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
