@@ -117,7 +117,8 @@ def test_divergence_pauses_with_a_message_and_no_nan(qtbot, make_controller):
     with qtbot.waitSignal(c.diverged, timeout=TIMEOUT) as blocker:
         c.play()
     message = blocker.args[0]
-    assert "diverged" in message and "learning rate" in message and "normaliz" in message
+    assert message.startswith("Diverged at iteration") and "learning rate" in message
+    assert "normalize the inputs" in message  # std 1 to 1,000: the first fix named
     snap = wait_for(qtbot, c, lambda s: s.state == "diverged")
     assert snap.message == message
     assert np.isfinite(snap.theta).all()
