@@ -15,14 +15,13 @@ import dataclasses
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, Qt, QThreadPool
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import (QApplication, QDialog, QFileDialog, QHBoxLayout, QMainWindow,
-                               QMenuBar, QMessageBox, QStyle, QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QDialog, QFileDialog, QMainWindow, QMessageBox,
+                               QStyle, QToolBar, QVBoxLayout, QWidget)
 
 from nnviz.training.config import CSV_DATASET, SessionConfig
 from nnviz.training.controller import TrainingController
 
-from .file_actions import ONNX_MISSING, FileActions, onnx_available
+from .file_actions import FileActions
 from .help import concepts_dialog
 from .keyboard import FieldFocus
 from .pace import DEFAULT_BUDGET, DEFAULT_SPEED, PaceMixin
@@ -30,18 +29,18 @@ from .panel_host import PanelHostMixin
 from .panels import PANELS, PanelSpec
 from .panels.base import Panel, PanelContext
 from .settings import open_settings
-from .share import about_html, add_share_menus
-from .theme import MODES, Appearance
+from .menus import MenusMixin
+from .share import about_html
+from .theme import Appearance
 from .wheel_guard import install_wheel_guard
 from .widgets.cost_hint import CostHint
 from .widgets.hyper_bar import HyperparameterBar
 from .widgets.status import MessageBanner, StatusReadout
-from .workspaces import WORKSPACES
 
 CLOSE_WAIT_MS = 500  # for the training thread at close: the whole close stays under 2 s
 
 
-class MainWindow(PaceMixin, PanelHostMixin, QMainWindow):
+class MainWindow(MenusMixin, PaceMixin, PanelHostMixin, QMainWindow):
     def __init__(self, config: SessionConfig | None = None, settings=None,
                  appearance: Appearance | None = None,
                  controller: TrainingController | None = None,
@@ -104,83 +103,6 @@ class MainWindow(PaceMixin, PanelHostMixin, QMainWindow):
         c.start()
 
     # -- construction ------------------------------------------------------------------
-    def _action(self, text: str, slot, shortcut=None, tip: str = "", icon=None) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-        if icon is not None:
-            action.setIcon(self.style().standardIcon(icon))
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        SP = QStyle.StandardPixmap
-        self.play_action = self._action("Play", self.controller.toggle, Qt.Key.Key_Space,
-                                        "Play / pause training (Space)", SP.SP_MediaPlay)
-        self.step_action = self._action("Step", lambda: self.controller.step(1),
-                                        Qt.Key.Key_Right, "One gradient step (→)",
-                                        SP.SP_MediaSkipForward)
-        self.step100_action = self._action("Step 100", lambda: self.controller.step(100),
-                                           QKeySequence("Shift+Right"),
-                                           "100 gradient steps (Shift+→)")
-        self.reset_action = self._action("Reset", self.controller.reset, Qt.Key.Key_R,
-                                         "Re-initialize the network with its seed and start "
-                                         "again (R)", SP.SP_BrowserReload)
-        self.open_data_action = self._action("Open data…", self.open_data,
-                                             QKeySequence.StandardKey.Open,
-                                             "Load a CSV file as the data set", SP.SP_DialogOpenButton)
-        self.load_session_action = self._action(
-            "Load session…", self.file_actions.load_session, "Ctrl+L",
-            "Open a saved .nnviz session and continue training where it stopped (Ctrl+L); "
-            "a file that cannot be used leaves the current session as it is")
-        self.save_session_action = self._action(
-            "Save session…", self.file_actions.save_session, QKeySequence.StandardKey.Save,
-            "Save the data choice, every setting, the weights θ, the training history and "
-            "the trajectory to a .nnviz file (Ctrl+S)")
-        self.export_weights_action = self._action(
-            "Export weights…", self.file_actions.export_weights, "Ctrl+E",
-            "Export W[l], b[l] with the normalization μ, σ, activations and class names as "
-            ".npz, JSON" + (" or ONNX (Ctrl+E)" if onnx_available() else
-                            f" (Ctrl+E). {ONNX_MISSING}"))
-        self.import_weights_action = self._action(
-            "Import weights…", self.file_actions.import_weights, "Ctrl+I",
-            "Use the network and weights of an nnviz .npz or JSON export on the current data, "
-            "and train on from there (Ctrl+I)")
-        self.export_history_action = self._action(
-            "Export training history (CSV)…", self.file_actions.export_history, "Ctrl+Shift+H",
-            "Save the cost J and accuracy (or R²) per recorded iteration, train and test, as "
-            "CSV; the per-layer statistics go to a second file beside it (Ctrl+Shift+H)")
-        self.export_figures_action = self._action("Export figures…", self.export_figures,
-                                                  "Ctrl+Shift+E",
-                                                  "Save every plot of the visible panels as "
-                                                  "PNG and SVG")
-        self.quit_action = self._action("Quit", self.close, QKeySequence("Ctrl+Q"), "Quit nnviz")
-        self.reset_layout_action = self._action(
-            "Reset workspace layout", self.reset_layout,
-            tip="Put the splitters of the workspace on screen back where they started")
-        self.builder_action = self._action(
-            "Network builder", self._show_builder, "Ctrl+B",
-            "Show or fold away the network builder beside the plots in Train (Ctrl+B); "
-            "the learning rate and initialization stay in the toolbar")
-        self.builder_action.setCheckable(True)
-        self.builder_action.setChecked(True)
-        self.workspace_actions: dict[str, QAction] = {}
-        group = QActionGroup(self)
-        for workspace in WORKSPACES:
-            action = self._action(workspace.title,
-                                  lambda _=False, k=workspace.key: self.show_workspace(k),
-                                  workspace.shortcut, workspace.tooltip)
-            action.setCheckable(True)
-            group.addAction(action)
-            self.workspace_actions[workspace.key] = action
-        self.concepts_action = self._action("Concepts", self.show_concepts, "F1",
-                                            "The notation and ideas behind the plots")
-        self.about_action = self._action("About nnviz", self.show_about)
-
     def _build_toolbars(self) -> None:
         bar = QToolBar("Training")
         bar.setObjectName("toolbar_training")
@@ -231,88 +153,6 @@ class MainWindow(PaceMixin, PanelHostMixin, QMainWindow):
         if obj is self.centralWidget() and event.type() == QEvent.Type.Resize:
             self._place_banner()
         return super().eventFilter(obj, event)
-
-    def menuBar(self) -> QMenuBar:  # noqa: N802
-        return self._menu_bar
-
-    def _build_menus(self) -> None:
-        # The menus and, beside them, a tab per workspace (as Blender's top bar has).
-        self._menu_bar = menu = QMenuBar()
-        top = QWidget()
-        top.setObjectName("top_bar")
-        row = QHBoxLayout(top)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(12)
-        row.addWidget(menu)
-        row.addWidget(self.workspaces.switcher)
-        row.addStretch(1)
-        self.setMenuWidget(top)
-        file_menu = menu.addMenu("&File")
-        file_menu.addAction(self.open_data_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.load_session_action)
-        file_menu.addAction(self.save_session_action)
-        file_menu.addAction(self.import_weights_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-
-        train_menu = menu.addMenu("&Training")
-        for action in (self.play_action, self.step_action, self.step100_action,
-                       self.reset_action):
-            train_menu.addAction(action)
-
-        view = menu.addMenu("&View")
-        self.view_menu = view
-        for action in self.workspace_actions.values():
-            view.addAction(action)
-        self.workspace_actions[self.workspaces.current_key].setChecked(True)
-        panels_menu = view.addMenu("Panels")
-        panels_menu.setToolTipsVisible(True)
-        for key, spec in self.specs.items():
-            workspace = self.workspaces.workspace_of(key)
-            if workspace is None:
-                continue
-            title = self.workspaces.pages[workspace].workspace.title
-            action = panels_menu.addAction(f"{spec.title}  (in {title})")
-            action.setToolTip(spec.tooltip)
-            action.triggered.connect(lambda _=False, k=key: self.show_panel(k))
-        view.addAction(self.builder_action)
-        view.addAction(self.reset_layout_action)
-        view.addSeparator()
-        appearance_menu = view.addMenu("Appearance")
-        group = QActionGroup(self)
-        self.appearance_actions = {}
-        for mode in MODES:
-            action = QAction({"system": "Follow the system", "light": "Light",
-                              "dark": "Dark"}[mode], self, checkable=True)
-            action.setChecked(mode == self.appearance.mode)
-            action.triggered.connect(lambda _=False, m=mode: self.set_appearance(m))
-            group.addAction(action)
-            appearance_menu.addAction(action)
-            self.appearance_actions[mode] = action
-
-        help_menu = menu.addMenu("&Help")
-        help_menu.addAction(self.concepts_action)
-        help_menu.addAction(self.about_action)
-        self.help_menu = help_menu
-        add_share_menus(self)  # File > Export > PyTorch script, Edit > Copy as command line
-        # One Export menu: every kind of export side by side.
-        first = self.export_menu.actions()[0] if self.export_menu.actions() else None
-        self.export_menu.insertActions(first, [self.export_weights_action,
-                                               self.export_history_action,
-                                               self.export_figures_action])
-        self.export_menu.insertSeparator(first)
-        self.export_menu.setToolTipsVisible(True)
-        self._add_experiments_menu()
-
-    def _add_experiments_menu(self) -> None:
-        """The Experiments menu, before Help (it builds its panel when first used)."""
-        from .panels.experiments.menu import add_experiments_menu
-
-        bar = self.menuBar()
-        bar.removeAction(self.help_menu.menuAction())
-        add_experiments_menu(self, bar)
-        bar.addAction(self.help_menu.menuAction())
 
     # -- settings ----------------------------------------------------------------------
     def _restore_settings(self) -> None:
@@ -401,6 +241,11 @@ class MainWindow(PaceMixin, PanelHostMixin, QMainWindow):
         self._call_panels("on_theme", colors)
         for mode, action in getattr(self, "appearance_actions", {}).items():
             action.setChecked(mode == self.appearance.mode)
+
+    def add_status_widget(self, widget) -> None:
+        """A panel's live read-out in the status bar (e.g. the active challenge's progress),
+        left of the training read-outs."""
+        self.statusBar().addWidget(widget)
 
     def show_message(self, text: str, level: str = "warning") -> None:
         """A non-modal message under the toolbar (dismissable)."""
