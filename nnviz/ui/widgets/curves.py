@@ -220,6 +220,21 @@ class CurvesView(QWidget):
             self._metric_name = snapshot.metric_name
             self._title_metric(snapshot.metric_name)
         self._update_ranges(snapshot, train_cost[1], test_cost[1], log)
+        if self.log_x.isChecked() and it.size:
+            self._log_x_from(float(it[0]))
+
+    def _log_x_from(self, first: float) -> None:
+        """On a log axis, start at the first recorded iteration, not at 1: a long run's
+        history is thinned, and its first record may be iteration 16 (a third of the axis
+        left empty)."""
+        steady = self.cost_range
+        if steady.user_controlled:
+            return
+        vb = self.cost_plot.getPlotItem().getViewBox()
+        (x0, x1), _ = vb.viewRange()
+        lo = float(np.log10(first))
+        if abs(x0 - lo) > 1e-9 and lo < x1:
+            vb.setXRange(lo, x1, padding=0)
 
     def _title_metric(self, name: str) -> None:
         item = self.metric_plot.getPlotItem()

@@ -96,6 +96,8 @@ def test_a_long_run_gets_a_log_iteration_axis_and_a_new_run_starts_linear(qtbot,
     assert share_of_axis(plot, 300) >= 0.5
     x, _ = curves.train_cost.getData()
     assert x.min() > 0  # iteration 0 has no place on a log axis
+    (x0, _), _ = plot.getPlotItem().getViewBox().viewRange()
+    assert x0 == pytest.approx(np.log10(x.min()))  # from the first record, nothing empty
     # A new run (rebuild or reset) starts linear again.
     panel.on_snapshot(dataclasses.replace(first, generation=long.generation + 1))
     assert not curves.log_x.isChecked()
