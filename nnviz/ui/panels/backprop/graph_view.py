@@ -25,7 +25,14 @@ ROW_PAD = 14.0  # between two boxes of a column
 MARGIN = 24.0  # around the graph
 PAD = 4.0
 GAP = 5.0  # between a node's name and its value
-MAX_LABELLED_EDGES = 16  # more edges: only the current step's products are written
+MAX_LABELLED_EDGES = 16  # more edges: only the current step's products are written, and
+FULL_PRODUCTS_SCALE = 0.8  # written out whole only if that leaves the graph this legible
+                           # (else a product too long for its room shows its result alone)
+
+
+def short_product(text: str) -> str:
+    """``"0.2 × (-3) = -0.6"`` -> ``"= -0.6"``: the product's result alone."""
+    return "= " + text.rsplit(" = ", 1)[1] if " = " in text else text
 
 
 def derivative_name(label: str) -> str:
@@ -152,12 +159,15 @@ class GraphView(QGraphicsView):
         view = self.viewport().size()
         if view.width() < 10 or view.height() < 10:
             return
-        gaps, left, right, box_height = self._needs(graph)
         rows = [n.row for n in graph.nodes]
         low, span = min(rows), max(rows) - min(rows)
-        need_width = left + sum(gaps) + right
-        need_height = 2 * MARGIN + box_height + span * (box_height + ROW_PAD)
-        scale = min(1.0, view.width() / need_width, view.height() / need_height)
+        for short in (False, True):
+            gaps, left, right, box_height = self._needs(graph, short)
+            need_width = left + sum(gaps) + right
+            need_height = 2 * MARGIN + box_height + span * (box_height + ROW_PAD)
+            scale = min(1.0, view.width() / need_width, view.height() / need_height)
+            if scale >= FULL_PRODUCTS_SCALE or len(graph.edges) <= MAX_LABELLED_EDGES:
+                break  # room for every product written out at a legible size
         width, height = view.width() / scale, view.height() / scale
         if gaps:  # the room left over widens every gap alike
             spare = (width - need_width) / len(gaps)
@@ -180,10 +190,12 @@ class GraphView(QGraphicsView):
         self.scale(scale, scale)
         self.fit_scale = scale
 
-    def _needs(self, graph: ComputationGraph) -> tuple[list[float], float, float, float]:
+    def _needs(self, graph: ComputationGraph,
+               short: bool) -> tuple[list[float], float, float, float]:
         """The smallest gaps between neighbouring columns, the room left of the first and
         right of the last column's centre, and a box's height; from every text a node or
-        an edge will show (so stepping never moves the nodes)."""
+        an edge will show (so stepping never moves the nodes); with ``short``, the room
+        for the products' results only."""
         bold, small = QFontMetricsF(self._bold), QFontMetricsF(self._small)
         columns = max(n.column for n in graph.nodes)
         half = [0.0] * (columns + 1)
@@ -200,7 +212,8 @@ class GraphView(QGraphicsView):
             first, last = sorted((column[e.source], column[e.target]))
             if last == first:
                 continue
-            share = (small.horizontalAdvance(e.product_text) + COLUMN_PAD) / (last - first)
+            text = short_product(e.product_text) if short else e.product_text
+            share = (small.horizontalAdvance(text) + COLUMN_PAD) / (last - first)
             for c in range(first, last):  # the product sits between the edge's ends
                 gaps[c] = max(gaps[c], half[c] + half[c + 1] + share)
         box_height = max(bold.height(), small.height()) + small.height() + 2 * PAD
@@ -248,9 +261,17 @@ class GraphView(QGraphicsView):
             edge.backdrop.setVisible(written)
             edge.backdrop.setBrush(QBrush(QColor(c.background)))
             if written:
-                edge.product.setText(e.product_text)
+                edge.product.setText(e.product_text if not many or self._fits(edge, e)
+                                     else short_product(e.product_text))
                 edge.product.setBrush(derivative_colour)
                 edge.place_product()
+
+    def _fits(self, edge: _Edge, e) -> bool:
+        """Whether the whole product fits between the boxes at the edge's ends."""
+        a, b = self._nodes[e.source].box.rect(), self._nodes[e.target].box.rect()
+        left, right = (a, b) if a.center().x() <= b.center().x() else (b, a)
+        room = right.left() - left.right() - COLUMN_PAD
+        return QFontMetricsF(self._small).horizontalAdvance(e.product_text) <= room
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
