@@ -145,7 +145,11 @@ def test_gradient_check_stops_on_the_flag(method):
 
 def test_directional_check_polls_between_evaluations_and_passes_the_flag_on():
     net, X, Y = check_setup()
-    flag = CountingFlag(after=4)
+    # polled at the start, after drawing the directions (one block), after scaling each of
+    # the 10, after backprop's chunk of examples, then twice per evaluation of J (after its
+    # chunk of examples and after the evaluation): poll 1 + 1 + 10 + 1 + 3 x 2 = 19 ends the
+    # third evaluation
+    flag = CountingFlag(after=19)
     with pytest.raises(CheckCancelled, match=r"after 3 of 20 evaluations"):
         directional_check(net, X, Y, n_directions=10, cancel=flag)
     # explain=True hands progress and cancel to the element-wise check it runs

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..network import Network
 from .indexing import element_label, parse_parameter, parse_tensor
-from .perturb import DEFAULT_CHUNK_BYTES, METHODS, cost_changes
+from .perturb import DEFAULT_CHUNK_BYTES, METHODS, cost_changer, cost_changes
 from .planted_bugs import bugs_name, parse_planted_bugs, planted_gradient
 from .problem import CheckProblem, Progress, prepare
 from .results import (BUG_THRESHOLD, PASS_THRESHOLD, THRESHOLDS, DirectionalCheckResult,
@@ -19,6 +19,9 @@ from .results import (BUG_THRESHOLD, PASS_THRESHOLD, THRESHOLDS, DirectionalChec
 DEFAULT_EPS = 1e-7  # the course's
 DIRECTIONAL_EPS = 1e-6  # a unit direction moves every parameter: a slightly larger step
 SWEEP_EPSILONS = tuple(float(10.0 ** -e) for e in np.arange(1, 12.5, 0.5))  # 1e-1 .. 1e-12
+# Perturbations per block of the sweep: ~64 MB of arrays for any network (its 23 eps x 2
+# signs x 7.4 million parameters of a 30 x 512 network were 2.7 GB per array at once).
+SWEEP_BATCH = 1 << 20
 
 
 def gradient_check(net: Network, X, Y, *, lambd: float = 0.0, eps: float = DEFAULT_EPS,
@@ -90,6 +93,7 @@ def directional_check(net: Network, X, Y, *, n_directions: int = 3,
                       planted_bug=None, pass_threshold: float = PASS_THRESHOLD,
                       explain: bool = False, cost_formula: str = "stable",
                       progress: Callable[[int, int], bool | None] | None = None, cancel=None,
+                      chunk_columns: int | None = None,
                       **explain_kwargs) -> DirectionalCheckResult:
     """A fast check for large networks: for a few random unit vectors ``u`` compare
     ``grad . u`` with ``(J(theta + eps u) - J(theta - eps u)) / 2 eps``: two evaluations of
@@ -97,39 +101,51 @@ def directional_check(net: Network, X, Y, *, n_directions: int = 3,
     not where; with ``explain=True`` a failing check runs the element-wise
     :func:`gradient_check` (``explain_kwargs`` go to it, e.g. ``per_tensor=20``) and attaches
     it as ``detail``. ``progress`` and ``cancel`` work as in :func:`gradient_check` (and are
-    passed on to the element-wise check)."""
+    passed on to the element-wise check). ``chunk_columns``: examples per forward pass
+    (default: about 0.2 GFLOP of work, so a cancel is honoured within a fraction of a second);
+    the chunk size does not change ``J`` (the losses are summed in one order)."""
     start = time.perf_counter()
     eps = _check_eps(eps)
     bug = None if planted_bug is None else parse_planted_bugs(planted_bug, net)
     problem = prepare(net, X, Y, lambd, keep_prob, dropout, masks, seed, cost_formula)
     size = problem.net.n_params
+    if directions is None and int(n_directions) < 1:
+        raise ValueError(f"n_directions must be at least 1, got {n_directions}")
+    rows = int(n_directions) if directions is None else np.atleast_2d(directions).shape[0]
+    # Every step below goes in pieces with a cancel check after each: drawing and scaling
+    # the directions of 7 million parameters, and a forward or backward pass of a deep
+    # network on many examples, take seconds; the check must stop within a fraction of one.
+    tracker = Progress(2 * rows, progress, cancel)
+    tracker.check()
     if directions is None:
-        if int(n_directions) < 1:
-            raise ValueError(f"n_directions must be at least 1, got {n_directions}")
-        U = np.random.default_rng(seed).standard_normal((int(n_directions), size))
+        U = _random_directions(seed, rows, size, tracker.check)
     else:
-        U = np.atleast_2d(np.asarray(directions, dtype=np.float64))
+        U = np.array(np.atleast_2d(np.asarray(directions, dtype=np.float64)))
         if U.shape[1] != size or not np.isfinite(U).all():
             raise ValueError(f"directions must be finite rows of length {size} (the number "
                              f"of parameters), got shape {U.shape}")
-    norms = np.linalg.norm(U, axis=1, keepdims=True)
-    if np.any(norms == 0):
-        raise ValueError("a direction is all zeros")
-    U = U / norms
-    cost, grad = _analytic(problem, bug)
+    for u in U:  # in place, row by row: U is the largest array here (directions x parameters)
+        norm = np.sqrt(np.dot(u, u))
+        if norm == 0:
+            raise ValueError("a direction is all zeros")
+        u /= norm
+        tracker.check()
+    columns = chunk_columns or problem.example_columns()
+    if bug is None:
+        cost, grad = problem.gradient_in_chunks(chunk_columns, tracker.check)
+    else:  # teaching mode: small networks, one backward pass with the defect
+        cost, grad = _analytic(problem, bug)
     analytic = U @ grad
     theta = problem.net.theta
     theta0 = theta.copy()
     numeric = np.empty(U.shape[0])
-    tracker = Progress(2 * U.shape[0], progress, cancel)
-    tracker.check()
     try:
         for r, u in enumerate(U):
-            theta[...] = theta0 + eps * u
-            jp = problem.cost()
+            np.add(theta0, np.multiply(u, eps, out=theta), out=theta)
+            jp = problem.cost_in_chunks(columns, tracker.check)
             tracker.advance(1)
-            theta[...] = theta0 - eps * u
-            jm = problem.cost()
+            np.subtract(theta0, np.multiply(u, eps, out=theta), out=theta)
+            jm = problem.cost_in_chunks(columns, tracker.check)
             tracker.advance(1)
             numeric[r] = (jp - jm) / (2 * eps)
     finally:
@@ -173,13 +189,18 @@ def epsilon_sweep(net: Network, X, Y, *, parameter=None, epsilons=SWEEP_EPSILONS
                   method: str = "structured",
                   progress: Callable[[int, int], bool | None] | None = None, cancel=None,
                   chunk_bytes: int = DEFAULT_CHUNK_BYTES, threads: int = 1,
-                  cost_formula: str = "stable") -> EpsilonSweepResult:
+                  cost_formula: str = "stable",
+                  sweep_batch: int = SWEEP_BATCH) -> EpsilonSweepResult:
     """The error of one-sided ``(J(theta+eps) - J(theta)) / eps`` and two-sided differences
     over ``epsilons`` (default ``1e-1 .. 1e-12``), for one ``parameter`` (``"W2[0,3]"`` or a
     flat index) or, with ``parameter=None``, the whole vector (3 evaluations of ``J`` per
     parameter and eps: use a small network or the progress callback).
 
     Smooth activations show the textbook picture; with ReLU a large eps may step over a kink.
+
+    Memory stays bounded for any network: the parameters are taken ``sweep_batch``
+    perturbations at a time (every eps and sign of a block of parameters), and only the sums
+    the errors need are kept, never an (eps x parameters) array.
     """
     start = time.perf_counter()
     eps_arr = np.asarray(epsilons, dtype=np.float64).reshape(-1)
@@ -196,21 +217,13 @@ def epsilon_sweep(net: Network, X, Y, *, parameter=None, epsilons=SWEEP_EPSILONS
     else:
         indices = np.array([parse_parameter(problem.infos, parameter)])
         target = element_label(problem.infos, int(indices[0]))
+    tracker = Progress(2 * eps_arr.size * indices.size, progress, cancel)
+    tracker.check()
     _, grad = problem.gradient()
     analytic = grad[indices]
-    n, E = indices.size, eps_arr.size
-    # every (eps, sign) pair is one batch of perturbations: +eps, -eps per index
-    idx = np.tile(indices, 2 * E)
-    steps = np.repeat(np.concatenate([eps_arr, -eps_arr]), n)
-    tracker = Progress(idx.size, progress, cancel)
-    tracker.check()
-    dJ, _ = cost_changes(problem, idx, steps, method, tracker, chunk_bytes, threads)
-    dJ = dJ.reshape(2 * E, n)
-    plus, minus = dJ[:E], dJ[E:]
-    one = plus / eps_arr[:, None]
-    two = (plus - minus) / (2 * eps_arr[:, None])
-    one_err = np.array([difference(analytic, row) for row in one])
-    two_err = np.array([difference(analytic, row) for row in two])
+    one_err, two_err = _sweep_errors(problem, indices, analytic, eps_arr, tracker,
+                                     cost_changer(problem, method, chunk_bytes, threads),
+                                     sweep_batch)
     fit = (eps_arr >= lo) & (eps_arr <= hi)
     return EpsilonSweepResult(
         target, read_only(indices), read_only(eps_arr), read_only(one_err), read_only(two_err),
@@ -220,6 +233,44 @@ def epsilon_sweep(net: Network, X, Y, *, parameter=None, epsilons=SWEEP_EPSILONS
 
 
 # -- helpers -------------------------------------------------------------------------------
+def _random_directions(seed, rows: int, size: int, check, block: int = 1 << 20) -> np.ndarray:
+    """``default_rng(seed).standard_normal((rows, size))``, drawn ``block`` numbers at a time
+    (the same stream, so the same numbers) with ``check()`` after each block."""
+    rng = np.random.default_rng(seed)
+    U = np.empty((rows, size))
+    flat = U.reshape(-1)
+    for s in range(0, flat.size, block):
+        rng.standard_normal(out=flat[s:s + block])
+        check()
+    return U
+
+
+def _sweep_errors(problem, indices, analytic, eps_arr, tracker, changes, batch: int):
+    """``difference(analytic, numeric)`` of the one- and two-sided differences for every eps,
+    from sums of squares accumulated over blocks of parameters (the course's
+    ``||a - n|| / (||a|| + ||n||)``, without holding ``n`` for all parameters)."""
+    E = eps_arr.size
+    signed = np.concatenate([eps_arr, -eps_arr])
+    block = max(1, int(batch) // (2 * E))
+    sums = np.zeros((4, E))  # ||a - one||^2, ||one||^2, ||a - two||^2, ||two||^2
+    for s in range(0, indices.size, block):
+        sel, a = indices[s:s + block], analytic[s:s + block]
+        dJ, _ = changes(np.tile(sel, 2 * E), np.repeat(signed, sel.size), tracker)
+        dJ = dJ.reshape(2 * E, sel.size)
+        plus, minus = dJ[:E], dJ[E:]
+        one = plus / eps_arr[:, None]
+        two = (plus - minus) / (2 * eps_arr[:, None])
+        sums += [((a - one) ** 2).sum(axis=1), (one ** 2).sum(axis=1),
+                 ((a - two) ** 2).sum(axis=1), (two ** 2).sum(axis=1)]
+    norm_a = np.sqrt((analytic ** 2).sum())
+
+    def error(diff_sq, numeric_sq):
+        den = norm_a + np.sqrt(numeric_sq)
+        return np.divide(np.sqrt(diff_sq), den, out=np.zeros(E), where=den > 0)
+
+    return error(sums[0], sums[1]), error(sums[2], sums[3])
+
+
 def _check_eps(eps) -> float:
     eps = float(eps)
     if not (np.isfinite(eps) and 0 < eps < 1):

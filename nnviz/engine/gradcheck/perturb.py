@@ -39,11 +39,26 @@ from .problem import CheckProblem, Progress
 
 DEFAULT_CHUNK_BYTES = 2 * 1024 * 1024
 METHODS = ("structured", "naive")
+# Perturbations grouped at once: the grouping's arrays (layer, row, column, order, ...) take
+# about 60 bytes each, so a batch takes ~64 MB however many perturbations are asked for.
+MAX_BATCH = 1 << 20
 
 
 class CostChanges(NamedTuple):
     dJ: np.ndarray  # J(theta + d e_k) - J(theta), including the L2 term
     crossed_kink: np.ndarray  # bool
+
+
+def cost_changer(problem: CheckProblem, method: str = "structured",
+                 chunk_bytes: int = DEFAULT_CHUNK_BYTES, threads: int = 1):
+    """``changes(indices, deltas, progress)`` for many calls on one problem: the structured
+    engine's cached forward pass is computed once."""
+    if method == "structured":
+        return StructuredCosts(problem, chunk_bytes, threads).changes
+    if method == "naive":
+        return lambda indices, deltas, progress=None: naive_cost_changes(
+            problem, indices, deltas, progress)
+    raise ValueError(f"method must be one of {METHODS}, got {method!r}")
 
 
 def cost_changes(problem: CheckProblem, indices, deltas, method: str = "structured",
@@ -120,7 +135,9 @@ class StructuredCosts:
                                for l, z in enumerate(self.ZT[1:], start=1)]
         self.posT = [None] + [z > 0 if self.kinked[l] else None
                               for l, z in enumerate(self.ZT[1:], start=1)]
-        self.absW = [None] + [np.abs(net.params[f"W{l}"]) for l in range(1, L + 1)]
+        # |W| only for the kink bound: a network without kinks (tanh) skips a parameter-sized copy
+        self.absW = [None] + [np.abs(net.params[f"W{l}"]) if any(self.kinked) else None
+                              for l in range(1, L + 1)]
         self.D, self.kp = [None] * L, [1.0] * L
         self.DT = [None] * L
         if problem.keep_probs is not None:
@@ -150,6 +167,21 @@ class StructuredCosts:
         return scratch
 
     def changes(self, indices, deltas, progress: Progress | None = None) -> CostChanges:
+        """Cost changes of ``indices`` perturbed by ``deltas``, :data:`MAX_BATCH` at a time
+        (the grouping arrays stay bounded); ``progress`` is advanced per group of a row, and
+        its cancel flag is checked between layers too (a chunk of columns through one layer
+        of a 512-unit network takes milliseconds, the whole rest of the network seconds)."""
+        dJ = np.zeros(indices.size)
+        crossed = np.zeros(indices.size, dtype=bool)
+        for s in range(0, indices.size, MAX_BATCH):
+            part = slice(s, s + MAX_BATCH)
+            dJ[part], crossed[part] = self._changes(indices[part], deltas[part], progress)
+        return CostChanges(dJ, crossed)
+
+    def _changes(self, indices, deltas, progress: Progress | None) -> CostChanges:
+        check = None if progress is None else progress.check
+        if check is not None:
+            check()
         dJ = np.zeros(indices.size)
         crossed = np.zeros(indices.size, dtype=bool)
         layer, row, col = self._locate(indices)
@@ -161,7 +193,8 @@ class StructuredCosts:
         tasks = [g[s:s + per] for g in groups for s in range(0, g.size, per)]
 
         def run(sel):
-            return sel, self._row(int(layer[sel[0]]), int(row[sel[0]]), col[sel], deltas[sel])
+            return sel, self._row(int(layer[sel[0]]), int(row[sel[0]]), col[sel], deltas[sel],
+                                  check)
 
         if self.threads > 1 and len(tasks) > 1:
             pool = ThreadPoolExecutor(self.threads)
@@ -205,7 +238,7 @@ class StructuredCosts:
                 out |= (indices >= info.start) & (indices < info.stop)
         return out
 
-    def _row(self, l, i, cols, ds):
+    def _row(self, l, i, cols, ds, check=None):
         """Cost changes of perturbations ``ds`` of ``W[l][i, cols]`` (``cols = n[l-1]``: ``b``)."""
         L, P = self.L, ds.size
         z0 = self.Z[l][i]
@@ -245,7 +278,7 @@ class StructuredCosts:
             suspects = None
             if reach is not None:
                 suspects = np.flatnonzero(np.abs(dv) >= reach[k])
-            dl, kinks = self._columns(l + 1, Zc, k, suspects, scratch)
+            dl, kinks = self._columns(l + 1, Zc, k, suspects, scratch, check)
             dJ += np.bincount(p, dl, minlength=P)
             if kinks is not None and kinks.size:
                 crossed[np.unique(p[kinks])] = True
@@ -273,13 +306,15 @@ class StructuredCosts:
                 np.minimum(reach, ratio.min(axis=1), out=reach)
         return reach
 
-    def _columns(self, l, Zc, k, suspects, scratch):
+    def _columns(self, l, Zc, k, suspects, scratch, check=None):
         """Carry changed columns ``Zc = Z[l][:, k]^T`` (one example per row, in scratch
         buffer 0) to the loss. ``suspects``: the rows that may cross a kink; returns which
         of them did."""
         kinks = [] if suspects is not None else None
         buffer = 0
         while l < self.L:
+            if check is not None:
+                check()
             if self.kinked[l] and suspects is not None and suspects.size:
                 flips = ((Zc[suspects] > 0) != self.posT[l][k[suspects]]).any(axis=1)
                 kinks.append(suspects[flips])
