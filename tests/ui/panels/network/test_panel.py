@@ -170,6 +170,21 @@ def test_hovering_a_unit_asks_for_its_picture_and_a_click_pins_it(diagram, qtbot
     assert pinned == [(1, 1), None]  # a second click unpins
 
 
+def test_hovering_an_input_asks_for_its_feature_picture(diagram, monkeypatch):
+    from PySide6.QtTest import QTest
+
+    monkeypatch.setattr(diagram, "show_readout", lambda pos, text: None)
+    diagram.parentWidget().show()
+    hovered = []
+    diagram.unit_hovered.connect(hovered.append)
+    node = diagram._positions[0][1]
+    QTest.mouseMove(diagram, QPoint(round(node.x()) - 5, round(node.y()) + 5))
+    assert hovered[-1] == (0, 1)
+    assert diagram.hover_text.startswith("input 2: x2")
+    assert "picture: A[0]_2 (the input as the network sees it)" in diagram.hover_text
+    assert diagram.parameter_at(node.x(), node.y()) is None  # still no parameter to edit
+
+
 def test_boundary_plot_shows_a_unit_picture_large(qtbot):
     from nnviz.ui.widgets.boundary_plot import BoundaryPlot
 
