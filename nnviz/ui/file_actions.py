@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from .file_jobs import (Failure, export_history_job, export_pytorch_job, export_weights_job,
                         import_weights_job, load_session_job, save_session_job)
+from .recent_files import RecentFiles
 
 WEIGHT_FILTERS = {"npz": "NumPy arrays W1, b1, … (*.npz)",
                   "json": "JSON, human-readable (*.json)",
@@ -46,7 +47,7 @@ class FileActions(QObject):
     """Owned by the main window; its menu actions call the dialog methods, tests and
     scripts the ``*_to`` / ``*_from`` ones. ``finished(kind, result)`` / ``failed(kind,
     message)`` report each operation (kind: ``weights``, ``pytorch``, ``history``, ``save``,
-    ``load``, ``import``)."""
+    ``load``, ``import``). Files opened or saved go to ``recent`` (File > Open recent)."""
 
     finished = Signal(str, object)
     failed = Signal(str, str)
@@ -61,8 +62,11 @@ class FileActions(QObject):
         self._csv_dir: tempfile.TemporaryDirectory | None = None
         self._csv_origins: dict[str, str] = {}
         self._closed = False
+        self.recent = RecentFiles(window.settings, parent=self)
+        self._recent_csv = ""
         self.controller.session_captured.connect(self._on_captured)
         self.controller.capture_failed.connect(self._on_capture_failed)
+        self.controller.config_applied.connect(self._remember_csv)
 
     # -- dialogs -----------------------------------------------------------------------
     def export_weights(self) -> None:
@@ -196,7 +200,7 @@ class FileActions(QObject):
             return False
         path = Path(path).expanduser()
         self.window.remember_folder("session", path)
-        folder = self._csv_folder()
+        folder = self.csv_folder()
         self._submit("load", lambda job: load_session_job(path, folder, job),
                      f"Opening the session {path.name}…", path)
         return True
@@ -277,10 +281,7 @@ class FileActions(QObject):
                                          f"{'; and '.join(result.notes)}.", "warning")
         elif kind == "load":
             restored = result
-            config = restored.session.config
-            if restored.csv_origin and config.data.csv_path:
-                self._csv_origins[config.data.csv_path] = restored.csv_origin
-            self._adopt(restored)
+            self.adopt_restored(restored)
             text = (f"Opened {Path(path).name}: iteration {restored.session.iteration:,}. "
                     "Press Play to continue training.")
             if restored.notes:
@@ -298,8 +299,31 @@ class FileActions(QObject):
                     f"run it with: python {script.name}")
         else:
             text = f"Saved the session to {result}"
+        recent_kind = {"load": "session", "save": "session", "import": "weights",
+                       "weights": "weights"}.get(kind)
+        if recent_kind is not None:
+            self.recent.add(result if kind in ("save", "weights") else path, recent_kind)
+        self.window.banner.action_succeeded(kind)  # an earlier failure of this kind is over
         self._status(text, 10000)
         self.finished.emit(kind, result)
+
+    def adopt_restored(self, restored) -> None:
+        """Swap in a session rebuilt from a file (``load_session_job``'s result), keeping
+        where its embedded CSV file came from (exports and saves name that file)."""
+        config = restored.session.config
+        if restored.csv_origin and config.data.csv_path:
+            self._csv_origins[config.data.csv_path] = restored.csv_origin
+        self._adopt(restored)
+
+    def _remember_csv(self, config) -> None:
+        """A CSV file in use is a recent data file (not a reopened session's embedded copy,
+        which lives in :meth:`csv_folder`)."""
+        path = config.data.csv_path if config.data.name == "csv" else None
+        if not path or path == self._recent_csv or self._closed:
+            return
+        self._recent_csv = path
+        if self._csv_dir is None or not Path(path).is_relative_to(self._csv_dir.name):
+            self.recent.add(path, "data")
 
     def _adopt(self, restored) -> None:
         """Swap in a session from a file; the old session's message (a divergence warning,
@@ -313,8 +337,7 @@ class FileActions(QObject):
             return
         if kind in ("load", "import") and "unchanged" not in message:
             message += " The current session is unchanged."
-        self.window.show_message(message, "error")
-        self._status(message.split(". ")[0] + ".", 10000)
+        self.window.show_message(message, "error", cause=kind)  # the banner alone says it
         self.failed.emit(kind, message)
 
     def _no_snapshot(self, what: str) -> bool:
@@ -357,7 +380,7 @@ class FileActions(QObject):
             return self._csv_origins.get(spec.csv_path or "", spec.csv_path or "")
         return f"nnviz data set {spec.name!r} {dict(spec.params)}"
 
-    def _csv_folder(self) -> str:
+    def csv_folder(self) -> str:
         """Where reopened sessions' embedded CSV files live while the app runs."""
         if self._csv_dir is None:
             self._csv_dir = tempfile.TemporaryDirectory(prefix="nnviz-sessions-")

@@ -135,7 +135,6 @@ class MainWindow(MenusMixin, PaceMixin, PanelHostMixin, QMainWindow):
         self.banner.hide()
         self.banner.shown.connect(self._show_banner)
         self.banner.dismissed.connect(self.banner.hide)
-        self.banner.details.toggled.connect(lambda _on: self._place_banner())
         self.cost_hint = CostHint(self.banner)  # "the cost is bouncing: ..." (too large an α)
         central.installEventFilter(self)
 
@@ -145,8 +144,7 @@ class MainWindow(MenusMixin, PaceMixin, PanelHostMixin, QMainWindow):
 
     def _place_banner(self) -> None:
         central = self.centralWidget()
-        height = self.banner.sizeHint().height()
-        self.banner.setGeometry(0, 0, central.width(), height)
+        self.banner.setGeometry(0, 0, central.width(), self.banner.HEIGHT)
         self.banner.raise_()
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802
@@ -211,7 +209,7 @@ class MainWindow(MenusMixin, PaceMixin, PanelHostMixin, QMainWindow):
         if self._closing:
             return
         self.status.show_snapshot(snapshot)
-        self.cost_hint.show(snapshot.cost_hint)
+        self.cost_hint.on_snapshot(snapshot)  # the hint, and an error a new run has ended
         self._dispatch_snapshot(snapshot)
 
     def _on_state(self, state: str) -> None:
@@ -226,9 +224,7 @@ class MainWindow(MenusMixin, PaceMixin, PanelHostMixin, QMainWindow):
             self.banner.dismiss()  # training again, or reset, after a divergence
 
     def _on_diverged(self, message: str) -> None:
-        self.show_message(message, "warning")
-        self.statusBar().showMessage("Training diverged: lower the learning rate or "
-                                     "normalize the inputs, then reset.", 15000)
+        self.show_message(message, "warning")  # it leads with the fix
 
     def _on_error(self, message: str) -> None:
         self.show_message(message, "error")
@@ -247,9 +243,9 @@ class MainWindow(MenusMixin, PaceMixin, PanelHostMixin, QMainWindow):
         left of the training read-outs."""
         self.statusBar().addWidget(widget)
 
-    def show_message(self, text: str, level: str = "warning") -> None:
+    def show_message(self, text: str, level: str = "warning", cause: str = "") -> None:
         """A non-modal message under the toolbar (dismissable)."""
-        self.banner.show_message(text, level)
+        self.banner.show_message(text, level, cause)
 
     # -- File menu ---------------------------------------------------------------------
     def open_data(self) -> None:

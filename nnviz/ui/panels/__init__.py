@@ -34,6 +34,9 @@ PANELS: list[PanelSpec] = [
               tooltip="Data, layers, initialization and optimizer settings"),
     PanelSpec("training", "Training", "nnviz.ui.panels.training.panel:TrainingPanel",
               tooltip="Cost, accuracy and the decision boundary, live"),
+    PanelSpec("curves", "Cost curves", "nnviz.ui.panels.curves.panel:CurvesPanel",
+              tooltip="Cost and accuracy against iteration, stacked; the iteration axis "
+                      "turns logarithmic by itself after 2,000 iterations"),
     PanelSpec("network", "Network diagram", "nnviz.ui.panels.network.panel:NetworkPanel",
               tooltip="Units by layer; links coloured by weight sign, thick by magnitude",
               max_rate=2),
