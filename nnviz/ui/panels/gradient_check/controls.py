@@ -179,9 +179,11 @@ class CheckControls(QWidget):
         bug = self.bug.currentData()
         self.banner.setVisible(bug is not None)
         if bug is not None:
-            self.banner.setText(
-                f"TEACHING MODE · planted bug: {jobs.bug_title(bug)}. Only this check uses the "
-                "broken backprop; training keeps the correct one.")
+            # One line where it can: the rest is in the tooltip.
+            self.banner.setText(f"TEACHING MODE · planted bug: {jobs.bug_title(bug)}, in "
+                                "this check only")
+            self.banner.setToolTip("Only this check uses the broken backprop; training keeps "
+                                   f"the correct one.\n\n{text.BUG_TIP}")
 
 
 def _group(widgets) -> QWidget:

@@ -11,16 +11,15 @@ parameter (a second runner, so a sweep never waits behind a long check).
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout,
-                               QHeaderView, QLabel, QSplitter, QTableView, QTabWidget,
-                               QTextBrowser, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHeaderView, QLabel,
+                               QTableView, QTextBrowser, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from nnviz.training.jobs import JobRunner
 
 from ...theme import PlotColors, colors
-from . import jobs
+from . import arrangement, jobs
 from . import report
 from . import scalar
 from nnviz.analysis import gradient_check_text as text
@@ -31,8 +30,6 @@ from .model import RELATIVE, ParameterTableModel
 from .plots import ComparisonScatter, EpsilonPlot, TensorBars, element_classes
 
 AUTO_CHECK_BUDGET = 200_000  # parameters x examples checked unasked on first show (~0.1 s)
-EXPLANATION_LINES = 3  # shown at first; the text scrolls, and its splitter can be dragged
-TABLE_SHARE, TABLE_MIN, TABLE_MAX = 0.34, 150, 340  # the parameter table's height, px
 
 
 class GradientCheckPanel(Panel):
@@ -184,11 +181,12 @@ class GradientCheckPanel(Panel):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         metrics = self.table.fontMetrics()
+        header = self.table.horizontalHeader()  # its hint: the title and the sort arrow
         digits = metrics.horizontalAdvance("-0.00000e-00") + 14
         for column, width in enumerate((metrics.horizontalAdvance("dW10[000,000]") + 14,
                                         digits, digits, metrics.horizontalAdvance(
                                             "Rel. error") + 28)):
-            self.table.setColumnWidth(column, width)
+            self.table.setColumnWidth(column, max(width, header.sectionSizeHint(column)))
         self.table.setToolTip("Every checked element, worst first. Click a header to sort; "
                               "select a row to see it in the plots and its error against ε.")
         self.table_filter = QComboBox()
@@ -201,51 +199,18 @@ class GradientCheckPanel(Panel):
         self.sweep_all.setToolTip(text.SWEEP_ALL_TIP)
 
     def _build_layout(self) -> None:
-        # Top to bottom: the verdict's explanation, the plots side by side (where it is wrong
-        # | error against ε), the parameter table across the whole width (its columns are
-        # never cut). The same arrangement reads at 600 px wide and at 1400.
-        where = QTabWidget()
-        where.addTab(self.tensor_bars, "Per tensor")
-        where.addTab(self.summary, "Per layer")
-        where.addTab(self.heatmaps, "Heat maps")
-        where.setTabToolTip(0, self.tensor_bars.plot.toolTip())
-        where.setTabToolTip(1, text.SUMMARY_TIP)
-        where.setTabToolTip(2, self.heatmaps.toolTip())
-        self.where_tabs = where
-
+        self.where_tabs = arrangement.tabs(
+            [(self.tensor_bars, "Per tensor"), (self.summary, "Per layer"),
+             (self.heatmaps, "Heat maps")],
+            [self.tensor_bars.plot.toolTip(), text.SUMMARY_TIP, self.heatmaps.toolTip()])
         self.eps_plot.add_beside_caption(self.sweep_all)
-        right = QTabWidget()
-        right.addTab(self.eps_plot, "Error vs ε")
-        right.addTab(self.scatter, "Analytic vs numerical")
-        right.setTabToolTip(0, self.eps_plot.plot.toolTip())
-        right.setTabToolTip(1, self.scatter.plot.toolTip())
-        self.plot_tabs = right
-        for tabs in (where, right):
-            tabs.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
-        plots = QSplitter(Qt.Orientation.Horizontal)
-        plots.addWidget(where)
-        plots.addWidget(right)
-        plots.setChildrenCollapsible(False)
-
-        table_box = QWidget()
-        column = QVBoxLayout(table_box)
-        column.setContentsMargins(0, 0, 0, 0)
-        head = QHBoxLayout()
-        head.addWidget(QLabel("<b>Parameters</b>"))
-        head.addWidget(self.table_filter)
-        head.addWidget(self.table_caption, 1)
-        column.addLayout(head)
-        column.addWidget(self.table, 1)
-
-        self.results = QSplitter(Qt.Orientation.Vertical)
-        for widget, stretch in ((self.explanation, 0), (plots, 3), (table_box, 2)):
-            self.results.addWidget(widget)
-            self.results.setStretchFactor(self.results.count() - 1, stretch)
-        self.results.setChildrenCollapsible(False)
-        self._results_dragged = False  # once dragged, the heights are the user's
-        self.results.splitterMoved.connect(lambda *_: setattr(self, "_results_dragged", True))
-        self.results.installEventFilter(self)
-
+        self.plot_tabs = arrangement.tabs(
+            [(self.eps_plot, "Error vs ε"), (self.scatter, "Analytic vs numerical")],
+            [self.eps_plot.plot.toolTip(), self.scatter.plot.toolTip()])
+        self.results = arrangement.ResultsSplitter(
+            self.explanation, arrangement.side_by_side(self.where_tabs, self.plot_tabs),
+            arrangement.table_with_head(self.table, arrangement.bold_label("Parameters"),
+                                        self.table_filter, self.table_caption))
         self.verdict.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -253,22 +218,6 @@ class GradientCheckPanel(Panel):
         layout.addWidget(self.controls)
         layout.addWidget(self.verdict)
         layout.addWidget(self.results, 1)
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)
-        if (watched is self.results and event.type() == QEvent.Type.Resize
-                and not self._results_dragged):
-            # The plots take most of the height; the table a third of it, 6 rows or more.
-            explanation = self._explanation_height()
-            rest = self.results.height() - 2 * self.results.handleWidth() - explanation
-            table = int(min(max(TABLE_SHARE * rest, TABLE_MIN), TABLE_MAX))
-            self.results.setSizes([explanation, max(rest - table, 1), table])
-        return super().eventFilter(watched, event)
-
-    def _explanation_height(self) -> int:
-        """Whole lines only (a half-cut last line reads as a rendering fault)."""
-        box = self.explanation
-        margins = 2 * (box.frameWidth() + box.document().documentMargin())
-        return int(EXPLANATION_LINES * box.fontMetrics().lineSpacing() + margins + 1)
 
     def _connect(self) -> None:
         self.run_button.clicked.connect(self.run_check)

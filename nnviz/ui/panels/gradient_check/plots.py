@@ -374,7 +374,8 @@ class EpsilonPlot(QWidget):
         bug = ""
         if bug_error is not None:
             bug = (f" <span style='color:{self._colors.bad}'><b>Planted bug:</b> off by "
-                   f"{bug_error:.1e} at every ε (red line): no ε fixes a wrong gradient.</span>")
+                   f"{bug_error:.1e} at every ε (red line): no ε fixes a wrong gradient."
+                   "</span>")
         if not (np.isfinite(sweep.one_sided_slope) and np.isfinite(sweep.two_sided_slope)):
             self.caption.setText(
                 f"<b>{sweep.target}</b>: backprop and J agree exactly here (the gradient is "
@@ -382,16 +383,20 @@ class EpsilonPlot(QWidget):
                 f"element.{bug}")
             return
         c = self._colors
+        slopes = (f"{sweep.target}: one-sided slope {sweep.one_sided_slope:.2f}, best ε "
+                  f"{sweep.best_eps_one_sided:.0e}; two-sided slope "
+                  f"{sweep.two_sided_slope:.2f}, best ε {sweep.best_eps_two_sided:.0e}.")
+        self.caption.setToolTip(f"{slopes}\n\n{self.plot.toolTip()}")
         # Short, so the plot keeps its height in a narrow panel; the rest is in the tooltip.
+        # With a planted bug the slopes mean nothing: the flat error is the message.
+        if bug:
+            self.caption.setText(f"<b>{sweep.target}</b>{bug}")
+            return
         self.caption.setText(
             f"<b>{sweep.target}</b> &nbsp;<span style='color:{c.test}'>● one-sided</span> "
             f"slope <b>{sweep.one_sided_slope:.2f}</b> (∝ ε) · <span style='color:{c.train}'>"
             f"■ two-sided</span> slope <b>{sweep.two_sided_slope:.2f}</b> (∝ ε²), best ε "
-            f"{sweep.best_eps_two_sided:.0e}.{bug}")
-        self.caption.setToolTip(
-            f"{sweep.target}: one-sided slope {sweep.one_sided_slope:.2f}, best ε "
-            f"{sweep.best_eps_one_sided:.0e}; two-sided slope {sweep.two_sided_slope:.2f}, "
-            f"best ε {sweep.best_eps_two_sided:.0e}.\n\n{self.plot.toolTip()}")
+            f"{sweep.best_eps_two_sided:.0e}.")
 
     def clear(self, text: str = "Select a parameter to see how its error depends on ε.") -> None:
         self.sweep = None
@@ -407,7 +412,7 @@ class EpsilonPlot(QWidget):
         eps, bug = self._marked
         c = self._colors
         self.eps_mark.set_marks([] if eps is None else [(eps, "ε of the check", c.foreground)])
-        self.bug_mark.set_marks([] if bug is None else [(bug, "planted bug", c.bad)])
+        self.bug_mark.set_marks([] if bug is None else [(bug, "bug", c.bad)])
 
     def on_theme(self, c: PlotColors) -> None:
         self._colors = c

@@ -1,5 +1,6 @@
-"""The gradient check's plot labels ("good", "look", "bug", "ε of the check", "planted bug")
-sit beside the plots, never over a bar or a curve, and never over each other (offscreen)."""
+"""The gradient check's plot labels ("good", "look", "bug", "ε of the check", the planted
+bug's "bug") sit beside the plots, never over a bar or a curve, and never over each other
+(offscreen)."""
 from itertools import combinations
 
 import pyqtgraph as pg
@@ -73,7 +74,7 @@ def test_eps_and_planted_bug_names_are_beside_the_curves(shown):
     item = eps.plot.getPlotItem()
     view = item.vb.sceneBoundingRect()
     names = {**scene_texts(eps.eps_mark), **scene_texts(eps.bug_mark)}
-    assert set(names) == {"ε of the check", "planted bug"}
+    assert set(names) == {"ε of the check", "bug"}
     assert_apart(names)
     scene = eps.plot.sceneRect()
     for name, rect in names.items():
