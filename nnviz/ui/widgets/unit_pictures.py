@@ -84,9 +84,8 @@ def unit_images(grid, c: PlotColors, shown: set | None = None,
         if not picked:
             continue
         values = pictures.values[picked][:, rows][:, :, cols]
-        if f > 1:
-            k, ny, nx = values.shape
-            values = values.reshape(k, ny // f, f, nx // f, f).mean(axis=(2, 4))
+        if f > 1:  # the mean of each f x f block, as f² strided adds (cheaper than .mean)
+            values = sum(values[:, i::f, j::f] for i in range(f) for j in range(f)) / (f * f)
         rgb = picture_lut(pictures.scale, c)[picture_indices(values, pictures.levels)]
         for n, k in enumerate(picked):
             images[keys[k]] = _qimage(rgb[n])
