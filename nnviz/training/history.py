@@ -73,6 +73,9 @@ class DecimatingRecorder:
         del self.iterations[n:], self.values[n:]
 
 
+EARLY_ITERATIONS = 256
+
+
 class MetricHistory:
     """Train/test cost and accuracy (or R^2) against iteration, bounded.
 
@@ -87,6 +90,9 @@ class MetricHistory:
         if capacity < 4 or capacity % 2:
             raise ValueError("capacity must be an even number >= 4")
         self.capacity = capacity
+        # Every one of the first iterations is kept, however long the run: that is where
+        # the cost falls fastest (a quarter of the capacity at most).
+        self.early = min(EARLY_ITERATIONS, capacity // 4)
         self._iterations = np.zeros(capacity, dtype=np.int64)
         self._values = np.zeros((capacity, len(self.FIELDS)))
         self.clear()
@@ -95,7 +101,7 @@ class MetricHistory:
         return self._n
 
     def due(self, iteration: int) -> bool:
-        if iteration % max(self.stride, self.min_stride):
+        if iteration >= self.early and iteration % max(self.stride, self.min_stride):
             return False
         return self._n == 0 or iteration > self._iterations[self._n - 1]
 
@@ -103,12 +109,13 @@ class MetricHistory:
                train_metric: float, test_metric: float) -> None:
         if self._n >= self.capacity:
             self.stride *= 2
-            keep = np.flatnonzero(self._iterations[:self._n] % self.stride == 0)
+            recorded = self._iterations[:self._n]
+            keep = np.flatnonzero((recorded < self.early) | (recorded % self.stride == 0))
             k = keep.size
             self._iterations[:k] = self._iterations[keep]
             self._values[:k] = self._values[keep]
             self._n = k
-            if iteration % self.stride:
+            if iteration >= self.early and iteration % self.stride:
                 return
         self._iterations[self._n] = iteration
         self._values[self._n] = (train_cost, test_cost, train_metric, test_metric)

@@ -100,3 +100,16 @@ def test_trajectory_drops_from_an_iteration_but_keeps_the_start():
     assert list(t.iterations()) == [0, 1, 2] and len(t.thetas()) == 3
     t.drop_from(0)
     assert list(t.iterations()) == [0]
+
+
+def test_a_long_run_keeps_its_first_iterations_one_by_one():
+    h = MetricHistory()  # the app's capacity
+    h.min_stride = 32  # as at a fast pace
+    for it in range(10_001):
+        if h.due(it):
+            h.append(it, 1.0 / (it + 1), np.nan, 0.5, np.nan)
+    its = h.arrays()["iterations"]
+    assert its[:256].tolist() == list(range(256))  # where the cost falls fastest
+    later = np.diff(its[255:])
+    assert len(its) <= h.capacity and (later[1:] == later[1]).all()  # evenly spaced after
+    assert its[-1] > 10_000 - max(h.stride, h.min_stride)

@@ -281,7 +281,10 @@ def test_a_diverging_run_keeps_the_blow_up_out_of_the_history_without_warnings()
     from nnviz.analysis.gradient_flow_stats import flow_stats
     from nnviz.training.session import RUNAWAY_FACTOR
 
-    s = TrainingSession(flower_at(1000.0, "relu"))
+    # ReLU on large unnormalized inputs at α = 10: diverges within a hundred steps.
+    config = flower_at(10.0, "relu")
+    s = TrainingSession(dataclasses.replace(
+        config, data=dataclasses.replace(config.data, name="scaled_features", params=())))
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # any RuntimeWarning (overflow ...) fails the test
         for _ in range(100):  # snapshots along the way, as the worker takes them
@@ -295,7 +298,7 @@ def test_a_diverging_run_keeps_the_blow_up_out_of_the_history_without_warnings()
     assert result.diverged
     h = snap.history
     start = h.train_cost[0]
-    assert np.isclose(start, np.log(2), atol=1e-3)  # J at iteration 0: small weights
+    assert 0.5 < start < 0.8  # J at iteration 0: small weights, near log 2
     assert h.train_cost.max() <= RUNAWAY_FACTOR * start  # a sane plot range, not 1e300
     assert np.isfinite(h.test_cost).all()
     assert "climbed to" in result.message and "learning rate" in result.message
@@ -313,7 +316,7 @@ def test_a_diverging_run_keeps_the_blow_up_out_of_the_history_without_warnings()
 def test_a_bouncing_run_with_huge_weights_logs_no_warning():
     import warnings
 
-    s = TrainingSession(flower_at(1000.0))  # tanh saturates: bounces, never diverges
+    s = TrainingSession(flower_at(100.0))  # tanh saturates: bounces, never diverges
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         for _ in range(10):

@@ -64,7 +64,8 @@ def test_restored_session_has_the_same_state_and_continues_identically(tmp_path)
 def test_decimated_history_keeps_its_stride_so_recording_continues_alike(tmp_path):
     config = dataclasses.replace(CONFIG, hyper=Hyperparameters(learning_rate=0.5))
     original = TrainingSession(config, history_capacity=16, trajectory_capacity=8)
-    original.step(40)  # capacity 16 -> stride 4 (history), 8 (trajectory)
+    # Past the first iterations every history keeps one by one (EARLY_ITERATIONS).
+    original.step(300)  # capacity 16 -> stride > 1 (history and trajectory)
     assert original.history.stride > 1 and original.trajectory.stride > 1
     restored = restore_session(saved_and_loaded(original, tmp_path), tmp_path).session
     # The restored session has the default capacities; strides carry over.
@@ -77,7 +78,7 @@ def test_decimated_history_keeps_its_stride_so_recording_continues_alike(tmp_pat
     h = restored.history.arrays()
     stride = restored.history.stride
     np.testing.assert_array_equal(h["iterations"], np.concatenate(
-        [saved["iterations"], np.arange(40 + stride, 71, stride)]))
+        [saved["iterations"], np.arange((300 // stride + 1) * stride, 331, stride)]))
     theirs = original.history.arrays()
     common = np.isin(h["iterations"], theirs["iterations"])
     np.testing.assert_array_equal(h["train_cost"][common],

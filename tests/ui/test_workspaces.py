@@ -45,7 +45,8 @@ def shown_view_boxes(panel) -> list[pg.ViewBox]:
             continue
         boxes += [item for item in view.scene().items()
                   if isinstance(item, pg.ViewBox) and item.isVisible()
-                  and item.sceneBoundingRect().width() > 0]
+                  and item.sceneBoundingRect().width() > 0
+                  and not isinstance(item.parentItem(), pg.ColorBarItem)]  # a scale, no plot
     return boxes
 
 
