@@ -306,6 +306,8 @@ class TrainingWorker(QObject):
         """The GUI has taken the last snapshot: while training runs, the next one is only
         made after this (flow control: no snapshot is computed just to be dropped)."""
         self._awaiting_ack = False
+        if self.state == RUNNING and self._speed > 0:
+            QTimer.singleShot(0, self, self._tick)  # paced: the next frame's snapshot now
 
     # -- internals ---------------------------------------------------------------------
     def _apply_pending(self) -> None:
