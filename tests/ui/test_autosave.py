@@ -2,6 +2,11 @@
 rebuild and on a timer; a clean quit removes it; a crash's file is offered, restored or
 discarded; an unreadable one is set aside with a message; one window owns the folder."""
 import os
+import queue
+import signal
+import subprocess
+import sys
+import textwrap
 import threading
 
 import numpy as np
@@ -16,6 +21,7 @@ from nnviz.ui.panels import panel_spec
 from nnviz.ui.settings import open_settings
 
 TIMEOUT = 20000
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CONFIG = SessionConfig(
     DataSpec(name="moons", params=(("m", 120), ("noise", 0.2), ("seed", 3))),
     NetworkSpec(hidden_units=(3,), activations=("tanh",), init="xavier", seed=4),
@@ -199,3 +205,116 @@ def test_install_autosave_once_per_window_in_the_state_folder(qtbot, isolated_se
     assert saver.folder == tmp_path / "state" / "recovery" and saver.active
     assert os.path.isdir(saver.folder)
     w.close()
+
+
+# -- the real thing: a process killed mid-session, and the next one -----------------------
+
+KILLED_RUN = textwrap.dedent("""
+    from PySide6.QtCore import QTimer
+    from nnviz.ui.app import run_app
+    from nnviz.ui.autosave import install_autosave
+
+    def on_window(window):
+        saver = install_autosave(window)
+        c = window.controller
+        drawn = []
+
+        def trained():
+            if c.latest is None or c.latest.iteration < 120:
+                return QTimer.singleShot(20, trained)
+            c.pause()
+            c.add_point(0.3, -0.7, 1)  # the data edit saves the session shortly after
+            drawn.append(True)
+
+        def on_saved(path, iteration):
+            points = c.config.data.added_points
+            if drawn and points:
+                print(f"SAVED iteration={iteration} points={len(points)}", flush=True)
+
+        saver.saved.connect(on_saved)
+        c.play()
+        QTimer.singleShot(20, trained)
+
+    run_app([], on_window=on_window)
+""")
+
+RESTARTED_RUN = textwrap.dedent("""
+    import sys
+    from PySide6.QtCore import QTimer
+    from nnviz.ui.app import run_app
+    from nnviz.ui.autosave import install_autosave
+
+    def on_window(window):
+        saver = install_autosave(window)
+        c = window.controller
+        restored = []
+
+        def on_offered(text):
+            print("OFFERED", text, flush=True)
+            saver.offer.restore_button.click()
+
+        def on_snapshot(snapshot):
+            if restored and snapshot.iteration == restored[0]:
+                print(f"RESTORED iteration={snapshot.iteration} "
+                      f"points={len(snapshot.config.data.added_points)}", flush=True)
+                QTimer.singleShot(0, window.close)
+
+        saver.offered.connect(on_offered)
+        saver.restored.connect(restored.append)
+        c.snapshot.connect(on_snapshot)
+        QTimer.singleShot(120_000, window.close)  # never hang
+
+    sys.exit(run_app([], on_window=on_window))
+""")
+
+
+def app_env(tmp_path):
+    return {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+            "NNVIZ_SETTINGS": str(tmp_path / "settings.ini"),
+            autosave.STATE_DIR_ENV: str(tmp_path / "state"),
+            "XDG_STATE_HOME": str(tmp_path / "xdg-state"),  # the crash log too
+            "XDG_CACHE_HOME": str(tmp_path / "xdg-cache")}
+
+
+def read_line_starting(process, prefix: str, timeout: float) -> str:
+    """The first line of ``process``' output starting with ``prefix`` (read on a thread, so
+    a process that never says it cannot hang the test)."""
+    found = queue.Queue()
+
+    def read():
+        for line in process.stdout:
+            if line.startswith(prefix):
+                found.put(line.strip())
+                return
+        found.put("")
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        return found.get(timeout=timeout)
+    except queue.Empty:
+        return ""
+
+
+def test_a_killed_app_offers_its_session_at_the_next_start(tmp_path):
+    env = app_env(tmp_path)
+    first = subprocess.Popen([sys.executable, "-c", KILLED_RUN], cwd=ROOT, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        saved = read_line_starting(first, "SAVED", timeout=180)
+    finally:
+        first.send_signal(signal.SIGKILL)  # no clean quit: as a crash or a closed laptop
+        first.wait(30)
+    assert saved, first.stderr.read()
+    recovery = tmp_path / "state" / "recovery" / RECOVERY_NAME
+    assert recovery.exists()
+    iteration = int(saved.split("iteration=")[1].split()[0])
+    assert iteration >= 120 and saved.endswith("points=1")
+
+    second = subprocess.run([sys.executable, "-c", RESTARTED_RUN], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=240)
+    assert second.returncode == 0, second.stderr
+    offered = [line for line in second.stdout.splitlines() if line.startswith("OFFERED")]
+    assert offered and f"iteration {iteration:,}" in offered[0] and "1 point drawn" in offered[0]
+    assert f"RESTORED iteration={iteration} points=1" in second.stdout, second.stdout
+    # The clean quit took the recovery copy away: the start after it offers nothing.
+    assert not any(p.suffix == ".nnviz" for p in recovery.parent.iterdir())
