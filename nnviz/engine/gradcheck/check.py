@@ -220,7 +220,7 @@ def epsilon_sweep(net: Network, X, Y, *, parameter=None, epsilons=SWEEP_EPSILONS
     tracker = Progress(2 * eps_arr.size * indices.size, progress, cancel)
     tracker.check()
     _, grad = problem.gradient()
-    analytic = grad[indices]
+    analytic = grad if parameter is None else grad[indices]  # all: no second copy of dtheta
     one_err, two_err = _sweep_errors(problem, indices, analytic, eps_arr, tracker,
                                      cost_changer(problem, method, chunk_bytes, threads),
                                      sweep_batch)
