@@ -18,6 +18,7 @@ commands:
   nnviz                 open the app
   nnviz train ...       train headless, print the final metrics, optionally export
   nnviz check ...       gradient check: backprop against two-sided differences, per layer
+  nnviz challenges      list the challenges; nnviz train ... --challenge KEY checks one
 
 Run "nnviz train --help" or "nnviz check --help" for their options.
 
@@ -182,7 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="add nnviz to the desktop's application menu for this user "
                              "(a launcher in $XDG_DATA_HOME/applications, default "
                              "~/.local/share/applications, and the icon) and exit")
-    commands = parser.add_subparsers(dest="command", metavar="{train,check}")
+    commands = parser.add_subparsers(dest="command", metavar="{train,check,challenges}")
 
     train = commands.add_parser(
         "train", help="train headless and print the final metrics",
@@ -207,6 +208,18 @@ def build_parser() -> argparse.ArgumentParser:
                      help="also print the gradient-flow verdict (vanishing, exploding, healthy) "
                           "and its remedies, as the app's Gradient flow panel gives them")
     out.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    ch = train.add_argument_group("challenge")
+    ch.add_argument("--challenge", metavar="KEY",
+                    help="say whether this run reaches a challenge (keys: nnviz challenges)")
+    ch.add_argument("--answer", metavar="A",
+                    help="with --challenge, the answer the challenge asks for: a layer "
+                         "number such as 2, or a choice's key")
+
+    listing = commands.add_parser(
+        "challenges", help="list the challenges and their keys",
+        description="The challenges the app checks while you change settings; check one "
+                    "headless with nnviz train ... --challenge KEY.")
+    listing.add_argument("--json", action="store_true", help="print the list as JSON")
 
     check = commands.add_parser(
         "check", help="gradient check: backprop against two-sided differences",
@@ -246,7 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 _NOT_SETTINGS = ("command", "version", "config", "export", "format", "save_session",
                  "history_csv", "json", "quiet", "eps", "examples", "layer", "per_tensor",
-                 "dropout", "planted_bug", "course_exercise", "diagnose", "cost_formula")
+                 "dropout", "planted_bug", "course_exercise", "diagnose", "cost_formula",
+                 "challenge", "answer")
 
 
 def settings_from_args(args: argparse.Namespace):

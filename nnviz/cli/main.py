@@ -30,6 +30,9 @@ def _main(argv: list[str] | None) -> int:
     if args.command == "check":
         from nnviz.cli.check import run_check
         return run_check(args)
+    if args.command == "challenges":
+        from nnviz.cli.challenges import run_challenges
+        return run_challenges(args)
     from nnviz.ui.app import run_app
     if args.screenshot:
         return run_app(screenshot=args.screenshot, steps=args.steps, panel=args.panel)

@@ -15,14 +15,20 @@ def run_train(args) -> int:
     from nnviz.engine.io.torch_export import export_torch_script
     from nnviz.training.headless import ProgressBar, export_info, session_data, train
 
+    from .challenges import follower
+
     try:
         settings = settings_from_args(args)
+        follow = follower(args, settings.iterations)
     except ValueError as exc:
         return error("train", str(exc), 2)
     progress = ProgressBar(settings.iterations, sys.stderr, enabled=not args.quiet)
     with tempfile.TemporaryDirectory(prefix="nnviz-") as workdir:
         try:
-            result = train(settings, progress, workdir)
+            result = train(settings, progress, workdir,
+                           on_chunk=follow.after_steps if follow is not None else None)
+            if follow is not None:
+                follow.finish(result.session)
         except ValueError as exc:  # bad settings, CSV problems, ...
             return error("train", str(exc), 2)
         written = {}
@@ -49,13 +55,13 @@ def run_train(args) -> int:
                 export_history_csv(args.history_csv, result.session.history.arrays())
                 written["history"] = args.history_csv
         except ExportError as exc:
-            _report(result, args.json, written, args.diagnose)
+            _report(result, args.json, written, args.diagnose, follow)
             return error("train", str(exc), 1)
         except OSError as exc:  # what the exporter did not word itself
-            _report(result, args.json, written, args.diagnose)
+            _report(result, args.json, written, args.diagnose, follow)
             name = exc.filename or "the file"
             return error("train", f"Cannot write {name}: {exc.strerror or exc}.", 1)
-    _report(result, args.json, written, args.diagnose)
+    _report(result, args.json, written, args.diagnose, follow)
     if result.diverged:
         print(result.message, file=sys.stderr)
         if args.export or args.save_session:
@@ -76,7 +82,8 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def _report(result, as_json: bool, written: dict, diagnose: bool = False) -> None:
+def _report(result, as_json: bool, written: dict, diagnose: bool = False,
+            follow=None) -> None:
     session = result.session
     net, data = session.net, session.data
     diagnosis = None
@@ -85,13 +92,15 @@ def _report(result, as_json: bool, written: dict, diagnose: bool = False) -> Non
         from nnviz.training.headless import diagnose_session
         diagnosis = diagnose_session(session)
     if as_json:
+        from .challenges import verdict
         print_out(json.dumps(json_safe({
             "dataset": data.name, "task": data.task, "m_train": data.m_train,
             "m_test": data.m_test, "layer_dims": net.layer_dims,
             "activations": net.layer_activations, "n_params": net.n_params,
             "seconds": round(result.seconds, 4), "diverged": result.diverged,
             **result.metrics, "files": written,
-            **({"gradient_flow": diagnosis_dict(diagnosis)} if diagnosis else {})}),
+            **({"gradient_flow": diagnosis_dict(diagnosis)} if diagnosis else {}),
+            **({"challenge": verdict(follow)} if follow is not None else {})}),
             allow_nan=False, default=str))
         return
     hyper = result.settings.config.hyper
@@ -120,3 +129,6 @@ def _report(result, as_json: bool, written: dict, diagnose: bool = False) -> Non
         print_out(f"wrote {what} to {path}")
     if diagnosis is not None:
         print_out(diagnosis_text(diagnosis))
+    if follow is not None:
+        from .challenges import print_verdict
+        print_verdict(follow)

@@ -329,14 +329,20 @@ def start_session(settings: RunSettings, workdir: str | None = None):
 
 
 def train(settings: RunSettings, progress: ProgressBar | None = None,
-          workdir: str | None = None) -> RunResult:
+          workdir: str | None = None, on_chunk=None) -> RunResult:
+    """``on_chunk(session)``, if given, is called before the first step and after every
+    chunk of steps (``--challenge`` follows the run with it)."""
     session = start_session(settings, workdir)
     total = settings.iterations
     chunk = max(1, total // 200)
     started = time.perf_counter()
     result = None
+    if on_chunk is not None:
+        on_chunk(session)
     while session.iteration < total:
         result = session.step(min(chunk, total - session.iteration))
+        if on_chunk is not None:
+            on_chunk(session)
         if progress is not None and not result.diverged:
             progress.update(session.iteration, result.cost)
         if result.diverged:
