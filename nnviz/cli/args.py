@@ -146,8 +146,14 @@ def _add_training_options(p: argparse.ArgumentParser, iterations_help: str) -> N
                    help="learning rate, more than 0 and at most 100 (default: 1.2)")
     g.add_argument("--beta", type=finite_float, help="momentum beta (default: 0.9)")
     g.add_argument("--beta1", type=finite_float, help="Adam beta1 (default: 0.9)")
-    g.add_argument("--beta2", type=finite_float, help="Adam beta2 (default: 0.999)")
-    g.add_argument("--epsilon", type=finite_float, help="Adam epsilon (default: 1e-8)")
+    g.add_argument("--beta2", type=finite_float,
+                   help="beta2 of Adam and RMSprop, s = beta2 s + (1-beta2) dW^2 "
+                        "(default: 0.999)")
+    g.add_argument("--epsilon", type=finite_float,
+                   help="epsilon of Adam and RMSprop (default: 1e-8)")
+    g.add_argument("--bias-correction", action=argparse.BooleanOptionalAction, default=None,
+                   help="Adam's bias correction v/(1-beta1^t), s/(1-beta2^t) (default: on; "
+                        "--no-bias-correction to see the first steps without it)")
     g.add_argument("--iterations", type=int, metavar="N", help=iterations_help)
     g.add_argument("--batch-size", type=int, metavar="N",
                    help="mini-batch size; 0 for full batch (default: full batch)")
@@ -270,7 +276,14 @@ def settings_from_args(args: argparse.Namespace):
         if problem:
             raise ConfigError(problem)
     flags = {k: v for k, v in vars(args).items() if k not in _NOT_SETTINGS}
-    return build_settings(flags, args.config)
+    bias_correction = flags.pop("bias_correction", None)
+    settings = build_settings(flags, args.config)
+    if bias_correction is not None:  # applied last: a flag overrides the config file
+        import dataclasses
+        config = settings.config
+        settings.config = dataclasses.replace(
+            config, hyper=dataclasses.replace(config.hyper, bias_correction=bias_correction))
+    return settings
 
 
 def config_file_problem(path) -> str | None:

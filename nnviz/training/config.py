@@ -225,8 +225,9 @@ class Hyperparameters:
     learning_rate: float = 1.2
     beta: float = 0.9            # momentum
     beta1: float = 0.9           # Adam
-    beta2: float = 0.999         # Adam
-    epsilon: float = 1e-8        # Adam
+    beta2: float = 0.999         # Adam and RMSprop (the course's β₂ of s)
+    epsilon: float = 1e-8        # Adam and RMSprop
+    bias_correction: bool = True  # Adam: v/(1-β₁ᵗ), s/(1-β₂ᵗ)
     batch_size: int | None = None  # None = full batch
     lambd: float = 0.0           # L2
     keep_prob: float = 1.0       # dropout on hidden layers
@@ -246,9 +247,12 @@ class Hyperparameters:
                       " (leave it empty for full batch)")
         _in_range("momentum β", self.beta, 0.0, BETA_MAX)
         _in_range("Adam's β1", self.beta1, 0.0, BETA_MAX)
-        _in_range("Adam's β2", self.beta2, 0.0, BETA2_MAX)
+        _in_range("β2 (Adam, RMSprop)", self.beta2, 0.0, BETA2_MAX)
         if not (isinstance(self.epsilon, numbers.Real) and 0 < self.epsilon < 1):
-            raise ValueError(f"Adam's ε must be between 0 and 1, got {self.epsilon!r}")
+            raise ValueError(f"ε (Adam, RMSprop) must be between 0 and 1, got {self.epsilon!r}")
+        if not isinstance(self.bias_correction, bool):
+            raise ValueError(f"Adam's bias correction is on (true) or off (false), "
+                             f"got {self.bias_correction!r}")
         _in_range("the L2 λ", self.lambd, 0.0, MAX_L2)
         _in_range("keep_prob", self.keep_prob, MIN_KEEP_PROB, 1.0)
 
@@ -256,8 +260,11 @@ class Hyperparameters:
         kw = {"learning_rate": self.learning_rate}
         if self.optimizer == "momentum":
             kw["beta"] = self.beta
+        elif self.optimizer == "rmsprop":
+            kw.update(beta2=self.beta2, epsilon=self.epsilon)
         elif self.optimizer == "adam":
-            kw.update(beta1=self.beta1, beta2=self.beta2, epsilon=self.epsilon)
+            kw.update(beta1=self.beta1, beta2=self.beta2, epsilon=self.epsilon,
+                      bias_correction=self.bias_correction)
         return kw
 
 

@@ -21,7 +21,7 @@ from nnviz.engine.io import export_weights, load_weights
 
 F32 = np.dtype(np.float32)
 N_OUT = {"sigmoid": 1, "softmax": 3, "linear": 2}
-LEARNING_RATE = {"gd": 0.1, "momentum": 0.1, "adam": 0.01}
+LEARNING_RATE = {"gd": 0.1, "momentum": 0.1, "rmsprop": 0.01, "adam": 0.01}
 
 
 def _data(head: str, m: int = 24):

@@ -83,6 +83,7 @@ def test_round_trip_keeps_every_field(tmp_path):
 @pytest.mark.parametrize("optimizer, batch_size, keep_prob", [
     ("adam", 64, 0.8),  # mini-batch order, dropout masks and Adam moments all matter
     ("momentum", 50, 1.0),
+    ("rmsprop", 64, 1.0),  # RMSprop's s
     ("gd", None, 1.0),
 ])
 def test_a_reloaded_session_continues_training_identically(tmp_path, optimizer, batch_size,

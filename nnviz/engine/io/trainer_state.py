@@ -10,9 +10,9 @@ import numpy as np
 
 from .. import limits
 
-# Attributes holding an optimizer's memory (Momentum: v; Adam: m, v, t). Hyperparameters
-# (learning rate, betas) are settings and are stored with the settings.
-_OPTIMIZER_ARRAYS = ("m", "v")
+# Attributes holding an optimizer's memory (Momentum: v; RMSprop: s; Adam: m, v, t).
+# Hyperparameters (learning rate, betas, bias correction) are stored with the settings.
+_OPTIMIZER_ARRAYS = ("m", "v", "s")
 _OPTIMIZER_COUNTERS = ("t",)
 _BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
 
