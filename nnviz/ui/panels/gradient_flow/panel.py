@@ -36,6 +36,7 @@ from nnviz.analysis.gradient_flow_stats import (METRIC_KEYS, METRICS, SATURATION
 MAX_HISTOGRAM_VALUES = 24_000   # all layers together; a strided sample beyond this
 MIN_LEGEND_CELL = 320           # px: a narrower history plot goes without its layer legend
 DISTRIBUTION_INTERVAL = 0.1     # s: while training runs, the heat map redraws at most 10x/s
+READOUT_HINT = "<i>Point at a bar for that layer's numbers.</i>"
 
 METRIC_TIP = ("Which per-layer gradient number to show, now (bars) and over iterations "
               "(lines). Backprop computes dZ[l] = dA[l] * g'(Z[l]), dA[l-1] = W[l]ᵀ dZ[l] and "
@@ -107,8 +108,10 @@ class GradientFlowPanel(Panel):
         self.scale_combo.addItem("values", False)
         self.scale_combo.addItem("magnitude (log)", True)
         self.scale_combo.setToolTip(SCALE_TIP)
-        self.readout = QLabel()
+        # On a line of its own, the whole width: a layer's numbers never cut.
+        self.readout = QLabel(READOUT_HINT)
         self.readout.setTextFormat(Qt.TextFormat.RichText)
+        self.readout.setWordWrap(True)
         self.readout.setToolTip("Numbers of the layer under the mouse in the bar plot.")
 
         self.now_plot = NowPlot()
@@ -127,8 +130,7 @@ class GradientFlowPanel(Panel):
         controls.addWidget(_label("Distribution of", self.quantity_combo))
         controls.addWidget(self.quantity_combo)
         controls.addWidget(self.scale_combo)
-        controls.addSpacing(16)
-        controls.addWidget(self.readout, 1)
+        controls.addStretch(1)
 
         # Four plots: a 2 x 2 grid when there is height for it, one row when the dock is
         # short and wide (the default bottom dock), so no plot gets squashed flat.
@@ -142,6 +144,7 @@ class GradientFlowPanel(Panel):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.banner)
         layout.addLayout(controls)
+        layout.addWidget(self.readout)
         layout.addWidget(self.plots_area, 1)
 
         self.metric_combo.currentIndexChanged.connect(lambda _i: self._redraw_gradients())
@@ -204,7 +207,7 @@ class GradientFlowPanel(Panel):
         if width > 0 and height > 0:
             # 2 x 2 or one row, whichever gives plots closer to a 1.6 : 1 shape, in the
             # height the verdict (at most BANNER_SHARE) and the controls leave.
-            plots = max(height - min(self.banner.height(), BANNER_SHARE * height) - 34, 1)
+            plots = max(height - min(self.banner.height(), BANNER_SHARE * height) - 56, 1)
             def misfit(columns, rows):
                 return abs(np.log(width / columns / (plots / rows) / 1.6))
             one_row = misfit(4, 1) < misfit(2, 2)

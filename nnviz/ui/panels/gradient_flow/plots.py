@@ -199,7 +199,7 @@ class HistoryPlot:
             key.hide()
         self._key_placed = not self.compact
         if not self.compact:
-            layout.addItem(self.legend_title, 1, 5)
+            layout.addItem(self.legend_title, 0, 5)  # in the title row: no height of its own
             layout.addItem(self.legend, 2, 5)  # beside the plot, never over the lines
             layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignTop)
             layout.setAlignment(self.legend_title, Qt.AlignmentFlag.AlignBottom)

@@ -12,7 +12,7 @@ from nnviz.analysis.gradient_flow import BAD, OK, WARN, FlowDiagnosis, format_fa
 
 from ...theme import PlotColors
 
-BANNER_SHARE = 0.3              # the verdict takes at most this share of the panel's height
+BANNER_SHARE = 0.25             # the verdict takes at most this share of the panel's height
 BANNER_TIP = ("The verdict compares the back-propagated dZ[l] (and dW[l]) from the output "
               "layer back to layer 1, per entry: 1000× or more smaller means vanishing, 1000× "
               "larger exploding (100× is a warning in networks with 2+ hidden layers). Huge "

@@ -90,6 +90,23 @@ def test_gradient_flow_fits_the_gradients_workspace(qtbot, screen, network):
         assert sample.item is history.curves[l - 1]
 
 
+@pytest.mark.parametrize("screen", list(FLOW_SIZES))
+def test_the_layer_readout_is_whole_and_moves_nothing(qtbot, screen):
+    """Pointing at a bar shows that layer's numbers on the line under the controls: whole,
+    on one line, and the plots do not move."""
+    size = FLOW_SIZES[screen]
+    panel = shown_panel(qtbot, size, trained_snapshots(6, "tanh", "xavier"))
+    assert "Point at a bar" in panel.readout.text()
+    before = panel.now_plot.widget.geometry()
+    line = panel.readout.height()
+    for l in range(1, 8):
+        panel.readout.setText(panel.layer_summary(l))
+        qtbot.wait(20)
+        assert layout_problems(panel, size) == [], l
+        assert panel.readout.height() == line, l
+        assert panel.now_plot.widget.geometry() == before, l
+
+
 def test_the_bars_stay_in_view_when_one_layer_jumps(qtbot):
     """A later snapshot with a bar decades taller than before (exploding) still shows it
     whole: the range follows the data, it does not keep the first one."""
