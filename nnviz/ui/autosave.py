@@ -40,8 +40,12 @@ STATE_DIR_ENV = "NNVIZ_STATE_DIR"  # the state folder (tests, portable installs)
 
 
 def default_folder() -> Path | None:
-    """``recovery/`` in the user's state folder (``NNVIZ_STATE_DIR`` if set)."""
+    """``recovery/`` in the user's state folder: ``NNVIZ_STATE_DIR`` if set; else beside
+    the settings file ``NNVIZ_SETTINGS`` names (tests and throw-away profiles never touch
+    the user's own recovery file); else the platform's state folder."""
     base = os.environ.get(STATE_DIR_ENV)
+    if not base and os.environ.get("NNVIZ_SETTINGS"):
+        base = str(Path(os.environ["NNVIZ_SETTINGS"]).expanduser().parent)
     if not base:
         from .startup_sweep import state_folder
 

@@ -152,6 +152,7 @@ def maybe_show_start_page(window) -> StartPage | None:
     if not first and str(settings.value(AT_START_KEY, "false")) != "true":
         return None
     settings.setValue(SEEN_KEY, "true")
+    settings.sync()  # seen, even if this run ends in a crash
     return show_start_page(window)
 
 

@@ -205,6 +205,10 @@ def test_install_autosave_once_per_window_in_the_state_folder(qtbot, isolated_se
     assert saver.folder == tmp_path / "state" / "recovery" and saver.active
     assert os.path.isdir(saver.folder)
     w.close()
+    # Without it, a settings file of its own (tests, throw-away profiles) keeps its recovery
+    # file beside it, never in the user's state folder.
+    monkeypatch.delenv(autosave.STATE_DIR_ENV)
+    assert autosave.default_folder() == isolated_settings.parent / "recovery"
 
 
 # -- the real thing: a process killed mid-session, and the next one -----------------------
