@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import os
 import subprocess
 import sys
@@ -256,8 +257,10 @@ def train_frames(seconds: float, size=(1920, 1080)) -> dict:
         frames[key] = 0
     frames["steps"] = []
     it0, t0 = c.latest.iteration, time.perf_counter()
+    gui0, process0 = time.thread_time(), time.process_time()
     wait(int(seconds * 1000))
     elapsed = time.perf_counter() - t0
+    gui, process = time.thread_time() - gui0, time.process_time() - process0
     steps = frames["steps"]
     jumps = [b - a for a, b in zip(steps, steps[1:])]
     result = {"pace": pace, "size": size,
@@ -265,9 +268,24 @@ def train_frames(seconds: float, size=(1920, 1080)) -> dict:
               "delivered": frames["all"] / elapsed, "full": frames["full"] / elapsed,
               "pictures": frames["pictures"] / elapsed,
               "pictured": len(diagram.pictured_units), "picture_px": diagram.picture_side,
-              "jump": sorted(jumps)[len(jumps) // 2] if jumps else float("nan")}
+              "jump": sorted(jumps)[len(jumps) // 2] if jumps else float("nan"),
+              # CPU per frame: what the frame rate would be on an otherwise idle machine
+              "gui_ms": 1000 * gui / max(frames["all"], 1),
+              "other_ms": 1000 * (process - gui) / max(frames["all"], 1)}
     window.close()
     return result
+
+
+def train_frames_apart(seconds: float, size) -> dict:
+    """:func:`train_frames` in a fresh process (a window closed before in the same process
+    still costs the next one time)."""
+    out = subprocess.run([sys.executable, __file__, "--train-frames", f"{size[0]}x{size[1]}",
+                          "--seconds", str(seconds)], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120)
+    lines = [line for line in out.stdout.splitlines() if line.startswith("TRAIN ")]
+    if not lines:
+        raise RuntimeError(f"the Train measurement failed:\n{out.stdout}\n{out.stderr}")
+    return json.loads(lines[-1][len("TRAIN "):])
 
 
 def startup_seconds() -> tuple[float, float]:
@@ -288,7 +306,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=6.0, help="in-app measuring time")
     parser.add_argument("--panels", help="comma-separated panel keys (default: all)")
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up timing")
+    parser.add_argument("--train-frames", metavar="WxH", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.train_frames:  # one measurement, in the process train_frames_apart started
+        size = tuple(int(v) for v in args.train_frames.split("x"))
+        print("TRAIN " + json.dumps(train_frames(args.seconds, size)), flush=True)
+        return 0
     panels = None
     if args.panels:
         from nnviz.ui.panels import panel_spec
@@ -297,7 +320,7 @@ def main() -> int:
           f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     startups = [] if args.no_startup else [startup_seconds() for _ in range(3)]
     grids = grid_costs()
-    trains = [train_frames(args.seconds, size) for size in ((1366, 768), (1920, 1080))]
+    trains = [train_frames_apart(args.seconds, size) for size in ((1366, 768), (1920, 1080))]
     headless_before = headless_rate(3.0)
     app = app_run(args.seconds, panels)
     headless_after = headless_rate(3.0)
@@ -324,7 +347,8 @@ def main() -> int:
               f"boundary and the pictures redrawn (target >= 25; {t['delivered']:.1f} "
               f"snapshots drawn/s, pictures in {t['pictures']:.1f}/s), "
               f"{t['steps_per_second']:.0f} steps/s, median jump {t['jump']:g} steps, "
-              f"{t['pictured']} pictures of {t['picture_px']:.0f} px")
+              f"{t['pictured']} pictures of {t['picture_px']:.0f} px; CPU per frame: GUI "
+              f"thread {t['gui_ms']:.1f} ms, worker and the rest {t['other_ms']:.1f} ms")
     if startups:
         painted = [p for p, _ in startups]
         ready = [r for _, r in startups]
