@@ -26,12 +26,14 @@ from ...widgets.hyper_bar import INIT_SCALE_TIP, init_scale_slider, learning_rat
 from nnviz.analysis import builder_readouts as text
 from nnviz.analysis import tooltips as tips
 from ..base import Panel, PanelContext
+from . import optimizer as optimizer_tips
 from .features import InputFeatures, course_exact_check
 
 INIT_LABELS = {"zeros": "zeros", "random": "random  (randn × 0.01)",
                "xavier": "Xavier  √(1/n[l-1])",
                "he": "He  √(2/n[l-1])", "glorot": "Glorot  √(2/(n[l-1]+n[l]))"}
-OPTIMIZER_LABELS = {"gd": "Gradient descent", "momentum": "Momentum", "adam": "Adam"}
+OPTIMIZER_LABELS = {"gd": "Gradient descent", "momentum": "Momentum", "rmsprop": "RMSprop",
+                    "adam": "Adam"}
 
 MIN_WIDTH, MAX_WIDTH = 360, 420
 
@@ -192,11 +194,12 @@ class BuilderPanel(Panel):
 
     def _build_optimizer_box(self) -> QGroupBox:
         box = QGroupBox("Optimization")
-        self.optimizer = combo(OPTIMIZER_LABELS, tips.OPTIMIZER)
+        self.optimizer = combo(OPTIMIZER_LABELS, optimizer_tips.OPTIMIZER)
         self.learning_rate = learning_rate_slider()
         self.beta = dspin(0.0, BETA_MAX, 0.9, 0.01, 6, tips.BETA, "β")
         self.beta1 = dspin(0.0, BETA_MAX, 0.9, 0.01, 6, tips.BETA1, "β₁")
-        self.beta2 = dspin(0.0, BETA2_MAX, 0.999, 0.001, 6, tips.BETA2, "β₂")
+        self.beta2 = dspin(0.0, BETA2_MAX, 0.999, 0.001, 6, optimizer_tips.BETA2, "β₂")
+        self.bias_correction = optimizer_tips.bias_correction_check()
         self.batch_size = spin(0, MAX_BATCH_SIZE, 0, tips.BATCH, "The mini-batch size")
         self.batch_size.setSpecialValueText("full batch")
         self.lambd = dspin(0.0, MAX_L2, 0.0, 0.01, 6, tips.L2, "λ")
@@ -206,7 +209,8 @@ class BuilderPanel(Panel):
         self.form_opt.addRow("Learning rate α", self.learning_rate)
         self.form_opt.addRow("β (momentum)", self.beta)
         self.form_opt.addRow("β₁ (Adam)", self.beta1)
-        self.form_opt.addRow("β₂ (Adam)", self.beta2)
+        self.form_opt.addRow("β₂ (RMSprop, Adam)", self.beta2)
+        self.form_opt.addRow("", self.bias_correction)
         self.form_opt.addRow("Mini-batch size", self.batch_size)
         self.form_opt.addRow("L2 λ", self.lambd)
         self.form_opt.addRow("keep_prob", self.keep_prob)
@@ -214,6 +218,7 @@ class BuilderPanel(Panel):
         self.learning_rate.valueChanged.connect(self._hyper_changed)
         for w in (self.beta, self.beta1, self.beta2, self.lambd, self.keep_prob, self.batch_size):
             w.valueChanged.connect(self._hyper_changed)
+        self.bias_correction.toggled.connect(self._hyper_changed)
         return box
 
     # -- config -> widgets -------------------------------------------------------------
@@ -293,10 +298,12 @@ class BuilderPanel(Panel):
                              (self.lambd, h.lambd), (self.keep_prob, h.keep_prob)):
             self._show(field, exact)
         self.batch_size.setValue(h.batch_size or 0)
-        for widget, visible in ((self.beta, h.optimizer == "momentum"),
-                                (self.beta1, h.optimizer == "adam"),
-                                (self.beta2, h.optimizer == "adam")):
-            self.form_opt.setRowVisible(widget, visible)
+        self.bias_correction.setChecked(h.bias_correction)
+        self._show_optimizer_rows(h.optimizer)
+
+    def _show_optimizer_rows(self, opt: str) -> None:
+        for name, visible in optimizer_tips.shown_rows(opt).items():
+            self.form_opt.setRowVisible(getattr(self, name), visible)
 
     # -- widgets -> config -------------------------------------------------------------
     def _send(self, config: SessionConfig) -> None:
@@ -382,10 +389,9 @@ class BuilderPanel(Panel):
             self._config.hyper, optimizer=opt, learning_rate=self.learning_rate.value(),
             beta=self._read(self.beta), beta1=self._read(self.beta1),
             beta2=self._read(self.beta2), batch_size=self.batch_size.value() or None,
-            lambd=self._read(self.lambd), keep_prob=self._read(self.keep_prob))
-        for widget, visible in ((self.beta, opt == "momentum"), (self.beta1, opt == "adam"),
-                                (self.beta2, opt == "adam")):
-            self.form_opt.setRowVisible(widget, visible)
+            lambd=self._read(self.lambd), keep_prob=self._read(self.keep_prob),
+            bias_correction=self.bias_correction.isChecked())
+        self._show_optimizer_rows(opt)
         self._send(dataclasses.replace(self._config, hyper=hyper))
 
     def _add_layer(self) -> None:

@@ -134,3 +134,21 @@ def test_the_builder_stays_narrow_in_a_splitter(qtbot, builder, screen_width):
     assert MIN_WIDTH <= builder.width() <= MAX_WIDTH <= 420
     builder.setParent(None)  # the fixture closes it
     splitter.close()
+
+
+def test_rmsprop_shows_beta2_and_adam_its_bias_correction_switch(qtbot, controller, builder):
+    form = builder.form_opt
+    builder.optimizer.setCurrentIndex(builder.optimizer.findData("rmsprop"))
+    applied(qtbot, controller, lambda c: c.hyper.optimizer == "rmsprop")
+    assert form.isRowVisible(builder.beta2) and not form.isRowVisible(builder.beta1)
+    assert not form.isRowVisible(builder.bias_correction)
+    assert "s := β₂ s + (1-β₂) dW²" in builder.optimizer.toolTip()
+    builder.optimizer.setCurrentIndex(builder.optimizer.findData("adam"))
+    applied(qtbot, controller, lambda c: c.hyper.optimizer == "adam")
+    assert form.isRowVisible(builder.bias_correction) and builder.bias_correction.isChecked()
+    builder.bias_correction.setChecked(False)
+    applied(qtbot, controller, lambda c: c.hyper.bias_correction is False)
+    # A loaded setting is shown as used.
+    controller.apply_config(dataclasses.replace(controller.config, hyper=dataclasses.replace(
+        controller.config.hyper, bias_correction=True)))
+    qtbot.waitUntil(builder.bias_correction.isChecked, timeout=TIMEOUT)
