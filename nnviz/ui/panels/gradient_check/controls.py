@@ -109,9 +109,9 @@ class CheckControls(QWidget):
                       [QLabel("mode"), self.mode, self.layer, self.per_tensor,
                        self.directions], [QLabel("ε"), self.eps],
                       [QLabel("Teaching: plant a bug"), self.bug],
-                      [self.run_button, self.cancel_button],
-                      [self.progress, self.status]):
+                      [self.run_button, self.cancel_button]):
             flow.addWidget(_group(group))
+        flow.add_filling(_group([self.progress, self.status]))
         self.progress.setFixedWidth(80)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)

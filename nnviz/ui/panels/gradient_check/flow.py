@@ -12,6 +12,7 @@ class FlowLayout(QLayout):
                  row_spacing: int = 4):
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
+        self._filling: set[int] = set()  # ids of items that take the rest of their row
         self._spacing = spacing
         self._row_spacing = row_spacing
         self.setContentsMargins(0, 0, 0, 0)
@@ -28,6 +29,13 @@ class FlowLayout(QLayout):
 
     def takeAt(self, index: int):  # noqa: N802 (Qt API)
         return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def add_filling(self, widget: QWidget, least: int = 160) -> None:
+        """``widget`` takes the rest of its row (at least ``least`` px, else a row of its
+        own): a word-wrapped message then takes few lines, not a narrow column of them."""
+        self.addWidget(widget)
+        self._filling.add(id(self._items[-1]))
+        self._least = least
 
     # -- sizes ---------------------------------------------------------------------------
     def expandingDirections(self) -> Qt.Orientation:  # noqa: N802 (Qt API)
@@ -68,6 +76,9 @@ class FlowLayout(QLayout):
         x = 0
         for item in self._shown():
             width = min(item.sizeHint().width(), rect.width())
+            if id(item) in self._filling:
+                rest = rect.width() - x - (self._spacing if rows[-1] else 0)
+                width = rest if rest >= self._least else rect.width()
             if rows[-1] and x + self._spacing + width > rect.width():
                 rows.append([])
                 x = 0

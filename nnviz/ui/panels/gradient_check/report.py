@@ -27,10 +27,12 @@ def verdict_html(outcome: CheckOutcome | None, c: PlotColors, stale: str = "") -
     if outcome.result is not None and outcome.result.suspects:
         wrong = (f" &nbsp; <span style='color:{colour}'>wrong: "
                  f"<b>{', '.join(outcome.result.suspects)}</b></span>")
+    # When stale, the warning replaces the thresholds (the bar plot names them): one line.
+    thresholds = (f" &nbsp; <span style='color:{c.neutral}'>(good ≈ 1e-7 · look closer ≈ "
+                  "1e-5 · bug ≥ 1e-3)</span>")
     return (f"<span style='font-size:13pt; color:{colour}'><b>"
             f"{text.verdict_title(main.verdict)}</b></span> &nbsp; {kind}difference = "
-            f"<b>{main.difference:.2e}</b>{wrong} &nbsp; <span style='color:{c.neutral}'>"
-            f"(good ≈ 1e-7 · look closer ≈ 1e-5 · bug ≥ 1e-3)</span>{stale}")
+            f"<b>{main.difference:.2e}</b>{wrong}{stale or thresholds}")
 
 
 def stale_html(outcome: CheckOutcome | None, snapshot, c: PlotColors) -> str:
@@ -39,8 +41,8 @@ def stale_html(outcome: CheckOutcome | None, snapshot, c: PlotColors) -> str:
             or (snapshot.generation == outcome.setup.generation
                 and snapshot.iteration == outcome.setup.iteration)):
         return ""
-    return (f" &nbsp; <span style='color:{c.warn}'>(checked at iteration "
-            f"{outcome.setup.iteration:,}; the network has changed since: run again)</span>")
+    return (f" &nbsp; <span style='color:{c.warn}'>(the network has changed since iteration "
+            f"{outcome.setup.iteration:,}: run again)</span>")
 
 
 def explanation_html(outcome: CheckOutcome | None) -> str:

@@ -14,14 +14,14 @@ from tests.ui.panels.gradient_flow.layout_rules import (CHECK_SIZES, layout_prob
 TIMEOUT = 20000
 
 
-def trained_snapshot(hidden: int):
-    """A flower network with ``hidden`` tanh layers of 4 units after 120 iterations."""
+def trained_snapshot(hidden: int, steps: int = 120):
+    """A flower network with ``hidden`` tanh layers of 4 units after ``steps`` iterations."""
     session = TrainingSession(SessionConfig(
         DataSpec(name="flower"),
         NetworkSpec(hidden_units=(4,) * hidden, activations=("tanh",) * hidden,
                     init="xavier"),
         Hyperparameters(learning_rate=0.3)))
-    session.step(120)
+    session.step(steps)
     return session.snapshot()
 
 
@@ -90,7 +90,8 @@ def test_gradient_check_fits_the_gradients_workspace(qtbot, make_panel, screen, 
 @pytest.mark.parametrize("screen", list(CHECK_SIZES))
 def test_a_planted_bug_and_a_long_status_still_fit(qtbot, make_panel, screen):
     """The teaching banner, the red "planted bug" mark and the bug's caption take room too;
-    a message about a stale check makes the verdict two lines."""
+    an error message and a note that the check is stale make the status and the verdict
+    two lines."""
     size = CHECK_SIZES[screen]
     panel = make_panel(size, trained_snapshot(1))
     outcome = run(qtbot, panel, source="network", bug="dW2 doubled")
@@ -99,6 +100,8 @@ def test_a_planted_bug_and_a_long_status_still_fit(qtbot, make_panel, screen):
     assert panel.eps_plot.bug_line.isVisible()
     panel._show_error("No network yet: start or step training first, or check the course "
                       "exercise.")
+    panel.on_snapshot(trained_snapshot(1, steps=200))  # trained on since the check
+    assert "run again" in panel.verdict.text()
     qtbot.wait(40)
     found = problems_on_every_tab(qtbot, panel, size)
     assert found == {name: [] for name in found}
