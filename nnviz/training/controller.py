@@ -66,7 +66,7 @@ class TrainingController(QObject):
     _snapshot_request = Signal()
     _set_parameter = Signal(str, object, float)
     _edit_points = Signal(object)
-    _acknowledge = Signal()
+    _acknowledge = Signal(int)
     _capture = Signal(int)
     _adopt = Signal(object)
     _stop = Signal()
@@ -288,7 +288,7 @@ class TrainingController(QObject):
             self.snapshot.emit(self.latest)
         finally:
             self.frame_gate.set()
-        self._acknowledge.emit()
+        self._acknowledge.emit(self.latest.serial)
 
     @property
     def drawing_budget(self) -> float:

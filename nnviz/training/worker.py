@@ -29,6 +29,7 @@ SNAPSHOT_COST_FACTOR = 12     # emit no more often than 12x the time one snapsho
                               # so snapshots never cost more than ~8 % of training time
 OUTCOME_INTERVAL = 0.25       # while running at Max, recompute the decision boundary <= 4x/s
 PACE_SLACK = 0.05             # a set pace is kept while fewer than 5 % of a second's steps wait
+PACED_IN_FLIGHT = 2           # ... and then snapshots not yet taken by the GUI may be this many
 ACK_TIMEOUT = 1.0             # emit anyway if the GUI has not taken the last snapshot by then
 FRAME_WAIT_LIMIT = 0.1        # never wait longer than this for the GUI to finish a frame
 
@@ -69,7 +70,7 @@ class TrainingWorker(QObject):
         self._budget = 0                   # pause at this iteration (0 = never)
         self._budget_armed = False         # a run that started below the budget
         self._last_emit = 0.0
-        self._awaiting_ack = False
+        self._acknowledged = 0             # serial of the last snapshot the GUI took
         self._steps_per_call = 1
         self._last_outcome = 0.0
         self._steps_since_emit = 0
@@ -301,11 +302,12 @@ class TrainingWorker(QObject):
         self._set_state(DIVERGED if session.diverged else PAUSED)
         self._emit_snapshot()
 
-    @Slot()
-    def acknowledge(self) -> None:
-        """The GUI has taken the last snapshot: while training runs, the next one is only
-        made after this (flow control: no snapshot is computed just to be dropped)."""
-        self._awaiting_ack = False
+    @Slot(int)
+    def acknowledge(self, serial: int) -> None:
+        """The GUI has taken snapshot ``serial``: while training runs, the next one is only
+        made after this (flow control: no snapshot is computed just to be dropped); at a set
+        pace one more may be on its way, made while the GUI draws the last."""
+        self._acknowledged = max(self._acknowledged, int(serial))
         if self.state == RUNNING and self._speed > 0:
             QTimer.singleShot(0, self, self._tick)  # paced: the next frame's snapshot now
 
@@ -385,10 +387,14 @@ class TrainingWorker(QObject):
             return
         now = time.perf_counter()
         # At a set pace the worker keeps, it has time to spare: a snapshot (with its boundary)
-        # for every frame; at Max, snapshots take at most ~8 % of training time.
-        factor = 1.0 if self._keeping_pace(now) else SNAPSHOT_COST_FACTOR
+        # for every frame, the next made while the GUI draws the last; at Max, snapshots
+        # take at most ~8 % of training time and wait for the GUI.
+        paced = self._keeping_pace(now)
+        factor = 1.0 if paced else SNAPSHOT_COST_FACTOR
         interval = max(1.0 / self.max_snapshot_rate, factor * self._snapshot_cost)
-        waiting = self._awaiting_ack and now - self._last_emit < ACK_TIMEOUT
+        in_flight = self._serial - self._acknowledged
+        limit = PACED_IN_FLIGHT if paced else 1
+        waiting = in_flight >= limit and now - self._last_emit < ACK_TIMEOUT
         if self._steps_since_emit and not waiting and now - self._last_emit >= interval:
             elapsed = now - self._rate_t0
             if elapsed > 0:
@@ -430,5 +436,4 @@ class TrainingWorker(QObject):
         self._snapshot_cost = t1 - t0
         self._last_emit = t1
         self._steps_since_emit = 0
-        self._awaiting_ack = True
         self.snapshot_ready.emit(snap)

@@ -48,3 +48,21 @@ def test_every_snapshot_at_a_set_pace_has_a_boundary_of_its_own_iteration(qtbot,
     grids = [s.boundary for s in live]
     assert all(a is not b for a, b in zip(grids, grids[1:]))  # recomputed, not reused
     assert len({s.boundary.inputs[0].values.shape for s in live}) == 1  # inputs pictured
+
+
+def test_snapshots_not_yet_taken_by_the_gui_stay_bounded(qtbot, make_controller):
+    from nnviz.training.worker import PACED_IN_FLIGHT
+
+    c = make_controller()
+    w = c.worker
+    in_flight = []  # at each emission (worker thread): made but not yet taken by the GUI
+    w.snapshot_ready.connect(lambda s: in_flight.append((w._speed, s.serial - w._acknowledged)))
+    for speed, limit in ((100, PACED_IN_FLIGHT), (0, 1)):  # a set pace, then Max
+        c.set_speed(speed)
+        c.play()
+        start = c.latest.iteration
+        wait_for(qtbot, c, lambda s: s.state == "running" and s.iteration >= start + 40)
+        c.pause()
+        wait_for(qtbot, c, lambda s: s.state == "paused")
+        live = [n for pace, n in list(in_flight) if pace == speed]
+        assert live and max(live) <= limit
