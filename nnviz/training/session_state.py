@@ -170,7 +170,11 @@ def restore_session(data: SessionData, csv_folder) -> RestoredSession:
 
 
 def _inferred_stride(iterations: np.ndarray) -> int:
-    """The largest power of two dividing every recorded iteration (files without strides)."""
+    """The largest power of two dividing every recorded iteration after the first ones a
+    history keeps one by one (files without strides)."""
+    gaps = np.flatnonzero(np.diff(iterations) > 1)
+    if gaps.size:
+        iterations = iterations[gaps[0]:]
     nonzero = iterations[iterations > 0]
     if nonzero.size == 0:
         return 1

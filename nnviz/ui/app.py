@@ -119,6 +119,9 @@ def run_app(argv: list[str] | None = None, screenshot: str | None = None, steps:
         window = MainWindow(settings=settings, appearance=appearance,
                             restore_layout=not screenshot, defer_panels=True)
         window.show()
+        from nnviz.ui.startup_sweep import start_startup_sweep
+
+        start_startup_sweep(settings, parent=window)  # temp files a killed export left
         shooter = ScreenshotTaker(window, screenshot, steps, panel) if screenshot else None
         if on_window is not None:
             on_window(window)

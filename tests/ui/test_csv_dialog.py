@@ -26,7 +26,7 @@ def slow_reader(monkeypatch):
     """Every progress report waits a little: the check lasts seconds whatever the machine."""
     import nnviz.ui.widgets.csv_dialog as module
 
-    real = module.load_csv
+    real = module.load_csv_checked
 
     def load_csv(path, progress=None, **kwargs):
         def slowly(done, total):
@@ -34,7 +34,7 @@ def slow_reader(monkeypatch):
             return progress(done, total)
         return real(path, progress=slowly, **kwargs)
 
-    monkeypatch.setattr(module, "load_csv", load_csv)
+    monkeypatch.setattr(module, "load_csv_checked", load_csv)
 
 
 def ok_button(dialog):
@@ -99,3 +99,17 @@ def test_the_window_keeps_painting_while_a_file_is_checked(qtbot, slow_csv):
     gaps = [b - a for a, b in zip(ticks, ticks[1:])]
     assert len(ticks) >= 3 and max(gaps) < 0.5  # the GUI thread never waited for the parser
     assert dialog.dataset.m == 400_000
+
+
+def test_a_named_pipe_is_refused_before_it_is_opened(qtbot, tmp_path):
+    import os
+
+    from nnviz.ui.widgets.csv_dialog import CsvDialog
+
+    fifo = tmp_path / "data.csv"
+    os.mkfifo(fifo)  # opening it to read would block the window
+    dialog = CsvDialog(str(fifo))
+    qtbot.addWidget(dialog)
+    assert dialog.rows == []
+    assert "data.csv" in dialog._read_error and "not a regular file" in dialog._read_error
+    assert "Errno" not in dialog._read_error

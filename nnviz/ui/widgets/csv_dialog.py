@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QHBoxLayout, QLabel, QProgressBar, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout)
 
-from nnviz.engine.data import CSVError, load_csv
+from nnviz.engine.data import CSVError
+from nnviz.engine.data.csv_parser import file_kind
 from nnviz.engine.limits import human_size
 from nnviz.training.jobs import JobRunner
+from nnviz.training.session_build import load_csv_checked
 
 PREVIEW_ROWS = 20
 PREVIEW_BYTES = 64 * 1024
@@ -33,7 +35,13 @@ TASKS = [("Detect automatically", None), ("Classification (2 or more classes)", 
 
 
 def read_preview(path: Path) -> list[list[str]]:
-    """The first rows of the file as text cells (delimiter guessed like load_csv does)."""
+    """The first rows of the file as text cells (delimiter guessed like load_csv does).
+    Anything but a regular file raises ``OSError`` before it is opened (reading a named
+    pipe would block the window)."""
+    kind = file_kind(path)
+    if kind != "file":
+        raise OSError(f"it is {kind}, not a regular file" if kind.startswith("a ")
+                      else f"it is {kind}")
     with open(path, "r", encoding="utf-8-sig", errors="replace", newline="") as f:
         text = f.read(PREVIEW_BYTES)
     lines = text.splitlines()
@@ -81,7 +89,8 @@ def check_job(path: Path, options: dict, job):
                             f"{human_size(done)} of {human_size(total)}")
 
     try:
-        return load_csv(path, **options, progress=progress, cancel=job.cancel_event)
+        # Remembered, so Load builds the session without reading the file again.
+        return load_csv_checked(path, **options, progress=progress, cancel=job.cancel_event)
     except (CSVError, ValueError, OSError) as exc:
         return CheckFailed(exc)
 
