@@ -30,6 +30,7 @@ MAX_PREDICTIONS = 50             # kept per lesson (the latest)
 MAX_TEXT = 500                   # an answer given as text
 MAX_POINTS = 2000                # an answer given as numbers (a sketch's points)
 _KEY = re.compile(r"^[A-Za-z0-9_.\-]{1,100}$")
+_SHARED: dict[Path, "ProgressStore"] = {}
 
 
 class ProgressError(ValueError):
@@ -52,6 +53,16 @@ class ProgressStore:
         self.path = Path(folder).expanduser() / file_name
         self.data = _empty()
         self.message: str | None = self._load()
+
+    @classmethod
+    def shared(cls, folder, file_name: str = FILE_NAME) -> "ProgressStore":
+        """The one store of this file in this process: the lessons and the challenges write
+        through the same object, so neither overwrites what the other recorded."""
+        path = (Path(folder).expanduser() / file_name).resolve()
+        store = _SHARED.get(path)
+        if store is None:
+            store = _SHARED[path] = cls(folder, file_name)
+        return store
 
     # -- reading ------------------------------------------------------------------------
     def _load(self) -> str | None:

@@ -100,3 +100,13 @@ def test_a_failed_write_returns_a_message(tmp_path):
     store = ProgressStore(blocker)  # the "folder" is a file: nothing can be written there
     message = store.record_challenge("diverge")
     assert message is not None and message.startswith("Your progress could not be saved")
+
+
+def test_the_shared_store_is_one_object_per_file(tmp_path):
+    a = ProgressStore.shared(tmp_path)
+    b = ProgressStore.shared(tmp_path / "." )
+    assert a is b
+    a.record_challenge("diverge")
+    b.record_prediction("symmetry", "zeros", 1.0)  # neither write loses the other's
+    again = ProgressStore(tmp_path)
+    assert "diverge" in again.challenges_solved and again.lessons_done == ["symmetry"]

@@ -1,0 +1,1 @@
+"""The Challenges panel (goals checked live from the run) and its status-bar badge."""
