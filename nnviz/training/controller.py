@@ -9,8 +9,8 @@ Drawing and training share one interpreter lock, so the controller paces the dra
 training runs it delivers snapshots only as often as keeps the GUI thread under
 ``gui_budget`` of a core at Max speed, or ``paced_gui_budget`` at a set pace the worker keeps
 (100 steps/s trains for a few milliseconds a second: the rest is the drawing's), at most
-``max_snapshot_rate`` and at least 4 per second. The worker
-makes the next snapshot only after the last one was taken (``acknowledge``), and the worker
+``max_snapshot_rate`` and at least 4 per second. The worker makes the next snapshot only
+after the last one was taken (``acknowledge``; at a set pace, while the GUI draws it), and
 waits between two steps while a frame is drawn (``frame_gate``), so a frame is painted in one
 go instead of the two threads trading the lock for every Python call pyqtgraph makes.
 
