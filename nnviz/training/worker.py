@@ -5,7 +5,8 @@ It trains in short chunks driven by a zero-interval ``QTimer``: each tick runs s
 pause, a new learning rate, ...) are handled between chunks. It emits an immutable
 :class:`~nnviz.training.snapshot.TrainingSnapshot` at most ``max_snapshot_rate`` times per
 second however fast it trains, and while running only once the GUI has taken the previous
-one (``acknowledge``). It never touches a widget.
+one (``acknowledge``; at a set pace it keeps, one more may be made while the GUI draws, and
+every snapshot has a fresh decision boundary). It never touches a widget.
 
 Use it through :class:`~nnviz.training.controller.TrainingController`, which owns the
 thread, forwards the GUI's requests as queued signals and shuts everything down cleanly.
