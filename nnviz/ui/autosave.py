@@ -309,7 +309,7 @@ class Autosaver(QObject):
             os.replace(self.offered_path, target)
         except OSError:
             target = self.offered_path
-        reason = reason.replace(f"{OFFERED_NAME}: ", "").replace(str(self.offered_path), "it")
+        reason = reason.replace(f"{OFFERED_NAME}: ", "it ").replace(str(self.offered_path), "it")
         message = (f"The automatic copy of your last session (saved {describe_time(saved_at)})"
                    f" cannot be opened, so nnviz starts afresh. It was set aside as {target} "
                    f"for you to inspect or delete. Why: {reason}")

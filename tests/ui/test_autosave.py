@@ -176,6 +176,7 @@ def test_a_corrupt_recovery_file_is_set_aside_with_a_message(qtbot, make_window,
     assert not (tmp_path / RECOVERY_NAME).exists() and not (tmp_path / OFFERED_NAME).exists()
     assert window.banner.active and window.banner.message == message
     assert "cannot be opened" in message and str(target) in message
+    assert "Why: it is not a valid zip archive" in message
     assert "Traceback" not in message and "Error" not in message
     assert saver.offer is None
 
