@@ -40,7 +40,8 @@ class StartPage(QDialog):
         intro.setWordWrap(True)
 
         self.watch_button = self._way("Watch a network learn", WATCH_TEXT, self.watch)
-        self.lessons_button = self._way("Start the lessons", LESSONS_TEXT, self.lessons)
+        self.lessons_button = self._way("Start the lessons",
+                                        f"{LESSONS_TEXT} {progress_text()}", self.lessons)
         self.data_button = self._way("Open your own data (CSV)", DATA_TEXT, self.open_data)
 
         self.recent_list = QListWidget()
@@ -130,6 +131,32 @@ class StartPage(QDialog):
         if entry is not None:
             self.close()
             open_recent(self.window, entry)
+
+
+def progress_folder() -> str:
+    """Where the learner's progress is kept (as the challenges panel reads it)."""
+    from PySide6.QtCore import QStandardPaths
+
+    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+
+
+def progress_text(folder=None) -> str:
+    """The learner's progress in a sentence (a small JSON file, read once per page)."""
+    from nnviz.analysis.challenges import CHALLENGES
+    from nnviz.experiments import EXPERIMENTS
+    from nnviz.training.progress import ProgressStore
+
+    folder = folder if folder is not None else progress_folder()
+    if not folder:
+        return ""
+    store = ProgressStore.shared(folder)  # an unreadable file: the challenges panel says so
+    done = sum(store.lesson_done(key) for key in EXPERIMENTS)
+    solved = sum(c.key in store.challenges_solved for c in CHALLENGES)
+    if not done and not solved:
+        return (f"{len(EXPERIMENTS)} lessons and {len(CHALLENGES)} challenges: start with "
+                "lesson 1.")
+    return (f"Your progress: {done} of {len(EXPERIMENTS)} lessons done, {solved} of "
+            f"{len(CHALLENGES)} challenges solved.")
 
 
 def show_start_page(window) -> StartPage:

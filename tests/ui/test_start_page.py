@@ -4,7 +4,10 @@ the app starts it: a window built directly never shows it)."""
 import pytest
 from PySide6.QtWidgets import QApplication, QFileDialog
 
+from nnviz.experiments import EXPERIMENTS
 from nnviz.training.config import DataSpec, NetworkSpec, SessionConfig, course_default
+from nnviz.training.progress import ProgressStore
+from nnviz.ui import start_page
 from nnviz.ui.main_window import MainWindow
 from nnviz.ui.panels import panel_spec
 from nnviz.ui.settings import open_settings
@@ -13,6 +16,15 @@ from nnviz.ui.start_page import (SEEN_KEY, StartPage, add_start_page_action,
 
 TIMEOUT = 20000
 OTHER = SessionConfig(DataSpec(name="moons"), NetworkSpec(hidden_units=(3,)))
+
+
+@pytest.fixture(autouse=True)
+def progress(tmp_path, monkeypatch):
+    """The learner's progress in a folder of the test's own."""
+    folder = tmp_path / "progress"
+    folder.mkdir()
+    monkeypatch.setattr(start_page, "progress_folder", lambda: str(folder))
+    return ProgressStore.shared(folder)
 
 
 @pytest.fixture
@@ -61,6 +73,14 @@ def test_start_the_lessons_switches_to_the_lessons_workspace(window):
     page = show_start_page(window)
     page.lessons_button.click()
     assert window.workspaces.current_key == "lessons" and not page.isVisible()
+
+
+def test_the_lessons_way_shows_the_learners_progress(window, progress):
+    assert "start with lesson 1" in StartPage(window).lessons_button.description()
+    first = next(iter(EXPERIMENTS))
+    progress.mark_lesson_done(first)
+    text = StartPage(window).lessons_button.description()
+    assert f"Your progress: 1 of {len(EXPERIMENTS)} lessons done, 0 of" in text
 
 
 def test_open_your_own_data_asks_for_a_csv_file(window, monkeypatch):
