@@ -19,11 +19,13 @@ from nnviz.engine.metrics import evaluate, metrics_from_output
 from nnviz.engine.network import Network
 from nnviz.engine.normalization import Standardizer
 from nnviz.engine.optimizers import make_optimizer
+from nnviz.engine.optimizers_trace import GradientTrace, average_beta
 from nnviz.engine.trainer import StepResult, Trainer
 
 from . import probes
 from .config import Hyperparameters, SessionConfig, course_default
 from .history import MetricHistory, Trajectory, read_only
+from .optimizer_view import optimizer_view
 from .session_build import (BuiltData, DatasetCache, build_data, build_network, build_trainer,
                             point_id_at, start_from)
 from .snapshot import IDLE, DataSummary, History, LayerHistory, TrainingSnapshot
@@ -69,6 +71,7 @@ class TrainingSession:
         self._outcome = (None, None, None)
         self._outcome_generation = -1
         self.cost_watch = CostWatch()  # is the cost bouncing or rising? (too large an α)
+        self.gradient_trace: GradientTrace | None = None  # a few dW and their average v
         # Per-layer gradient/activation statistics over iterations (one entry per snapshot).
         self.layer_history = (_layer_stats_module.LayerStatsHistory(capacity=512,
                                                                     keep_histograms=False)
@@ -179,6 +182,7 @@ class TrainingSession:
             self.layer_history.clear()
         self._last_finite = {}
         self._outcome = (None, None, None)
+        self.gradient_trace = GradientTrace.for_layout(self.net.layout)
         self._watch_costs()
         self._record(force=True)
 
@@ -223,8 +227,12 @@ class TrainingSession:
         """Up to ``n`` steps; stops at a divergence (the returned result says so)."""
         result = StepResult(self.trainer.iteration, self.trainer.epoch, float("nan"))
         watch = self.cost_watch.add if self._exact_costs else None
+        trace, grad = self.gradient_trace.record, self.net.grad
+        beta = average_beta(self.trainer.optimizer)
         for _ in range(n):
             result = self.trainer.step()
+            if not result.diverged:
+                trace(grad, beta)  # the gradient this step used
             if result.diverged:
                 climb = self._drop_runaway()
                 return dataclasses.replace(result,
@@ -358,6 +366,8 @@ class TrainingSession:
             boundary=boundary, curve=curve, evaluation=evaluation, layer_stats=stats,
             layer_history=self._layer_history_arrays(), message=message,
             cost_hint=self.cost_hint,
+            # Last: it needs the training set's gradient still in net.grad.
+            optimizer=optimizer_view(net, self.trainer, self.gradient_trace),
         )
 
     def _compute_outcome(self):

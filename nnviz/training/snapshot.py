@@ -237,6 +237,7 @@ class TrainingSnapshot:
     message: str = ""
     cost_hint: str = ""            # "The cost is bouncing: ..." (too large an α), else ""
     extras: dict = field(default_factory=dict)
+    optimizer: "OptimizerView | None" = None  # gradient, velocity, next step (cost surface)
 
     @property
     def L(self) -> int:
@@ -261,3 +262,48 @@ class TrainingSnapshot:
                       init="zeros")
         net.set_theta(self.theta)
         return net
+
+
+@dataclass(frozen=True)
+class GradientAverages:
+    """A few parameters' raw gradient ``dW`` and its exponentially weighted average ``v``
+    step by step (``nnviz.engine.optimizers_trace``): the first steps after a reset and the
+    latest ones. ``*_raw``/``*_ewa`` are ``(steps, parameters)``; ``labels[k]`` names column k
+    (``"W1[0,1]"``); ``beta`` is the average's β (the optimizer's, else 0.9)."""
+
+    labels: tuple[str, ...]
+    first_t: np.ndarray
+    first_raw: np.ndarray
+    first_ewa: np.ndarray
+    first_beta: float
+    recent_t: np.ndarray
+    recent_raw: np.ndarray
+    recent_ewa: np.ndarray
+    beta: float
+    averaged_by_optimizer: bool  # momentum/Adam hold this v; else it is shown for comparison
+
+
+@dataclass(frozen=True)
+class OptimizerView:
+    """The optimizer's state at the snapshot's θ, as parameter changes ``Δθ`` (flat, the
+    network's dtype, read-only) the cost surface projects onto its slice:
+
+    ``arrows`` maps a name to a vector: ``"gradient"`` ``-α dW`` (full batch, the step gradient
+    descent would take), ``"batch_gradient"`` ``-α dW`` of the next mini-batch (with
+    mini-batches), ``"velocity"`` ``-α v`` (momentum) or ``-α v̂`` (Adam), ``"step"`` the step the
+    optimizer takes next (``next_step``; RMSprop/Adam: scaled per parameter by 1/(√s+ε)).
+    ``batch_angle`` (degrees) and ``batch_norm_ratio`` compare the next mini-batch's gradient
+    with the full-batch one in the whole parameter space (0 and 1 with full batch)."""
+
+    name: str
+    learning_rate: float
+    beta: float | None             # momentum β / Adam β₁
+    beta2: float | None            # RMSprop/Adam β₂
+    bias_correction: bool
+    t: int                         # steps in the optimizer's averages
+    arrows: dict
+    batch_size: int | None         # None: full batch
+    m: int
+    batch_angle: float
+    batch_norm_ratio: float
+    averages: GradientAverages | None = None
