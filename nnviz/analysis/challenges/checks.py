@@ -244,7 +244,7 @@ def measure_dropout_check(snapshot, evidence: Evidence, answer_correct=None) -> 
             return Reading(0.4, f"the check passed (difference {evidence.probe.difference:.1e})"
                                 "; try a smaller keep_prob")
         return Reading(0.3, f"keep_prob {kp:g}: checking the gradient with dropout on…")
-    text = f"the check fails with dropout on: difference {failed:.2g}"
+    text = f"the check fails with dropout on: difference {failed:.2g} (right is about 1e-7)"
     if answer_correct is None:
         return Reading(0.6, text + ". Why? Pick an explanation")
     if not answer_correct:

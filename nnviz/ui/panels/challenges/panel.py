@@ -13,7 +13,7 @@ import secrets
 
 from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
-                               QMessageBox, QPushButton, QScrollArea, QSplitter, QVBoxLayout,
+                               QMessageBox, QPushButton, QScrollArea, QVBoxLayout,
                                QWidget)
 
 from nnviz.analysis.challenges import CHALLENGES, ChallengeSession, challenge
@@ -113,13 +113,8 @@ class ChallengesPanel(Panel):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.view)
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(top)
-        self.splitter.addWidget(scroll)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
-        layout.addWidget(self.splitter)
+        layout.addWidget(top)
+        layout.addWidget(scroll, 1)
         self._refresh_list()
         self._update_buttons()
 
@@ -139,6 +134,18 @@ class ChallengesPanel(Panel):
             now = "  ◀ active" if c.key == active else ""
             item.setText(f"{mark} {c.title}{best}{now}\n    {c.concept} · {lesson}")
             item.setToolTip(f"{c.goal}\nFrom lesson {number or ''}: {c.lesson_title}")
+        self._fit_list()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_list()
+
+    def _fit_list(self) -> None:
+        """The list as tall as its rows, up to 45% of the panel: the rest is the active
+        challenge's."""
+        rows = sum(self.list.sizeHintForRow(r) for r in range(self.list.count()))
+        natural = rows + 2 * self.list.frameWidth() + 2
+        self.list.setFixedHeight(max(120, min(natural, int(0.45 * self.height()))))
 
     def _update_buttons(self) -> None:
         item = self.list.currentItem()
