@@ -113,7 +113,7 @@ def _report(result, as_json: bool, written: dict, diagnose: bool = False,
               f"{_count(result.iterations, 'iteration')} "
               f"({_count(result.metrics['epochs'], 'epoch')}) in "
               f"{result.seconds:.2f} s")
-    columns = [("cost", "cost", "{:.6f}")]
+    columns = [("cost", "cost", "{:.6g}")]  # a diverged 1.6e+304 stays one short cell
     if data.is_classification:
         columns.append(("accuracy", "accuracy", "{:.2%}"))
     else:

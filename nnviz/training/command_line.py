@@ -49,7 +49,11 @@ class CommandLine:
 
 
 def _number(value) -> str:
-    return repr(value) if isinstance(value, float) else str(value)
+    """Exact, and as the builder's field shows it (129, not 129.0)."""
+    if not isinstance(value, float):
+        return str(value)
+    text = repr(value)
+    return text[:-2] if text.endswith(".0") else text
 
 
 def _test_fraction(train_fraction: float) -> str | None:

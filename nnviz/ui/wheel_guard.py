@@ -64,8 +64,8 @@ class WheelGuard(QObject):
 
 def install_wheel_guard(app: QApplication | None = None) -> WheelGuard:
     """Install the wheel rule on ``app`` (the running application by default), once; returns
-    the guard (kept as ``app.wheel_guard``). Widgets that exist already get StrongFocus now,
-    later ones when they are first polished."""
+    the guard (kept as ``app.wheel_guard``). A guarded control gets StrongFocus when it is
+    first polished, so install it before the window is shown."""
     app = app if app is not None else QApplication.instance()
     guard = getattr(app, "wheel_guard", None)
     if guard is not None:
@@ -73,7 +73,6 @@ def install_wheel_guard(app: QApplication | None = None) -> WheelGuard:
     guard = WheelGuard(app)
     app.installEventFilter(guard)
     app.wheel_guard = guard
-    for widget in app.allWidgets():
-        if guarded(widget) and widget.focusPolicy() == Qt.FocusPolicy.WheelFocus:
-            widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    # Widgets get StrongFocus when first polished (as they are shown). No walk over
+    # app.allWidgets(): it can hold widgets half destroyed by then.
     return guard
