@@ -139,6 +139,8 @@ class CostFunctionExperiment(Experiment):
                 f"final_cost_{tag}": costs[-1], f"min_cost_{tag}": j_min,
                 f"progress_{tag}": float(progress), f"final_w_{tag}": tuple(float(v) for v in w)})
 
+        findings["start_gradient_ratio"] = (findings["start_gradient_ce"]
+                                            / max(findings["start_gradient_se"], 1e-300))
         plots = (
             surface_plot("Cross-entropy J(w1, w2)", "w1", "w2", xs, ys, ce, [paths[0]],
                          note="One bowl: every path leads down to the single minimum."),

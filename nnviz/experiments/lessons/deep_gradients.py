@@ -117,7 +117,10 @@ class DeepGradientsExperiment(Experiment):
             note="1 is healthy; far below: vanishing; far above: exploding.")
         findings = {"ratios": {a: dict(zip(self.scales, ratios[a])) for a in self.activations},
                     "final_cost": {r.label: r.final["train_cost"] for r in runs},
-                    "cost_drop": {r.label: r.initial_cost - r.final["train_cost"] for r in runs}}
+                    "cost_drop": {r.label: r.initial_cost - r.final["train_cost"] for r in runs},
+                    # per layer l = 1..L, seed 1: what the prediction's pick is scored on
+                    "dZ_norm_at_init": {f"{a} x{s:g}": tuple(float(v) for v in profiles[a, s][0])
+                                        for a, s in profiles}}
         table = Table(("activation (init)", *[f"scale {s:g}" for s in self.scales]),
                       tuple((f"{NAMES.get(a, a)} ({NATURAL_INIT.get(a, 'xavier')})", *ratios[a])
                             for a in self.activations),

@@ -97,6 +97,7 @@ class GradientCheckingExperiment(Experiment):
             "difference_fixed_course_cost": course.difference,
             "passed_buggy": buggy.passed, "passed_fixed": fixed.passed,
             "suspects": tuple(buggy.suspects), "worst_elements": tuple(worst),
+            "tensor_difference": {t.name: float(t.difference) for t in buggy.tensors},
             "n_parameters": buggy.n_parameters,
             "two_sided_slope": sweep.two_sided_slope, "one_sided_slope": sweep.one_sided_slope,
         }

@@ -62,6 +62,7 @@ class HiddenUnitsExperiment(Experiment):
                     "best_test": max(test, key=lambda k: test[k])}
         lr_label = self.labels()[0] if self.hidden_sizes[0] == 0 else None
         best = findings["best_test"]
+        findings["best_test_accuracy"] = test[best]
         conclusion = (f"Best test accuracy: {best} ({100 * test[best]:.1f}%). Training "
                       "accuracy: " + ", ".join(f"{label.replace('n[1] = ', 'n[1]=')} "
                                               f"{100 * acc[label]:.0f}%"

@@ -101,6 +101,9 @@ class LearningRateExperiment(Experiment):
                     "diverged_at": {r.label: r.diverged_at for r in runs},
                     "final_cost": {r.label: r.final["train_cost"] for r in runs},
                     "verdicts": dict(zip((r.label for r in runs), verdicts))}
+        slowest = runs[int(np.argmin(self.learning_rates))]  # the run the prediction sketches
+        findings["relative_final_cost"] = slowest.final["train_cost"] / slowest.initial_cost
+        findings["relative_min_cost"] = j_min / slowest.initial_cost
         table = Table(("learning rate", "alpha / (2/lambda_max)", "J at start", "final J",
                        "J - J_min", "outcome"),
                       tuple((lr, lr / limit, r.initial_cost, r.final["train_cost"],

@@ -110,6 +110,9 @@ class NormalizationExperiment(Experiment):
             "best_lr_raw": best[False], "best_lr_normalized": best[True],
             "target_cost": target, "iterations_raw": reached[0],
             "iterations_normalized": reached[1],
+            # how many times more iterations raw features need (inf: never got there)
+            "iterations_ratio": (np.inf if reached[0] is None else
+                                 reached[0] / max(reached[1] or 1, 1)),
             "final_cost_raw": runs[0].final["train_cost"],
             "final_cost_normalized": runs[1].final["train_cost"],
             "feature_std_raw": tuple(float(v) for v in d[0].std),
