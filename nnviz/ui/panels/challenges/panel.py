@@ -58,6 +58,9 @@ class ChallengesPanel(Panel):
         controller = getattr(context, "controller", None)
         if controller is not None:  # follow the run while another workspace is shown
             controller.snapshot.connect(self.on_snapshot)
+            done = getattr(controller, "gradient_check_done", None)  # when the lead adds it
+            if done is not None:
+                done.connect(self.on_gradient_check)
             if controller.latest is not None:
                 self.latest = controller.latest
 
