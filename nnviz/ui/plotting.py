@@ -1,11 +1,21 @@
-"""Small pyqtgraph helpers shared by the panels: consistent, theme-aware plots."""
+"""Small pyqtgraph helpers shared by the panels: consistent, theme-aware plots.
+
+:func:`scale_scene` (and :func:`scale_plots` for a whole window) makes the text and lines of
+plots ``PlotColors.scale`` times their size (presentation mode): axes, tick labels, titles,
+legends, text items and the pens of curves and lines. Each item remembers the size its owner
+gave it, so a panel that sets a pen or a title again is scaled from its new value, and scale
+1 gives every item back exactly what it had.
+"""
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QPen
 
-from .theme import PlotColors, colors
+from .theme import PlotColors, base_font, colors, scaled_font
 
 pg.setConfigOptions(antialias=True)
 
@@ -50,6 +60,7 @@ def style_plot(widget: pg.PlotWidget, c: PlotColors) -> None:
     item.showGrid(x=True, y=True, alpha=c.grid_alpha)
     if item.legend is not None:
         style_legend(item.legend, c)
+    scale_scene(widget.scene(), c.scale)
 
 
 def legend_in_title_row(plot: pg.PlotWidget, columns: int = 4) -> pg.LegendItem:
@@ -72,6 +83,155 @@ def style_legend(legend: pg.LegendItem, c: PlotColors) -> None:
     legend.setLabelTextColor(QColor(c.foreground))
     for _, label in legend.items:  # setLabelTextColor only takes effect on the next setText
         label.setText(label.text, color=QColor(c.foreground))
+
+
+# -- text and line scale (presentation mode) -------------------------------------------------
+_RECORD = "_nnviz_scaled"  # on an item: {what: (its owner's value, the value we set)}
+_POINTS = re.compile(r"^\s*([0-9.]+)\s*pt\s*$")
+
+
+def _base(item, what: str, current):
+    """The owner's value of ``what``: ``current``, unless it is the value we set last."""
+    record = getattr(item, _RECORD, {}).get(what)
+    return record[0] if record is not None and record[1] == current else current
+
+
+def _remember(item, what: str, base, applied) -> None:
+    records = getattr(item, _RECORD, None)
+    if records is None:
+        records = {}
+        setattr(item, _RECORD, records)
+    records[what] = (base, applied)
+
+
+def _scaled_width(width: float, scale: float) -> float:
+    # Width 0 is Qt's one-pixel cosmetic line.
+    return (width if width > 0 else 1.0) * scale if scale != 1.0 else width
+
+
+def _scale_pen(item, what: str, pen, scale: float):
+    """The pen to set for ``item``'s ``what`` (None: leave it)."""
+    if not isinstance(pen, QPen) or pen.style() == Qt.PenStyle.NoPen:
+        return None
+    width = pen.widthF()
+    base = _base(item, what, width)
+    wanted = _scaled_width(base, scale)
+    _remember(item, what, base, wanted)
+    if wanted == width:
+        return None
+    scaled = QPen(pen)
+    scaled.setWidthF(wanted)
+    return scaled
+
+
+def _scale_text_item(text_item, owner, what: str, scale: float, app: QFont) -> bool:
+    """Scale a QGraphicsTextItem's font; True if it changed."""
+    font = text_item.font()
+    size = font.pointSizeF()
+    if size <= 0:
+        return False
+    base = _base(owner, what, size)
+    app_size = app.pointSizeF()
+    if what not in getattr(owner, _RECORD, {}) and abs(size - app_size * scale) < 0.01:
+        base = app_size  # made with the application's font while it was scaled
+    wanted = round(base * scale, 2)
+    _remember(owner, what, base, wanted)
+    if abs(wanted - size) < 0.01:
+        return False
+    font.setPointSizeF(wanted)
+    text_item.setFont(font)
+    return True
+
+
+def _scale_css_size(owner, what: str, size, scale: float):
+    """A CSS ``"9pt"`` size scaled (None: not in points, leave it)."""
+    match = _POINTS.match(size) if isinstance(size, str) else None
+    if match is None:
+        return None
+    base = _base(owner, what, size)
+    base_match = _POINTS.match(base) if isinstance(base, str) else None
+    if base_match is None:
+        return None
+    wanted = f"{float(base_match.group(1)) * scale:g}pt"
+    _remember(owner, what, base, wanted)
+    return None if wanted == size else wanted
+
+
+def _scale_axis(axis: pg.AxisItem, scale: float, app: QFont) -> None:
+    pen = _scale_pen(axis, "pen", axis.pen(), scale)
+    if pen is not None:
+        axis.setPen(pen)
+    tick_font = axis.style["tickFont"]
+    current = tick_font.pointSizeF() if tick_font is not None else None
+    record = getattr(axis, _RECORD, {}).get("tick")
+    if record is not None and record[1] == current:
+        base = record[0]
+    else:
+        base = QFont(tick_font) if tick_font is not None else None
+    if base is None and scale == 1.0:
+        wanted = None
+    else:
+        wanted = scaled_font(base if base is not None else app, scale)
+    _remember(axis, "tick", base, wanted.pointSizeF() if wanted is not None else None)
+    css = _scale_css_size(axis, "label_css", axis.labelStyle.get("font-size"), scale)
+    if css is not None:
+        axis.labelStyle = {**axis.labelStyle, "font-size": css}
+    relabel = _scale_text_item(axis.label, axis, "label_font", scale, app) or css is not None
+    if relabel and axis.labelText:
+        axis.label.setHtml(axis.labelString())
+    if wanted is not None or tick_font is not None:
+        same = (tick_font is not None and wanted is not None
+                and abs(tick_font.pointSizeF() - wanted.pointSizeF()) < 0.01)
+        if not same:
+            axis.setStyle(tickFont=wanted)  # also re-measures the axis
+            return
+    if relabel:
+        axis.setStyle()  # re-measure for the label's new size
+
+
+def _scale_label(label: pg.LabelItem, scale: float, app: QFont) -> None:
+    css = _scale_css_size(label, "size", label.opts.get("size"), scale)
+    font_changed = _scale_text_item(label.item, label, "font", scale, app)
+    if css is not None:
+        label.setText(label.text, size=css)
+    elif font_changed:
+        label.setText(label.text)  # re-measure
+
+
+def scale_scene(scene, scale: float) -> None:
+    """Every plot item of ``scene`` at ``scale`` times its owner's text and line size."""
+    if scene is None:
+        return
+    app = base_font()
+    for item in scene.items():
+        if scale == 1.0 and not hasattr(item, _RECORD):
+            continue  # never scaled: nothing to give back
+        if isinstance(item, pg.AxisItem):
+            _scale_axis(item, scale, app)
+        elif isinstance(item, pg.LabelItem):
+            _scale_label(item, scale, app)
+        elif isinstance(item, pg.TextItem):
+            if _scale_text_item(item.textItem, item, "font", scale, app):
+                item.updateTextPos()
+        elif isinstance(item, pg.PlotDataItem):
+            pen = _scale_pen(item, "pen", item.opts.get("pen"), scale)
+            if pen is not None:
+                item.setPen(pen)
+        elif isinstance(item, pg.PlotCurveItem) and not isinstance(item.parentItem(),
+                                                                  pg.PlotDataItem):
+            pen = _scale_pen(item, "pen", item.opts.get("pen"), scale)
+            if pen is not None:
+                item.setPen(pen)
+        elif isinstance(item, pg.InfiniteLine):
+            pen = _scale_pen(item, "pen", item.pen, scale)
+            if pen is not None:
+                item.setPen(pen)
+
+
+def scale_plots(root, scale: float) -> None:
+    """:func:`scale_scene` for every pyqtgraph view inside widget ``root``."""
+    for view in root.findChildren(pg.GraphicsView):
+        scale_scene(view.scene(), scale)
 
 
 def finite_xy(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

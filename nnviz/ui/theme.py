@@ -1,18 +1,27 @@
-"""Light and dark appearance: the Qt palette and the colours plots use.
+"""Light and dark appearance, colour palettes and text size: the Qt palette, the
+application font and the colours plots use.
 
 "system" follows the desktop's colour scheme (Qt's style hints) and switches when it
-changes; "light" and "dark" force one. Panels read colours from :func:`colors` and restyle
-themselves in ``Panel.on_theme``.
+changes; "light" and "dark" force one. A palette ("default", "colour_blind",
+"high_contrast") recolours classes, signs of weights, train/test curves and diverging maps;
+``scale`` (presentation mode) enlarges the application font and, through
+:mod:`nnviz.ui.plotting`, every plot's text and lines. Panels read colours from
+:func:`colors` and restyle themselves in ``Panel.on_theme``.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 MODES = ("system", "light", "dark")
+PALETTES = ("default", "colour_blind", "high_contrast")
+PALETTE_TITLES = {"default": "Default (blue / red)",
+                  "colour_blind": "Colour-blind safe (blue / orange)",
+                  "high_contrast": "High contrast"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +42,8 @@ class PlotColors:
     bad: str
     diverging_map: str              # pyqtgraph colormap name for probabilities (0..1)
     sequential_map: str
+    palette: str = "default"        # one of PALETTES
+    scale: float = 1.0              # text and line size (presentation mode: 1.5)
 
 
 LIGHT = PlotColors(
@@ -54,6 +65,58 @@ DARK = PlotColors(
     good="#5fd38d", warn="#ffb454", bad="#ff6b6b",
     diverging_map="CET-D1", sequential_map="viridis",
 )
+
+
+# Okabe & Ito's colours, distinguishable with every common colour-vision deficiency.
+OKABE_ITO = {"black": "#000000", "orange": "#e69f00", "sky_blue": "#56b4e9",
+             "green": "#009e73", "yellow": "#f0e442", "blue": "#0072b2",
+             "vermillion": "#d55e00", "purple": "#cc79a7"}
+_O = OKABE_ITO
+
+# What each palette changes in LIGHT / DARK. The binary boundary map runs from class 0's
+# colour (P = 0) to class 1's (P = 1); CET-CBD1 (blue-white-yellow) is Kovesi's diverging map
+# for protanopes and deuteranopes, CET-D7 (dark blue-grey-yellow) rises in lightness
+# throughout, so it reads even in grey.
+_PALETTE_CHANGES = {
+    ("colour_blind", False): dict(
+        train=_O["blue"], test=_O["vermillion"],
+        classes=(_O["blue"], _O["orange"], _O["green"], _O["purple"], _O["sky_blue"],
+                 _O["vermillion"], _O["yellow"], _O["black"], "#999999", "#7f5200"),
+        positive=_O["orange"], negative=_O["blue"],
+        good=_O["green"], warn=_O["orange"], bad=_O["vermillion"], diverging_map="CET-CBD1"),
+    ("colour_blind", True): dict(
+        train=_O["sky_blue"], test=_O["orange"],
+        classes=(_O["sky_blue"], _O["orange"], "#2bc79a", _O["purple"], _O["yellow"],
+                 _O["vermillion"], "#4f9fd9", "#ffffff", "#aaaaaa", "#d9b36c"),
+        positive=_O["orange"], negative=_O["sky_blue"],
+        good="#2bc79a", warn=_O["orange"], bad="#ff7a33", diverging_map="CET-CBD1"),
+    ("high_contrast", False): dict(
+        background="#ffffff", foreground="#000000", grid_alpha=0.45,
+        train="#0033a0", test="#c24a00",
+        classes=("#0033a0", "#ffb000", "#007a4d", "#8a2be2", "#000000", "#c24a00", "#00a3e0",
+                 "#7a5c00", "#555555", "#e6007e"),
+        point_edge="#000000", positive="#c24a00", negative="#0033a0", neutral="#555555",
+        good="#006b30", warn="#a04800", bad="#b00000", diverging_map="CET-D7"),
+    ("high_contrast", True): dict(
+        background="#000000", foreground="#ffffff", grid_alpha=0.5,
+        train="#66b2ff", test="#ffb000",
+        classes=("#66b2ff", "#ffd000", "#33e0a0", "#d9a0ff", "#ffffff", "#ff7a33", "#00e5ff",
+                 "#c8a040", "#aaaaaa", "#ff66c4"),
+        point_edge="#000000", positive="#ffb000", negative="#66b2ff", neutral="#b0b0b0",
+        good="#33e07a", warn="#ffb000", bad="#ff5c5c", diverging_map="CET-D7"),
+}
+
+
+def plot_colors(dark: bool, palette: str = "default", scale: float = 1.0) -> PlotColors:
+    """The plot colours for a light or dark window, a palette and a text/line scale
+    (the default palette at scale 1 is LIGHT or DARK itself)."""
+    base = DARK if dark else LIGHT
+    if palette not in PALETTES:
+        palette = "default"
+    if palette == "default" and scale == 1.0:
+        return base
+    changes = _PALETTE_CHANGES.get((palette, dark), {})
+    return dataclasses.replace(base, palette=palette, scale=float(scale), **changes)
 
 
 def _dark_palette() -> QPalette:
@@ -95,16 +158,23 @@ def system_prefers_dark() -> bool:
     return QGuiApplication.palette().color(QPalette.Window).lightness() < 128
 
 
+MIN_SCALE, MAX_SCALE = 0.75, 3.0
+
+
 class Appearance(QObject):
     """The app-wide appearance; ``changed`` fires with the new :class:`PlotColors`."""
 
     changed = Signal(object)
 
-    def __init__(self, app: QApplication, mode: str = "system"):
+    def __init__(self, app: QApplication, mode: str = "system", palette: str = "default"):
         super().__init__(app)
         self._app = app
         self._default_palette = QPalette(app.palette())
+        self.base_font = QFont(app.font())  # the font at scale 1
         self.mode = "system"
+        self.palette_name = palette if palette in PALETTES else "default"
+        self.scale = 1.0
+        self._dark = False
         self.colors = LIGHT
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
@@ -123,7 +193,26 @@ class Appearance(QObject):
         else:
             palette = self._app.style().standardPalette()
         self._app.setPalette(palette)
-        self.colors = DARK if dark else LIGHT
+        self._dark = dark
+        self._publish()
+
+    def set_palette(self, name: str) -> None:
+        """Recolour with palette ``name`` (one of PALETTES; anything else: the default)."""
+        self.palette_name = name if name in PALETTES else "default"
+        self._publish()
+
+    def set_scale(self, factor: float) -> None:
+        """Text and lines ``factor`` times their size (1: normal): the application font now,
+        plots through ``colors.scale`` (see :func:`nnviz.ui.plotting.scale_plots`)."""
+        factor = round(min(max(float(factor), MIN_SCALE), MAX_SCALE), 2)
+        if factor == self.scale:
+            return
+        self.scale = factor
+        self._app.setFont(scaled_font(self.base_font, factor))
+        self._publish()
+
+    def _publish(self) -> None:
+        self.colors = plot_colors(self._dark, self.palette_name, self.scale)
         self.changed.emit(self.colors)
 
     def _system_changed(self, *_):
@@ -131,8 +220,27 @@ class Appearance(QObject):
             self.set_mode("system")
 
 
+def scaled_font(font: QFont, factor: float) -> QFont:
+    scaled = QFont(font)
+    if font.pointSizeF() > 0:
+        scaled.setPointSizeF(font.pointSizeF() * factor)
+    elif font.pixelSize() > 0:
+        scaled.setPixelSize(max(1, round(font.pixelSize() * factor)))
+    return scaled
+
+
+def appearance() -> Appearance | None:
+    app = QApplication.instance()
+    return app.findChild(Appearance) if app is not None else None
+
+
 def colors() -> PlotColors:
     """The current plot colours (light ones before an :class:`Appearance` exists)."""
-    app = QApplication.instance()
-    appearance = app.findChild(Appearance) if app is not None else None
-    return appearance.colors if appearance is not None else LIGHT
+    current = appearance()
+    return current.colors if current is not None else LIGHT
+
+
+def base_font() -> QFont:
+    """The application font at scale 1 (the font itself when no appearance scales it)."""
+    current = appearance()
+    return QFont(current.base_font) if current is not None else QFont(QApplication.font())
