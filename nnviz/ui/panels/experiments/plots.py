@@ -397,7 +397,7 @@ class HeatmapView(_GridView):
 
     def on_theme(self, c: PlotColors) -> None:
         self.style(c, self.plot_spec.title)
-        lut = lookup_table("CET-D1")
+        lut = lookup_table(c.diverging_map)  # the palette's map: signs of weights
         for cell, p, image, texts in zip(self.plot_spec.cells, self.cells, self.images,
                                          self.texts):
             p.setTitle(html(cell.label), color=c.foreground, size="9pt")
