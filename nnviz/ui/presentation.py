@@ -171,7 +171,7 @@ class PaletteMenu(QObject):
             "apart with any common colour-vision deficiency")
         self.actions["high_contrast"].setToolTip(
             "Dark and bright colours, black or white text, a map that also reads in grey")
-        saved = str(window.settings.value(PALETTE_KEY, self.appearance.palette_name))
+        saved = str(window.settings.value(PALETTE_KEY, "default"))
         if saved in PALETTES and saved != self.appearance.palette_name:
             self.appearance.set_palette(saved)
         self.appearance.changed.connect(self._sync)

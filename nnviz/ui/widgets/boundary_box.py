@@ -128,8 +128,9 @@ class BoundaryBox(QWidget):
         controller.focus_example(int(np.argmin(d)))
 
     # -- data you draw -----------------------------------------------------------------
-    def _set_classes(self, names) -> None:
-        if [self.draw_class.itemText(k) for k in range(self.draw_class.count())] == list(names):
+    def _set_classes(self, names, recolour: bool = False) -> None:
+        shown = [self.draw_class.itemText(k) for k in range(self.draw_class.count())]
+        if shown == list(names) and not recolour:
             return
         current = self.draw_class.currentIndex()
         self.draw_class.clear()
@@ -181,6 +182,9 @@ class BoundaryBox(QWidget):
 
     def on_theme(self, c) -> None:
         self.plot.on_theme(c)
+        names = [self.draw_class.itemText(k) for k in range(self.draw_class.count())]
+        if names:
+            self._set_classes(names, recolour=True)  # the class swatches in the palette's colours
 
     def getPlotItem(self):  # noqa: N802  (pyqtgraph's name, for figure export)
         return self.plot.getPlotItem()
