@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QByteArray, QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QRect
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
 from .plotting import scale_plots, scale_scene
@@ -41,7 +41,7 @@ class PresentationMode(QObject):
         self.window = window
         self.appearance = window.appearance
         self.active = False
-        self._geometry: QByteArray | None = None
+        self._geometry: QRect | None = None
         self._was_maximized = False
         self._last_rescale = 0.0
         self._scaled = False  # nothing to give back until the first scaling
@@ -91,7 +91,7 @@ class PresentationMode(QObject):
         window = self.window
         if on:
             self._was_maximized = window.isMaximized()
-            self._geometry = window.saveGeometry()
+            self._geometry = window.geometry()
             self.appearance.set_scale(self.scale)
             window.showFullScreen()
         else:
@@ -100,7 +100,7 @@ class PresentationMode(QObject):
             if self._was_maximized:
                 window.showMaximized()
             elif self._geometry is not None:
-                window.restoreGeometry(self._geometry)
+                window.setGeometry(self._geometry)
         for action in (self.larger_action, self.smaller_action):
             action.setEnabled(on)
         if self.action.isChecked() != on:

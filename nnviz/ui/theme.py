@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -209,6 +209,9 @@ class Appearance(QObject):
             return
         self.scale = factor
         self._app.setFont(scaled_font(self.base_font, factor))
+        # Widgets get the new font from posted events: deliver them now, so panels that
+        # measure text while restyling measure it at the new size.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.ApplicationFontChange)
         self._publish()
 
     def _publish(self) -> None:
