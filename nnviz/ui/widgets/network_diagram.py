@@ -96,11 +96,13 @@ class NetworkDiagram(DiagramReadouts, QWidget):
         dims = tuple(snapshot.layer_dims)
         grid = snapshot.boundary
         pictured = grid is not None and bool(grid.units)
-        changed = dims != self._dims or pictured != self._expects_pictures
+        features = tuple(snapshot.data.feature_names)  # their names set the left margin
+        changed = (dims != self._dims or pictured != self._expects_pictures
+                   or features != self._features)
         self._dims = dims
         self._expects_pictures = pictured
         self._acts = tuple(snapshot.activations) + (snapshot.head,)
-        self._features = tuple(snapshot.data.feature_names)
+        self._features = features
         self._W = [layer.W for layer in snapshot.layers]
         self._b = [layer.b for layer in snapshot.layers]
         self._dW = [layer.dW for layer in snapshot.layers]
