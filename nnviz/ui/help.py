@@ -1,4 +1,5 @@
-"""Help > Concepts: a short reminder of what the app shows, in the course's notation."""
+"""Help > Concepts (Shift+F1): a short reminder of what the app shows, in the course's
+notation. Every key is listed by Help > Keyboard shortcuts (F1 or ?)."""
 
 CONCEPTS_HTML = """
 <h3>Notation</h3>
@@ -34,7 +35,13 @@ keep_prob while training. Both fight overfitting: a training cost far below the 
 <b>Ctrl+1</b> … <b>Ctrl+6</b> switch workspace: Train, Gradients, Landscape, Backprop,
 Activations, Lessons (also the tabs beside the menus). Drag a splitter between two panels to
 share the room differently; each workspace remembers it, and View &gt; Reset workspace layout
-puts it back.</p>
+puts it back.
+<b>F1</b> or <b>?</b> shows every key at a glance; <b>Shift+F1</b> opens this page.</p>
+<h3>In front of a room</h3>
+<p><b>F11</b> presentation mode: full screen, every text and line 1.5 times larger
+(<b>Ctrl+=</b> / <b>Ctrl+-</b> change the size; F11 again gives everything back).
+View &gt; Colours: a colour-blind-safe palette (blue / orange, Okabe-Ito) or a high-contrast
+one for the classes, the signs of weights, the train/test curves and the maps.</p>
 """
 
 
