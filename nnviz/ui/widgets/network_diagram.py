@@ -74,6 +74,7 @@ class NetworkDiagram(DiagramReadouts, QWidget):
         self._positions: list[dict[int, QPointF]] = []
         self._segments = np.zeros((0, 4))
         self._segment_keys: list[tuple[int, int, int]] = []
+        self._key_array = np.zeros((0, 3), dtype=np.intp)
         self._node_keys: list[tuple[int, int]] = []
         self._node_points = np.zeros((0, 2))
         self._max_abs = 0.0
@@ -235,6 +236,7 @@ class NetworkDiagram(DiagramReadouts, QWidget):
                     keys.append((l, i, j))
         self._segments = np.array(segs, dtype=np.float64).reshape(-1, 4)
         self._segment_keys = keys
+        self._key_array = np.array(keys, dtype=np.intp).reshape(-1, 3)  # (l, i, j) rows
         nodes = [(l, i) for l, pos in enumerate(self._positions) for i in pos]
         self._node_keys = nodes
         self._node_points = np.array([[self._positions[l][i].x(), self._positions[l][i].y()]
@@ -251,21 +253,24 @@ class NetworkDiagram(DiagramReadouts, QWidget):
         p.drawPixmap(0, 0, self._links_picture())
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._paint_nodes(p)
-        self._paint_labels(p)
         p.end()
 
     def _link_values(self) -> np.ndarray:
-        return np.array([self._W[l - 1][i, j] for l, i, j in self._segment_keys])
+        """``W[l][i, j]`` of every drawn link, in ``_segment_keys`` order."""
+        keys = self._key_array
+        parts = [self._W[l - 1][keys[keys[:, 0] == l, 1], keys[keys[:, 0] == l, 2]]
+                 for l in range(1, len(self._dims)) if l - 1 < len(self._W)]
+        return np.concatenate(parts) if parts else np.zeros(0)
 
     def _links_picture(self) -> QPixmap:
-        """The background and the links. Links are drawn in a few widths and shades, so the
-        picture only changes when a weight crosses a level or changes sign; antialiased
-        wide lines are the costliest thing the diagram draws, hence the cache."""
+        """The background, the links and the captions. Links are drawn in a few widths and
+        shades, so the picture only changes when a weight crosses a level or changes sign;
+        antialiased wide lines are the costliest thing the diagram draws, hence the cache."""
         values = self._link_values() if self._segment_keys else np.zeros(0)
         level = self.link_levels() if self._segment_keys else np.zeros(0, dtype=int)
         dpr = self.devicePixelRatioF()
         key = (level.tobytes(), (values > 0).tobytes(), self._geometry, self._colors,
-               self.width(), self.height(), dpr)
+               self.width(), self.height(), dpr, self._dims, self._acts, self._features)
         if key != self._links_key:
             pixmap = QPixmap(round(self.width() * dpr), round(self.height() * dpr))
             pixmap.setDevicePixelRatio(dpr)
@@ -273,6 +278,7 @@ class NetworkDiagram(DiagramReadouts, QWidget):
             p = QPainter(pixmap)
             p.setRenderHint(QPainter.RenderHint.Antialiasing)
             self._paint_links(p, values, level)
+            self._paint_labels(p)
             p.end()
             self._links_key, self._links_pixmap = key, pixmap
         return self._links_pixmap
