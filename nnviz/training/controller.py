@@ -52,6 +52,7 @@ class TrainingController(QObject):
     # (panels never import each other; this is their meeting point).
     unit_focus = Signal(object)
     example_focus = Signal(int)   # a training example picked in the plot (backprop's page 2)
+    gradient_check_done = Signal(object)  # a finished gradient check's result (the challenges)
     budget_reached = Signal(int)           # paused by itself at the iteration budget
 
     # Requests, delivered to the worker thread as queued calls.
@@ -70,6 +71,10 @@ class TrainingController(QObject):
     _capture = Signal(int)
     _adopt = Signal(object)
     _stop = Signal()
+
+    def report_gradient_check(self, result) -> None:
+        """Tell whoever listens (the challenges) that a gradient check finished (GUI thread)."""
+        self.gradient_check_done.emit(result)
 
     def __init__(self, config: SessionConfig | None = None, max_snapshot_rate: float = 30.0,
                  parent: QObject | None = None, gui_budget: float = 0.12,

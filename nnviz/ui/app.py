@@ -122,6 +122,12 @@ def run_app(argv: list[str] | None = None, screenshot: str | None = None, steps:
         from nnviz.ui.startup_sweep import start_startup_sweep
 
         start_startup_sweep(settings, parent=window)  # temp files a killed export left
+        if not screenshot:
+            from nnviz.ui.autosave import install_autosave
+            from nnviz.ui.start_page import maybe_show_start_page
+
+            install_autosave(window)  # offers a crashed session; a clean quit removes the copy
+            maybe_show_start_page(window)  # first start only (a settings flag)
         shooter = ScreenshotTaker(window, screenshot, steps, panel) if screenshot else None
         if on_window is not None:
             on_window(window)

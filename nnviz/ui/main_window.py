@@ -241,7 +241,7 @@ class MainWindow(MenusMixin, PaceMixin, PanelHostMixin, QMainWindow):
     def add_status_widget(self, widget) -> None:
         """A panel's live read-out in the status bar (e.g. the active challenge's progress),
         left of the training read-outs."""
-        self.statusBar().addWidget(widget)
+        self.statusBar().addPermanentWidget(widget)
 
     def show_message(self, text: str, level: str = "warning", cause: str = "") -> None:
         """A non-modal message under the toolbar (dismissable)."""

@@ -11,7 +11,9 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QMenuBar, QStyle, QWidget
 
 from .file_actions import ONNX_MISSING, onnx_available
+from .recent_files import add_recent_menu
 from .share import add_share_menus
+from .start_page import add_start_page_action
 from .theme import MODES
 from .workspaces import WORKSPACES
 
@@ -117,6 +119,7 @@ class MenusMixin:
         file_menu.addAction(self.import_weights_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        add_recent_menu(self, file_menu)  # File > Open recent, after Open data…
 
         train_menu = menu.addMenu("&Training")
         for action in (self.play_action, self.step_action, self.step100_action,
@@ -157,6 +160,7 @@ class MenusMixin:
         help_menu.addAction(self.concepts_action)
         help_menu.addAction(self.about_action)
         self.help_menu = help_menu
+        add_start_page_action(self, help_menu)  # Help > Start page…, first
         add_share_menus(self)  # File > Export > PyTorch script, Edit > Copy as command line
         # One Export menu: every kind of export side by side.
         first = self.export_menu.actions()[0] if self.export_menu.actions() else None

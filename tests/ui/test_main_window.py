@@ -61,8 +61,8 @@ def test_window_has_workspaces_menus_toolbar_and_shortcuts(make_window):
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert menus == ["File", "Edit", "Training", "View", "Experiments", "Help"]
     file_actions = [a.text() for a in window.menuBar().actions()[0].menu().actions() if a.text()]
-    assert file_actions == ["Open data…", "Load session…", "Save session…", "Import weights…",
-                            "Export", "Quit"]
+    assert file_actions == ["Open data…", "Open &recent", "Load session…", "Save session…",
+                            "Import weights…", "Export", "Quit"]
     exports = [a.text() for a in window.export_menu.actions() if a.text()]
     assert exports == ["Export weights…", "Export training history (CSV)…", "Export figures…",
                        "PyTorch script…"]  # one Export menu

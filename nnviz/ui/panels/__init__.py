@@ -58,6 +58,9 @@ PANELS: list[PanelSpec] = [
               "nnviz.ui.panels.cost_surface.panel:CostSurfacePanel",
               tooltip="J over a 2-D slice through the parameters θ, with the training path "
                       "on it"),
+    PanelSpec("challenges", "Challenges", "nnviz.ui.panels.challenges.panel:ChallengesPanel",
+              tooltip="Goals you reach by changing settings, checked live from the run; solved "
+                      "ones are kept"),
     PanelSpec("experiments", "Experiments", "nnviz.ui.panels.experiments.panel:ExperimentsPanel",
               tooltip="The course's lessons as one-click experiments, side-by-side "
                       "comparisons and pinned runs"),
