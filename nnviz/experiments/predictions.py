@@ -21,6 +21,7 @@ from .results import ExperimentResult, format_cell
 
 MIN_SKETCH_COVERAGE = 0.5  # a sketch must span half the run to count as an answer
 SKETCH_SAMPLES = 101
+MAX_RECORDED_POINTS = 200  # a sketch kept in the progress file
 
 
 class PredictionError(ValueError):
@@ -54,7 +55,9 @@ class Outcome:
         """The answer as plain JSON data (for the progress store)."""
         a = self.answer
         if isinstance(a, np.ndarray):
-            return [[round(float(x), 4), round(float(y), 4)] for x, y in a]
+            keep = np.unique(np.linspace(0, len(a) - 1, min(len(a), MAX_RECORDED_POINTS))
+                             .round().astype(int))
+            return [[round(float(x), 4), round(float(y), 4)] for x, y in a[keep]]
         return a if a is None or isinstance(a, str) else float(a)
 
 

@@ -255,7 +255,7 @@ def parse_question(text: str, key: str, source: str = "<question>") -> Question:
 
 def _choice(r: _Reader) -> dict:
     answer = r.sub("answer")
-    answer.check_keys({"rule", "quantity", "tie_within"})
+    answer.check_keys({"rule", "quantity", "tie_within", "format"})
     rule = answer.one_of("rule", ("highest", "lowest", "bucket"))
     quantity = answer.ref("quantity", required=rule == "bucket")
     tie_within = answer.number("tie_within", 0.0)
@@ -293,7 +293,8 @@ def _choice(r: _Reader) -> dict:
         choices.append(Choice(key, c.text_("text"), c.text_("explanation"), value, low, high, tie))
     if sum(c.tie for c in choices) > 1:
         r.fail("at most one choice may be the tie", "tie")
-    return dict(rule=rule, quantity=quantity, tie_within=tie_within, choices=tuple(choices))
+    return dict(rule=rule, quantity=quantity, tie_within=tie_within, choices=tuple(choices),
+                fmt=answer.one_of("format", FORMATS, "g"))
 
 
 def _scale(s: _Reader, log_default=False) -> dict:

@@ -168,7 +168,7 @@ def add_experiments_menu(window, menubar) -> QMenu | None:
     menu.addSeparator()
     for e in EXPERIMENTS.values():
         window.experiment_actions[e.key] = add(
-            f"{e.number}. {e.title}", shown(lambda key=e.key: panel().run_experiment(key)),
+            f"{e.number}. {e.title}", shown(lambda key=e.key: panel().open_lesson(key)),
             e.summary)
     menu.addSeparator()
     add("Compare settings…", shown(lambda: panel().open_sweep_dialog()),

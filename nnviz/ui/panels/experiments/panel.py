@@ -27,6 +27,7 @@ from nnviz.training.jobs import Cancelled, JobRunner
 
 from ..base import Panel, PanelContext
 from .pins import PinnedOverlay
+from .prediction import PredictionPane
 from .view import ResultView
 
 START_TEXT = ("Guided experiments: each sets up the data, the network and the settings, runs "
@@ -55,6 +56,9 @@ class ExperimentsPanel(Panel):
         self.result = None
         self._serial = itertools.count(1)
         self._tag = None
+        self._predicted = False  # the running lesson was asked first: reveal its answer
+        self._answer = None
+        self.outcome = None  # the last prediction's Outcome
         self._colors = context.appearance.colors if context is not None else None
         if self._colors is None:
             from ...theme import colors
@@ -80,7 +84,7 @@ class ExperimentsPanel(Panel):
         for k, e in enumerate(EXPERIMENTS.values()):
             button = QCommandLinkButton(f"{e.number}. {e.title}", e.summary)
             button.setToolTip(f"<p>{math_html(e.text)}</p>")  # rich text: wrapped, σ(z)
-            button.clicked.connect(lambda _=False, key=e.key: self.run_experiment(key))
+            button.clicked.connect(lambda _=False, key=e.key: self.open_lesson(key))
             grid.addWidget(button, k // 2, k % 2)
             self.lesson_buttons[e.key] = button
         lessons = QWidget()
@@ -155,6 +159,14 @@ class ExperimentsPanel(Panel):
         self.progress_text.setToolTip("What the experiment is doing now.")
         top.insertWidget(2, self.progress_text)
         self.view = ResultView(self._colors)
+        self.prediction = PredictionPane(self._colors)
+        self.prediction.card.run_requested.connect(self.run_predicted)
+        self.prediction.card.hide_button.clicked.connect(lambda: self.show_prediction(False))
+        self.show_prediction_button = QPushButton("▸ Prediction")
+        self.show_prediction_button.setToolTip("Show your prediction beside the result again.")
+        self.show_prediction_button.clicked.connect(lambda: self.show_prediction(True))
+        self.show_prediction_button.hide()
+        top.insertWidget(1, self.show_prediction_button)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -164,7 +176,12 @@ class ExperimentsPanel(Panel):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(top)
         layout.addWidget(self.progress)
-        layout.addWidget(scroll, 1)
+        body = QHBoxLayout()
+        body.setSpacing(6)
+        body.addWidget(self.prediction)
+        body.addWidget(scroll, 1)
+        self.prediction.hide()
+        layout.addLayout(body, 1)
         return page
 
     # -- running -----------------------------------------------------------------------
@@ -187,7 +204,41 @@ class ExperimentsPanel(Panel):
                                                 activation=act, sizes=sizes)
         return experiment
 
+    def open_lesson(self, key) -> None:
+        """Show the lesson's question; Run starts it once answered. A lesson without a
+        question runs at once."""
+        experiment = self.experiment_for(key)
+        if not self.prediction.ask(experiment):
+            self.run_experiment(key)
+            return
+        if self.runner.busy:
+            self.runner.cancel()
+        self._tag = None  # a result still arriving belongs to the lesson left behind
+        self.current, self.result = experiment, None
+        self._title_text = f"{experiment.number}. {experiment.title}"
+        self.title.setText(f"<b>{_escape(self._title_text)}</b>")
+        self.progress_text.setText("")
+        self.open_button.setEnabled(False)
+        self.rerun_button.setEnabled(False)
+        self.prediction.show()
+        self.scroll.hide()
+        self.show_prediction_button.hide()
+        self.show_result_page()
+        self.back_to_result.setEnabled(True)
+
+    def run_predicted(self) -> None:
+        """Run the lesson whose question is shown, its answer locked."""
+        card, experiment = self.prediction.card, self.current
+        if experiment is None or not card.ready or card.locked:
+            return
+        self._answer = card.answer()
+        card.lock()
+        self._start(experiment, self._title_text, experiment.text,
+                    lambda progress, cancel: experiment.run(progress, cancel), predicted=True)
+
     def run_experiment(self, key) -> None:
+        """Run a lesson at once, without its question (the menu and the start page ask
+        first: :meth:`open_lesson`)."""
         experiment = self.experiment_for(key)
         self._start(experiment, f"{experiment.number}. {experiment.title}", experiment.text,
                     lambda progress, cancel: experiment.run(progress, cancel))
@@ -208,9 +259,13 @@ class ExperimentsPanel(Panel):
         if isinstance(self.current, Sweep):
             self.run_sweep(self.current, self._title_text)
         else:
-            self.run_experiment(self.current.key)
+            self.open_lesson(self.current.key)  # predict again before every run
 
-    def _start(self, what, title: str, text: str, work) -> None:
+    def _start(self, what, title: str, text: str, work, predicted: bool = False) -> None:
+        self._predicted = predicted
+        self.prediction.setVisible(predicted)
+        self.scroll.setVisible(not predicted)  # the card stays whole while the run goes
+        self.show_prediction_button.hide()
         self.current = what
         self._title_text = title
         self.result = None
@@ -253,6 +308,12 @@ class ExperimentsPanel(Panel):
         self.result = result
         self.progress.setValue(1000)
         self.progress_text.setText("")  # the conclusion says how long it took
+        if self._predicted:
+            self.scroll.show()
+            self.outcome = self.prediction.reveal(result, self._answer)
+            if self.outcome is not None:
+                message = self.prediction.record(self.outcome)
+                self.progress_text.setText(message or "")
         self.view.show_result(result)
         self._update_open_button()
 
@@ -260,11 +321,23 @@ class ExperimentsPanel(Panel):
         if tag == self._tag:
             self.view.set_status(f"The experiment stopped with an error: {message}")
             self.progress_text.setText("failed")
+            self._unlock_after_stop()
 
     def _on_cancelled(self, tag) -> None:
         if tag == self._tag:
             self.view.set_status("Cancelled. Press Run again to start over.")
             self.progress_text.setText("cancelled")
+            self._unlock_after_stop()
+
+    def _unlock_after_stop(self) -> None:
+        if self._predicted:  # the answer may change again before the next run
+            self.prediction.card.unlock()
+            self.prediction.card.run_button.setEnabled(self.prediction.card.ready)
+
+    def show_prediction(self, shown: bool) -> None:
+        """Show or hide the prediction column beside a revealed result."""
+        self.prediction.setVisible(shown)
+        self.show_prediction_button.setVisible(not shown)
 
     def _on_busy(self, busy: bool) -> None:
         self.cancel_button.setEnabled(busy)
@@ -319,6 +392,9 @@ class ExperimentsPanel(Panel):
             "Pinned runs", "Runs pinned from the live session, labelled by what differs "
             "from the current settings.", key="pinned")
         self.current = None
+        self.prediction.hide()
+        self.scroll.show()
+        self.show_prediction_button.hide()
         self.title.setText("<b>Pinned runs</b>")
         self.show_result_page()
         self.back_to_result.setEnabled(True)
@@ -390,6 +466,10 @@ class ExperimentsPanel(Panel):
         if function is not None:
             function(*args)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.prediction.fit()
+
     # -- Panel API ---------------------------------------------------------------------
     def on_config(self, config) -> None:
         if self.pins:
@@ -398,6 +478,7 @@ class ExperimentsPanel(Panel):
     def on_theme(self, colors) -> None:
         self._colors = colors
         self.view.on_theme(colors)
+        self.prediction.card.on_theme(colors)
         if self.pin_overlay is not None:
             self.pin_overlay.on_theme(colors)
 
