@@ -49,6 +49,11 @@ class DataSummary:
     y_train: np.ndarray            # raw labels/targets (m_train,)
     y_test: np.ndarray
     description: str = ""
+    # The dev set (DataSpec.dev_fraction; empty when off), as X_test/Y_test/...: to choose by.
+    X_dev: np.ndarray | None = None
+    Y_dev: np.ndarray | None = None
+    X_dev_raw: np.ndarray | None = None
+    y_dev: np.ndarray | None = None
 
     @property
     def m_train(self) -> int:
@@ -57,6 +62,10 @@ class DataSummary:
     @property
     def m_test(self) -> int:
         return self.X_test.shape[1]
+
+    @property
+    def m_dev(self) -> int:
+        return 0 if self.X_dev is None else self.X_dev.shape[1]
 
     @property
     def is_classification(self) -> bool:
@@ -75,6 +84,11 @@ class History:
     train_metric: np.ndarray
     test_metric: np.ndarray
     stride: int = 1
+    # Recorded alongside (None in a history built from the five series above): the dev
+    # set's cost and metric (NaN without a dev set) and the L2 term (λ/2m) Σ ||W[l]||²_F.
+    dev_cost: np.ndarray | None = None
+    dev_metric: np.ndarray | None = None
+    l2_cost: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
