@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from nnviz.training.jobs import JobRunner
 from nnviz.training.snapshot import RUNNING
@@ -23,7 +23,10 @@ from nnviz.analysis import cost_surface_text as text
 from ..base import Panel, PanelContext
 from .view3d import make_view
 from nnviz.analysis.cost_surface import SurfaceRequest, compute_surface, path_thetas
+from .arrows import ArrowBar, SurfaceArrows, key_html
+from .averages import AveragesView
 from .controls import SurfaceControls
+from .race import RaceView
 from .layout import NotesBox, SettingsStrip
 from .plots import SurfacePlot, legend_html
 
@@ -32,6 +35,9 @@ LIVE_RATE_HZ = 4.0       # at most this many live recomputations a second
 ASPECT_STEP = 1.08       # a resize that changes the plot's shape by more asks for a new grid
 PLOT_SHARE = 0.7         # the map keeps at least this share of the panel's height
 SPACING = 2
+COMPACT_WIDTH = 640        # narrower: the batch buttons leave the tab bar (the builder has it)
+ARROW_KEY_MIN_HEIGHT = 560
+TABS_MIN_HEIGHT = 500       # shorter (an old dock): the surface alone, the tabs need room  # shorter panels keep the arrows' key in the checkbox's tooltip
 
 
 class CostSurfacePanel(Panel):
@@ -76,10 +82,17 @@ class CostSurfacePanel(Panel):
             self._path_cache.clear()
         self._update_path()
         self._schedule()
+        self.race.snapshot = snapshot
+        hyper = snapshot.config.hyper
+        self.arrow_bar.show_batch_size(hyper.batch_size, snapshot.data.m_train)
+        if self.tabs.currentWidget() is self.averages:
+            self.averages.show_view(snapshot.optimizer)
 
     def on_theme(self, colors) -> None:
         self._colors = colors
         self.surface_plot.apply_theme(colors)
+        self.averages.apply_theme(colors)
+        self.race.apply_theme(colors)
         self._update_legend()
         if self._view3d is not None:
             self._view3d.set_background(colors.background)
@@ -94,6 +107,7 @@ class CostSurfacePanel(Panel):
         self._timer.stop()
         self._resize_timer.stop()
         self.runner.shutdown()
+        self.race.shutdown()
 
     # ----- public helpers (also for tests and scripts) -----------------------------------
     def mode(self) -> str:
@@ -149,6 +163,9 @@ class CostSurfacePanel(Panel):
         self.status = self.controls.status
         self.strip = SettingsStrip(self.controls)
         self.settings_toggle = self.strip.toggle
+        self.arrow_bar = ArrowBar()
+        self.arrow_bar.check.toggled.connect(lambda _on: self._update_path())
+        self.arrow_bar.batch_size_chosen.connect(self._choose_batch_size)
         header = QHBoxLayout()
         header.setContentsMargins(4, 2, 4, 0)
         header.addWidget(self.controls.mode_combo)
@@ -160,6 +177,21 @@ class CostSurfacePanel(Panel):
         self.surface_plot.plot.vb.sigResized.connect(lambda *_: self._resize_timer.start())
         self.views = QStackedWidget()
         self.views.addWidget(self.surface_plot)
+        self.arrows = SurfaceArrows(self.surface_plot.plot)
+        self.averages = AveragesView()
+        self.race = RaceView()
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.setStyleSheet("QTabBar::tab { padding: 1px 10px; }")  # a thin bar
+        self.tabs.addTab(self.views, "Surface")
+        self.tabs.addTab(self.averages, "Gradient average")
+        self.tabs.addTab(self.race, "Race")
+        self.tabs.setCornerWidget(self.arrow_bar)  # beside the tabs: no height of its own
+        self.arrow_bar.set_compact(True)  # until the panel is known to be wide enough
+        self.tabs.setTabToolTip(1, "The exponentially weighted average v of one parameter's "
+                                   "gradient against the raw dW, with bias correction")
+        self.tabs.setTabToolTip(2, "Two to four optimizers from the current θ on one surface")
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.notes = NotesBox()
         self.notes.set_status(self.status)
         self.legend, self.lesson = self.notes.legend, self.notes.lesson
@@ -170,7 +202,7 @@ class CostSurfacePanel(Panel):
         outer.setSpacing(SPACING)
         outer.addLayout(header)
         outer.addWidget(self.strip)
-        outer.addWidget(self.views, 1)
+        outer.addWidget(self.tabs, 1)
         outer.addWidget(self.notes)
         self._header = header
 
@@ -189,6 +221,13 @@ class CostSurfacePanel(Panel):
         width, height = self.width(), self.height()
         if width <= 0 or height <= 0:
             return
+        self._update_legend()  # the arrows' key is shown when the panel is tall enough
+        self.arrow_bar.set_compact(width < COMPACT_WIDTH)
+        tabs = height >= TABS_MIN_HEIGHT
+        if not tabs:
+            self.tabs.setCurrentIndex(0)
+        self.tabs.tabBar().setVisible(tabs)
+        self.arrow_bar.setVisible(tabs)  # the arrows stay drawn; their switch needs the bar
         strip = self.strip.fit(width, height)
         text_width = width - 8
         above = self._header.sizeHint().height() + strip + 3 * SPACING
@@ -197,6 +236,24 @@ class CostSurfacePanel(Panel):
         self.notes.set_foldable(plot < PLOT_SHARE * height)
 
     # ----- reactions ---------------------------------------------------------------------
+    def _tab_changed(self, index: int) -> None:
+        """The key and lesson belong to the surface; the other tabs use the whole height."""
+        self.notes.setVisible(index == 0)
+        self.strip.setVisible(index == 0 and self.settings_toggle.isChecked())
+        self.settings_toggle.setEnabled(index == 0)
+        if self.tabs.currentWidget() is self.averages and self._snapshot is not None:
+            self.averages.show_view(self._snapshot.optimizer)
+
+    def _choose_batch_size(self, size) -> None:
+        """One click between stochastic (1), 64 and full batch, applied at the next step."""
+        if self.context is None:
+            return
+        import dataclasses
+        controller = self.controller
+        config = getattr(controller, "requested_config", None) or self._snapshot.config
+        hyper = dataclasses.replace(config.hyper, batch_size=size)
+        controller.apply_config(dataclasses.replace(config, hyper=hyper))
+
     def _network_changed(self, snapshot, previous) -> None:
         """New layer sizes or output: rebuild the pickers; a network without hidden layer
         starts on its (w1, w2) bowl, a deeper one on the PCA of its path."""
@@ -360,8 +417,23 @@ class CostSurfacePanel(Panel):
         self._path_cache = cache
         path = np.array(points)
         self.surface_plot.show_path(path)
+        self._update_arrows(snapshot, r, path[-1])
         if self._view3d is not None:
             self._view3d.show_path(path)
+
+    def _update_arrows(self, snapshot, r, origin) -> None:
+        view = snapshot.optimizer
+        if view is None or not self.arrow_bar.check.isChecked() or not view.arrows:
+            self.arrows.clear()
+            if self.arrow_bar.key_html:
+                self.arrow_bar.set_key("")
+                self._update_legend()
+            return
+        names = list(view.arrows)
+        projected = r.projector @ np.stack([view.arrows[k] for k in names], axis=1)
+        scale = self.arrows.show(origin, dict(zip(names, projected.T)), min(r.extent))
+        self.arrow_bar.set_key(key_html(view, set(names), scale, self._colors.foreground))
+        self._update_legend()
 
     # ----- 3-D ---------------------------------------------------------------------------
     def _toggle_3d(self, on: bool) -> None:
@@ -384,8 +456,14 @@ class CostSurfacePanel(Panel):
 
     def _update_legend(self) -> None:
         labels = self.result.axis_labels if self.result is not None else ("α", "β")
-        self.legend.setText(legend_html(self._colors, self.controls.gl_check.isChecked(),
-                                        labels, self.controls.log_colours()))
+        three_d = self.controls.gl_check.isChecked()
+        arrows = self.arrow_bar.key_html if not three_d else ""
+        self.arrow_bar.check.setToolTip(arrows or self.arrow_bar.check.whatsThis())
+        if self.height() < ARROW_KEY_MIN_HEIGHT:
+            arrows = ""
+        self.legend.setText(legend_html(self._colors, three_d, labels,
+                                        self.controls.log_colours())
+                            + (f"<br>{arrows}" if arrows else ""))
 
 
 def _extent_text(extent: tuple[float, float]) -> str:
