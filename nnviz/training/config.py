@@ -38,6 +38,8 @@ BETA2_MAX = 0.99999
 MAX_L2 = 100.0
 MIN_KEEP_PROB = 0.05
 MIN_TRAIN_FRACTION = 0.01             # the builder's split goes down to 1 %
+# Turning the dev set on in the builder takes this share from training (80/20 -> 60/20/20).
+DEFAULT_DEV_FRACTION = 0.2
 
 
 def _in_range(name: str, value, lo, hi, hint: str = "") -> None:
@@ -67,6 +69,12 @@ class DataSpec:
     all 400 flower points for training; the circles' 300 training and 100 test points. The
     train fraction and split seed are then not used.
 
+    ``dev_fraction`` (0 = no dev set, the default, so existing settings and files keep the
+    same train/test split): the share of all examples held out as a dev set, taken from the
+    examples the training split leaves out (the rest is the test set). The dev set is used
+    to choose settings (bias and variance); the test set only reports. The training set is
+    the same whatever the dev fraction, for a given train fraction and split seed.
+
     ``features`` (two-input data only): the input features the network sees, names from
     ``nnviz.engine.features.FEATURE_NAMES`` (``"x1^2"``, ``"sin(x1)"``...), computed from the
     raw inputs before normalization; empty = the raw inputs themselves.
@@ -85,6 +93,7 @@ class DataSpec:
     csv_has_header: bool | None = None
     csv_task: str | None = None
     train_fraction: float = 0.8
+    dev_fraction: float = 0.0
     split_seed: int = 0
     normalize: bool = False
     course_exact: bool = False
@@ -98,11 +107,21 @@ class DataSpec:
         if self.features:  # canonical order, as a tuple, so equal choices compare equal
             object.__setattr__(self, "features", FeatureMap(self.features).names)
         _in_range("the training fraction", self.train_fraction, MIN_TRAIN_FRACTION, 1.0)
+        _in_range("the dev fraction", self.dev_fraction, 0.0, 1.0 - MIN_TRAIN_FRACTION)
+        if self.train_fraction + self.dev_fraction > 1.0 + 1e-9:
+            raise ValueError(f"the training ({self.train_fraction:.0%}) and dev "
+                             f"({self.dev_fraction:.0%}) shares add up to more than 100 %; "
+                             "lower one of them")
         if self.name == CSV_DATASET and not self.csv_path:
             raise ValueError("a CSV data set needs csv_path")
         if self.course_exact and self.name not in COURSE_EXACT_DATA:
             raise ValueError(f"course-exact data exists for {', '.join(COURSE_EXACT_DATA)} "
                              f"only, not {self.name!r}")
+
+    @property
+    def test_fraction(self) -> float:
+        """What is left for the test set (reported, never used to choose)."""
+        return max(0.0, 1.0 - self.train_fraction - self.dev_fraction)
 
     @property
     def param_dict(self) -> dict:

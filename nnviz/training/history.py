@@ -82,9 +82,15 @@ class MetricHistory:
     Stored in preallocated arrays (snapshots copy them up to 30 times a second). Values are
     finite floats or NaN for "not available" (e.g. no test set); a non-finite measurement is
     never recorded (the caller skips it), so plots never receive inf.
+
+    :attr:`FIELDS` every record has (and every saved history); :attr:`EXTRA_FIELDS` came
+    later: the dev set's cost and metric and the L2 term ``(λ/2m) Σ ||W[l]||²_F`` of the
+    training cost. A history saved before them restores with NaN there.
     """
 
     FIELDS = ("train_cost", "test_cost", "train_metric", "test_metric")
+    EXTRA_FIELDS = ("dev_cost", "dev_metric", "l2_cost")
+    ALL_FIELDS = FIELDS + EXTRA_FIELDS
 
     def __init__(self, capacity: int = 1024):
         if capacity < 4 or capacity % 2:
@@ -94,7 +100,7 @@ class MetricHistory:
         # the cost falls fastest (a quarter of the capacity at most).
         self.early = min(EARLY_ITERATIONS, capacity // 4)
         self._iterations = np.zeros(capacity, dtype=np.int64)
-        self._values = np.zeros((capacity, len(self.FIELDS)))
+        self._values = np.zeros((capacity, len(self.ALL_FIELDS)))
         self.clear()
 
     def __len__(self) -> int:
@@ -106,7 +112,8 @@ class MetricHistory:
         return self._n == 0 or iteration > self._iterations[self._n - 1]
 
     def append(self, iteration: int, train_cost: float, test_cost: float,
-               train_metric: float, test_metric: float) -> None:
+               train_metric: float, test_metric: float, dev_cost: float = np.nan,
+               dev_metric: float = np.nan, l2_cost: float = np.nan) -> None:
         if self._n >= self.capacity:
             self.stride *= 2
             recorded = self._iterations[:self._n]
@@ -118,7 +125,8 @@ class MetricHistory:
             if iteration >= self.early and iteration % self.stride:
                 return
         self._iterations[self._n] = iteration
-        self._values[self._n] = (train_cost, test_cost, train_metric, test_metric)
+        self._values[self._n] = (train_cost, test_cost, train_metric, test_metric, dev_cost,
+                                 dev_metric, l2_cost)
         self._n += 1
 
     def clear(self) -> None:
@@ -127,14 +135,17 @@ class MetricHistory:
         self._n = 0
 
     def restore(self, iterations, columns: dict, stride: int = 1) -> None:
-        """Replace the records by saved ones (``columns``: the :attr:`FIELDS`, as
-        :meth:`arrays` gives them); the newest ``capacity`` are kept."""
+        """Replace the records by saved ones (``columns``: the :attr:`FIELDS` and any of the
+        :attr:`EXTRA_FIELDS`, as :meth:`arrays` gives them; a missing extra series is NaN);
+        the newest ``capacity`` are kept."""
         iterations = np.asarray(iterations, dtype=np.int64).ravel()
         n = iterations.size
-        values = np.column_stack([np.asarray(columns[name], dtype=np.float64).ravel()
-                                  for name in self.FIELDS]) if n else np.zeros((0, len(self.FIELDS)))
-        if values.shape[0] != n:
+        series = [np.asarray(columns[name], dtype=np.float64).ravel()
+                  if name in self.FIELDS or name in columns else np.full(n, np.nan)
+                  for name in self.ALL_FIELDS]
+        if any(column.size != n for column in series):
             raise ValueError(f"the history has {n} iterations but series of other lengths")
+        values = np.column_stack(series) if n else np.zeros((0, len(self.ALL_FIELDS)))
         start = max(0, n - self.capacity)
         self.clear()
         self.stride = max(1, int(stride))
@@ -164,10 +175,10 @@ class MetricHistory:
         return start, peak
 
     def arrays(self) -> dict[str, np.ndarray]:
-        """Read-only copies: ``iterations`` and the four :attr:`FIELDS`."""
+        """Read-only copies: ``iterations`` and the :attr:`ALL_FIELDS`."""
         n = self._n
         out = {"iterations": read_only(self._iterations[:n])}
-        for j, name in enumerate(self.FIELDS):
+        for j, name in enumerate(self.ALL_FIELDS):
             out[name] = read_only(self._values[:n, j])
         return out
 

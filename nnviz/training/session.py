@@ -15,6 +15,7 @@ from nnviz.analysis.cost_trend import CostWatch, cost_hint
 from nnviz.analysis.divergence_text import divergence_message
 from nnviz.engine.data import Dataset
 from nnviz.engine.features import FeatureMap, InputPipeline
+from nnviz.engine.losses import l2_penalty
 from nnviz.engine.metrics import evaluate, metrics_from_output
 from nnviz.engine.network import Network
 from nnviz.engine.normalization import Standardizer
@@ -130,8 +131,11 @@ class TrainingSession:
     def _adopt_data(self) -> None:
         d, net = self._data.summary, self.net
         self._columns = probes.sample_columns(d.m_train, net.layer_dims)
-        self._X_all = np.ascontiguousarray(np.hstack([d.X_train, d.X_test]), dtype=net.dtype)
+        dev = [d.X_dev] if d.m_dev else []  # train, test, dev: one forward pass
+        self._X_all = np.ascontiguousarray(np.hstack([d.X_train, d.X_test, *dev]),
+                                           dtype=net.dtype)
         self._Y_test = np.ascontiguousarray(d.Y_test, dtype=net.dtype)
+        self._Y_dev = np.ascontiguousarray(d.Y_dev, dtype=net.dtype) if d.m_dev else None
 
     def _apply_points(self, config: SessionConfig) -> None:
         """Drawn or removed points: new data, the same network, optimizer and counters, so
@@ -286,18 +290,23 @@ class TrainingSession:
         ``train_output``: ``Z[L]`` of the training set at these parameters, if already
         computed (then only the test set is propagated)."""
         d, lambd, net = self.data, self.trainer.lambd, self.net
-        m = d.m_train
+        m, m_test = d.m_train, d.m_test
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             if train_output is not None:
                 train = metrics_from_output(net, train_output, self.trainer.Y, lambd)
                 test = (evaluate(net, d.X_test.astype(net.dtype, copy=False),
                                  d.Y_test.astype(net.dtype, copy=False)) if d.m_test else {})
+                dev = (evaluate(net, d.X_dev.astype(net.dtype, copy=False), self._Y_dev)
+                       if d.m_dev else {})
             else:
-                # One forward pass over train and test together (recorded every few steps).
+                # One forward pass over train, test and dev together (every few steps).
                 ZL, _ = net.forward(self._X_all)
                 train = metrics_from_output(net, ZL[:, :m], self.trainer.Y, lambd)
-                test = (metrics_from_output(net, ZL[:, m:], self._Y_test, 0.0)
+                test = (metrics_from_output(net, ZL[:, m:m + m_test], self._Y_test, 0.0)
                         if d.m_test else {})
+                dev = (metrics_from_output(net, ZL[:, m + m_test:], self._Y_dev, 0.0)
+                       if d.m_dev else {})
+            l2 = l2_penalty(net.weights(), lambd, m)
         metric = "accuracy" if d.is_classification else "r2"
         values = {
             "train_cost": train.get("cost", np.nan),
@@ -305,6 +314,9 @@ class TrainingSession:
             "test_cost": test.get("cost", np.nan),
             "train_metric": train.get(metric, np.nan),
             "test_metric": test.get(metric, np.nan),
+            "dev_cost": dev.get("cost", np.nan),
+            "dev_metric": dev.get(metric, np.nan),
+            "l2_cost": l2,
         }
         out = {}
         for key, value in values.items():
@@ -322,7 +334,8 @@ class TrainingSession:
             m = self.measure()
             if np.isfinite(m["train_cost"]):
                 self.history.append(it, m["train_cost"], m["test_cost"], m["train_metric"],
-                                    m["test_metric"])
+                                    m["test_metric"], m["dev_cost"], m["dev_metric"],
+                                    m["l2_cost"])
                 if not self._exact_costs:
                     self.cost_watch.add(m["train_cost"])
         if force or self.trajectory.due(it):

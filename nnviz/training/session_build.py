@@ -1,8 +1,8 @@
 """Building what a :class:`~nnviz.training.config.SessionConfig` describes, before it runs.
 
 This module owns turning settings into objects: the data (loading a generated, built-in,
-course-exact or CSV data set through a small cache, the train/test split, drawn and removed
-points, input features, normalization fitted on the training split, and the read-only
+course-exact or CSV data set through a small cache, the train/dev/test split, drawn and
+removed points, input features, normalization fitted on the training split, and the read-only
 :class:`~nnviz.training.snapshot.DataSummary` the panels see), the network (with a lesson's
 starting point) and its trainer. :class:`~nnviz.training.session.TrainingSession` calls these
 and swaps the results in only when all of them were built without error; running, recording
@@ -43,6 +43,7 @@ class BuiltData:
     features: FeatureMap | None = None
     ids_train: np.ndarray | None = None  # point ids (nnviz.engine.data.edits) of the columns
     ids_test: np.ndarray | None = None
+    ids_dev: np.ndarray | None = None
 
 
 class CheckedCsv:
@@ -134,6 +135,30 @@ def _file_version(path) -> tuple | None:
     return info.st_mtime_ns, info.st_size, info.st_ino
 
 
+def dev_columns(dataset: Dataset, held_out: np.ndarray, spec: DataSpec) -> np.ndarray:
+    """The examples (columns of ``dataset``) of the dev set: ``spec.dev_fraction`` of all
+    examples, drawn from ``held_out`` (what the training split leaves out), seeded by the
+    split seed and stratified by class like the train/test split. Sorted; empty when the
+    dev fraction is 0. The training set does not depend on it."""
+    held_out = np.asarray(held_out, dtype=np.intp)
+    if spec.dev_fraction <= 0 or held_out.size == 0:
+        return np.zeros(0, dtype=np.intp)
+    share = min(1.0, spec.dev_fraction / max(1.0 - spec.train_fraction, 1e-12))
+    # Its own stream (not the train/test split's), so the split itself stays as it was.
+    rng = np.random.default_rng([int(spec.split_seed), 0xDE5])
+    if dataset.task == "regression":
+        groups = [held_out]
+    else:
+        labels = dataset.y[held_out]
+        groups = [held_out[labels == k] for k in np.unique(labels)]
+    dev = []
+    for group in groups:
+        group = np.sort(group)
+        rng.shuffle(group)
+        dev.append(group[:int(round(share * group.size))])
+    return np.sort(np.concatenate(dev)).astype(np.intp)
+
+
 def build_data(spec: DataSpec, cache: DatasetCache) -> BuiltData:
     """Split, edit, feature-map and normalize the data ``spec`` names. Raises
     ``ValueError`` (including ``CSVError``) with a clear message on bad settings."""
@@ -146,15 +171,23 @@ def build_data(spec: DataSpec, cache: DatasetCache) -> BuiltData:
     edited = apply_point_edits(split, spec.added_points, spec.removed_points)
     if edited.y_train.size < 1:
         raise ValueError("the training split is empty; raise the train fraction")
-    X_train_raw, X_test_raw = edited.X_train, edited.X_test
+    # Course-exact data keeps the notebooks' own train/test sets: no dev set there.
+    dev = (np.zeros(0, dtype=np.intp) if isinstance(loaded, Split)
+           else dev_columns(dataset, split.test_idx, spec))
+    in_dev = np.isin(edited.ids_test, dev)
+    in_test = ~in_dev
+    X_train_raw, X_test_raw = edited.X_train, edited.X_test[:, in_test]
+    X_dev_raw = edited.X_test[:, in_dev]
+    y_test, y_dev = edited.y_test[in_test], edited.y_test[in_dev]
     features = spec.feature_map
     feature_names = tuple(dataset.feature_names)
-    X_train, X_test = X_train_raw, X_test_raw
+    X_train, X_test, X_dev = X_train_raw, X_test_raw, X_dev_raw
     if features is not None:
         if dataset.n_features != features.n_inputs:
             raise ValueError(f"input features (x1^2, sin x1, ...) need two-input data; "
                              f"{dataset.name} has {dataset.n_features} inputs")
         X_train, X_test = features.apply(X_train_raw), features.apply(X_test_raw)
+        X_dev = features.apply(X_dev_raw)
         feature_names = features.labels
     # Fitted on the features the network sees (after the feature map), on the training
     # split as loaded: drawing points does not move the inputs the network has learned.
@@ -162,6 +195,11 @@ def build_data(spec: DataSpec, cache: DatasetCache) -> BuiltData:
     standardizer = Standardizer.fit(fit_on if features is None else features.apply(fit_on))
     if spec.normalize:
         X_train, X_test = standardizer.transform(X_train), standardizer.transform(X_test)
+        X_dev = standardizer.transform(X_dev)
+
+    def targets(y):
+        return read_only(targets_matrix(y, dataset.task, dataset.n_classes))
+
     info = DATASETS.get(dataset.name)
     title = info.title if info is not None and spec.name != CSV_DATASET else dataset.name
     summary = DataSummary(
@@ -171,28 +209,29 @@ def build_data(spec: DataSpec, cache: DatasetCache) -> BuiltData:
         normalized=spec.normalize, mean=read_only(standardizer.mean[:, 0]),
         std=read_only(standardizer.std[:, 0]),
         constant_features=standardizer.constant_features,
-        X_train=read_only(X_train),
-        Y_train=read_only(targets_matrix(edited.y_train, dataset.task, dataset.n_classes)),
-        X_test=read_only(X_test),
-        Y_test=read_only(targets_matrix(edited.y_test, dataset.task, dataset.n_classes)),
+        X_train=read_only(X_train), Y_train=targets(edited.y_train),
+        X_test=read_only(X_test), Y_test=targets(y_test),
         X_train_raw=read_only(X_train_raw), X_test_raw=read_only(X_test_raw),
-        y_train=read_only(edited.y_train), y_test=read_only(edited.y_test),
+        y_train=read_only(edited.y_train), y_test=read_only(y_test),
         description=info.description if info is not None and spec.name != CSV_DATASET
         else dataset.source,
+        X_dev=read_only(X_dev), Y_dev=targets(y_dev), X_dev_raw=read_only(X_dev_raw),
+        y_dev=read_only(y_dev),
     )
     return BuiltData(spec, dataset, standardizer, summary, features, edited.ids_train,
-                     edited.ids_test)
+                     edited.ids_test[in_test], edited.ids_test[in_dev])
 
 
 def point_id_at(data: BuiltData, x1: float, x2: float) -> int | None:
-    """The id of the data point (training or test) nearest to ``(x1, x2)`` in raw units,
+    """The id of the data point (training, dev or test) nearest to ``(x1, x2)`` in raw units,
     each axis measured in units of its span; None unless the data has two raw inputs."""
     d = data.summary
-    X = np.hstack([d.X_train_raw, d.X_test_raw])
+    X = np.hstack([d.X_train_raw, d.X_test_raw, d.X_dev_raw])
     if X.shape[0] != 2:
         return None
     span = X.max(axis=1) - X.min(axis=1) if X.shape[1] else None
-    return nearest_point(X, np.concatenate([data.ids_train, data.ids_test]), x1, x2, span)
+    ids = np.concatenate([data.ids_train, data.ids_test, data.ids_dev])
+    return nearest_point(X, ids, x1, x2, span)
 
 
 def build_network(spec: NetworkSpec, data: DataSummary) -> Network:

@@ -194,7 +194,11 @@ def _restore_history(session: TrainingSession, history: dict, stride) -> bool:
             any(np.shape(history[name]) != iterations.shape for name in fields):
         return False
     stride = int(stride) if stride else _inferred_stride(iterations.astype(np.int64))
-    session.history.restore(iterations, {name: history[name] for name in fields}, stride)
+    # The later series (dev set, L2 term) when saved with the right length; else NaN.
+    extras = {name: history[name] for name in session.history.EXTRA_FIELDS
+              if name in history and np.shape(history[name]) == iterations.shape}
+    session.history.restore(iterations, {**{name: history[name] for name in fields},
+                                         **extras}, stride)
     return True
 
 

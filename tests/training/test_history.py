@@ -46,8 +46,9 @@ def test_metric_history_arrays_are_read_only_copies():
     for it in range(10):
         h.append(it, 1.0 / (it + 1), np.nan, 0.5, np.nan)
     a = h.arrays()
-    assert set(a) == {"iterations", *MetricHistory.FIELDS}
+    assert set(a) == {"iterations", *MetricHistory.FIELDS, "dev_cost", "dev_metric", "l2_cost"}
     assert a["iterations"].tolist() == list(range(10))
+    assert np.isnan(a["dev_cost"]).all() and np.isnan(a["l2_cost"]).all()  # not given
     assert np.allclose(a["train_cost"], 1.0 / (np.arange(10) + 1))
     assert np.isnan(a["test_cost"]).all()
     with pytest.raises(ValueError):
@@ -113,3 +114,27 @@ def test_a_long_run_keeps_its_first_iterations_one_by_one():
     later = np.diff(its[255:])
     assert len(its) <= h.capacity and (later[1:] == later[1]).all()  # evenly spaced after
     assert its[-1] > 10_000 - max(h.stride, h.min_stride)
+
+
+def test_metric_history_keeps_the_dev_and_l2_series_through_thinning():
+    h = MetricHistory(capacity=8)
+    for it in range(40):
+        h.append(it, 1.0, 2.0, 0.5, 0.6, dev_cost=3.0 + it, dev_metric=0.7, l2_cost=0.01 * it)
+    a = h.arrays()
+    # Each kept record keeps its own dev and L2 values (not shifted by the thinning).
+    np.testing.assert_allclose(a["dev_cost"], 3.0 + a["iterations"])
+    np.testing.assert_allclose(a["l2_cost"], 0.01 * a["iterations"])
+
+
+def test_metric_history_restores_a_history_saved_before_the_extra_series():
+    h = MetricHistory(capacity=16)
+    old = {"train_cost": [1.0, 0.5], "test_cost": [1.1, 0.6], "train_metric": [0.5, 0.8],
+           "test_metric": [0.4, 0.7]}
+    h.restore([0, 10], old)
+    a = h.arrays()
+    assert a["train_cost"].tolist() == [1.0, 0.5]
+    assert np.isnan(a["dev_cost"]).all() and np.isnan(a["l2_cost"]).all()
+    h.restore([0, 10], {**old, "l2_cost": [0.0, 0.25]})
+    assert h.arrays()["l2_cost"].tolist() == [0.0, 0.25]
+    with pytest.raises(ValueError):
+        h.restore([0, 10], {**old, "dev_cost": [1.0]})
