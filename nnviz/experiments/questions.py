@@ -118,12 +118,19 @@ class _Reader:
     """Checks one table of the file: every key known, every value of its type."""
 
     def __init__(self, source: str, text: str, table: dict, where: str = "",
-                 section: tuple = ("", 1)):
+                 section: tuple = ("", 1), anchor: tuple | None = None):
         self.source, self.text, self.table, self.where = source, text, table, where
         self.section = section  # (dotted table name, which occurrence): to find lines
+        self.anchor = anchor  # (key, parent's section): where an inline table is written
+
+    def line(self, key: str | None) -> int | None:
+        line = _line_of(self.text, key or "\0", *self.section)
+        if line is None and self.anchor is not None:  # an inline table: its key's line
+            line = _line_of(self.text, self.anchor[0], *self.anchor[1])
+        return line
 
     def fail(self, message: str, key: str | None = None):
-        line = _line_of(self.text, key, *self.section) if key else None
+        line = self.line(key) if (key or self.section[0] or self.anchor) else None
         at = f", line {line}" if line else ""
         raise QuestionError(f"{self.source}{at}: {self.where}{message}")
 
@@ -173,7 +180,8 @@ class _Reader:
         if not isinstance(value, dict):
             self.fail(f"'{key}' must be a table", key)
         name = f"{self.section[0]}.{key}" if self.section[0] else key
-        return _Reader(self.source, self.text, value, f"{self.where}{key}: ", (name, 1))
+        return _Reader(self.source, self.text, value, f"{self.where}{key}: ", (name, 1),
+                       (key, self.section))
 
     def ref(self, key: str, required: bool = True) -> Ref | None:
         sub = self.sub(key, required)
@@ -389,14 +397,17 @@ def _line_of(text: str, key: str, section: str = "", occurrence: int = 1) -> int
     lines = text.splitlines()
     start, header = 0, None
     if section:
+        found = False
         opening = re.compile(rf"^\s*\[\[?\s*{re.escape(section)}\s*\]\]?")
         seen = 0
         for n, line in enumerate(lines):
             if opening.search(line):
                 seen += 1
                 if seen == occurrence:
-                    start, header = n, n + 1
+                    start, header, found = n, n + 1, True
                     break
+        if not found:
+            return None  # no such table header: an inline table (the caller looks further)
     pattern = re.compile(rf"^\s*(\[\[?\s*{re.escape(key)}\s*\]\]?|\"?{re.escape(key)}\"?\s*=)")
     for n in range(start, len(lines)):
         if n > start and header is not None and re.match(r"^\s*\[", lines[n]):
