@@ -33,21 +33,18 @@ INIT_SCHEME = ("How W[l] is drawn (biases start at 0):\n"
                "broken).\nrandom: randn(n[l], n[l-1]) × σ, the course's σ = 0.01.\n"
                "Xavier: × √(1/n[l-1]), good for tanh.  He: × √(2/n[l-1]), good for ReLU.\n"
                "Glorot: × √(2/(n[l-1]+n[l])).")
-INIT_SCALE = ("For 'random' this is σ, the standard deviation of W (course: 0.01); for the "
-              "other schemes a multiplier on their σ (1 = the scheme itself).\nToo small: "
-              "activations and gradients shrink layer after layer (vanishing); too large: "
-              "they grow (exploding) or tanh/sigmoid units saturate. Drag it while paused to "
-              "see the new network's activations and gradients at once.")
 SEED = "Seed of the weight initialization: the same settings and seed give the same network."
 OPTIMIZER = ("Gradient descent: θ := θ - α dθ.\nMomentum: v := β v + (1-β) dθ, θ := θ - α v "
-             "(smooths the zig-zag).\nAdam: momentum plus a per-parameter step size from the "
-             "running mean of dθ², with bias correction.")
+             "(smooths the zig-zag).\nRMSprop: s := β₂ s + (1-β₂) dθ², θ := θ - α dθ / (√s + ε) "
+             "(a per-parameter step size).\nAdam: momentum and RMSprop together, with bias "
+             "correction.")
 LEARNING_RATE = ("α, the step size of every update θ := θ - α dθ (log scale; type a value to "
                  "set it exactly). Too small: slow. Too large: the cost oscillates or "
                  "diverges to NaN. Changes apply at the next step without a reset.")
 BETA = "β of momentum: how much of the previous velocity v is kept (0.9 ≈ averaging 10 steps)."
 BETA1 = "β₁ of Adam: decay of the running mean of the gradient (first moment), usually 0.9."
-BETA2 = "β₂ of Adam: decay of the running mean of the squared gradient, usually 0.999."
+BETA2 = ("β₂ of RMSprop and Adam: decay of the running mean of the squared gradient, usually "
+         "0.999.")
 BATCH = ("Examples per update. 'full batch' uses all m training examples per step (batch "
          "gradient descent); a smaller mini-batch (e.g. 32, 64) makes more, noisier steps per "
          "epoch. The examples are reshuffled every epoch.")

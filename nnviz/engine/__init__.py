@@ -20,7 +20,7 @@ from .losses import HEADS, softmax
 from .metrics import accuracy, evaluate, r2_score, rmse
 from .network import Network
 from .normalization import Standardizer
-from .optimizers import OPTIMIZERS, Adam, GradientDescent, Momentum, make_optimizer
+from .optimizers import OPTIMIZERS, Adam, GradientDescent, Momentum, RMSprop, make_optimizer
 from .propagation import (backward, forward, linear_activation_backward,
                           linear_activation_forward, linear_backward, linear_forward, update)
 from .trainer import StepResult, Trainer
@@ -30,7 +30,7 @@ __all__ = [
     "Dataset", "Split", "targets_matrix", "train_test_split",
     "INIT_SCHEMES", "init_std", "initialize_parameters", "HEADS", "softmax",
     "accuracy", "evaluate", "r2_score", "rmse", "Network", "Standardizer",
-    "OPTIMIZERS", "Adam", "GradientDescent", "Momentum", "make_optimizer",
+    "OPTIMIZERS", "Adam", "GradientDescent", "Momentum", "RMSprop", "make_optimizer",
     "CostSurface", "CostSurfaceEvaluator", "SurfaceDirections",
     "parameter_directions", "pca_directions", "project_trajectory", "random_directions",
     "CheckCancelled", "DirectionalCheckResult", "EpsilonSweepResult", "GradientCheckResult",

@@ -31,6 +31,7 @@ MAX_CONFIG_BYTES = 1024 * 1024
 # Flat keys (command-line flag names, also accepted in a flat JSON config file) -> where
 # they go in SessionConfig.to_dict(). Keys handled specially are listed in _SPECIAL.
 _FLAT_KEYS = {
+    "bias_correction": ("hyper", "bias_correction"),
     "split_seed": ("data", "split_seed"),
     "normalize": ("data", "normalize"),
     "task": ("data", "csv_task"),

@@ -5,5 +5,5 @@ WORKSPACE = Workspace(
     key="gradients", title="Gradients", shortcut="Ctrl+2",
     tooltip="Vanishing or exploding gradients layer by layer, and the gradient check that "
             "proves backprop right or points at the wrong layer (Ctrl+2)",
-    layout=row(Pane("gradient_flow", 0.55), Pane("gradient_check", 0.45)),
+    layout=row(Pane("gradient_flow", 0.54), Pane("gradient_check", 0.46)),
 )

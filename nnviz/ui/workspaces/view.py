@@ -75,7 +75,7 @@ class WorkspacePage(QWidget):
                              else Qt.Orientation.Horizontal)
         splitter.setObjectName(f"split_{self.workspace.key}_{len(self.splitters)}")
         splitter.setChildrenCollapsible(False)
-        splitter.setHandleWidth(6)
+        splitter.setHandleWidth(5)
         for index, (pane, widget) in enumerate(parts):
             splitter.addWidget(widget)
             # A side column keeps its width when the window grows; the plots take the rest.

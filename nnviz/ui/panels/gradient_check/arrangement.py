@@ -16,6 +16,7 @@ TABLE_FLOOR, PLOTS_MIN = 110, 300  # px: when short, the plots' row keeps this m
 def tabs(pages, tips) -> QTabWidget:
     """A tab widget whose tab names are never elided."""
     widget = QTabWidget()
+    widget.setDocumentMode(True)  # no frame: its pixels go to the plots
     for (page, name), tip in zip(pages, tips):
         widget.setTabToolTip(widget.addTab(page, name), tip)
     widget.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
@@ -24,8 +25,10 @@ def tabs(pages, tips) -> QTabWidget:
 
 def side_by_side(*widgets) -> QSplitter:
     splitter = QSplitter(Qt.Orientation.Horizontal)
-    for widget in widgets:
+    splitter.setHandleWidth(4)
+    for index, widget in enumerate(widgets):
         splitter.addWidget(widget)
+        splitter.setStretchFactor(index, 1)  # equal halves
     splitter.setChildrenCollapsible(False)
     return splitter
 
