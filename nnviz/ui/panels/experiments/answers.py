@@ -327,7 +327,7 @@ class SketchInput(_InputPlot):
             return
         super().mouseReleaseEvent(event)
 
-    def clear(self) -> None:
+    def clear_sketch(self) -> None:  # not clear(): PlotWidget binds its plot's clear()
         if not self.locked:
             self.points = []
             self._draw()

@@ -20,13 +20,12 @@ from PySide6.QtWidgets import (QCommandLinkButton, QGridLayout, QHBoxLayout, QLa
                                QVBoxLayout, QWidget)
 
 from nnviz.analysis.math_text import math_html
-from nnviz.experiments import (EXPERIMENTS, ComparisonResult, ExperimentCancelled, Sweep,
-                               comparison_report, get_experiment, label_differences,
-                               record_from_history, results_table)
+from nnviz.experiments import (EXPERIMENTS, ExperimentCancelled, Sweep, comparison_report,
+                               get_experiment)
 from nnviz.training.jobs import Cancelled, JobRunner
 
 from ..base import Panel, PanelContext
-from .pins import PinnedOverlay
+from .pins import PinnedRuns
 from .prediction import PredictionPane
 from .view import ResultView
 
@@ -39,7 +38,7 @@ PANEL_NAMES = {"cost_surface": "Cost surface", "gradient_flow": "Gradient flow",
 MAX_LOOP_MULTIPLY_ADDS = 600_000  # lesson 10 on the live layer: keep the Python loops < ~1 s
 
 
-class ExperimentsPanel(Panel):
+class ExperimentsPanel(PinnedRuns, Panel):
     pins_changed = Signal(int)  # number of pinned runs
 
     def __init__(self, context: PanelContext | None = None, parent: QWidget | None = None):
@@ -367,81 +366,6 @@ class ExperimentsPanel(Panel):
         self.controller.apply_config(config)
         # Back to the live app, in the workspace that draws what the lesson is about.
         self._window_call("show_panel", getattr(what, "panel", None) or "training")
-
-    # -- pinned runs -------------------------------------------------------------------
-    def pin_current_run(self):
-        """Pin the live run (its settings and history); returns the record or None."""
-        snap = self.controller.latest if self.context is not None else None
-        if snap is None or len(snap.history.iterations) == 0:
-            return None
-        record = record_from_history(snap.config, snap.history, metric_name=snap.metric_name,
-                                     theta=snap.theta)
-        self.pins.append(record)
-        self._relabel_pins()
-        return self.pins[-1]
-
-    def clear_pins(self) -> None:
-        self.pins = []
-        self._relabel_pins()
-
-    def show_pins(self) -> None:
-        if not self.pins:
-            return
-        report = comparison_report(
-            ComparisonResult(tuple(self.pins), results_table(self.pins), (), 0.0),
-            "Pinned runs", "Runs pinned from the live session, labelled by what differs "
-            "from the current settings.", key="pinned")
-        self.current = None
-        self.prediction.hide()
-        self.scroll.show()
-        self.show_prediction_button.hide()
-        self.title.setText("<b>Pinned runs</b>")
-        self.show_result_page()
-        self.back_to_result.setEnabled(True)
-        self.progress_text.setText("")
-        self.view.show_result(report)
-        self.open_button.setEnabled(False)
-        self.rerun_button.setEnabled(False)
-
-    def _relabel_pins(self) -> None:
-        import dataclasses
-        if self.pins:
-            current = self.controller.requested_config if self.context is not None else None
-            configs = [p.config for p in self.pins] + ([current] if current is not None else [])
-            labels = label_differences(configs)[:len(self.pins)]
-            seen = {}
-            for k, (pin, label) in enumerate(zip(self.pins, labels)):
-                if label.startswith("run "):
-                    label = "same settings"
-                label = f"{label} @ {pin.iterations_run}"
-                seen[label] = seen.get(label, 0) + 1
-                if seen[label] > 1:
-                    label = f"{label} ({seen[label]})"
-                self.pins[k] = dataclasses.replace(pin, label=label)
-        self._overlay_pins()
-        self._update_pin_buttons()
-        self.pins_changed.emit(len(self.pins))
-
-    def _overlay_pins(self) -> None:
-        """Draw the pins over the training panel's cost and accuracy plots: through its own
-        ``set_pinned_runs`` if it has one, else by adding dashed items to its plots."""
-        training = getattr(getattr(self.context, "window", None), "panels", {}).get("training")
-        if training is None:
-            return
-        if hasattr(training, "set_pinned_runs"):
-            training.set_pinned_runs(list(self.pins))
-            return
-        if self.pin_overlay is None:
-            if not (hasattr(training, "cost_plot") and hasattr(training, "metric_plot")):
-                return
-            self.pin_overlay = PinnedOverlay(training.cost_plot, training.metric_plot)
-        self.pin_overlay.set_runs(self.pins, self._colors)
-
-    def _update_pin_buttons(self) -> None:
-        n = len(self.pins)
-        self.show_pins_button.setText(f"Pinned runs ({n})")
-        self.show_pins_button.setEnabled(n > 0)
-        self.clear_pins_button.setEnabled(n > 0)
 
     # -- sweeps ------------------------------------------------------------------------
     def open_sweep_dialog(self) -> None:

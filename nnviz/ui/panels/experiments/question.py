@@ -64,7 +64,7 @@ class QuestionCard(QFrame):
         self.hint = _label()
         self.clear_button = QPushButton("Clear")
         self.clear_button.setToolTip("Rub out the sketch and draw it again.")
-        self.clear_button.clicked.connect(lambda: self.input is not None and self.input.clear())
+        self.clear_button.clicked.connect(lambda: self.input is not None and self.input.clear_sketch())
         self.skip_button = QPushButton("Just show me")
         self.skip_button.setCheckable(True)
         self.skip_button.setToolTip("Run the lesson without predicting (no score is kept).")
