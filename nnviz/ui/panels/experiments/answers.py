@@ -55,7 +55,7 @@ class ChoiceInput(QWidget):
             self.labels[choice.key] = label
             row, col = (n // columns, 2 * (n % columns)) if columns > 1 else (n, 0)
             grid.addWidget(button, row, col, Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(label, row, col + 1)
+            grid.addWidget(label, row, col + 1, Qt.AlignmentFlag.AlignTop)
             grid.setColumnStretch(col + 1, 1)
             button.toggled.connect(lambda on: on and self.changed.emit())
 
@@ -436,12 +436,11 @@ class PickInput(_InputPlot):
         self.truth_marks.setData([s[0] for s in stars], [s[1] for s in stars])
         axis = item.getAxis("left")
         if log:
-            axis.setTicks([[(k, f"1e{k}") for k in range(math.ceil(lo - pad),
-                                                         math.floor(hi + 2 * pad) + 1,
-                                                         max(1, int((hi - lo) // 5) or 1))]])
+            first, last = math.ceil(lo - pad), math.floor(hi + 2 * pad)
+            step = max(1, math.ceil((last - first) / 6))
+            axis.setTicks([[(k, f"1e{k}") for k in range(last, first - 1, -step)], []])
             item.setLabel("left", "value (log scale)")
         else:
             axis.setTicks(None)
-        self.hint.setText("★ the run's answer" + ("; shaded: your pick" if self.picked else ""))
-        self.hint.setPos((len(self.items) - 1) / 2, hi + 1.6 * pad)
+        self.hint.setVisible(False)  # the card says what the marks mean
         self.revealed = True

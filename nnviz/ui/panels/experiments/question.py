@@ -101,7 +101,9 @@ class QuestionCard(QFrame):
             layout.addWidget(w)
         for w in (self.verdict, self.explanation, self.why):
             w.hide()
+        layout.addStretch(1)  # spare height below the texts, never between their lines
         layout.addWidget(self.hide_button, 0, Qt.AlignmentFlag.AlignRight)
+        self._layout = layout
         self.hide_button.hide()
         self.on_theme(c)
 
@@ -115,7 +117,10 @@ class QuestionCard(QFrame):
             self.input.deleteLater()
         self.input = make_input(question, experiment, self._colors)
         self.input.changed.connect(self._update)
-        self.input_box.addWidget(self.input, 1 if question.kind in ("sketch", "pick") else 0)
+        plot = question.kind in ("sketch", "pick")
+        self.input_box.addWidget(self.input, 1 if plot else 0)
+        # a plot takes the spare height; choices and a slider keep theirs
+        self._layout.setStretchFactor(self.input_box, 3 if plot else 0)
         self.input.setMaximumHeight(16777215)
         self.heading.setText(f"<b>Predict first.</b> {heading}")
         self.setup.setText(math_html(question.setup))
