@@ -102,6 +102,7 @@ class QuestionCard(QFrame):
         for w in (self.verdict, self.explanation, self.why):
             w.hide()
         layout.addStretch(1)  # spare height below the texts, never between their lines
+        self._stretch_at = layout.count() - 1
         layout.addWidget(self.hide_button, 0, Qt.AlignmentFlag.AlignRight)
         self._layout = layout
         self.hide_button.hide()
@@ -120,7 +121,8 @@ class QuestionCard(QFrame):
         plot = question.kind in ("sketch", "pick")
         self.input_box.addWidget(self.input, 1 if plot else 0)
         # a plot takes the spare height; choices and a slider keep theirs
-        self._layout.setStretchFactor(self.input_box, 3 if plot else 0)
+        self._layout.setStretchFactor(self.input_box, 1 if plot else 0)
+        self._layout.setStretch(self._stretch_at, 0 if plot else 1)
         self.input.setMaximumHeight(16777215)
         self.heading.setText(f"<b>Predict first.</b> {heading}")
         self.setup.setText(math_html(question.setup))
