@@ -6,7 +6,7 @@ notebook can call ``run(n)``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 import numpy as np
 
@@ -28,6 +28,41 @@ class Diverged(RuntimeError):
     pass
 
 
+# The part of each step's dropout masks kept for showing (the first units and examples):
+# a few microseconds a step, whatever the size of the layers.
+RECORDED_MASK_UNITS = 16
+RECORDED_MASK_EXAMPLES = 16
+
+
+class StepMasks(NamedTuple):
+    """The inverted-dropout keep-masks ``D[l]`` the last step drew (``A[l] = A[l] * D[l] /
+    keep_prob``), per hidden layer: ``masks[l-1]`` is a read-only bool copy of
+    ``D[l][:RECORDED_MASK_UNITS, :RECORDED_MASK_EXAMPLES]`` (None where keep_prob = 1);
+    ``kept[l-1]`` the fraction of the whole ``D[l]`` that is 1 (NaN where keep_prob = 1)."""
+
+    iteration: int              # the step's number (Trainer.iteration after it)
+    keep_probs: tuple[float, ...]
+    masks: tuple[np.ndarray | None, ...]
+    kept: tuple[float, ...]
+    batch_size: int             # examples in the step's (mini-)batch
+
+
+def _step_masks(iteration: int, keep_probs, caches, batch_size: int) -> StepMasks:
+    masks, kept = [], []
+    for cache in caches[:-1]:  # the hidden layers
+        D = cache.D
+        if D is None:
+            masks.append(None)
+            kept.append(float("nan"))
+            continue
+        mask = D[:RECORDED_MASK_UNITS, :RECORDED_MASK_EXAMPLES] != 0  # a new array
+        mask.flags.writeable = False
+        masks.append(mask)
+        kept.append(np.count_nonzero(D) / D.size)
+    return StepMasks(iteration, tuple(float(k) for k in keep_probs), tuple(masks),
+                     tuple(kept), batch_size)
+
+
 class Trainer:
     def __init__(self, net: Network, X, Y, optimizer=None, batch_size: int | None = None,
                  lambd: float = 0.0, keep_prob: float | Sequence[float] = 1.0, seed: int = 0):
@@ -47,6 +82,7 @@ class Trainer:
         self._order = None
         self._position = 0
         self._backup = np.empty_like(net.theta)
+        self.last_masks: StepMasks | None = None  # the last step's, when it used dropout
 
     @property
     def m(self) -> int:
@@ -96,7 +132,7 @@ class Trainer:
         kps = self.keep_probs()
         rng = self.rng if kps is not None else None
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            cost, _, _ = self.net.gradients(X, Y, self.lambd, kps, rng=rng)
+            cost, caches, _ = self.net.gradients(X, Y, self.lambd, kps, rng=rng)
             # A dot product is NaN or inf exactly when some element is (or when it is so huge
             # that its square overflows, which is divergence too), in one BLAS call.
             if not np.isfinite(cost) or not np.isfinite(self.net.grad @ self.net.grad):
@@ -109,6 +145,8 @@ class Trainer:
                 self.epoch, self._position = epoch, position
                 return self._diverge(cost, "a parameter became NaN or infinite")
         self.iteration += 1
+        self.last_masks = (None if kps is None else
+                           _step_masks(self.iteration, kps, caches, X.shape[1]))
         return StepResult(self.iteration, self.epoch, cost)
 
     def _diverge(self, cost, what) -> StepResult:
@@ -136,4 +174,5 @@ class Trainer:
         self.iteration = self.epoch = self._position = 0
         self._order = None
         self.diverged = False
+        self.last_masks = None
         self.optimizer.reset()

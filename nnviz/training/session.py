@@ -381,6 +381,8 @@ class TrainingSession:
             cost_hint=self.cost_hint,
             # Last: it needs the training set's gradient still in net.grad.
             optimizer=optimizer_view(net, self.trainer, self.gradient_trace),
+            dropout_masks=(self.trainer.last_masks
+                           if self.trainer.keep_probs() is not None else None),
         )
 
     def _compute_outcome(self):

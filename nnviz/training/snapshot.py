@@ -252,6 +252,9 @@ class TrainingSnapshot:
     cost_hint: str = ""            # "The cost is bouncing: ..." (too large an α), else ""
     extras: dict = field(default_factory=dict)
     optimizer: "OptimizerView | None" = None  # gradient, velocity, next step (cost surface)
+    # The last step's dropout masks (nnviz.engine.trainer.StepMasks: hidden layers, first
+    # units and examples, read-only); None when keep_prob = 1 or before the first step.
+    dropout_masks: Any = None
 
     @property
     def L(self) -> int:
