@@ -123,6 +123,9 @@ def test_every_panel_of_every_workspace_is_readable(window, qtbot, workspace):
         problems += [f"{key}: label {c}" for c in clipped_labels(panel)]
         problems += [f"{key}: {c}" for c in legends_outside(panel)]
         problems += [f"{key}: scrolls sideways ({s})" for s in sideways_scrolling(slot)]
+        if slot.verticalScrollBar().isVisible():  # the panel fits its place, nothing below
+            problems.append(f"{key}: needs {slot.widget().minimumSizeHint().height()} px of "
+                            f"height, has {slot.height()}")
     assert not problems, "\n".join(problems)
 
 

@@ -9,8 +9,8 @@ its neighbours: it scrolls instead.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtWidgets import (QLabel, QScrollArea, QSplitter, QStackedWidget, QTabBar,
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, Signal
+from PySide6.QtWidgets import (QLabel, QScrollArea, QSplitter, QStackedWidget, QStyle, QTabBar,
                                QVBoxLayout, QWidget)
 
 from .spec import Pane, Split, Workspace
@@ -19,25 +19,55 @@ SETTINGS_GROUP = "workspaces"
 
 
 class PanelSlot(QScrollArea):
-    """Where one panel sits in a workspace: it scrolls only when its space is really smaller
-    than the panel's minimum size, and holds a placeholder until the panel is built."""
+    """Where one panel sits in a workspace: the panel gets exactly the slot's size, and it
+    scrolls only when that is smaller than the panel's minimum size. (A resizable scroll area
+    would give a panel with wrapped text its preferred height instead, and scroll it.)
+    Holds a placeholder until the panel is built."""
 
     def __init__(self, key: str):
         super().__init__()
         self.key = key
         self.setObjectName(f"slot_{key}")
         self.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.setWidgetResizable(True)
+        self.setWidgetResizable(False)
         self.setMinimumSize(120, 80)
         placeholder = QLabel("Loading…")
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setWidget(placeholder)
+        self.set_panel(placeholder)
 
     def set_panel(self, panel: QWidget) -> None:
         old = self.takeWidget()
-        self.setWidget(panel)
         if old is not None:
+            old.removeEventFilter(self)
             old.deleteLater()
+        self.setWidget(panel)
+        panel.installEventFilter(self)  # its minimum size may change: fit it again
+        self._fit()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if obj is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self._fit()
+        return super().eventFilter(obj, event)
+
+    def _fit(self) -> None:
+        panel = self.widget()
+        if panel is None:
+            return
+        room = self.maximumViewportSize()  # the viewport without scroll bars
+        need = panel.minimumSizeHint().expandedTo(panel.minimumSize())
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        width, height = room.width(), room.height()
+        if need.height() > height:
+            width -= bar  # a vertical scroll bar will take this much
+        if need.width() > width:
+            height -= bar
+            if need.height() > height and need.height() <= room.height():
+                width -= bar
+        panel.resize(max(width, need.width()), max(height, need.height()))
 
     @property
     def panel(self) -> QWidget | None:
