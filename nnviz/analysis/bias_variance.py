@@ -119,9 +119,8 @@ def read_bias_variance(train_error: float, dev_error: float, base_error: float =
     if not 0.0 <= base_error < 1.0:
         raise ValueError(f"the base error is a share between 0 and 100 %, got {base_error!r}")
     dev_name = "test" if dev_is_test else "dev"
-    note = ("No dev set: the test error stands in. Choosing settings by it makes it "
-            "optimistic; turn on a dev set (builder, Data > Split) and keep the test set "
-            "for the final report." if dev_is_test else "")
+    note = ("No dev set: the test set stands in, and choosing by it makes its error "
+            "optimistic. Turn on a dev set in the builder's Split." if dev_is_test else "")
     bias_margin, variance_margin = margin_for(m_train, margin), margin_for(m_dev, margin)
     if not (math.isfinite(train_error) and math.isfinite(dev_error)):
         return BiasVarianceReading(train_error, dev_error, base_error, math.nan, math.nan,
