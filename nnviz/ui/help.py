@@ -32,8 +32,8 @@ keep_prob while training. Both fight overfitting: a training cost far below the 
 <b>Ctrl+O</b> open CSV data, <b>Ctrl+S</b> / <b>Ctrl+L</b> save / load a session,
 <b>Ctrl+E</b> / <b>Ctrl+I</b> export / import weights, <b>Ctrl+Shift+H</b> export the history (CSV),
 <b>Ctrl+Shift+E</b> export figures (PNG, SVG), <b>Ctrl+Q</b> quit.
-<b>Ctrl+1</b> … <b>Ctrl+6</b> switch workspace: Train, Gradients, Landscape, Backprop,
-Activations, Lessons (also the tabs beside the menus). Drag a splitter between two panels to
+<b>Ctrl+1</b> … <b>Ctrl+7</b> switch workspace: Train, Gradients, Landscape, Backprop,
+Activations, Lessons, Challenges (also the tabs beside the menus). Drag a splitter between two panels to
 share the room differently; each workspace remembers it, and View &gt; Reset workspace layout
 puts it back.
 <b>F1</b> or <b>?</b> shows every key at a glance; <b>Shift+F1</b> opens this page.</p>

@@ -73,10 +73,10 @@ def test_window_has_workspaces_menus_toolbar_and_shortcuts(make_window):
     assert shortcuts["Quit"] == QKeySequence("Ctrl+Q")
     assert shortcuts["Export weights…"] == QKeySequence("Ctrl+E")
     view = [a.text() for a in window.view_menu.actions() if a.text()]
-    assert {"Train", "Gradients", "Landscape", "Backprop", "Activations", "Lessons", "Panels",
-            "Reset workspace layout"} <= set(view)
+    assert {"Train", "Gradients", "Landscape", "Backprop", "Activations", "Lessons",
+            "Challenges", "Panels", "Reset workspace layout"} <= set(view)
     for number, key in enumerate(["train", "gradients", "landscape", "backprop",
-                                  "activations", "lessons"], start=1):
+                                  "activations", "lessons", "challenges"], start=1):
         assert window.workspace_actions[key].shortcut() == QKeySequence(f"Ctrl+{number}")
         window.workspace_actions[key].trigger()
         assert window.workspaces.current_key == key

@@ -1,5 +1,5 @@
 """The workspaces: one full-window arrangement of panels per task, switched with one click
-(the tabs beside the menus) or Ctrl+1..Ctrl+6, as Blender's workspaces are.
+(the tabs beside the menus) or Ctrl+1..Ctrl+7, as Blender's workspaces are.
 
 Where a panel is shown is decided here and only here: one small module per workspace names
 its panels and their proportions (:mod:`.spec`); a panel never knows where it is shown.
@@ -7,11 +7,11 @@ To add a workspace, write a module like :mod:`.gradients` and list it in :data:`
 """
 from __future__ import annotations
 
-from . import activations, backprop, gradients, landscape, lessons, train
+from . import activations, backprop, challenges, gradients, landscape, lessons, train
 from .spec import Pane, Split, Workspace, column, row
 
 WORKSPACES: list[Workspace] = [m.WORKSPACE for m in (train, gradients, landscape, backprop,
-                                                      activations, lessons)]
+                                                      activations, lessons, challenges)]
 
 
 def workspace_of(panel_key: str) -> Workspace | None:

@@ -1,9 +1,9 @@
-"""Lessons: the course's experiments (the list and the open lesson) beside the challenges."""
-from .spec import Pane, Workspace, row
+"""Lessons: the course's experiments, the list and the open lesson, with the whole window."""
+from .spec import Workspace
 
 WORKSPACE = Workspace(
     key="lessons", title="Lessons", shortcut="Ctrl+6",
     tooltip="The course's lessons as one-click experiments, side-by-side comparisons and "
-            "pinned runs, and the challenges to reach in the live app (Ctrl+6)",
-    layout=row(Pane("experiments", 0.72), Pane("challenges", 0.28)),
+            "pinned runs; each asks for your prediction first (Ctrl+6)",
+    layout="experiments",
 )
