@@ -54,15 +54,20 @@ class DiagramReadouts:
                     f"NumPy (0-based): b{l}[{i}, 0]")
             if (l, i) in self._images and self._picture:
                 text += f"\npicture: A[{l}]_{i + 1} over the input plane"
-            return text
+                if self.keep_prob(l) < 1.0:
+                    text += " (the test-time network: no dropout)"
+            return text + self.dropout_readout(l, i)
         l, i, j = item[1:]
         w, dw = float(self._W[l - 1][i, j]), float(self._dW[l - 1][i, j])
         source = (f"input {j + 1} ({self._input_name(j)})" if l == 1
                   else self._unit_name(l - 1, j))
+        dropped = ((l - 1, j) in self.dropped_units) * (
+            f"\ngreyed: unit {j + 1} of layer {l - 1} is dropped for this example "
+            f"(A[{l - 1}]_{j + 1} = 0), so this weight passes nothing on")
         return (f"weight W[{l}]_{i + 1},{j + 1} = {w:.4g}\n"
                 f"from {source} to {self._unit_name(l, i)}\n"
                 f"gradient dW[{l}]_{i + 1},{j + 1} = {dw:.3g}\n"
-                f"NumPy (0-based): W{l}[{i}, {j}]")
+                f"NumPy (0-based): W{l}[{i}, {j}]{dropped}")
 
     def _input_name(self, i: int) -> str:
         return self._features[i] if i < len(self._features) else f"x{i + 1}"

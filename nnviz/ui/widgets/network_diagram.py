@@ -25,6 +25,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from ..theme import PlotColors, colors
+from .diagram_dropout import DiagramDropout
 from .diagram_layout import DiagramLayout, circle_layout, picture_layout
 from .diagram_readouts import DiagramReadouts
 from .unit_pictures import unit_images
@@ -54,7 +55,7 @@ def drawn_units(n: int) -> list[int]:
     return list(range(n)) if n <= MAX_DRAWN_UNITS else list(range(MAX_DRAWN_UNITS - 1))
 
 
-class NetworkDiagram(DiagramReadouts, QWidget):
+class NetworkDiagram(DiagramReadouts, DiagramDropout, QWidget):
     unit_hovered = Signal(object)   # (layer, 0-based unit) of a pictured unit, or None
     unit_pinned = Signal(object)    # clicked: (layer, unit), or None to unpin
     edit_requested = Signal(object)  # ("W", l, i, j) or ("b", l, i) clicked while editable
@@ -91,6 +92,7 @@ class NetworkDiagram(DiagramReadouts, QWidget):
         self._hovered_unit = None
         self._pinned_unit = None
         self.editable = False                 # clicks edit parameters (training paused)
+        self._init_dropout()
 
     # -- data --------------------------------------------------------------------------
     def set_snapshot(self, snapshot) -> None:
@@ -108,6 +110,7 @@ class NetworkDiagram(DiagramReadouts, QWidget):
         self._b = [layer.b for layer in snapshot.layers]
         self._dW = [layer.dW for layer in snapshot.layers]
         self._db = [layer.db for layer in snapshot.layers]
+        self._dropout = getattr(snapshot, "dropout_masks", None)
         self._max_abs = max((float(np.abs(W).max()) for W in self._W if W.size), default=0.0)
         if changed:
             self._layout()
@@ -270,7 +273,8 @@ class NetworkDiagram(DiagramReadouts, QWidget):
         level = self.link_levels() if self._segment_keys else np.zeros(0, dtype=int)
         dpr = self.devicePixelRatioF()
         key = (level.tobytes(), (values > 0).tobytes(), self._geometry, self._colors,
-               self.width(), self.height(), dpr, self._dims, self._acts, self._features)
+               self.width(), self.height(), dpr, self._dims, self._acts, self._features,
+               self._dropout_key())
         if key != self._links_key:
             pixmap = QPixmap(round(self.width() * dpr), round(self.height() * dpr))
             pixmap.setDevicePixelRatio(dpr)
@@ -288,10 +292,11 @@ class NetworkDiagram(DiagramReadouts, QWidget):
         if not self._segment_keys:
             return
         bg = QColor(c.background)
+        greyed = self._greyed_link_rows()  # from units dropped out: drawn faint, dashed
         for sign, color in ((1, c.positive), (-1, c.negative)):
             base = QColor(color)
             for k in range(WIDTH_LEVELS):
-                mask = (level == k) & ((values > 0) if sign > 0 else (values <= 0))
+                mask = (level == k) & ((values > 0) if sign > 0 else (values <= 0)) & ~greyed
                 if not mask.any():
                     continue
                 # Fainter for small weights, mixed with the background here rather than drawn
@@ -301,6 +306,7 @@ class NetworkDiagram(DiagramReadouts, QWidget):
                 pen.setCapStyle(Qt.PenCapStyle.FlatCap)  # the ends are under the units
                 p.setPen(pen)
                 p.drawLines([QLineF(*s) for s in self._segments[mask]])
+        self._paint_greyed_links(p, greyed)
 
     def _paint_nodes(self, p: QPainter) -> None:
         c = self._colors
@@ -308,6 +314,7 @@ class NetworkDiagram(DiagramReadouts, QWidget):
         fg = QColor(c.foreground)
         bmax = max((float(np.abs(b).max()) for b in self._b if b.size), default=0.0) or 1.0
         side = self._picture
+        dropped = self.dropped_units
         for l, pos in enumerate(self._positions):
             for i, pt in pos.items():
                 if l == 0:
@@ -329,10 +336,14 @@ class NetworkDiagram(DiagramReadouts, QWidget):
                     p.setBrush(Qt.BrushStyle.NoBrush)
                     p.setPen(QPen(fg if focus else fill, width))
                     p.drawRect(rect)
+                    if (l, i) in dropped:
+                        self._paint_dropped(p, pt, side / 2, True)
                     continue
                 p.setPen(QPen(fg, 1.2))
                 p.setBrush(fill)
                 p.drawEllipse(pt, r, r)
+                if (l, i) in dropped:
+                    self._paint_dropped(p, pt, r, False)
             n = self._dims[l]
             if n > MAX_DRAWN_UNITS and pos and self._geometry is not None:
                 x, y = self._geometry.centres[l][-1]  # the slot kept for the count
@@ -354,8 +365,9 @@ class NetworkDiagram(DiagramReadouts, QWidget):
         if l == 0:
             return f"input n[0]={self._dims[0]}", "x"
         kind = "output" if l == len(self._dims) - 1 else f"layer {l}"
-        return (f"{kind} n[{l}]={self._dims[l]}",
-                ACTIVATION_LABELS.get(self._acts[l - 1], self._acts[l - 1]))
+        foot = ACTIVATION_LABELS.get(self._acts[l - 1], self._acts[l - 1])
+        note = self.dropout_note(l)
+        return f"{kind} n[{l}]={self._dims[l]}", f"{foot} · {note}" if note else foot
 
     def _paint_labels(self, p: QPainter) -> None:
         c = self._colors

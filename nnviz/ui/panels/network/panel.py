@@ -4,10 +4,13 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QInputDialog, QLabel, QVBoxLayout
 
 from ...theme import PlotColors
+from ...widgets.diagram_dropout import MASK_EXAMPLE, TRAINING_TIP, scaling_text
 from ...widgets.network_diagram import ABSOLUTE_FULL_WIDTH, MAX_DRAWN_UNITS, NetworkDiagram
 from ..base import Panel, PanelContext
 
 SCALE_LABELS = {"absolute": "absolute", "relative": "relative to the largest"}
+PASS_LABELS = {"training": "Training pass (masks)", "test": "Test-time pass (no masks)"}
+FOLLOWABLE_PACE = 10.0  # steps/s: faster, a mask would be gone before it is seen
 
 
 class NetworkPanel(Panel):
@@ -25,14 +28,23 @@ class NetworkPanel(Panel):
             "so small and large initial weights look different) or relative to the largest "
             "weight now (shows the pattern whatever the size).")
         self.scale.currentIndexChanged.connect(self._scale_changed)
+        # Shown while training uses dropout: the step's masks or the test-time network.
+        self.dropout_pass = QComboBox()
+        for key, label in PASS_LABELS.items():
+            self.dropout_pass.addItem(label, key)
+        self.dropout_pass.setToolTip(TRAINING_TIP)
+        self.dropout_pass.currentIndexChanged.connect(self._pass_changed)
+        self.dropout_pass.hide()
         # A hovered (or clicked: pinned) unit's picture is shown large in the boundary plot.
         self._pinned = None
+        self._keep_prob = 1.0  # training's, from the last snapshot
         self.diagram.unit_hovered.connect(self._unit_hovered)
         self.diagram.unit_pinned.connect(self._unit_pinned)
         self.diagram.edit_requested.connect(self.edit_parameter)
         # The caption and the toggle share one row: the diagram keeps the height.
         bottom = QHBoxLayout()
         bottom.addWidget(self.caption, 1)
+        bottom.addWidget(self.dropout_pass)
         bottom.addWidget(QLabel("Link width:"))
         bottom.addWidget(self.scale)
         layout = QVBoxLayout(self)
@@ -44,7 +56,47 @@ class NetworkPanel(Panel):
     def on_snapshot(self, snapshot) -> None:
         self.diagram.set_snapshot(snapshot)
         self.diagram.editable = snapshot.state != "running"
+        self._keep_prob = float(snapshot.config.hyper.keep_prob) if snapshot.L >= 2 else 1.0
+        self.dropout_pass.setVisible(self._keep_prob < 1.0)
+        self.diagram.set_masks_shown(self._masks_followable(snapshot))
         self._update_caption()
+
+    # -- dropout -----------------------------------------------------------------------
+    def _masks_followable(self, snapshot) -> bool:
+        """A step's masks are drawn when stepping, paused, or at 10 steps/s or slower."""
+        if snapshot.state != "running":
+            return True
+        controller = self.context.controller if self.context is not None else None
+        pace = getattr(controller, "pace", None)
+        if pace is None:  # no controller: judge by the rate the snapshots report
+            return 0 < snapshot.steps_per_second <= 1.05 * FOLLOWABLE_PACE
+        return 0 < pace <= FOLLOWABLE_PACE
+
+    def set_dropout_view(self, view: str) -> None:
+        """``"training"`` (the last step's masks) or ``"test"`` (the test-time pass)."""
+        self.dropout_pass.setCurrentIndex(self.dropout_pass.findData(view))
+
+    def _pass_changed(self) -> None:
+        self.diagram.set_dropout_view(self.dropout_pass.currentData())
+        self._update_caption()
+
+    def _dropout_caption(self) -> str:
+        """The caption's sentence about dropout ("" without it): short, one line with the
+        toggle at 1000 px; the why is in the toggle's tooltip."""
+        kp = self._keep_prob
+        if kp >= 1.0:
+            return ""
+        d = self.diagram
+        if d.dropout_view == "test":
+            return "Test-time pass: no masks, no scaling, every unit on."
+        masks = d.dropout
+        if masks is None:
+            return f"Dropout (keep_prob {kp:g}): press Step to see a step's masks."
+        if not d.masks_shown:
+            return (f"Masks shown at 10 steps/s or slower (or Step); survivors "
+                    f"{scaling_text(kp)}.")
+        return (f"Step {masks.iteration:,}'s mask for example {MASK_EXAMPLE + 1} of "
+                f"{masks.batch_size:,}: ✕ dropped, survivors {scaling_text(kp)}.")
 
     # -- the weight editor -------------------------------------------------------------
     def edit_parameter(self, key) -> None:
@@ -87,7 +139,9 @@ class NetworkPanel(Panel):
     def _update_caption(self) -> None:
         c = self.context.appearance.colors
         d = self.diagram
-        key = (f"{d.max_abs_weight:.2g}", d.hidden_units, d.scale, bool(d.pictured_units), c)
+        dropout = self._dropout_caption()
+        key = (f"{d.max_abs_weight:.2g}", d.hidden_units, d.scale, bool(d.pictured_units), c,
+               dropout)
         if key == getattr(self, "_caption_key", None):
             return  # unchanged: do not relayout the panel
         self._caption_key = key
@@ -101,10 +155,15 @@ class NetworkPanel(Panel):
         else:
             width = f"thickness ∝ |w| relative to the largest ({d.max_abs_weight:.2g})"
         node = "frame" if d.pictured_units else "node"
-        self.caption.setText(
-            f"<span style='color:{c.positive}'>■ w &gt; 0</span> "
-            f"<span style='color:{c.negative}'>■ w &lt; 0</span>, {width}; "
-            f"{node} colour = bias b.{cap}")
+        signs = (f"<span style='color:{c.positive}'>■ w &gt; 0</span> "
+                 f"<span style='color:{c.negative}'>■ w &lt; 0</span>")
+        # With dropout on, its sentence takes the line; the link widths go to the tooltip.
+        self.caption.setText(f"{signs}. {dropout}" if dropout else
+                             f"{signs}, {width}; {node} colour = bias b.{cap}")
+        if dropout:
+            pics = f"\nLinks: {width}; {node} colour = bias b.{cap}"
+            self.caption.setToolTip(f"{TRAINING_TIP}{pics}")
+            return
         pics = ("\nEach picture is a unit's activation A[l]_j over the input plane (the "
                 "inputs: each feature as the network sees it); hover one to see it large in "
                 "the decision-boundary plot, click to keep it there."
