@@ -19,7 +19,7 @@ import numpy as np
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractScrollArea, QComboBox, QGridLayout, QHBoxLayout,
-                               QLabel, QVBoxLayout, QWidget)
+                               QLabel, QStackedWidget, QVBoxLayout, QWidget)
 
 from nnviz.engine.activations import activation_value, saturated_intervals
 from nnviz.training.snapshot import RUNNING
@@ -29,6 +29,7 @@ from ..base import Panel, PanelContext
 from nnviz.analysis.gradient_flow import FlowDiagnosis, diagnose_snapshot
 from .plots import ActivityPlot, DistributionPlot, HistoryPlot, NowPlot, depth_colours
 from .verdict import BANNER_SHARE, VerdictBanner
+from .weights import WeightNormPlot
 from nnviz.analysis.gradient_flow_stats import (METRIC_KEYS, METRICS, SATURATION_SLOPE,
                                                 FlowStats, LayerHistory, flow_stats,
                                                 layer_histograms, run_history, spans_decades)
@@ -122,6 +123,21 @@ class GradientFlowPanel(Panel):
         self.history_plot.widget.setToolTip(HISTORY_TIP)
         self.distribution_plot.widget.setToolTip(DISTRIBUTION_TIP)
         self.activity_plot.widget.setToolTip(ACTIVITY_TIP)
+        # The fourth cell: saturated/dead units, or the weights' norms (what L2 shrinks).
+        # A stack, chosen in the controls row (a tab bar would take the plot's height).
+        self.weights_plot = WeightNormPlot()
+        self.fourth_tabs = QStackedWidget()
+        self.fourth_tabs.addWidget(self.activity_plot.widget)
+        self.fourth_tabs.addWidget(self.weights_plot.widget)
+        self.fourth_combo = QComboBox()
+        self.fourth_combo.addItem("saturated / dead units")
+        self.fourth_combo.addItem("weights ||W[l]||")
+        self.fourth_combo.setToolTip("What the fourth plot shows: the share of saturated "
+                                     "or dead units per layer, or each layer's weight norm "
+                                     "over the run (L2 regularization, λ > 0, keeps it "
+                                     "small).")
+        self.fourth_combo.currentIndexChanged.connect(self.fourth_tabs.setCurrentIndex)
+        self.fourth_tabs.currentChanged.connect(lambda _i: self._redraw_weights())
 
         controls = QHBoxLayout()
         controls.addWidget(_label("Gradient:", self.metric_combo))
@@ -130,6 +146,9 @@ class GradientFlowPanel(Panel):
         controls.addWidget(_label("Distribution of", self.quantity_combo))
         controls.addWidget(self.quantity_combo)
         controls.addWidget(self.scale_combo)
+        controls.addSpacing(16)
+        controls.addWidget(_label("Also:", self.fourth_combo))
+        controls.addWidget(self.fourth_combo)
         controls.addStretch(1)
 
         # Four plots: a 2 x 2 grid when there is height for it, one row when the dock is
@@ -154,7 +173,7 @@ class GradientFlowPanel(Panel):
 
     def _plot_widgets(self) -> list[QWidget]:
         return [self.now_plot.widget, self.history_plot.widget,
-                self.distribution_plot.widget, self.activity_plot.widget]
+                self.distribution_plot.widget, self.fourth_tabs]
 
     def _arrange(self, one_row: bool) -> None:
         if one_row == self._one_row:
@@ -241,6 +260,7 @@ class GradientFlowPanel(Panel):
         self._redraw_now()
         if recorded or depth_changed:
             self._redraw_history()
+            self._redraw_weights()
         # The heat map is the costliest part: while training runs it may skip a snapshot
         # (the next one, or the one sent on pause, shows the latest state).
         now = time.monotonic()
@@ -252,12 +272,13 @@ class GradientFlowPanel(Panel):
     def on_theme(self, c: PlotColors) -> None:
         self._theme = c
         for plot in (self.now_plot, self.history_plot, self.distribution_plot,
-                     self.activity_plot):
+                     self.activity_plot, self.weights_plot):
             plot.on_theme(c)
         if self.stats is not None:
             self._colours = depth_colours(self.stats.L, c.dark)
             self.history_plot.recolour(self._colours)
             self._redraw_gradients()
+            self._redraw_weights()
             self._redraw_distribution()
         self._show_diagnosis()
 
@@ -265,7 +286,8 @@ class GradientFlowPanel(Panel):
         return {"gradient_now": self.now_plot.item,
                 "gradient_history": self.history_plot.item,
                 "activation_distribution": self.distribution_plot.item,
-                "saturated_dead": self.activity_plot.item}
+                "saturated_dead": self.activity_plot.item,
+                "weight_norms": self.weights_plot.item}
 
     # -- public helpers ----------------------------------------------------------------
     def set_metric(self, key: str) -> None:
@@ -296,6 +318,19 @@ class GradientFlowPanel(Panel):
         iterations, values = run if run is not None else (self.history.iterations(),
                                                           self.history.values(key))
         self.history_plot.set_data(iterations, values, METRICS[key][0])
+
+    def _redraw_weights(self) -> None:
+        """||W[l]||_F over the run (only while its tab is shown: it is cheap, but hidden)."""
+        snapshot = self._snapshot
+        if snapshot is None or self.stats is None or self.fourth_tabs.currentIndex() != 1:
+            return
+        run = snapshot.layer_history
+        if run is None or "weight_norm" not in run.series:
+            iterations, norms = np.zeros(0), np.zeros((0, self.stats.L))
+        else:
+            iterations, norms = run.iterations, run.series["weight_norm"]
+        self.weights_plot.set_data(iterations, norms, self._colours,
+                                   snapshot.config.hyper.lambd)
 
     def _redraw_distribution(self) -> None:
         snapshot = self._snapshot

@@ -206,7 +206,7 @@ def test_theme_figures_and_shown(panel):
     assert LIGHT.good in panel.banner.styleSheet()
     figures = panel.figures()
     assert set(figures) == {"gradient_now", "gradient_history", "activation_distribution",
-                            "saturated_dead"}
+                            "saturated_dead", "weight_norms"}
     assert all(isinstance(item, pg.PlotItem) for item in figures.values())
     for combo in (panel.metric_combo, panel.quantity_combo, panel.scale_combo):
         assert combo.toolTip() and combo.focusPolicy()
