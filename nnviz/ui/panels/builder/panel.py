@@ -36,6 +36,10 @@ OPTIMIZER_LABELS = {"gd": "Gradient descent", "momentum": "Momentum", "rmsprop":
                     "adam": "Adam"}
 
 MIN_WIDTH, MAX_WIDTH = 360, 420
+DEV_PERCENT_TIP = ("Share of the examples held out as a dev set: used to choose settings "
+                   "(λ, keep_prob, network size) by its error, while the test set only "
+                   "reports the final result. Raising it takes the share from training "
+                   "(80 / 0 / 20 → 60 / 20 / 20); 0 % = no dev set.")
 
 
 class BuilderPanel(Panel):
@@ -114,6 +118,11 @@ class BuilderPanel(Panel):
         self.regenerate.setToolTip("Draw a fresh sample of this data set (next data seed).")
         self.train_percent = dspin(1, 100, 80, 5, 4, tips.TRAIN_PERCENT, "The training share")
         self.train_percent.setSuffix(" % train")
+        self.dev_percent = dspin(0, 98, 0, 5, 4, DEV_PERCENT_TIP, "The dev share")
+        self.dev_percent.setSuffix(" % dev")
+        self.split_info = QLabel()
+        self.split_info.setWordWrap(True)
+        self.split_info.setVisible(False)  # shown with a dev set
         self.normalize = QCheckBox("Normalize inputs (x - μ) / σ")
         self.normalize.setToolTip(tips.NORMALIZE)
         self.data_info = QLabel("…")
@@ -130,7 +139,11 @@ class BuilderPanel(Panel):
         form.addRow("Noise", self.noise)
         form.addRow("Examples m", self.m)
         form.addRow("Data seed", seed_row)
-        form.addRow("Split", self.train_percent)
+        split_row = QHBoxLayout()
+        split_row.addWidget(self.train_percent, 1)
+        split_row.addWidget(self.dev_percent, 1)
+        form.addRow("Split", split_row)
+        form.addRow(self.split_info)
         form.addRow(self.normalize)
         self.course_exact = course_exact_check()
         self.input_features = InputFeatures()
@@ -141,7 +154,7 @@ class BuilderPanel(Panel):
         self.input_features.changed.connect(self._data_changed)
 
         self.dataset.currentIndexChanged.connect(self._dataset_changed)
-        for w in (self.noise, self.m, self.data_seed, self.train_percent):
+        for w in (self.noise, self.m, self.data_seed, self.train_percent, self.dev_percent):
             w.valueChanged.connect(self._data_changed)
         self.normalize.toggled.connect(self._data_changed)
         self.regenerate.clicked.connect(lambda: self.data_seed.setValue(self.data_seed.value() + 1))
@@ -259,6 +272,8 @@ class BuilderPanel(Panel):
             seed = params.get("seed", 1)
             self.data_seed.setValue(int(seed) if seed is not None else 0)
         self._show(self.train_percent, d.train_fraction, d.train_fraction * 100)
+        self._show(self.dev_percent, d.dev_fraction, d.dev_fraction * 100)
+        self.dev_percent.setEnabled(not config.course_exact)  # the notebooks' own sets
         self.normalize.setChecked(d.normalize)
         self.course_exact.setChecked(config.course_exact)
         self.course_exact.setVisible(d.name in COURSE_EXACT_DATA)
@@ -343,9 +358,17 @@ class BuilderPanel(Panel):
         if d.name in GENERATORS:
             params = tuple(sorted({"noise": self._read(self.noise), "m": self.m.value(),
                                    "seed": self.data_seed.value()}.items()))
-        data = dataclasses.replace(d, params=params,
-                                   train_fraction=self._read(self.train_percent,
-                                                             lambda p: p / 100.0),
+        train = self._read(self.train_percent, lambda p: p / 100.0)
+        dev = self._read(self.dev_percent, lambda p: p / 100.0)
+        if dev != d.dev_fraction:  # the dev share comes from (and goes back to) training
+            train = round(min(max(train + d.dev_fraction - dev, 0.01), 1.0 - dev), 4)
+            with self._showing():
+                self._show(self.train_percent, train, train * 100)
+        elif train + dev > 1.0:  # more training: the dev set gives way
+            dev = round(1.0 - train, 4)
+            with self._showing():
+                self._show(self.dev_percent, dev, dev * 100)
+        data = dataclasses.replace(d, params=params, train_fraction=train, dev_fraction=dev,
                                    normalize=self.normalize.isChecked(),
                                    features=self.input_features.features())
         if params != d.params:
@@ -442,6 +465,9 @@ class BuilderPanel(Panel):
         net = self._config.network
         dims = [d.n_features, *net.hidden_units, d.n_outputs]
         self.data_info.setText(text.data_info(d))
+        self.split_info.setVisible(d.m_dev > 0)
+        self.split_info.setText(f"Dev set: {d.m_dev} examples, to choose settings by; test "
+                                f"set: {d.m_test}, only to report.")
         self.input_features.setVisible(d.X_train_raw.shape[0] == 2)
         self.input_label.setText(f"Input layer 0: n[0] = {d.n_features} features")
         for l, row in enumerate(self.layer_rows, start=1):
