@@ -306,7 +306,7 @@ class BoundaryGridView(_GridView):
     training points coloured by class."""
 
     def __init__(self, plot: BoundaryPlot, c: PlotColors, parent=None):
-        super().__init__(len(plot.cells), 4, 130, parent)
+        super().__init__(len(plot.cells), 4, 180, parent)  # rings big enough to read
         self.plot_spec = plot
         self.images, self.contours, self.points = [], [], []
         for cell, p in zip(plot.cells, self.cells):
