@@ -54,6 +54,11 @@ class TrainingController(QObject):
     example_focus = Signal(int)   # a training example picked in the plot (backprop's page 2)
     gradient_check_done = Signal(object)  # a finished gradient check's result (the challenges)
     budget_reached = Signal(int)           # paused by itself at the iteration budget
+    # GUI-only: a data or weight edit as asked for, before the worker applies it (the undo
+    # history names it and keeps the old value): the edit_points request tuple, and
+    # (name, 0-based index, value).
+    points_requested = Signal(object)
+    parameter_requested = Signal(str, object, float)
 
     # Requests, delivered to the worker thread as queued calls.
     _play = Signal()
@@ -225,19 +230,24 @@ class TrainingController(QObject):
     def set_parameter(self, name: str, index, value: float) -> None:
         """Set weight ``name`` (``"W1"``, ``"b2"``) at 0-based ``index`` to ``value`` while
         paused; the worker answers with a fresh snapshot (or ``error``)."""
+        self.parameter_requested.emit(str(name), index, float(value))
         self._set_parameter.emit(str(name), index, float(value))
 
     def add_point(self, x1: float, x2: float, label: int) -> None:
         """Data you draw: a training point of class ``label`` at raw ``(x1, x2)``."""
-        self._edit_points.emit(("add", float(x1), float(x2), int(label)))
+        self._request_points(("add", float(x1), float(x2), int(label)))
 
     def remove_point_near(self, x1: float, x2: float) -> None:
         """Remove the data point (training or test) nearest to raw ``(x1, x2)``."""
-        self._edit_points.emit(("remove", float(x1), float(x2)))
+        self._request_points(("remove", float(x1), float(x2)))
 
     def restore_data(self) -> None:
         """Undo every drawn and removed point."""
-        self._edit_points.emit(("restore",))
+        self._request_points(("restore",))
+
+    def _request_points(self, request: tuple) -> None:
+        self.points_requested.emit(request)
+        self._edit_points.emit(request)
 
     def focus_unit(self, unit: tuple[int, int] | None) -> None:
         """Show unit ``(layer, 0-based unit)``'s activation picture large (None: the output)."""
