@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton,
 from nnviz.analysis.bias_variance import (FINE, UNKNOWN, BiasVarianceReading, percent,
                                           reading_from_history)
 
+from ...theme import colors
+
 BASE_TIP = ("The base error: the error a human expert (or the best possible classifier, the "
             "Bayes error) makes on this data. Avoidable bias = train error − base error. "
             "0 % when the classes can in principle be told apart perfectly.")
@@ -24,8 +26,6 @@ SWEEP_LAMBDA_TIP = ("Train the current settings once per L2 λ (0 to 10) and plo
                     "dev error against λ: where dev error is lowest is the λ to keep.")
 SWEEP_KEEP_TIP = ("Train the current settings once per keep_prob (1 to 0.5) and plot train "
                   "and dev error against it.")
-VERDICT_COLOURS = {FINE: "#2e7d32", UNKNOWN: "#757575"}
-PROBLEM_COLOUR = "#c62828"
 
 
 class BiasVarianceReadout(QWidget):
@@ -119,7 +119,8 @@ class BiasVarianceReadout(QWidget):
         self.numbers.setText(
             f"train error <b>{percent(reading.train_error)}</b> · {held} error "
             f"<b>{percent(reading.dev_error)}</b> · base {percent(reading.base_error)}")
-        colour = VERDICT_COLOURS.get(reading.verdict, PROBLEM_COLOUR)
+        c = colors()  # the palette's good / bad (red and green look alike to many)
+        colour = {FINE: c.good, UNKNOWN: c.neutral}.get(reading.verdict, c.bad)
         self.verdict.setText(f"<b style='color:{colour}'>{html.escape(reading.headline)}</b>"
                              f"<br><small>{html.escape(reading.gaps_text())}</small>")
         self.advice.setText(_advice_html(reading.advice, reading.note))
