@@ -101,9 +101,7 @@ class ErrorSweepDialog(QDialog):
         for line in self.zero_lines:
             line.hide()
             item.addItem(line)
-        self.zero_note = pg.TextItem(anchor=(0, 1))
-        self.zero_note.hide()
-        item.addItem(self.zero_note)
+        item.getViewBox().setDefaultPadding(0.08)  # a dotted line never on the frame
 
         form = QFormLayout()
         form.addRow(f"{label} values", self.values)
@@ -169,7 +167,10 @@ class ErrorSweepDialog(QDialog):
         self._done()
         self.result = result
         self.progress.setValue(1000)
-        self.status.setText(result.summary() + (
+        zero = (f" Dotted lines: train and {result.held_out} error at {result.label} = 0 "
+                "(0 has no place on a log axis)." if self.log_x and np.any(result.values == 0)
+                else "")
+        self.status.setText(result.summary() + zero + (
             "" if result.held_out == "dev" else " (no dev set: the test set stands in; turn "
             "on a dev set in the builder to keep the test set for reporting)"))
         self.draw(result)
@@ -202,11 +203,6 @@ class ErrorSweepDialog(QDialog):
             line.setVisible(len(zero) > 0)
             if len(zero):
                 line.setValue(float(value[zero[0]]))
-        self.zero_note.setVisible(len(zero) > 0)
-        if len(zero):
-            self.zero_note.setText(f"dotted: {result.label} = 0")
-            self.zero_note.setPos(np.log10(x[shown].min()) if shown.any() else 0,
-                                  float(max(train[zero[0]], dev[zero[0]])))
         item = self.plot.getPlotItem()
         item.enableAutoRange()
 
@@ -218,7 +214,6 @@ class ErrorSweepDialog(QDialog):
         self.dev_curve.setSymbolBrush(dev_colour(c))
         for line, colour in zip(self.zero_lines, (c.train, dev_colour(c))):
             line.setPen(pg.mkPen(colour, width=1, style=Qt.PenStyle.DotLine))
-        self.zero_note.setColor(c.foreground)
 
     def closeEvent(self, event) -> None:  # noqa: N802
         if not self.run_button.isEnabled():
