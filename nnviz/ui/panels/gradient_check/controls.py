@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QProgressBar,
-                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QHBoxLayout, QLabel,
+                               QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from nnviz.engine.gradient_check import DEFAULT_EPS
 
@@ -93,6 +93,7 @@ class CheckControls(QWidget):
         self.banner.setWordWrap(True)
         self.banner.setToolTip(text.BUG_TIP)
         self.banner.hide()
+        self._build_dropout_banner()
         self._build_layout()
         self.mode.currentIndexChanged.connect(lambda _i: self._update_mode_controls())
         self.source.currentIndexChanged.connect(lambda _i: self._on_source_changed())
@@ -118,11 +119,52 @@ class CheckControls(QWidget):
         column.setSpacing(4)
         column.addLayout(flow)
         column.addWidget(self.banner)
+        column.addWidget(self.dropout_banner)
+
+    def _build_dropout_banner(self) -> None:
+        """Shown while training uses dropout: why the check does not run on it, and the one
+        click that checks the same network with keep_prob = 1."""
+        self._training_keep_prob = 1.0
+        self.dropout_banner = QFrame()
+        self.dropout_banner.setObjectName("dropoutBanner")
+        self.dropout_text = QLabel()
+        self.dropout_text.setWordWrap(True)
+        self.dropout_button = QPushButton("Check with dropout off (keep_prob = 1)")
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.dropout_button)
+        row.addStretch(1)
+        box = QVBoxLayout(self.dropout_banner)
+        box.setContentsMargins(8, 4, 8, 6)
+        box.setSpacing(4)
+        box.addWidget(self.dropout_text)
+        box.addLayout(row)
+        self.dropout_banner.hide()
+
+    def set_training_keep_prob(self, keep_prob: float) -> None:
+        """The keep_prob training uses on the current network (1: no dropout)."""
+        self._training_keep_prob = float(keep_prob)
+        self._update_dropout_banner()
+
+    @property
+    def dropout_blocks(self) -> bool:
+        """Training uses dropout and the current network is what would be checked."""
+        return self._training_keep_prob < 1.0 and self.source.currentData() == "network"
+
+    def _update_dropout_banner(self) -> None:
+        kp = self._training_keep_prob
+        self.dropout_banner.setVisible(self.dropout_blocks)
+        if kp < 1.0:
+            self.dropout_text.setText(jobs.dropout_refusal(kp))
+            self.dropout_button.setToolTip(
+                "Runs the check (the mode, examples and ε chosen above) on the same network "
+                "with keep_prob = 1: no masks, no scaling, so J is one fixed function of θ. "
+                f"Training keeps keep_prob {kp:g}: nothing to turn back on.")
 
     # -- what the controls say ------------------------------------------------------------
-    def request(self, seed: int = 0) -> jobs.CheckRequest:
+    def request(self, seed: int = 0, dropout_off: bool = False) -> jobs.CheckRequest:
         n = self.examples.value()
-        return jobs.CheckRequest(
+        return jobs.CheckRequest(dropout_off=dropout_off,
             source=self.source.currentData(), mode=self.mode.currentData(),
             eps=float(self.eps.value()), planted_bug=self.bug.currentData(),
             layer=self.layer.value(), per_tensor=self.per_tensor.value(),
@@ -135,6 +177,7 @@ class CheckControls(QWidget):
 
     def set_busy(self, busy: bool) -> None:
         self.run_button.setEnabled(not busy)
+        self.dropout_button.setEnabled(not busy)
         self.cancel_button.setEnabled(busy)
         self.progress.setVisible(busy)
         one_d = self.source.currentData() == scalar.SOURCE  # nothing to choose but ε
@@ -144,6 +187,8 @@ class CheckControls(QWidget):
         self.examples.setEnabled(not busy and self.source.currentData() == "network")
 
     def on_theme(self, colors: PlotColors) -> None:
+        self.dropout_banner.setStyleSheet(
+            f"QFrame#dropoutBanner {{ border: 1px solid {colors.warn}; border-radius: 3px; }}")
         self.banner.setStyleSheet(
             f"QLabel {{ background: {colors.bad}; color: white; padding: 4px 8px; "
             "border-radius: 3px; font-weight: bold; }")
@@ -154,6 +199,7 @@ class CheckControls(QWidget):
 
     def _on_source_changed(self) -> None:
         self._update_layers()
+        self._update_dropout_banner()
         self.set_busy(not self.run_button.isEnabled())
 
     def _update_layers(self) -> None:

@@ -32,6 +32,23 @@ COURSE_PAIR = "course"  # parse_planted_bugs name of the course's two bugs at on
 BUG_CHOICES = (COURSE_PAIR,) + PRESETS
 
 
+def dropout_refusal(keep_prob: float) -> str:
+    """Why a check does not run while training uses dropout, and what to do (the course's
+    rule)."""
+    return (f"Dropout is on (keep_prob {keep_prob:g}), so the check does not run on it: every "
+            "evaluation of J draws new masks, which makes J a different random function each "
+            "time, so (J(θ+ε) − J(θ−ε)) / 2ε does not estimate backprop's dθ. The course's "
+            "rule: check with keep_prob = 1, then turn dropout back on.")
+
+
+def training_keep_prob(snapshot) -> float:
+    """The keep_prob training uses on this snapshot's network (1: no dropout, also when it
+    has no hidden layer for dropout to act on)."""
+    if snapshot is None or snapshot.L < 2:
+        return 1.0
+    return float(snapshot.config.hyper.keep_prob)
+
+
 def bug_title(bug: str) -> str:
     if bug == COURSE_PAIR:
         return "the course's two bugs: " + " + ".join(COURSE_BUGS)
@@ -104,6 +121,9 @@ class CheckRequest:
     n_examples: int | None = DEFAULT_EXAMPLES  # source "network"; None = all
     n_directions: int = DEFAULT_DIRECTIONS  # mode "directional"
     seed: int = 0
+    # Check the current network with keep_prob = 1 (training keeps its own); without it, a
+    # network trained with dropout is not checked (dropout_refusal).
+    dropout_off: bool = False
 
     def __post_init__(self):
         if self.source not in SOURCES:
@@ -146,13 +166,16 @@ def run_check(request: CheckRequest, snapshot, job) -> CheckOutcome | ScalarChec
             raise ValueError("no network yet: start or step training first, or check the "
                              "course exercise")
         setup = setup_from_snapshot(snapshot, request.n_examples)
+        if setup.keep_prob < 1.0 and setup.net.L >= 2 and not request.dropout_off:
+            raise ValueError(dropout_refusal(setup.keep_prob))
     job.check()
 
     def progress(done: int, total: int) -> bool:
         return job.progress(done / max(total, 1), f"{done:,} of {total:,} evaluations of J")
 
     # The cancel flag too: the engine polls it between evaluations of J, so closing the
-    # window stops a check within one evaluation, not one progress report.
+    # window stops a check within one evaluation, not one progress report. Dropout "off":
+    # J and backprop with keep_prob = 1 (the setup keeps training's keep_prob to say so).
     common = dict(lambd=setup.lambd, keep_prob=setup.keep_prob, dropout="off",
                   seed=request.seed, planted_bug=request.planted_bug,
                   cancel=job.cancel_event)

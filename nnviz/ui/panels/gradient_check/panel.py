@@ -64,6 +64,10 @@ class GradientCheckPanel(Panel):
         self._snapshot = snapshot
         if previous is None or previous.L != snapshot.L:
             self.controls.set_network_layers(snapshot.L)
+        blocked = self.controls.dropout_blocks
+        self.controls.set_training_keep_prob(jobs.training_keep_prob(snapshot))
+        if self.controls.dropout_blocks != blocked and self._outcome is None:
+            self._show_verdict()  # "press Run check" or "press Check with dropout off"
         if self._outcome is not None and self._outcome.setup.iteration is not None:
             self._show_verdict()  # says whether the network has changed since the check
         if not self._auto_checked and self.isVisible():
@@ -71,7 +75,8 @@ class GradientCheckPanel(Panel):
             # so the learner sees a result rather than an empty panel.
             self._auto_checked = True
             n = self.examples.value() or snapshot.data.m_train
-            if (self._outcome is None and not self.busy
+            # Not with dropout on: the banner says why and offers the check without it.
+            if (self._outcome is None and not self.busy and not self.controls.dropout_blocks
                     and self.source.currentData() == "network"
                     and snapshot.n_params * min(n, snapshot.data.m_train) <= AUTO_CHECK_BUDGET):
                 self.run_check()
@@ -99,25 +104,37 @@ class GradientCheckPanel(Panel):
         self.sweep_jobs.shutdown()
 
     # ----- public API (also used by tests) -----------------------------------------------
-    def request(self) -> jobs.CheckRequest:
-        """The check the controls describe."""
+    def request(self, dropout_off: bool = False) -> jobs.CheckRequest:
+        """The check the controls describe (``dropout_off``: with keep_prob = 1)."""
         snapshot = self._current_snapshot()
         seed = 0 if snapshot is None else int(snapshot.config.network.seed)
-        return self.controls.request(seed)
+        return self.controls.request(seed, dropout_off)
 
-    def run_check(self) -> None:
-        """Start a check in the background (replacing one that is running)."""
-        request = self.request()
+    def run_check(self, dropout_off: bool = False) -> None:
+        """Start a check in the background (replacing one that is running). The current
+        network is not checked with dropout on unless ``dropout_off`` (keep_prob = 1 in the
+        check; training keeps its own)."""
+        request = self.request(dropout_off)
         snapshot = self._current_snapshot()
         if request.source == "network" and snapshot is None:
             self._show_error("No network yet: start or step training first, or check the "
                              "course exercise.")
+            return
+        if (request.source == "network" and not dropout_off
+                and jobs.training_keep_prob(snapshot) < 1.0):
+            self.controls.set_training_keep_prob(jobs.training_keep_prob(snapshot))
+            self._show_error("Not checked: dropout is on (why: above). Press 'Check with "
+                             "dropout off'; training keeps its dropout.")
             return
         self.status.setText("Starting…")
         self.progress.setValue(0)
         self._check_serial += 1
         _submit_replacing(self.jobs, lambda job: jobs.run_check(request, snapshot, job),
                           (self._check_serial, request))
+
+    def check_without_dropout(self) -> None:
+        """The one click: the current network checked with keep_prob = 1."""
+        self.run_check(dropout_off=True)
 
     def cancel(self) -> None:
         self.jobs.cancel()
@@ -220,10 +237,12 @@ class GradientCheckPanel(Panel):
         layout.addWidget(self.results, 1)
 
     def _connect(self) -> None:
-        self.run_button.clicked.connect(self.run_check)
+        self.run_button.clicked.connect(lambda _checked=False: self.run_check())
+        self.controls.dropout_button.clicked.connect(
+            lambda _checked=False: self.check_without_dropout())
         self.cancel_button.clicked.connect(self.cancel)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, self.run_check,
+            QShortcut(QKeySequence(keys), self, lambda: self.run_check(),
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancel,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -247,6 +266,9 @@ class GradientCheckPanel(Panel):
         self.scatter.parameter_clicked.connect(self.select_parameter)
         self.heatmaps.parameter_clicked.connect(self.select_parameter)
         self.sweep_all.toggled.connect(lambda _on: self._request_sweep())
+        # The empty verdict names the button to press (with dropout on: the one without it).
+        self.source.currentIndexChanged.connect(
+            lambda _i: self._outcome is None and self._show_verdict())
 
     # ----- reactions ---------------------------------------------------------------------
     def _current_snapshot(self):
@@ -402,7 +424,8 @@ class GradientCheckPanel(Panel):
             self.explanation.setHtml(scalar.explanation_html(self.scalar_outcome))
             return
         stale = report.stale_html(self._outcome, self._current_snapshot(), self._colors)
-        self.verdict.setText(report.verdict_html(self._outcome, self._colors, stale))
+        self.verdict.setText(report.verdict_html(self._outcome, self._colors, stale,
+                                                 self.controls.dropout_blocks))
         self.explanation.setHtml(report.explanation_html(self._outcome))
 
 

@@ -16,10 +16,12 @@ SUMMARY_COLUMNS = ("Layer / tensor", "status", "difference", "worst rel. error",
 KINKED = ("relu", "leaky_relu", "elu")
 
 
-def verdict_html(outcome: CheckOutcome | None, c: PlotColors, stale: str = "") -> str:
+def verdict_html(outcome: CheckOutcome | None, c: PlotColors, stale: str = "",
+                 dropout_blocks: bool = False) -> str:
     if outcome is None:
+        press = ("<b>Check with dropout off</b>" if dropout_blocks else "<b>Run check</b>")
         return ("<span style='font-size:13pt'><b>No check yet.</b></span> "
-                "Choose what to check and press <b>Run check</b>.")
+                f"Choose what to check and press {press}.")
     main = outcome.main
     colour = status_colour(main.verdict, c)
     kind = "directional " if outcome.directional is not None else ""
@@ -30,9 +32,14 @@ def verdict_html(outcome: CheckOutcome | None, c: PlotColors, stale: str = "") -
     # When stale, the warning replaces the thresholds (the bar plot names them): one line.
     thresholds = (f" &nbsp; <span style='color:{c.neutral}'>(good ≈ 1e-7 · look closer ≈ "
                   "1e-5 · bug ≥ 1e-3)</span>")
+    setup = outcome.setup
+    dropout = ""
+    if outcome.request.dropout_off and setup.keep_prob < 1.0:
+        dropout = (f" &nbsp; <span style='color:{c.warn}'>checked with dropout off "
+                   f"(keep_prob = 1); training keeps keep_prob {setup.keep_prob:g}</span>")
     return (f"<span style='font-size:13pt; color:{colour}'><b>"
             f"{text.verdict_title(main.verdict)}</b></span> &nbsp; {kind}difference = "
-            f"<b>{main.difference:.2e}</b>{wrong}{stale or thresholds}")
+            f"<b>{main.difference:.2e}</b>{wrong}{dropout}{stale or thresholds}")
 
 
 def stale_html(outcome: CheckOutcome | None, snapshot, c: PlotColors) -> str:

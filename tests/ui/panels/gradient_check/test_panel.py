@@ -214,7 +214,11 @@ def test_directional_check_fails_on_a_bug_and_explains_it(qtbot, panel):
 def test_current_network_with_l2_and_dropout(qtbot, panel):
     snapshot = flower_snapshot(lambd=0.7, keep_prob=0.8)
     panel.on_snapshot(snapshot)
-    outcome = run(qtbot, panel, source="network", examples=24)
+    panel.examples.setValue(24)
+    panel.set_source("network")
+    panel.check_without_dropout()  # with dropout on, the check runs with keep_prob = 1
+    qtbot.waitUntil(lambda: not panel.busy and panel.outcome is not None, timeout=TIMEOUT)
+    outcome = panel.outcome
     assert outcome.verdict == "pass" and outcome.difference < 2e-7
     assert outcome.result.n_checked == snapshot.n_params == 17
     assert outcome.setup.net.dtype == np.float64 and outcome.setup.X.shape == (2, 24)
