@@ -166,7 +166,8 @@ def test_a_saved_session_reruns_the_same_training(capsys, tmp_path):
     again = run_json(capsys, "train", "--config", str(path), "--quiet")
     assert again["train"] == first["train"]
     header = (tmp_path / "h.csv").read_text().splitlines()[0]
-    assert header == "iteration,train_cost,test_cost,train_metric,test_metric"
+    assert header == ("iteration,train_cost,test_cost,train_metric,test_metric,dev_cost,"
+                      "dev_metric,l2_cost")
 
 
 @pytest.mark.parametrize("argv, message", [
