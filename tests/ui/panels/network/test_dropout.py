@@ -159,3 +159,49 @@ def test_circles_are_crossed_out_too(qtbot):
         dropped |= d.dropped_units
         d.grab()  # paints the crossed-out circles
     assert dropped
+
+
+def test_live_at_ten_steps_a_second_every_snapshot_shows_its_own_steps_mask(qtbot):
+    """Through the real worker thread: at 10 steps/s each snapshot's mask is drawn, and the
+    masks change from step to step; Step shows the mask of the step just taken."""
+    from nnviz.training.controller import TrainingController
+
+    config = course_default()
+    config = dataclasses.replace(config, hyper=dataclasses.replace(config.hyper,
+                                                                   keep_prob=0.5))
+    controller = TrainingController(config)
+    panel = NetworkPanel(PanelContext(controller, QSettings(),
+                                      types.SimpleNamespace(colors=colors())))
+    qtbot.addWidget(panel)
+    panel.resize(1000, 260)
+    panel.show()
+    drawn = []
+
+    def take(snapshot):
+        panel.on_snapshot(snapshot)
+        d = panel.diagram
+        if snapshot.dropout_masks is not None:
+            drawn.append((snapshot.state, snapshot.dropout_masks.iteration, d.masks_shown,
+                          d.dropped_units, frozenset(expected_dropped(snapshot, d))))
+
+    controller.snapshot.connect(take)
+    try:
+        controller.start()
+        qtbot.waitUntil(lambda: controller.latest is not None, timeout=20000)
+        controller.set_speed(10)
+        controller.play()
+        qtbot.waitUntil(lambda: sum(s == "running" for s, *_ in drawn) >= 8, timeout=20000)
+        controller.pause()
+        qtbot.waitUntil(lambda: controller.latest.state == "paused", timeout=20000)
+        live = [row for row in drawn if row[0] == "running"]
+        assert all(shown and got == want for _, _, shown, got, want in live)
+        steps = [it for _, it, *_ in live]
+        assert steps == sorted(steps) and len(set(steps)) == len(steps)  # one per step
+        assert len({got for *_, got, _ in live}) > 1  # the mask changes
+        before = controller.latest.iteration
+        controller.step()
+        qtbot.waitUntil(lambda: controller.latest.iteration == before + 1, timeout=20000)
+        state, it, shown, got, want = drawn[-1]
+        assert it == before + 1 and shown and got == want
+    finally:
+        assert controller.shutdown()
