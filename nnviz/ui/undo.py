@@ -15,7 +15,8 @@ no panel knows about it and every panel works on its own as before:
 
 Undo and redo themselves are not recorded: the settings they ask for are awaited and
 recognised when the worker applies them. One kind of change is one command type; a drag of
-a slider (one setting changed again within ``MERGE_SECONDS``) merges into one step.
+a slider (one setting changed again while the mouse button is held, or within
+``MERGE_SECONDS``) merges into one step.
 """
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ from contextlib import contextmanager
 
 import numpy as np
 import shiboken6
-from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QGuiApplication, QKeySequence, QUndoCommand, QUndoStack
 
 from nnviz.engine.data.edits import nearest_point
 from nnviz.training.config import SessionConfig
@@ -65,8 +66,9 @@ class ConfigCommand(QUndoCommand):
         self.history._replay_config(self.old, "undo", self.text())
 
     def mergeWith(self, other) -> bool:  # noqa: N802
+        dragging = QGuiApplication.mouseButtons() != Qt.MouseButton.NoButton  # held still
         if (type(other) is not type(self) or other.key != self.key or other.old != self.new
-                or other.stamp - self.stamp > MERGE_SECONDS):
+                or (other.stamp - self.stamp > MERGE_SECONDS and not dragging)):
             return False
         self.new, self.stamp = other.new, other.stamp
         self.setText(describe(self.old, self.new).text)

@@ -81,12 +81,15 @@ def test_hidden_units_undone_and_redone_named_in_the_edit_menu(qtbot, window):
     assert entries(qtbot, window, 1) == "hidden units 4 → 8"
     assert window.undo_action.text() == "Undo: hidden units 4 → 8"
     assert window.undo_action.isEnabled()
-    window.undo_action.trigger()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=TIMEOUT)
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     settled(qtbot, window, lambda c: units(c) == (4,))
     assert builder.layer_rows[0].units.value() == 4  # the builder shows what is in use
     assert window.redo_action.text() == "Redo: hidden units 4 → 8"
     assert window.undo_action.text() == "Undo" and window.undo.stack.count() == 1
-    window.redo_action.trigger()
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
     settled(qtbot, window, lambda c: units(c) == (8,))
     assert builder.layer_rows[0].units.value() == 8
     assert window.undo.stack.count() == 1  # undo and redo recorded nothing
@@ -131,8 +134,7 @@ def test_learning_rate_undone_without_a_rebuild_and_reset_gives_the_same_start(
     assert np.array_equal(latest(qtbot, window, lambda s: s.iteration == 0).theta, start.theta)
 
 
-def test_a_slider_drag_is_one_step_and_a_later_drag_another(qtbot, window, monkeypatch):
-    monkeypatch.setattr(undo_module, "MERGE_SECONDS", 0.6)
+def test_a_slider_drag_is_one_step_and_a_later_drag_another(qtbot, window):
     slider = window.hyper_bar.learning_rate.slider
     start = slider.value()
     for position in range(start - 1, start - 60, -4):  # the thumb moving: 15 values
@@ -143,7 +145,7 @@ def test_a_slider_drag_is_one_step_and_a_later_drag_another(qtbot, window, monke
     qtbot.wait(100)  # every value the worker applied has come back
     assert window.undo.stack.count() == 1
     assert window.undo.stack.text(0) == f"learning rate 1.2 → {final:g}"
-    qtbot.wait(700)
+    window.undo.stack.command(0).stamp -= 2 * undo_module.MERGE_SECONDS  # a while later
     slider.setValue(slider.value() - 30)
     second = window.hyper_bar.learning_rate.value()
     assert entries(qtbot, window, 2) == f"learning rate {final:g} → {second:g}"
