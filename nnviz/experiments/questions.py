@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from .toml_reader import (MAX_TEXT, QuestionError, TableReader, parse_toml,  # noqa: F401
+                          read_small_text)
 
 QUESTIONS_DIR = Path(__file__).parent / "lessons" / "questions"
 KINDS = ("choice", "number", "sketch", "pick")
@@ -26,13 +28,8 @@ RUN_VALUES = ("final_train_cost", "final_test_cost", "final_train_accuracy",
               "final_test_accuracy", "initial_cost", "iterations_run", "diverged")
 SERIES = ("train_cost", "test_cost", "train_accuracy", "test_accuracy")
 FORMATS = ("g", "pct", "sci", "int", "x")
-MAX_BYTES = 64_000
-MAX_TEXT = 2_000
+MAX_BYTES = 64_000  # a built-in question file
 MAX_ITEMS = 40
-
-
-class QuestionError(ValueError):
-    """A question file that cannot be used; the message names the file and the line."""
 
 
 @dataclass(frozen=True)
@@ -114,74 +111,8 @@ class Question:
 
 
 # -- reading -------------------------------------------------------------------------------
-class _Reader:
-    """Checks one table of the file: every key known, every value of its type."""
-
-    def __init__(self, source: str, text: str, table: dict, where: str = "",
-                 section: tuple = ("", 1), anchor: tuple | None = None):
-        self.source, self.text, self.table, self.where = source, text, table, where
-        self.section = section  # (dotted table name, which occurrence): to find lines
-        self.anchor = anchor  # (key, parent's section): where an inline table is written
-
-    def line(self, key: str | None) -> int | None:
-        line = _line_of(self.text, key or "\0", *self.section)
-        if line is None and self.anchor is not None:  # an inline table: its key's line
-            line = _line_of(self.text, self.anchor[0], *self.anchor[1])
-        return line
-
-    def fail(self, message: str, key: str | None = None):
-        line = self.line(key) if (key or self.section[0] or self.anchor) else None
-        at = f", line {line}" if line else ""
-        raise QuestionError(f"{self.source}{at}: {self.where}{message}")
-
-    def check_keys(self, allowed) -> None:
-        for key in self.table:
-            if key not in allowed:
-                self.fail(f"unknown key '{key}' (known: {', '.join(sorted(allowed))})", key)
-
-    def text_(self, key: str, required: bool = True, default: str = "") -> str:
-        value = self.table.get(key)
-        if value is None:
-            if required:
-                self.fail(f"'{key}' is missing")
-            return default
-        if not isinstance(value, str) or not value.strip():
-            self.fail(f"'{key}' must be non-empty text", key)
-        if len(value) > MAX_TEXT:
-            self.fail(f"'{key}' is longer than {MAX_TEXT} characters", key)
-        return " ".join(value.split())
-
-    def number(self, key: str, default: float | None = None) -> float:
-        value = self.table.get(key, default)
-        if value is None:
-            self.fail(f"'{key}' is missing")
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            self.fail(f"'{key}' must be a finite number", key)
-        return float(value)
-
-    def flag(self, key: str, default: bool = False) -> bool:
-        value = self.table.get(key, default)
-        if not isinstance(value, bool):
-            self.fail(f"'{key}' must be true or false", key)
-        return value
-
-    def one_of(self, key: str, options, default: str | None = None) -> str:
-        value = self.table.get(key, default)
-        if value not in options:
-            self.fail(f"'{key}' must be one of {', '.join(options)}", key)
-        return value
-
-    def sub(self, key: str, required: bool = True) -> "_Reader | None":
-        value = self.table.get(key)
-        if value is None:
-            if required:
-                self.fail(f"the [{key}] table is missing")
-            return None
-        if not isinstance(value, dict):
-            self.fail(f"'{key}' must be a table", key)
-        name = f"{self.section[0]}.{key}" if self.section[0] else key
-        return _Reader(self.source, self.text, value, f"{self.where}{key}: ", (name, 1),
-                       (key, self.section))
+class _Reader(TableReader):
+    """A table of a question file; references to the run's numbers checked too."""
 
     def ref(self, key: str, required: bool = True) -> Ref | None:
         sub = self.sub(key, required)
@@ -217,18 +148,18 @@ class _Reader:
 
 TOP_KEYS = {"kind", "setup", "question", "why", "answer", "choices", "number", "sketch",
             "pick", "explanations", "values"}
+WORDS_KEYS = {"title", "summary", "text"}  # the lesson's own words (lesson_words.py)
 
 
-def parse_question(text: str, key: str, source: str = "<question>") -> Question:
-    """A question from the text of its file; QuestionError names the source and line."""
-    if len(text) > MAX_BYTES:
-        raise QuestionError(f"{source}: the file is larger than {MAX_BYTES // 1000} kB")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise QuestionError(f"{source}: not valid TOML: {exc}") from None
+def parse_question(text: str, key: str, source: str = "<question>", data: dict | None = None,
+                   extra_keys=frozenset()) -> Question:
+    """A question from the text of its file; QuestionError names the source and line.
+    ``data``: the text already parsed; ``extra_keys``: more top-level keys the caller reads
+    (a lesson file's runs)."""
+    if data is None:
+        data = parse_toml(text, source)
     r = _Reader(source, text, data)
-    r.check_keys(TOP_KEYS)
+    r.check_keys(TOP_KEYS | WORDS_KEYS | set(extra_keys))
     kind = r.one_of("kind", KINDS)
     fields: dict = dict(key=key, kind=kind, setup=r.text_("setup"), question=r.text_("question"),
                         why=r.text_("why"), source=source)
@@ -390,46 +321,9 @@ def _check_placeholders(r: _Reader, q: Question) -> None:
                        None)
 
 
-def _line_of(text: str, key: str, section: str = "", occurrence: int = 1) -> int | None:
-    """The line that sets ``key`` (or opens a table of that name) inside the given table,
-    its ``occurrence``-th header for an array of tables (TOML gives no positions for
-    values, only for syntax errors); the table's own line if the key is not written."""
-    lines = text.splitlines()
-    start, header = 0, None
-    if section:
-        found = False
-        opening = re.compile(rf"^\s*\[\[?\s*{re.escape(section)}\s*\]\]?")
-        seen = 0
-        for n, line in enumerate(lines):
-            if opening.search(line):
-                seen += 1
-                if seen == occurrence:
-                    start, header, found = n, n + 1, True
-                    break
-        if not found:
-            return None  # no such table header: an inline table (the caller looks further)
-    pattern = re.compile(rf"^\s*(\[\[?\s*{re.escape(key)}\s*\]\]?|\"?{re.escape(key)}\"?\s*=)")
-    for n in range(start, len(lines)):
-        if n > start and header is not None and re.match(r"^\s*\[", lines[n]):
-            break  # the next table: the key is not in this one
-        if pattern.search(lines[n]):
-            return n + 1
-    return header
-
-
 def load_question(path, key: str | None = None) -> Question:
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise QuestionError(f"{path.name}: cannot be read ({exc.strerror or exc})") from None
-    if len(data) > MAX_BYTES:
-        raise QuestionError(f"{path.name}: the file is larger than {MAX_BYTES // 1000} kB")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise QuestionError(f"{path.name}: not UTF-8 text") from None
-    return parse_question(text, key or path.stem, path.name)
+    return parse_question(read_small_text(path), key or path.stem, path.name)
 
 
 @lru_cache(maxsize=None)
