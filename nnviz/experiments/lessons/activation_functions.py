@@ -8,6 +8,7 @@ import numpy as np
 from nnviz.training.config import DataSpec, Hyperparameters, NetworkSpec, SessionConfig
 
 from ..base import Experiment
+from ..lesson_words import lesson_words
 from ..comparison import Sweep
 from ..plots import boundary_cell, cost_curves
 from ..results import BarPlot, BoundaryPlot, Table
@@ -18,18 +19,7 @@ from ..runs import run_session
 class ActivationFunctionsExperiment(Experiment):
     key = "activation_functions"
     number = 8
-    title = "Activation functions"
-    summary = "Sigmoid, tanh, ReLU and leaky ReLU hidden layers on the same problem: how fast each learns."
-    text = (
-        "The same [2, 8, 8, 1] network on the moons data, the same init (Xavier, randn * "
-        "sqrt(1/n[l-1])), data, seed and learning rate; only g[1] = g[2] changes. The slope "
-        "g'(z) scales every gradient that flows back through a layer: sigmoid's is at most "
-        "0.25 (at z = 0) and its output is not centred on 0, so updates are small and learning "
-        "is slow; tanh (slope up to 1, centred) and ReLU (slope exactly 1 for z > 0) pass the "
-        "gradient on almost undiminished; leaky ReLU (slope alpha = 0.01 for z < 0) behaves "
-        "like ReLU but no unit can die. Compare the cost curves and the iterations each needs "
-        "to reach the same target cost; the time per iteration differs much less than the "
-        "number of iterations.")
+    title, summary, text = lesson_words(key)  # lessons/questions/<key>.toml
 
     activations: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu")
     hidden_units: tuple[int, ...] = (8, 8)

@@ -9,6 +9,7 @@ from nnviz.training.config import DataSpec, Hyperparameters, NetworkSpec, Sessio
 from nnviz.training.session import TrainingSession
 
 from ..base import Experiment
+from ..lesson_words import lesson_words
 from ..plots import parameter_surface, surface_plot
 from ..results import CurvePlot, RunRecord, Series, Table, read_only
 
@@ -52,19 +53,7 @@ def convex_fraction(J, h: float) -> float:
 class CostFunctionExperiment(Experiment):
     key = "cost_function"
     number = 1
-    title = "Logistic regression's cost: cross-entropy vs squared error"
-    summary = "The same (w1, w2) surface with cross-entropy (a convex bowl) and squared error (flat plateaus)."
-    text = (
-        "Logistic regression predicts a = sigma(w1 x1 + w2 x2 + b) (here b = 0, two normalized "
-        "features, two overlapping Gaussian classes). With the cross-entropy loss "
-        "J = -(1/m) sum(y log a + (1-y) log(1-a)) the cost over (w1, w2) is a convex bowl: "
-        "from anywhere, gradient descent rolls to the one minimum, because "
-        "dJ/dw = (1/m)(a - y) x^T stays large while the prediction is wrong. "
-        "With the squared error J = (1/2m) sum (a - y)^2 the gradient picks up a factor "
-        "sigma'(z) = a(1 - a): where the model is confidently wrong that factor is almost 0, "
-        "so the surface has flat plateaus and is not convex. Look at the two surfaces and "
-        "the two paths from the same start w = (-6, -6): cross-entropy reaches the bottom, "
-        "squared error barely moves.")
+    title, summary, text = lesson_words(key)  # lessons/questions/<key>.toml
     panel = "cost_surface"
 
     resolution: int = 81

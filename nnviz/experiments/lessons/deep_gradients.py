@@ -11,6 +11,7 @@ from nnviz.training.config import DataSpec, Hyperparameters, NetworkSpec, Sessio
 from nnviz.training.session import TrainingSession
 
 from ..base import Experiment
+from ..lesson_words import lesson_words
 from ..plots import cost_curves
 from ..results import CurvePlot, Series, Table
 from ..runs import train_run
@@ -30,24 +31,7 @@ def gradient_ratio(dZ_norm: np.ndarray) -> float:
 class DeepGradientsExperiment(Experiment):
     key = "deep_gradients"
     number = 7
-    title = "Vanishing and exploding gradients"
-    summary = "A 20-layer network: sweep the init scale and the activation and watch ||dZ[l]|| shrink or grow toward the input."
-    text = (
-        "Backprop multiplies the signal by W[l]^T and by g'(Z[l]) at every layer: "
-        "dZ[l] = (W[l+1]^T dZ[l+1]) * g'(Z[l]). Over 19 hidden layers a factor a little below 1 "
-        "per layer becomes vanishing (the first layers hardly learn), a little above 1 becomes "
-        "exploding. The factor depends on the init scale and on the activation: sigmoid's "
-        "slope is at most 0.25, so it vanishes even at its natural scale; tanh with Xavier "
-        "(randn * sqrt(1/n[l-1])) and ReLU with He (randn * sqrt(2/n[l-1])) keep it near 1. "
-        "Each curve is one scale: ||dZ[l]|| against the layer l at initialization (log scale: "
-        "a straight slope is a constant factor per layer). The summary plots the ratio "
-        "||dZ[1]|| / ||dZ[L-1]|| against the scale for each activation, averaged over seeds; "
-        "the training runs (ReLU with He x 0.5, x 1 and x 2, 2,000 iterations) show what "
-        "that does to learning: at He x 0.5 the gradient vanishes and J stays flat at "
-        "ln 2 = 0.693; He learns the rings (J falls far below ln 2) after a bumpy stretch; "
-        "at He x 2 it explodes to "
-        "inf/NaN within a few steps (drawn at the top of the plot). The gradient-flow panel "
-        "shows the same per-layer norms live while you train.")
+    title, summary, text = lesson_words(key)  # lessons/questions/<key>.toml
     panel = "gradient_flow"
 
     depth: int = 20  # layers L (19 hidden + output)

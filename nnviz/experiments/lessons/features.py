@@ -8,6 +8,7 @@ import numpy as np
 from nnviz.training.config import DataSpec, Hyperparameters, NetworkSpec, SessionConfig
 
 from ..base import Experiment
+from ..lesson_words import lesson_words
 from ..comparison import results_table
 from ..plots import boundary_cell, cost_curves
 from ..results import BoundaryPlot
@@ -38,18 +39,7 @@ def ellipse_semi_axes(session) -> tuple[float, float]:
 class FeaturesExperiment(Experiment):
     key = "features"
     number = 11
-    title = "Features or hidden units"
-    summary = "Logistic regression with x1² and x2² separates two circles with no hidden layer; plain x1, x2 cannot."
-    text = (
-        "Two concentric rings (radius 1 and 0.8). Logistic regression on the raw inputs "
-        "(x1, x2) can only draw a straight line, so it stays near chance. Give it the "
-        "features x1² and x2² instead (computed before normalization, like the Playground's "
-        "input checkboxes) and the same model, still a = sigma(w^T f + b) with 3 "
-        "parameters, draws w1 x1² + w2 x2² + b = 0: an ellipse, and with w1 ~ w2 a circle "
-        "between the rings. A hidden layer reaches a similar boundary by learning its own "
-        "features from x1 and x2, with many more parameters and iterations. Hand-made "
-        "features are cheap when you know the shape of the data; hidden units find features "
-        "when you do not. Compare the boundaries, the parameter counts and the accuracies.")
+    title, summary, text = lesson_words(key)  # lessons/questions/<key>.toml
 
     iterations: int = 2000
     learning_rate: float = 0.5

@@ -10,6 +10,7 @@ from nnviz.engine.gradient_check import (COURSE_BUGS, PASS_THRESHOLD, course_exe
 from nnviz.engine.gradcheck import CheckCancelled
 
 from ..base import Experiment
+from ..lesson_words import lesson_words
 from ..progress import ExperimentCancelled
 from ..results import BarPlot, CurvePlot, Series, Table
 
@@ -20,25 +21,7 @@ BUGGY, FIXED = "with the planted bugs", "bugs removed"
 class GradientCheckingExperiment(Experiment):
     key = "gradient_checking"
     number = 9
-    title = "Gradient checking"
-    summary = "The course's 4-5-3-1 exercise with two planted backprop bugs: the check finds them; without them the difference is ~1e-7."
-    text = (
-        "Flatten all W[l], b[l] into one vector theta and backprop's dW[l], db[l] into dtheta "
-        "in the same order. For each i, the two-sided difference "
-        "dtheta_approx[i] = (J(theta + eps e_i) - J(theta - eps e_i)) / (2 eps), eps = 1e-7, "
-        "and difference = ||dtheta - dtheta_approx||_2 / (||dtheta||_2 + ||dtheta_approx||_2). "
-        "About 1e-7 is right; the course flags > 2e-7; 1e-3 or more is almost surely a bug. "
-        "The network is the course's LINEAR-RELU-LINEAR-RELU-LINEAR-SIGMOID, sizes 4-5-3-1, "
-        "3 examples, 47 parameters; its backprop has two planted bugs: dW[2] doubled and db[1] "
-        "computed with 4/m instead of 1/m. Look at the per-tensor differences: only dW2 and "
-        "db1 disagree, and removing the bugs brings the difference down to about 1e-7. The "
-        "error-against-eps curve shows why two-sided differences are used: their error "
-        "shrinks like eps^2, one-sided like eps, until round-off takes over. Why does the "
-        "notebook print about 1.2e-7 for the correct backprop where nnviz gets about 1e-9? "
-        "The notebook computes J from A3, -log(1 - A3) for the example with y = 0, and there "
-        "A3 = 0.9989: 1 - A3 keeps only about 13 of 16 digits, and that round-off, divided by "
-        "2 eps, is the 1e-7. nnviz computes J from Z[3] without the subtraction; the lesson "
-        "runs both formulas.")
+    title, summary, text = lesson_words(key)  # lessons/questions/<key>.toml
     panel = "gradient_check"
 
     eps: float = 1e-7

@@ -8,6 +8,7 @@ import numpy as np
 from nnviz.training.config import course_default
 
 from ..base import Experiment
+from ..lesson_words import lesson_words
 from ..comparison import results_table, with_setting
 from ..plots import boundary_cell, cost_curves
 from ..results import BarPlot, BoundaryPlot
@@ -18,18 +19,7 @@ from ..runs import run_session
 class HiddenUnitsExperiment(Experiment):
     key = "hidden_units"
     number = 4
-    title = "One hidden layer on the flower data"
-    summary = "Logistic regression against hidden layers of 1, 2, 3, 4, 5, 20, 50 tanh units: boundaries and accuracies."
-    text = (
-        "The course's planar flower: two interleaved sets of petals that no straight line "
-        "separates. Logistic regression (no hidden layer, a = sigma(w^T x + b)) can only draw "
-        "a line, so it stays near chance. One hidden layer A[1] = tanh(W[1] X + b[1]) with "
-        "n[1] units lets the output combine n[1] lines into a curved boundary: 1 or 2 units "
-        "are still too few, from about 3-4 units the petals are captured, and 20 or 50 units "
-        "fit the training points more closely (compare train and test accuracy to see "
-        "whether the extra capacity generalizes or only memorizes). All runs share the "
-        "data, the split, the seed, the random init "
-        "randn * 0.01 and gradient descent with alpha = 1.2.")
+    title, summary, text = lesson_words(key)  # lessons/questions/<key>.toml
 
     hidden_sizes: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 20, 50)  # 0: logistic regression
     iterations: int = 5000

@@ -8,6 +8,7 @@ import numpy as np
 from nnviz.training.config import DataSpec, Hyperparameters, NetworkSpec, SessionConfig
 
 from ..base import Experiment
+from ..lesson_words import lesson_words
 from ..comparison import Sweep, results_table
 from ..plots import boundary_cell, cost_curves
 from ..results import BoundaryPlot
@@ -22,21 +23,7 @@ SCHEMES = ({"init": "zeros", "init_scale": 1.0},
 class InitSchemesExperiment(Experiment):
     key = "init_schemes"
     number = 6
-    title = "Initialization schemes"
-    summary = "Zeros, large random (randn x 10) and He on circles with a [2, 10, 5, 1] ReLU network."
-    text = (
-        "The course's initialization exercise: circles (300 training, 100 test points), a "
-        "[2, 10, 5, 1] network with ReLU hidden layers and a sigmoid output, gradient descent "
-        "alpha = 0.01. Zeros: every unit is the same and ReLU(0) = 0, so on balanced data the "
-        "gradient is exactly 0: J stays at ln 2 = 0.693 and the model predicts 50%. Large "
-        "random (W = randn * 10): Z[L] is huge, the sigmoid output saturates at 0 or 1 and the "
-        "first cost is enormous (the course sees inf); it then learns slowly and fits the "
-        "training points in odd shapes. He (W = randn * sqrt(2 / n[l-1])) keeps the variance "
-        "of Z[l] about constant from layer to layer: it starts near J = 0.69 and learns the "
-        "rings cleanly. Compare the cost curves, the first costs and the boundaries. The "
-        "data and the initial weights are the notebook's own random draws (course-exact), "
-        "so after 15,000 iterations the accuracies are the course's: zeros 50% / 50%, "
-        "large random 83% / 86%, He 99.3% / 96% (train / test).")
+    title, summary, text = lesson_words(key)  # lessons/questions/<key>.toml
 
     iterations: int = 15000
     learning_rate: float = 0.01

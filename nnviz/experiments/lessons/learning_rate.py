@@ -8,6 +8,7 @@ import numpy as np
 from nnviz.training.config import DataSpec, Hyperparameters, NetworkSpec, SessionConfig
 
 from ..base import Experiment
+from ..lesson_words import lesson_words
 from ..comparison import with_setting
 from ..plots import cost_curves, parameter_surface, path_series, surface_plot
 from ..results import Table
@@ -17,17 +18,7 @@ from ..runs import run_session
 class LearningRateExperiment(Experiment):
     key = "learning_rate"
     number = 3
-    title = "Gradient descent and the learning rate"
-    summary = "Too small, good and too large learning rates on the same bowl; the too-large one diverges."
-    text = (
-        "Linear regression y_hat = w x + b with J = (1/2m) sum (y_hat - y)^2 has a quadratic "
-        "bowl over (w, b). Every run starts at the same point and takes steps "
-        "theta := theta - alpha dJ/dtheta. With a tiny alpha the path crawls and is far from the "
-        "bottom when time runs out. A good alpha heads straight down. Gradient descent is "
-        "stable only while alpha < 2 / lambda_max, where lambda_max is the largest curvature "
-        "(eigenvalue of the Hessian) of J: just below it the path zig-zags across the valley "
-        "but still converges; above it every step overshoots further, the cost grows "
-        "geometrically and ends as inf/NaN: the run is reported as diverged.")
+    title, summary, text = lesson_words(key)  # lessons/questions/<key>.toml
     panel = "cost_surface"
 
     learning_rates: tuple[float, ...] = (0.003, 0.3, 0.6, 2.0)

@@ -8,6 +8,7 @@ import numpy as np
 from nnviz.training.config import DataSpec, Hyperparameters, NetworkSpec, SessionConfig
 
 from ..base import Experiment
+from ..lesson_words import lesson_words
 from ..comparison import with_setting
 from ..plots import cost_curves, parameter_surface, path_series, square_window, surface_plot
 from ..results import CurvePlot, Series, Table
@@ -20,17 +21,7 @@ NAMES = ("not normalized", "normalized")
 class NormalizationExperiment(Experiment):
     key = "normalization"
     number = 2
-    title = "Normalizing inputs"
-    summary = "Features on different scales, trained with and without normalization at the best learning rate each allows."
-    text = (
-        "Here x2 is about ten times larger than x1. Logistic regression on the raw features sees "
-        "an elongated cost surface J(w1, w2): steep across w2, shallow along w1. Gradient "
-        "descent must keep the learning rate small enough for the steep direction (a larger "
-        "one overshoots), so it crawls along the shallow one. Normalizing with the training "
-        "set's mu and sigma, x := (x - mu) / sigma, makes the contours round: a much larger "
-        "learning rate is stable and the minimum is reached in a few steps. Each run uses the "
-        "best learning rate found by a sweep; compare the contours and paths side by side, the "
-        "cost curves, and the iterations each needs to reach the same target cost.")
+    title, summary, text = lesson_words(key)  # lessons/questions/<key>.toml
     panel = "cost_surface"
 
     scale: float = 10.0

@@ -8,6 +8,7 @@ import numpy as np
 from nnviz.training.config import DataSpec, Hyperparameters, NetworkSpec, SessionConfig
 
 from ..base import Experiment
+from ..lesson_words import lesson_words
 from ..plots import boundary_cell, cost_curves
 from ..results import BoundaryPlot, CurvePlot, HeatmapCell, HeatmapPlot, Series, Table
 from ..runs import run_session
@@ -36,19 +37,7 @@ def numerical_rank(W1: np.ndarray, rtol: float = 1e-6) -> int:
 class SymmetryExperiment(Experiment):
     key = "symmetry"
     number = 5
-    title = "Why random initialization"
-    summary = "Zero init keeps the rows of W[1] identical (symmetry never breaks); random init breaks it."
-    text = (
-        "If W[1] starts at 0, every hidden unit computes the same a = g(0) for every example, "
-        "receives the same dZ[1] in backprop, and so the same update dW[1] = (1/m) dZ[1] X^T "
-        "row for row: the rows of W[1] stay equal after any number of steps and the layer "
-        "behaves like a single unit (rank W[1] <= 1). Random init, W[1] = randn * 0.01, gives "
-        "every unit a different start, so each can learn a different feature. The data is "
-        "XOR, which no single unit can separate. The hidden layer uses sigmoid (sigma(0) = 0.5, "
-        "so the zero-init units do move, in lockstep); with tanh or ReLU, g(0) = 0 and zero "
-        "init does not move W[1] at all. Look at W[1] after training (identical rows versus "
-        "distinct ones), the spread between rows over the iterations, and the boundaries: "
-        "one effective unit draws one band, five different units carve out the quadrants.")
+    title, summary, text = lesson_words(key)  # lessons/questions/<key>.toml
 
     hidden_units: int = 5
     iterations: int = 2000

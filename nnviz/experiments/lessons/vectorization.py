@@ -10,6 +10,7 @@ import numpy as np
 from nnviz.engine.activations import get_activation
 
 from ..base import Experiment
+from ..lesson_words import lesson_words
 from ..results import BarPlot, CurvePlot, Series, Table
 
 _SCALAR_G = {
@@ -69,16 +70,7 @@ def best_time(fn, min_seconds: float = 0.05, max_repeats: int = 200) -> float:
 class VectorizationExperiment(Experiment):
     key = "vectorization"
     number = 10
-    title = "Vectorization"
-    summary = "Time one layer's forward pass written as Python loops against the vectorized version; the speed-up factor."
-    text = (
-        "One layer's forward pass, Z[l] = W[l] A[l-1] + b[l], A[l] = g(Z[l]), for m examples "
-        "costs n[l] * n[l-1] * m multiply-adds. Written as loops over units i, examples j and "
-        "inputs k, every one of them is an interpreted Python step. Looping over examples only "
-        "(a(i) = g(W x(i) + b), the way one would write it for one example) still pays Python's "
-        "overhead m times. Vectorized, the whole layer is one matrix product: NumPy hands it to "
-        "compiled, SIMD and cache-friendly code (BLAS). All three give the same A[l] (checked "
-        "below); look at the time per pass and the speed-up factor, and how the gap grows with m.")
+    title, summary, text = lesson_words(key)  # lessons/questions/<key>.toml
 
     n_prev: int = 64
     n: int = 32
