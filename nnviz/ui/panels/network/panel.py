@@ -95,8 +95,8 @@ class NetworkPanel(Panel):
         if not d.masks_shown:
             return (f"Masks shown at 10 steps/s or slower (or Step); survivors "
                     f"{scaling_text(kp)}.")
-        return (f"Step {masks.iteration:,}'s mask for example {MASK_EXAMPLE + 1} of "
-                f"{masks.batch_size:,}: ✕ dropped, survivors {scaling_text(kp)}.")
+        return (f"Step {masks.iteration:,}, example {MASK_EXAMPLE + 1} of "
+                f"{masks.batch_size:,}: crossed out = dropped; survivors {scaling_text(kp)}.")
 
     # -- the weight editor -------------------------------------------------------------
     def edit_parameter(self, key) -> None:

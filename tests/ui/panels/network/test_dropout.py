@@ -63,7 +63,7 @@ def test_the_diagram_greys_exactly_the_dropped_units_and_their_outgoing_links(pa
         assert d._captions(1)[1] == "tanh · survivors ×2"
         assert d._captions(2)[1] == "tanh · survivors ×2"
         assert "survivors" not in d._captions(3)[1] and "survivors" not in d._captions(0)[1]
-        assert f"Step {snap.iteration:,}'s mask" in panel.caption.text()
+        assert f"Step {snap.iteration:,}, example 1 of 320" in panel.caption.text()
         assert "survivors ×2" in panel.caption.text()
         seen.append(frozenset(dropped))
         # The hover read-out says what happened to each unit in this step.
@@ -205,3 +205,20 @@ def test_live_at_ten_steps_a_second_every_snapshot_shows_its_own_steps_mask(qtbo
         assert it == before + 1 and shown and got == want
     finally:
         assert controller.shutdown()
+
+
+@pytest.mark.parametrize("size", ((1000, 260), (1500, 390)))
+@pytest.mark.parametrize("view", ("training", "test"))
+def test_the_dropout_caption_keeps_to_one_line(qtbot, panel, size, view):
+    panel.resize(*size)
+    s = make_session(0.8)
+    s.step(1)
+    snap = s.snapshot(state="paused")  # as late in a run as step 12,345
+    snap = dataclasses.replace(snap, dropout_masks=snap.dropout_masks._replace(iteration=12345))
+    panel.on_snapshot(snap)
+    assert "12,345" in panel.caption.text()
+    panel.set_dropout_view(view)
+    qtbot.wait(50)  # the layout settles
+    line = panel.caption.fontMetrics().lineSpacing()
+    assert panel.caption.height() < 2 * line
+    assert panel.diagram.height() >= size[1] - 45
