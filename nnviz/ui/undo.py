@@ -100,19 +100,21 @@ COMMANDS = {SETTINGS: SettingsCommand, LAYERS: LayersCommand, POINTS: PointsComm
 class WeightCommand(QUndoCommand):
     """One weight or bias edited in the network diagram: "W[1]_3,1 0.31 → 1.0"."""
 
-    def __init__(self, history: "UndoHistory", name: str, index, old: float, new: float):
+    def __init__(self, history: "UndoHistory", name: str, index, old: float, new: float,
+                 generation: int):
         super().__init__(weight_text(name, index, old, new))
         self.history, self.name, self.index, self.old, self.new = history, name, index, old, new
+        self.generation = generation  # the network edited (a reset or rebuild makes another)
         self._pushed_done = True
 
     def redo(self) -> None:
         if self._pushed_done:
             self._pushed_done = False
             return
-        self.history._replay_weight(self.name, self.index, self.new, "redo", self.text())
+        self.history._replay_weight(self, self.new, "redo")
 
     def undo(self) -> None:
-        self.history._replay_weight(self.name, self.index, self.old, "undo", self.text())
+        self.history._replay_weight(self, self.old, "undo")
 
 
 class UndoHistory(QObject):
@@ -193,7 +195,8 @@ class UndoHistory(QObject):
         old = self._parameter_value(name, index)
         if old is None or not np.isfinite(value) or old == value:
             return  # refused by the worker, or no change
-        self.stack.push(WeightCommand(self, name, index, old, float(value)))
+        self.stack.push(WeightCommand(self, name, index, old, float(value),
+                                      self.controller.latest.generation))
 
     # -- undo and redo -----------------------------------------------------------------
     def _replay_config(self, config: SessionConfig, step: str, text: str) -> None:
@@ -203,8 +206,15 @@ class UndoHistory(QObject):
         self.controller.apply_config(config)
         self.message.emit(f"{'Undone' if step == 'undo' else 'Redone'}: {text}")
 
-    def _replay_weight(self, name: str, index, value: float, step: str, text: str) -> None:
+    def _replay_weight(self, command: WeightCommand, value: float, step: str) -> None:
         if self._silent:
+            return
+        name, index, text = command.name, command.index, command.text()
+        latest = self.controller.latest
+        if latest is not None and latest.generation != command.generation:
+            # Putting back one trained value into a fresh network would mean nothing.
+            self.message.emit(f"Nothing to {step} for {text}: the network was reset or "
+                              "rebuilt since, so its weights start afresh.")
             return
         running = self.controller.state == "running"
         self.controller.pause()  # the worker sets weights only while paused (no-op if so)

@@ -228,7 +228,15 @@ def test_an_edited_weight_is_undone_and_redone_exactly(qtbot, window, monkeypatc
     monkeypatch.setattr(network, "ask_value", lambda *_: -0.5)
     network.edit_parameter(("b", 1, 3))
     assert entries(qtbot, window, 2).startswith("b[1]_4 0.0 → -0.5")
-    assert window.undo.stack.count() == 2
+    latest(qtbot, window, lambda s: s.params()["b1"][3, 0] == -0.5)
+    # After a reset the network starts afresh: no trained value is put back into it.
+    window.controller.reset()
+    fresh = latest(qtbot, window, lambda s: s.generation > undone.generation)
+    window.undo.undo()
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Nothing to undo"),
+                    timeout=TIMEOUT)
+    qtbot.wait(100)
+    assert np.array_equal(window.controller.latest.theta, fresh.theta)
 
 
 def test_data_set_switched_in_the_builder_and_by_file_is_undone(qtbot, window, tmp_path):
@@ -283,21 +291,31 @@ def test_undo_while_training_runs(qtbot, window, monkeypatch):
     old = float(latest(qtbot, window, lambda s: True).params()["W2"][0, 1])
     window.panels["network"].edit_parameter(("W", 2, 0, 1))
     entries(qtbot, window, 1)
-    window.panels["builder"].layer_rows[0].units.setValue(6)
+    window.hyper_bar.learning_rate.setValue(0.5, emit=True)
     entries(qtbot, window, 2)
     c.play()
-    latest(qtbot, window, lambda s: s.state == "running" and s.iteration > 5)
+    running = latest(qtbot, window, lambda s: s.state == "running" and s.iteration > 5)
     # A setting: undone while training goes on.
     window.undo.undo()
-    settled(qtbot, window, lambda cfg: units(cfg) == (4,))
-    latest(qtbot, window, lambda s: s.state == "running" and units(s.config) == (4,)
-           and s.iteration > 5)
+    settled(qtbot, window, lambda cfg: cfg.hyper.learning_rate == 1.2)
+    latest(qtbot, window, lambda s: s.state == "running" and s.config.hyper.learning_rate == 1.2
+           and s.iteration > running.iteration)
     # A weight: training pauses first (the worker sets weights only while paused).
     window.undo.undo()
     paused = latest(qtbot, window, lambda s: s.state != "running"
                     and s.params()["W2"][0, 1] == old)
-    assert paused.params()["W2"][0, 1] == old
+    assert paused.generation == running.generation and paused.iteration > running.iteration
     assert window.statusBar().currentMessage().startswith("Training paused to set a weight.")
+    # A rebuild undone while running: the network starts again and training goes on.
+    window.panels["builder"].layer_rows[0].units.setValue(6)
+    entries(qtbot, window, 1)  # the undone entries made way for it
+    c.play()
+    latest(qtbot, window, lambda s: s.state == "running" and s.iteration > 5)
+    window.undo.undo()
+    rebuilt = latest(qtbot, window, lambda s: units(s.config) == (4,))
+    latest(qtbot, window, lambda s: s.state == "running" and s.generation == rebuilt.generation
+           and s.iteration > 5)
+    c.pause()
 
 
 def test_describe_names_changes_in_the_course_terms():
