@@ -36,10 +36,16 @@ class Experiment:
     summary: ClassVar[str] = ""
     text: ClassVar[str] = ""
     panel: ClassVar[str | None] = None
+    builtin: ClassVar[bool] = True  # False: a teacher's lesson file (lesson_files.py)
 
     def configs(self) -> tuple[SessionConfig, ...]:
         """The settings this lesson trains (empty for lessons that train nothing)."""
         return ()
+
+    def prediction_question(self):
+        """The question asked before the run (None: the lesson runs at once)."""
+        from .questions import question_for
+        return question_for(self.key)
 
     def labels(self) -> tuple[str, ...]:
         return tuple(label_differences(self.configs()))
