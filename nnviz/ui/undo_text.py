@@ -11,7 +11,7 @@ import dataclasses
 import math
 from dataclasses import dataclass
 
-from nnviz.engine.data import DATASETS
+from nnviz.engine.data import DATASETS, GENERATORS
 from nnviz.training.config import CSV_DATASET, SessionConfig
 
 SETTINGS, LAYERS, POINTS, DATA_SET = "settings", "layers", "points", "data set"
@@ -138,7 +138,7 @@ def _setting_changes(old: SessionConfig, new: SessionConfig) -> list[tuple[str, 
         out.append(("course_exact", f"course's own draws {number(old.course_exact)} → "
                                     f"{number(new.course_exact)}"))
     # The generator's settings, each on its own.
-    p_old, p_new = old.data.param_dict, new.data.param_dict
+    p_old, p_new = _params(old.data), _params(new.data)
     for name in sorted(set(p_old) | set(p_new), key=lambda k: (k not in DATA_PARAMS, k)):
         if p_old.get(name) != p_new.get(name):
             label = DATA_PARAMS.get(name, name)
@@ -170,6 +170,12 @@ def _setting_changes(old: SessionConfig, new: SessionConfig) -> list[tuple[str, 
             label = LABELS.get((part, f.name), f.name.replace("_", " "))
             out.append((f"{part}.{f.name}", _setting_text(part, f.name, label, a, b)))
     return out
+
+
+def _params(data) -> dict:
+    """The generator's settings in effect (its defaults where the spec names none)."""
+    generator = GENERATORS.get(data.name)
+    return {**(generator.defaults if generator is not None else {}), **data.param_dict}
 
 
 def _setting_text(part: str, name: str, label: str, a, b) -> str:

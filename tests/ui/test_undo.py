@@ -134,7 +134,8 @@ def test_learning_rate_undone_without_a_rebuild_and_reset_gives_the_same_start(
     assert np.array_equal(latest(qtbot, window, lambda s: s.iteration == 0).theta, start.theta)
 
 
-def test_a_slider_drag_is_one_step_and_a_later_drag_another(qtbot, window):
+def test_a_slider_drag_is_one_step_and_a_later_drag_another(qtbot, window, monkeypatch):
+    monkeypatch.setattr(undo_module, "MERGE_SECONDS", 30.0)  # a loaded machine is slow
     slider = window.hyper_bar.learning_rate.slider
     start = slider.value()
     for position in range(start - 1, start - 60, -4):  # the thumb moving: 15 values
@@ -330,7 +331,9 @@ def test_describe_names_changes_in_the_course_terms():
     assert change.key == "" and change.kind == "settings"
     data = base.data.with_params(noise=0.3)
     one = describe(base, dataclasses.replace(base, data=data))
-    assert one.text == "noise default → 0.3" and one.key == "data.noise"
+    assert one.text == "noise 0.2 → 0.3" and one.key == "data.noise"  # the default named
+    assert describe(base, dataclasses.replace(base, data=base.data.with_params(
+        noise=0.2, m=400, seed=1))).text == "settings"  # the defaults written out: no change
     assert describe(base, base.with_course_exact()).text.startswith("course's own draws off → on")
     points = base.data.with_added_point(0.5, 1.25, 1).with_added_point(-2.0, 3.0, 0)
     drawn = dataclasses.replace(base, data=points)
