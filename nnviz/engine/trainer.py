@@ -28,8 +28,8 @@ class Diverged(RuntimeError):
     pass
 
 
-# The part of each step's dropout masks kept for showing (the first units and examples):
-# a few microseconds a step, whatever the size of the layers.
+# The part of the last step's dropout masks copied for showing (the first units and
+# examples), only when asked for (a snapshot), never in the step itself.
 RECORDED_MASK_UNITS = 16
 RECORDED_MASK_EXAMPLES = 16
 
@@ -47,10 +47,9 @@ class StepMasks(NamedTuple):
     batch_size: int             # examples in the step's (mini-)batch
 
 
-def _step_masks(iteration: int, keep_probs, caches, batch_size: int) -> StepMasks:
+def _step_masks(iteration: int, keep_probs, Ds, batch_size: int) -> StepMasks:
     masks, kept = [], []
-    for cache in caches[:-1]:  # the hidden layers
-        D = cache.D
+    for D in Ds:
         if D is None:
             masks.append(None)
             kept.append(float("nan"))
@@ -82,7 +81,9 @@ class Trainer:
         self._order = None
         self._position = 0
         self._backup = np.empty_like(net.theta)
-        self.last_masks: StepMasks | None = None  # the last step's, when it used dropout
+        # The last step's D[l] (references: copied only when last_masks is read).
+        self._mask_source = None
+        self._last_masks: StepMasks | None = None
 
     @property
     def m(self) -> int:
@@ -105,6 +106,13 @@ class Trainer:
     def keep_probs(self):
         """Per hidden layer; ``None`` when dropout is off (the fast path)."""
         return self._keep_probs
+
+    @property
+    def last_masks(self) -> StepMasks | None:
+        """The last step's dropout masks (None when it used no dropout, or no step yet)."""
+        if self._last_masks is None and self._mask_source is not None:
+            self._last_masks = _step_masks(*self._mask_source)
+        return self._last_masks
 
     def _next_batch(self):
         bs = self.batch_size
@@ -145,8 +153,9 @@ class Trainer:
                 self.epoch, self._position = epoch, position
                 return self._diverge(cost, "a parameter became NaN or infinite")
         self.iteration += 1
-        self.last_masks = (None if kps is None else
-                           _step_masks(self.iteration, kps, caches, X.shape[1]))
+        self._mask_source = (None if kps is None else  # the hidden layers' masks
+                             (self.iteration, kps, [c.D for c in caches[:-1]], X.shape[1]))
+        self._last_masks = None
         return StepResult(self.iteration, self.epoch, cost)
 
     def _diverge(self, cost, what) -> StepResult:
@@ -174,5 +183,5 @@ class Trainer:
         self.iteration = self.epoch = self._position = 0
         self._order = None
         self.diverged = False
-        self.last_masks = None
+        self._mask_source = self._last_masks = None
         self.optimizer.reset()
