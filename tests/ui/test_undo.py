@@ -7,7 +7,10 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from nnviz.training.config import DataSpec, Hyperparameters, NetworkSpec, SessionConfig
+from nnviz.training.config import (DataSpec, Hyperparameters, NetworkSpec, SessionConfig,
+                                   course_default)
+from nnviz.training.session import TrainingSession
+from nnviz.training.session_state import restore_session, session_data
 from nnviz.ui import undo as undo_module
 from nnviz.ui.main_window import MainWindow
 from nnviz.ui.panels import panel_spec
@@ -317,6 +320,19 @@ def test_undo_while_training_runs(qtbot, window, monkeypatch):
     latest(qtbot, window, lambda s: s.state == "running" and s.generation == rebuilt.generation
            and s.iteration > 5)
     c.pause()
+
+
+def test_another_session_starts_a_fresh_history(qtbot, window, tmp_path):
+    window.hyper_bar.learning_rate.setValue(0.5, emit=True)
+    entries(qtbot, window, 1)
+    other = TrainingSession(dataclasses.replace(course_default(), network=NetworkSpec(
+        hidden_units=(3,), activations=("relu",))))
+    other.step(7)
+    window.controller.adopt_session(restore_session(session_data(other), tmp_path))
+    latest(qtbot, window, lambda s: s.iteration == 7 and units(s.config) == (3,))
+    assert window.undo.stack.count() == 0 and not window.undo_action.isEnabled()
+    window.panels["builder"].layer_rows[0].units.setValue(5)
+    assert entries(qtbot, window, 1) == "hidden units 3 → 5"  # from the adopted settings
 
 
 def test_describe_names_changes_in_the_course_terms():
