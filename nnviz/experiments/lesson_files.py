@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nnviz.engine.activations import ACTIVATIONS
+from nnviz.engine.network import MAX_UNITS
 from nnviz.training.config import CSV_DATASET, SessionConfig
 from nnviz.training.headless import FLAT_KEYS, ConfigError, build_settings
 
@@ -37,7 +38,7 @@ MAX_FILE_BYTES = 256_000
 MAX_RUNS = 4
 MAX_ITERATIONS = 1_000_000
 MAX_HIDDEN_LAYERS = 10
-MAX_LAYER_UNITS = 1024
+MAX_LAYER_UNITS = min(1024, MAX_UNITS)  # the builder's own limit is the smaller
 MAX_SAMPLES = 100_000  # examples a lesson's data set may generate
 MAX_USER_LESSONS = 100  # files read from one folder
 MAX_LIST = 16  # items of a list setting (layers, activations, features)
