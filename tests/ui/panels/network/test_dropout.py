@@ -64,6 +64,8 @@ def test_the_diagram_greys_exactly_the_dropped_units_and_their_outgoing_links(pa
         assert d._captions(2)[1] == "tanh · survivors ×2"
         assert "survivors" not in d._captions(3)[1] and "survivors" not in d._captions(0)[1]
         assert f"Step {snap.iteration:,}, example 1 of 320" in panel.caption.text()
+        said = "crossed out = dropped" if dropped else "none dropped this time"
+        assert said in panel.caption.text()
         assert "survivors ×2" in panel.caption.text()
         seen.append(frozenset(dropped))
         # The hover read-out says what happened to each unit in this step.
@@ -222,3 +224,15 @@ def test_the_dropout_caption_keeps_to_one_line(qtbot, panel, size, view):
     line = panel.caption.fontMetrics().lineSpacing()
     assert panel.caption.height() < 2 * line
     assert panel.diagram.height() >= size[1] - 45
+
+
+def test_a_step_that_drops_no_drawn_unit_says_so(panel):
+    s = make_session(0.8, hidden=(2,))
+    kinds = set()
+    for _ in range(40):  # each step keeps both units with probability 0.64
+        s.step(1)
+        panel.on_snapshot(s.snapshot(state="paused"))
+        none = not panel.diagram.dropped_units
+        assert ("none dropped this time" in panel.caption.text()) is none
+        kinds.add(none)
+    assert kinds == {True, False}
