@@ -96,7 +96,9 @@ class NetworkPanel(Panel):
             return (f"Masks shown at 10 steps/s or slower (or Step); survivors "
                     f"{scaling_text(kp)}.")
         # With few units and keep_prob near 1, often no unit is dropped: said, not left blank.
-        dropped = "crossed out = dropped" if d.dropped_units else "none dropped this time"
+        dropped = ("crossed out = dropped" if d.dropped_units else
+                   "none drawn dropped this time" if d.hidden_units else
+                   "none dropped this time")
         return (f"Step {masks.iteration:,}, example {MASK_EXAMPLE + 1} of "
                 f"{masks.batch_size:,}: {dropped}; survivors {scaling_text(kp)}.")
 
