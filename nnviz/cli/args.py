@@ -19,6 +19,7 @@ commands:
   nnviz train ...       train headless, print the final metrics, optionally export
   nnviz check ...       gradient check: backprop against two-sided differences, per layer
   nnviz challenges      list the challenges; nnviz train ... --challenge KEY checks one
+  nnviz lessons         list the lessons (yours too); check a lesson file; run one headless
 
 Run "nnviz train --help" or "nnviz check --help" for their options.
 
@@ -189,7 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="add nnviz to the desktop's application menu for this user "
                              "(a launcher in $XDG_DATA_HOME/applications, default "
                              "~/.local/share/applications, and the icon) and exit")
-    commands = parser.add_subparsers(dest="command", metavar="{train,check,challenges}")
+    commands = parser.add_subparsers(dest="command",
+                                     metavar="{train,check,challenges,lessons}")
 
     train = commands.add_parser(
         "train", help="train headless and print the final metrics",
@@ -226,6 +228,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="The challenges the app checks while you change settings; check one "
                     "headless with nnviz train ... --challenge KEY.")
     listing.add_argument("--json", action="store_true", help="print the list as JSON")
+
+    from .lessons import add_lessons_parser
+    add_lessons_parser(commands)
 
     check = commands.add_parser(
         "check", help="gradient check: backprop against two-sided differences",

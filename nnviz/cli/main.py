@@ -33,6 +33,9 @@ def _main(argv: list[str] | None) -> int:
     if args.command == "challenges":
         from nnviz.cli.challenges import run_challenges
         return run_challenges(args)
+    if args.command == "lessons":
+        from nnviz.cli.lessons import run_lessons
+        return run_lessons(args)
     from nnviz.ui.app import run_app
     if args.screenshot:
         return run_app(screenshot=args.screenshot, steps=args.steps, panel=args.panel)
