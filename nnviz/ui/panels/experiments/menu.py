@@ -170,7 +170,35 @@ def add_experiments_menu(window, menubar) -> QMenu | None:
         window.experiment_actions[e.key] = add(
             f"{e.number}. {e.title}", shown(lambda key=e.key: panel().open_lesson(key)),
             e.summary)
-    menu.addSeparator()
+    after_user_lessons = menu.addSeparator()
+    user_actions: list[QAction] = []
+
+    def show_user_lessons():
+        """The files in the user lessons folder, after the built-in lessons; read again
+        each time the menu opens (only when a file changed)."""
+        from .user_lessons import current_user_lessons
+
+        for action in user_actions:
+            menu.removeAction(action)
+            window.experiment_actions.pop(action.data(), None)
+        user_actions.clear()
+        found = current_user_lessons()
+        if not found.lessons:
+            return
+        heading = QAction("Your lessons", window)
+        heading.setEnabled(False)
+        user_actions.append(heading)
+        menu.insertAction(after_user_lessons, heading)
+        for lesson in found.lessons.values():
+            action = add(lesson.title, shown(lambda key=lesson.key: panel().open_lesson(key)),
+                         lesson.summary)
+            menu.removeAction(action)
+            menu.insertAction(after_user_lessons, action)
+            action.setData(lesson.key)
+            user_actions.append(action)
+            window.experiment_actions[lesson.key] = action
+    show_user_lessons()
+    menu.aboutToShow.connect(show_user_lessons)
     add("Compare settings…", shown(lambda: panel().open_sweep_dialog()),
         "Train the current settings several times, varying one setting, side by side")
     window.pin_run_action = add("Pin current run", lambda: panel().pin_current_run(),

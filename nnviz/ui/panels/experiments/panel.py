@@ -27,6 +27,7 @@ from nnviz.training.jobs import Cancelled, JobRunner
 from ..base import Panel, PanelContext
 from .pins import PinnedRuns
 from .prediction import PredictionPane
+from .user_lessons import UserLessonsBox
 from .view import ResultView
 
 START_TEXT = ("Guided experiments: each sets up the data, the network and the settings, runs "
@@ -87,7 +88,13 @@ class ExperimentsPanel(PinnedRuns, Panel):
             grid.addWidget(button, k // 2, k % 2)
             self.lesson_buttons[e.key] = button
         lessons = QWidget()
-        lessons.setLayout(grid)
+        column = QVBoxLayout(lessons)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(grid)
+        self.user_lessons = UserLessonsBox()  # the files in the user lessons folder
+        self.user_lessons.open_requested.connect(self.open_lesson)
+        column.addWidget(self.user_lessons)
+        column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -187,7 +194,12 @@ class ExperimentsPanel(PinnedRuns, Panel):
     def experiment_for(self, key):
         """The experiment as the panel runs it. Lesson 10 times the live network's largest
         layer (``n[l-1] x n[l]`` on up to ``m`` training examples), kept small enough that
-        the Python loops take about a second at most."""
+        the Python loops take about a second at most. A user lesson comes from its file."""
+        if key not in EXPERIMENTS:
+            if key not in self.user_lessons.lessons:
+                self.user_lessons.reload()  # the menu may have seen a newer folder
+            if key in self.user_lessons.lessons:
+                return self.user_lessons.lessons[key]
         experiment = get_experiment(key)
         snap = self.controller.latest if self.context is not None else None
         if experiment.key == "vectorization" and snap is not None:
@@ -214,7 +226,7 @@ class ExperimentsPanel(PinnedRuns, Panel):
             self.runner.cancel()
         self._tag = None  # a result still arriving belongs to the lesson left behind
         self.current, self.result = experiment, None
-        self._title_text = f"{experiment.number}. {experiment.title}"
+        self._title_text = experiment.heading
         self.title.setText(f"<b>{_escape(self._title_text)}</b>")
         self.progress_text.setText("")
         self.open_button.setEnabled(False)
@@ -239,7 +251,7 @@ class ExperimentsPanel(PinnedRuns, Panel):
         """Run a lesson at once, without its question (the menu and the start page ask
         first: :meth:`open_lesson`)."""
         experiment = self.experiment_for(key)
-        self._start(experiment, f"{experiment.number}. {experiment.title}", experiment.text,
+        self._start(experiment, experiment.heading, experiment.text,
                     lambda progress, cancel: experiment.run(progress, cancel))
 
     def run_sweep(self, sweep: Sweep, title: str | None = None) -> None:
@@ -379,6 +391,7 @@ class ExperimentsPanel(PinnedRuns, Panel):
 
     # -- pages -------------------------------------------------------------------------
     def show_start_page(self) -> None:
+        self.user_lessons.reload()  # a lesson file added or fixed since
         self.stack.setCurrentIndex(0)
 
     def show_result_page(self) -> None:

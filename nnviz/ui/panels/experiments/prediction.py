@@ -34,11 +34,12 @@ class PredictionPane(QScrollArea):
 
     def ask(self, experiment) -> bool:
         """Show the experiment's question; False when it has none."""
-        question = question_for(experiment.key)
+        ask = getattr(experiment, "prediction_question", None)  # a user lesson's own
+        question = ask() if ask is not None else question_for(experiment.key)
         self.question, self.experiment = question, experiment
         if question is None:
             return False
-        self.card.set_question(question, experiment, f"{experiment.number}. {experiment.title}")
+        self.card.set_question(question, experiment, experiment.heading)
         self.set_mode("asking")
         return True
 
