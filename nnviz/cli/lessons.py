@@ -3,55 +3,12 @@ teacher's lesson file, run one headless and score an answer, through the same Qt
 as the app's Lessons page."""
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import textwrap
 from pathlib import Path
 
 from .args import error, json_safe, print_out
-
-LESSONS_EPILOG = """\
-commands:
-  nnviz lessons                      the built-in lessons and yours, with their questions
-  nnviz lessons check FILE           check a lesson file: "ok: <title>", or its mistake
-  nnviz lessons run KEY|FILE         run a lesson headless: its table and the run's answer
-
-Your lessons are the *.toml files in --lessons-dir DIR, else $NNVIZ_LESSONS_DIR, else the
-app's lessons folder. The file format: "Write your own lesson" in the README.
-
-exit status: 0 done, 1 the lesson ran but its answer rule does not fit its results,
-2 a bad file, key or answer.
-"""
-
-
-def add_lessons_parser(commands) -> None:
-    folder = argparse.ArgumentParser(add_help=False)
-    folder.add_argument("--lessons-dir", metavar="DIR", default=argparse.SUPPRESS,
-                        help="the folder of your lesson files (default: $NNVIZ_LESSONS_DIR, "
-                             "else the app's lessons folder)")
-    lessons = commands.add_parser(
-        "lessons", parents=[folder], help="list, check and run lessons (yours too)",
-        description="The lessons: the built-in ones and the files in your lessons folder.",
-        epilog=LESSONS_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    lessons.add_argument("--json", action="store_true", help="print the list as JSON")
-    sub = lessons.add_subparsers(dest="lessons_command", metavar="{check,run}")
-    check = sub.add_parser("check", help="check a lesson file",
-                           description="Check a lesson file as the app reads it.")
-    check.add_argument("file", metavar="FILE")
-    run = sub.add_parser("run", parents=[folder], help="run a lesson headless",
-                         description="Run a lesson headless: its table, the answer its "
-                                     "runs give and, with --answer, your score.")
-    run.add_argument("target", metavar="KEY|FILE",
-                     help="a lesson's key or number (nnviz lessons lists them) or a file")
-    run.add_argument("--answer", metavar="A",
-                     help="your prediction: a choice's key, a number (0.5 or 50%%), a layer, "
-                          "or for a sketch the curve's heights along the run (1,0.5,0.3)")
-    run.add_argument("--iterations", type=int, metavar="N",
-                     help="fewer (or more) iterations than the lesson's own")
-    run.add_argument("--json", action="store_true", help="print the outcome as JSON")
-    run.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
-
 
 def run_lessons(args) -> int:
     command = getattr(args, "lessons_command", None)
