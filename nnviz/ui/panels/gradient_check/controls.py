@@ -123,19 +123,23 @@ class CheckControls(QWidget):
 
     def _build_dropout_banner(self) -> None:
         """Shown while training uses dropout: why the check does not run on it, and the one
-        click that checks the same network with keep_prob = 1."""
+        click that checks the same network with keep_prob = 1. Once that check has run, one
+        line (the why in its tooltip), so the plots keep their height."""
         self._training_keep_prob = 1.0
+        self._dropout_compact = False
         self.dropout_banner = QFrame()
         self.dropout_banner.setObjectName("dropoutBanner")
         self.dropout_text = QLabel()
         self.dropout_text.setWordWrap(True)
+        self.dropout_short = QLabel()
+        self.dropout_short.setWordWrap(True)  # never wider than the panel
         self.dropout_button = QPushButton("Check with dropout off (keep_prob = 1)")
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.dropout_short, 1)
         row.addWidget(self.dropout_button)
-        row.addStretch(1)
         box = QVBoxLayout(self.dropout_banner)
-        box.setContentsMargins(8, 4, 8, 6)
+        box.setContentsMargins(8, 4, 8, 4)
         box.setSpacing(4)
         box.addWidget(self.dropout_text)
         box.addLayout(row)
@@ -143,7 +147,14 @@ class CheckControls(QWidget):
 
     def set_training_keep_prob(self, keep_prob: float) -> None:
         """The keep_prob training uses on the current network (1: no dropout)."""
+        if float(keep_prob) != self._training_keep_prob:
+            self._dropout_compact = False  # new settings: the why in full again
         self._training_keep_prob = float(keep_prob)
+        self._update_dropout_banner()
+
+    def dropout_checked(self) -> None:
+        """A check with dropout off has run: the banner shrinks to one line."""
+        self._dropout_compact = True
         self._update_dropout_banner()
 
     @property
@@ -155,13 +166,17 @@ class CheckControls(QWidget):
         kp = self._training_keep_prob
         self.dropout_banner.setVisible(self.dropout_blocks)
         if kp < 1.0:
-            self.dropout_text.setText(jobs.dropout_refusal(kp))
+            why = jobs.dropout_refusal(kp)
+            self.dropout_text.setText(why)
+            self.dropout_text.setVisible(not self._dropout_compact)
+            self.dropout_short.setText(f"Dropout on (keep_prob {kp:g}): checked with it off.")
+            self.dropout_short.setToolTip(why)
+            self.dropout_short.setVisible(self._dropout_compact)
             self.dropout_button.setToolTip(
                 "Runs the check (the mode, examples and ε chosen above) on the same network "
                 "with keep_prob = 1: no masks, no scaling, so J is one fixed function of θ. "
                 f"Training keeps keep_prob {kp:g}: nothing to turn back on.")
 
-    # -- what the controls say ------------------------------------------------------------
     def request(self, seed: int = 0, dropout_off: bool = False) -> jobs.CheckRequest:
         n = self.examples.value()
         return jobs.CheckRequest(dropout_off=dropout_off,

@@ -295,6 +295,8 @@ class GradientCheckPanel(Panel):
             return
         self.scalar_outcome = None
         self._outcome = outcome
+        if outcome.request.dropout_off:
+            self.controls.dropout_checked()
         main = outcome.main
         self.status.setText(f"Done in {main.elapsed:.2f} s.")
         result = outcome.result

@@ -29,17 +29,18 @@ def verdict_html(outcome: CheckOutcome | None, c: PlotColors, stale: str = "",
     if outcome.result is not None and outcome.result.suspects:
         wrong = (f" &nbsp; <span style='color:{colour}'>wrong: "
                  f"<b>{', '.join(outcome.result.suspects)}</b></span>")
-    # When stale, the warning replaces the thresholds (the bar plot names them): one line.
+    # When stale, the warning replaces the thresholds (the bar plot names them): one line;
+    # so does the note that the check ran with dropout off.
     thresholds = (f" &nbsp; <span style='color:{c.neutral}'>(good ≈ 1e-7 · look closer ≈ "
                   "1e-5 · bug ≥ 1e-3)</span>")
     setup = outcome.setup
     dropout = ""
     if outcome.request.dropout_off and setup.keep_prob < 1.0:
-        dropout = (f" &nbsp; <span style='color:{c.warn}'>checked with dropout off "
-                   f"(keep_prob = 1); training keeps keep_prob {setup.keep_prob:g}</span>")
+        dropout = (f" &nbsp; <span style='color:{c.warn}'>with dropout off (keep_prob = 1; "
+                   f"training: {setup.keep_prob:g})</span>")
     return (f"<span style='font-size:13pt; color:{colour}'><b>"
             f"{text.verdict_title(main.verdict)}</b></span> &nbsp; {kind}difference = "
-            f"<b>{main.difference:.2e}</b>{wrong}{dropout}{stale or thresholds}")
+            f"<b>{main.difference:.2e}</b>{wrong}{stale or dropout or thresholds}")
 
 
 def stale_html(outcome: CheckOutcome | None, snapshot, c: PlotColors) -> str:

@@ -74,8 +74,12 @@ def test_one_click_checks_with_dropout_off_and_training_keeps_its_keep_prob(qtbo
     assert outcome.result.dropout == "off"  # J and backprop both with keep_prob = 1
     np.testing.assert_array_equal(outcome.setup.net.theta, snapshot.theta)  # the same network
     verdict = panel.verdict.text()
-    assert "Good" in verdict and "checked with dropout off (keep_prob = 1)" in verdict
-    assert "training keeps keep_prob 0.8" in verdict
+    assert "Good" in verdict and "with dropout off (keep_prob = 1; training: 0.8)" in verdict
+    # The banner keeps saying dropout is on, in one line now (the why in its tooltip).
+    controls = panel.controls
+    assert controls.dropout_banner.isVisible() and not controls.dropout_text.isVisible()
+    assert "keep_prob 0.8" in controls.dropout_short.text()
+    assert "different random function" in controls.dropout_short.toolTip()
     assert "dropout switched off" in panel.explanation.toPlainText()
     # The live settings are untouched.
     assert session.config.hyper.keep_prob == 0.8 and session.trainer.keep_probs() == [0.8]
@@ -120,7 +124,7 @@ def test_without_dropout_there_is_no_banner_and_the_check_runs(qtbot, panel):
     panel.run_check()
     qtbot.waitUntil(lambda: not panel.busy and panel.outcome is not None, timeout=TIMEOUT)
     assert panel.outcome.verdict == "pass" and not panel.outcome.request.dropout_off
-    assert "checked with dropout off" not in panel.verdict.text()
+    assert "with dropout off" not in panel.verdict.text()
 
 
 def test_the_job_refuses_a_request_with_dropout_left_on():
