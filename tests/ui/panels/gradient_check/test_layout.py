@@ -123,3 +123,33 @@ def test_controls_take_more_rows_when_narrow(qtbot, make_panel):
             right = widget.mapTo(panel, widget.rect().topRight()).x()
             assert widget.isVisible() and right < width, widget
     assert heights[620] > heights[1400] and run_rows[620] > run_rows[1400]
+
+
+@pytest.mark.parametrize("screen", list(CHECK_SIZES))
+def test_the_dropout_banner_still_fits(qtbot, screen):
+    """With dropout on: the banner with the why (nothing checked yet), then one line once
+    checked with dropout off; every plot keeps its size, nothing cut, on every tab."""
+    size = CHECK_SIZES[screen]
+    session = TrainingSession(SessionConfig(DataSpec(name="flower"), NetworkSpec(),
+                                            Hyperparameters(keep_prob=0.8)))
+    session.step(20)
+    panel = GradientCheckPanel()
+    qtbot.addWidget(panel)
+    panel.resize(*size)
+    panel.show()
+    qtbot.waitExposed(panel)
+    try:
+        panel.on_snapshot(session.snapshot())
+        assert panel.outcome is None and panel.controls.dropout_text.isVisible()
+        qtbot.wait(40)
+        found = problems_on_every_tab(qtbot, panel, size)
+        assert found == {name: [] for name in found}
+        panel.check_without_dropout()
+        qtbot.waitUntil(lambda: panel.outcome is not None and not panel.busy,
+                        timeout=TIMEOUT)
+        settle(qtbot, panel)
+        assert panel.controls.dropout_short.isVisible()
+        found = problems_on_every_tab(qtbot, panel, size)
+        assert found == {name: [] for name in found}
+    finally:
+        panel.shutdown()
