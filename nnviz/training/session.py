@@ -381,9 +381,16 @@ class TrainingSession:
             cost_hint=self.cost_hint,
             # Last: it needs the training set's gradient still in net.grad.
             optimizer=optimizer_view(net, self.trainer, self.gradient_trace),
-            dropout_masks=(self.trainer.last_masks
-                           if self.trainer.keep_probs() is not None else None),
+            dropout_masks=self._dropout_masks(),
         )
+
+    def _dropout_masks(self):
+        """The last step's masks while they are those of the current keep_prob (none after
+        dropout is turned off or keep_prob changed, until the next step)."""
+        masks, keep_probs = self.trainer.last_masks, self.trainer.keep_probs()
+        if masks is None or keep_probs is None or list(masks.keep_probs) != keep_probs:
+            return None
+        return masks
 
     def _compute_outcome(self):
         """What the network predicts, drawn by the training panel: ``(boundary, curve,

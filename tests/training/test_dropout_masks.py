@@ -100,5 +100,9 @@ def test_no_masks_without_dropout_or_after_turning_it_off():
     assert s.snapshot().dropout_masks is None  # the old step's masks no longer apply
     s.set_hyperparameters(Hyperparameters(keep_prob=0.5))
     s.step(1)
+    s.set_hyperparameters(Hyperparameters(keep_prob=0.7))
+    assert s.snapshot().dropout_masks is None  # drawn with 0.5: not this setting's masks
+    s.step(1)
+    assert s.snapshot().dropout_masks.keep_probs == (0.7,)
     s.reset()
     assert s.snapshot().dropout_masks is None
