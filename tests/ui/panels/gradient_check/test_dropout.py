@@ -139,3 +139,42 @@ def test_the_job_refuses_a_request_with_dropout_left_on():
     snapshot = course_session(0.5).snapshot()
     with pytest.raises(ValueError, match="Dropout is on"):
         jobs.run_check(jobs.CheckRequest(source="network"), snapshot, Job())
+
+
+def test_in_the_app_the_live_training_keeps_dropout_after_the_one_click(qtbot):
+    """With the real controller: the check reads the worker's snapshot, and the worker's
+    settings and the next steps still use keep_prob 0.8."""
+    import types
+
+    from PySide6.QtCore import QSettings
+
+    from nnviz.training.controller import TrainingController
+    from nnviz.ui.panels.base import PanelContext
+    from nnviz.ui.theme import colors
+
+    config = course_default()
+    config = dataclasses.replace(config, hyper=dataclasses.replace(config.hyper,
+                                                                   keep_prob=0.8))
+    controller = TrainingController(config)
+    panel = GradientCheckPanel(PanelContext(controller, QSettings(),
+                                            types.SimpleNamespace(colors=colors())))
+    qtbot.addWidget(panel)
+    controller.snapshot.connect(panel.on_snapshot)
+    try:
+        controller.start()
+        controller.step(30)
+        qtbot.waitUntil(lambda: controller.latest is not None
+                        and controller.latest.iteration == 30, timeout=TIMEOUT)
+        assert panel.controls.dropout_blocks
+        panel.check_without_dropout()
+        qtbot.waitUntil(lambda: not panel.busy and panel.outcome is not None,
+                        timeout=TIMEOUT)
+        assert panel.outcome.verdict == "pass"
+        controller.step(1)
+        qtbot.waitUntil(lambda: controller.latest.iteration == 31, timeout=TIMEOUT)
+        latest = controller.latest
+        assert latest.config.hyper.keep_prob == 0.8
+        assert latest.dropout_masks is not None and latest.dropout_masks.keep_probs == (0.8,)
+    finally:
+        panel.shutdown()
+        assert controller.shutdown()
