@@ -49,6 +49,15 @@ NOT_IN_LESSONS = {"csv", "label", "task", "header", "head", "iterations"}
 RUN_SETTINGS = tuple(k for k in FLAT_KEYS if k not in NOT_IN_LESSONS)
 # Numbers every file lesson's result holds by run label, for { finding = ..., item = ... }.
 FINDINGS = ("train_accuracy", "test_accuracy", "final_cost", "initial_cost")
+# What each setting's value is: the parser itself takes some wrong types and fails later.
+_TEXT, _WHOLE, _NUMBER, _FLAG = "a name in quotes", "a whole number", "a number", "true or false"
+SETTING_TYPES = {
+    **dict.fromkeys(("dataset", "init", "optimizer", "dtype"), _TEXT),
+    **dict.fromkeys(("normalize", "course_exact", "bias_correction"), _FLAG),
+    **dict.fromkeys(("seed", "split_seed", "data_seed", "samples"), _WHOLE),
+    **dict.fromkeys(("alpha", "init_scale", "lr", "learning_rate", "beta", "beta1", "beta2",
+                     "epsilon", "l2", "lambd", "keep_prob", "noise", "test_fraction"), _NUMBER),
+}
 USER_PREFIX = "user."
 
 
@@ -119,6 +128,11 @@ def _settings(reader: TableReader | None) -> dict:
                             "numbers or names", name)
         elif isinstance(value, dict) or not isinstance(value, (str, int, float, bool)):
             reader.fail(f"'{name}' must be a number, a name, true/false or a list", name)
+        kind = SETTING_TYPES.get(name)
+        if kind is not None and not _is(kind, value):
+            reader.fail(f"'{name}' must be {kind}", name)
+        if name == "noise" and value < 0:
+            reader.fail("'noise' must be 0 or more", name)
         out[name] = value
     return out
 
@@ -158,6 +172,30 @@ def _config(base: TableReader | None, run: TableReader) -> SessionConfig:
         _blame(given, "samples", run).fail(
             f"a lesson's data set has at most {MAX_SAMPLES:,} examples", "samples")
     return config
+
+
+def _is(kind: str, value) -> bool:
+    if kind == _TEXT:
+        return isinstance(value, str)
+    if kind == _FLAG:
+        return isinstance(value, bool)
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) if kind == _WHOLE else isinstance(value, (int, float))
+
+
+def check_data(spec: LessonSpec, text: str) -> None:
+    """Build each run's data set (no network, no training), so a setting the data cannot
+    take (input features on four-input data, say) is refused now, naming the run."""
+    from nnviz.training.session_build import DatasetCache, build_data
+
+    cache = DatasetCache()
+    for n, config in enumerate(spec.configs, 1):
+        try:
+            build_data(config.data, cache)
+        except (ValueError, TypeError) as exc:
+            TableReader(spec.source, text, {}, f"run {n}: ", ("runs", n)).fail(
+                f"its data cannot be built: {_plain(exc)}")
 
 
 def _blame(given, name: str, default: TableReader) -> TableReader:
@@ -225,13 +263,15 @@ def lesson_key(path) -> str:
     return USER_PREFIX + stem
 
 
-def load_lesson_file(path, source: str | None = None) -> "FileLesson":
+def load_lesson_file(path, source: str | None = None, data: bool = True) -> "FileLesson":
     """A teacher's lesson file as a runnable lesson; QuestionError names the file (its
-    name, or ``source``) and the line."""
+    name, or ``source``) and the line. ``data``: also build each run's data set."""
     path = Path(path)
     source = source or path.name
     text = read_small_text(path, MAX_FILE_BYTES, source)
     spec = parse_lesson(text, lesson_key(path), source)
+    if data:
+        check_data(spec, text)
     spec = dataclasses.replace(spec, path=str(path))
     return FileLesson(spec, spec.iterations)
 

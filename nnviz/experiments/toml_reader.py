@@ -100,6 +100,8 @@ def parse_toml(text: str, source: str, max_bytes: int = MAX_BYTES) -> dict:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise QuestionError(f"{source}: not valid TOML: {exc}") from None
+    except RecursionError:  # thousands of nested [ or {: no lesson needs that
+        raise QuestionError(f"{source}: lists or tables nested too deeply") from None
 
 
 def line_of(text: str, key: str, section: str = "", occurrence: int = 1) -> int | None:

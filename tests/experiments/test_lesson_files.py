@@ -152,6 +152,9 @@ def test_hostile_files_are_refused_without_being_read_whole(tmp_path):
     with pytest.raises(QuestionError, match=r"^pipe.toml: is not a regular file: it is a "
                                             r"named pipe"):
         load_lesson_file(fifo)
+    deep = write(tmp_path, "x = " + "[" * 50_000, "deep.toml")
+    with pytest.raises(QuestionError, match=r"^deep.toml: lists or tables nested too deeply"):
+        load_lesson_file(deep)
     with pytest.raises(QuestionError, match=r"^gone.toml: does not exist"):
         load_lesson_file(tmp_path / "gone.toml")
     assert len(builtin_questions()) == len(EXPERIMENTS)  # the built-in lessons still load
@@ -179,3 +182,18 @@ def test_a_folder_keeps_the_good_lessons_and_lists_the_refused(tmp_path):
     assert [name for name, _ in found.refused] == ["b_bad.toml", "d_pipe.toml"]
     assert all(message.startswith(name) for name, message in found.refused)
     assert load_user_lessons(tmp_path / "missing").lessons == {}
+
+
+def test_settings_of_the_wrong_type_or_data_that_cannot_be_built_are_refused(tmp_path):
+    text = good().replace('activation = "tanh"', 'activation = "tanh"\nnormalize = "maybe"')
+    with pytest.raises(QuestionError, match=r"^t.toml, line 34: run 2: 'normalize' must be "
+                                            r"true or false"):
+        parse_lesson(text, "user.t", "t.toml")
+    # Input features need two-input data; the wine data has 13 inputs and no generator knobs.
+    text = good().replace('samples = 400\nnoise = 0.2\n', '').replace(
+        'activation = "tanh"', 'activation = "tanh"\ndataset = "wine"\nfeatures = "x1^2"')
+    path = write(tmp_path, text, "wine.toml")
+    with pytest.raises(QuestionError, match=r"^wine.toml, line 28: run 2: its data cannot be "
+                                            r"built: input features .* need two-input data"):
+        load_lesson_file(path)
+    assert load_lesson_file(path, data=False).labels() == ("no hidden layer", "8 tanh units")
