@@ -197,3 +197,62 @@ def test_settings_of_the_wrong_type_or_data_that_cannot_be_built_are_refused(tmp
                                             r"built: input features .* need two-input data"):
         load_lesson_file(path)
     assert load_lesson_file(path, data=False).labels() == ("no hidden layer", "8 tanh units")
+
+
+NUMBER_AND_SKETCH = '''title = "Two learning rates"
+summary = "The same network with two learning rates."
+text = "What a larger step does."
+iterations = 200
+kind = "{kind}"
+setup = "Flower data, 4 tanh units."
+question = "Guess."
+why = "The run gave {{truth}}."
+
+[[runs]]
+lr = 0.1
+
+[[runs]]
+lr = 1.2
+
+{table}
+
+[explanations]
+close = "Close."
+too_high = "Too high."
+too_low = "Too low."
+'''
+NUMBER = '''[number]
+quantity = { run = 2, value = "final_test_accuracy" }
+min = 0.0
+max = 1.0
+format = "pct"
+label = "test accuracy of run 2"
+tolerance = 0.02
+zero_at = 0.3'''
+SKETCH = '''[sketch]
+curve = { run = "learning rate: 1.2", series = "train_cost" }
+y = "relative"
+min = 0.0
+max = 1.1
+label = "J / J at the start"
+tolerance = 0.05
+zero_at = 0.35'''
+
+
+def test_a_number_and_a_sketch_read_the_run_they_name():
+    number = parse_lesson(NUMBER_AND_SKETCH.format(kind="number", table=NUMBER), "user.n", "n")
+    assert number.labels == ("learning rate: 0.1", "learning rate: 1.2")  # what differs
+    lesson = FileLesson(number, number.iterations)
+    result = lesson.run()
+    truth = result.run("learning rate: 1.2").final["test_metric"]
+    outcome = evaluate(number.question, result, truth, lesson)
+    assert outcome.truth.value == truth and outcome.score == 1.0
+    assert evaluate(number.question, result, min(truth + 0.5, 1.0), lesson).explanation == \
+        "Too high."
+    sketch = parse_lesson(NUMBER_AND_SKETCH.format(kind="sketch", table=SKETCH), "user.s", "s")
+    lesson = FileLesson(sketch, sketch.iterations)
+    run = result.run("learning rate: 1.2")
+    real = [[x / 200, y / run.train_cost[0]] for x, y in zip(run.iterations, run.train_cost)]
+    assert evaluate(sketch.question, result, real, lesson).score == 1.0
+    flat = [[0.0, 1.0], [1.0, 1.0]]  # "it never falls"
+    assert evaluate(sketch.question, result, flat, lesson).score < 1.0
