@@ -26,6 +26,11 @@ def isolated_settings(tmp_path, monkeypatch):
     """Every test gets its own settings file; the user's settings are never read or written."""
     path = tmp_path / "nnviz-settings.ini"
     monkeypatch.setenv("NNVIZ_SETTINGS", str(path))
+    # Nor the user's lessons, progress or recovery files (QStandardPaths reads XDG_* each call).
+    monkeypatch.setenv("NNVIZ_LESSONS_DIR", str(tmp_path / "lessons"))
+    monkeypatch.setenv("NNVIZ_STATE_DIR", str(tmp_path / "state"))
+    for name in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(name, str(tmp_path / name.lower()))
     for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
     return path

@@ -26,6 +26,7 @@ from .help import concepts_dialog
 from .keyboard import FieldFocus
 from .pace import DEFAULT_BUDGET, DEFAULT_SPEED, PaceMixin
 from .panel_host import PanelHostMixin
+from .presentation import install_presentation
 from .panels import PANELS, PanelSpec
 from .panels.base import Panel, PanelContext
 from .settings import open_settings
@@ -98,6 +99,8 @@ class MainWindow(MenusMixin, PaceMixin, PanelHostMixin, QMainWindow):
         c.config_applied.connect(self._on_config)
         c.config_rejected.connect(lambda config, _msg: self._on_config(config))
         self.appearance.changed.connect(self._on_theme)
+        # After the panels' own restyling is connected: the scaling applies on top of it.
+        install_presentation(self)  # View > Colours, Presentation mode (F11), Ctrl+= / Ctrl+-
         app.aboutToQuit.connect(self._shutdown)
         self._on_theme(self.appearance.colors)
         c.start()

@@ -13,7 +13,9 @@ from PySide6.QtWidgets import QHBoxLayout, QMenuBar, QStyle, QWidget
 from .file_actions import ONNX_MISSING, onnx_available
 from .recent_files import add_recent_menu
 from .share import add_share_menus
+from .shortcuts_overlay import install_shortcuts_overlay
 from .start_page import add_start_page_action
+from .undo import add_undo_actions
 from .theme import MODES
 from .workspaces import WORKSPACES
 
@@ -92,7 +94,7 @@ class MenusMixin:
             action.setCheckable(True)
             group.addAction(action)
             self.workspace_actions[workspace.key] = action
-        self.concepts_action = self._action("Concepts", self.show_concepts, "F1",
+        self.concepts_action = self._action("Concepts", self.show_concepts, "Shift+F1",
                                             "The notation and ideas behind the plots")
         self.about_action = self._action("About nnviz", self.show_about)
 
@@ -162,6 +164,7 @@ class MenusMixin:
         self.help_menu = help_menu
         add_start_page_action(self, help_menu)  # Help > Start page…, first
         add_share_menus(self)  # File > Export > PyTorch script, Edit > Copy as command line
+        add_undo_actions(self, self.edit_menu)  # Edit > Undo / Redo first; builds window.undo
         # One Export menu: every kind of export side by side.
         first = self.export_menu.actions()[0] if self.export_menu.actions() else None
         self.export_menu.insertActions(first, [self.export_weights_action,
@@ -170,6 +173,7 @@ class MenusMixin:
         self.export_menu.insertSeparator(first)
         self.export_menu.setToolTipsVisible(True)
         self._add_experiments_menu()
+        install_shortcuts_overlay(self)  # F1 / ? overlay; Help > Keyboard shortcuts
 
     def _add_experiments_menu(self) -> None:
         """The Experiments menu, before Help (it builds its panel when first used)."""

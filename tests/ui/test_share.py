@@ -71,7 +71,9 @@ def test_menus_hold_the_new_actions(window):
     bar = [a for a in window.menuBar().actions()]
     titles = [a.text().replace("&", "") for a in bar]
     assert titles[:2] == ["File", "Edit"]
-    assert window.edit_menu.actions() == [window.copy_command_action]
+    edit = window.edit_menu.actions()
+    assert edit[:2] == [window.undo_action, window.redo_action]  # Undo / Redo first
+    assert edit[-1] is window.copy_command_action
     file_items = window.menuBar().actions()[0].menu().actions()
     export = next(a for a in file_items if a.menu() is window.export_menu)
     # One Export menu: the weights first, the PyTorch script last.
