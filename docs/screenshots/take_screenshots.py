@@ -86,7 +86,21 @@ def main() -> int:
     # Lessons: the initialization lesson with its result.
     later(10, lambda: window.panels["experiments"].run_experiment("init_schemes"))
     later(30000, lambda: save_window("lessons"))
-    later(10, lambda: window.panels["experiments"].show_start_page())
+    # Predict, then see: a question, then a sketched cost curve over the real one.
+    experiments = lambda: window.panels["experiments"]  # noqa: E731
+    later(10, lambda: experiments().open_lesson("init_schemes"))
+    later(1500, lambda: save_window("question"))
+    later(10, lambda: experiments().open_lesson("learning_rate"))
+    later(1000, lambda: experiments().prediction.card.input.set_points(
+        [(0, 0.69), (0.1, 0.6), (0.3, 0.45), (0.6, 0.35), (1.0, 0.3)]))
+    later(500, lambda: save_window("sketch_question"))
+    later(10, lambda: experiments().run_predicted())
+    later(25000, lambda: save_window("sketch_reveal"))
+    later(10, lambda: experiments().show_start_page())
+    # Challenges: one started, followed from the live run.
+    later(10, workspace("challenges"))
+    later(10, lambda: window.panels["challenges"].start("vanishing"))
+    later(1500, lambda: save_window("challenges"))
     # Train on the digits: first-layer weights as pictures and the misclassified images.
     later(10, workspace("train"))
     later(10, lambda: config(

@@ -19,6 +19,7 @@ from .workspaces import WORKSPACES
 from .workspaces.view import PanelSlot, WorkspaceStack
 
 DEFAULT_WORKSPACE = "train"
+FIRST_SNAPSHOT_WAIT_S = 2.0  # the hidden panels are built after the first picture, or this
 
 
 class PanelHostMixin:
@@ -92,8 +93,20 @@ class PanelHostMixin:
         if obj is self and event.type() == QEvent.Type.Paint and not self._painted:
             self._painted = True
             self.removeEventFilter(self)
-            QTimer.singleShot(0, self._build_next_pending)
+            self._painted_at = time.perf_counter()
+            QTimer.singleShot(0, self._start_pending_builds)
         return super().eventFilter(obj, event)
+
+    def _start_pending_builds(self) -> None:
+        """The other workspaces' panels, once the first snapshot is on screen (each build
+        holds the event loop for a moment, so it must not hold back the first picture)."""
+        if self._closing:
+            return
+        waited = time.perf_counter() - self._painted_at
+        if self.controller.snapshots_delivered == 0 and waited < FIRST_SNAPSHOT_WAIT_S:
+            QTimer.singleShot(10, self._start_pending_builds)
+            return
+        self._build_next_pending()
 
     def _make_panel(self, spec: PanelSpec):
         cls = spec.load()
