@@ -151,17 +151,17 @@ def test_the_layout_holds_still(window, qtbot):
     window.set_speed(1000.0)
     window.controller.play()
     qtbot.wait(8000)  # at 1000 steps/s: past 5,000 iterations, the pictures redrawn throughout
-    window.show_message("Training diverged at iteration 43: lower the learning rate "
-                        "(now 10; try 1).", "warning")
-    QTimer.singleShot(300, lambda: QApplication.activeModalWidget()
-                      and QApplication.activeModalWidget().close())
-    QMessageBox.information(window, "A dialog", "opened and closed")
     config = window.controller.requested_config
     window.controller.apply_config(dataclasses.replace(
         config, network=dataclasses.replace(config.network, hidden_units=(8, 8),
                                             activations=("tanh", "tanh"))))
     qtbot.wait(2000)
     window.controller.pause()
+    window.show_message("Training diverged at iteration 43: lower the learning rate "
+                        "(now 10; try 1).", "warning")
+    QTimer.singleShot(300, lambda: QApplication.activeModalWidget()
+                      and QApplication.activeModalWidget().close())
+    QMessageBox.information(window, "A dialog", "opened and closed")
     assert window.banner.isVisible()
     after = sizes()
     assert after == before
