@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 
 from PySide6.QtCore import QStandardPaths, Qt, Signal
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+from PySide6.QtWidgets import (QBoxLayout, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QMessageBox, QPushButton, QScrollArea, QVBoxLayout,
                                QWidget)
 
@@ -31,6 +31,8 @@ def lesson_numbers() -> dict[str, int]:
     from nnviz.experiments import EXPERIMENTS
     return {key: e.number for key, e in EXPERIMENTS.items()}
 
+
+WIDE = 900  # px: wider than this, the list and the active challenge side by side
 
 class ChallengesPanel(Panel):
     # (title, fraction 0..1) of the active challenge; ("", -1.0) when none is active
@@ -66,8 +68,10 @@ class ChallengesPanel(Panel):
 
     # -- building ---------------------------------------------------------------------------
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
+        # The list above the active challenge in a column; side by side when wide.
+        layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
         layout.setContentsMargins(6, 6, 6, 6)
+        self._box = layout
         heading = QLabel("Challenges")
         font = heading.font()
         font.setBold(True)
@@ -118,6 +122,7 @@ class ChallengesPanel(Panel):
         scroll.setWidget(self.view)
         layout.addWidget(top)
         layout.addWidget(scroll, 1)
+        self._top = top
         self._refresh_list()
         self._update_buttons()
 
@@ -141,11 +146,23 @@ class ChallengesPanel(Panel):
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
+        wide = self.width() >= WIDE
+        self._box.setDirection(QBoxLayout.Direction.LeftToRight if wide
+                               else QBoxLayout.Direction.TopToBottom)
+        if wide:
+            self._top.setFixedWidth(int(0.4 * self.width()))
+        else:
+            self._top.setMinimumWidth(0)
+            self._top.setMaximumWidth(16777215)
         self._fit_list()
 
     def _fit_list(self) -> None:
-        """The list as tall as its rows, up to 45% of the panel: the rest is the active
-        challenge's."""
+        """In a column, the list as tall as its rows, up to 45% of the panel: the rest is
+        the active challenge's. Side by side, the list takes the whole height."""
+        if self.width() >= WIDE:
+            self.list.setMinimumHeight(120)
+            self.list.setMaximumHeight(16777215)
+            return
         rows = sum(self.list.sizeHintForRow(r) for r in range(self.list.count()))
         natural = rows + 2 * self.list.frameWidth() + 2
         self.list.setFixedHeight(max(120, min(natural, int(0.45 * self.height()))))

@@ -27,6 +27,7 @@ class PredictionPane(QScrollArea):
         row = QHBoxLayout(holder)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.card)
+        self._row = row
         self.setWidget(holder)
         self.question = self.experiment = None
         self.mode = "none"  # "asking" (whole page) or "column" (beside the result)
@@ -40,6 +41,9 @@ class PredictionPane(QScrollArea):
         if question is None:
             return False
         self.card.set_question(question, experiment, experiment.heading)
+        # A sketch takes the page's height for its plot; other answers need only their card.
+        top = Qt.AlignmentFlag.AlignTop if question.kind != "sketch" else Qt.AlignmentFlag(0)
+        self._row.setAlignment(self.card, top)
         self.set_mode("asking")
         return True
 
@@ -51,6 +55,7 @@ class PredictionPane(QScrollArea):
             self.card.setMaximumWidth(QUESTION_WIDTH)
         else:
             self.card.setMaximumWidth(16777215)
+            self._row.setAlignment(self.card, Qt.AlignmentFlag(0))  # the column's height
             self._fit_column()
 
     def _fit_column(self) -> None:
