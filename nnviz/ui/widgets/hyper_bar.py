@@ -9,7 +9,6 @@ change to the controller and shows what the controller says is in use
 from __future__ import annotations
 
 import dataclasses
-from contextlib import contextmanager
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QWidget
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QWidg
 from nnviz.training.config import MAX_INIT_SCALE, MAX_LEARNING_RATE, SessionConfig
 
 from .log_slider import LogSlider
+from .show_guard import ShowGuard
 
 # The slider's useful range; the field accepts the whole range the settings allow.
 LEARNING_RATE_SLIDER = (1e-5, MAX_LEARNING_RATE)
@@ -76,7 +76,7 @@ class HyperparameterBar(QWidget):
         super().__init__(parent)
         self.controller = controller
         self._config: SessionConfig = controller.requested_config
-        self._syncing = False
+        self._showing = ShowGuard()  # on while settings are shown, not changed
 
         self.learning_rate = learning_rate_slider(self.FIELD_WIDTH)
         self.init_scheme = QComboBox()
@@ -116,17 +116,8 @@ class HyperparameterBar(QWidget):
         self.show_config(self._config)
 
     # -- config -> widgets -------------------------------------------------------------
-    @contextmanager
-    def _showing(self):
-        """Show settings in the widgets without sending them back as changes."""
-        self._syncing = True
-        try:
-            yield
-        finally:
-            self._syncing = False
-
     def show_config(self, config: SessionConfig) -> None:
-        with self._showing():
+        with self._showing:
             self._config = config
             self.learning_rate.setValue(config.hyper.learning_rate)
             n = config.network
@@ -142,20 +133,20 @@ class HyperparameterBar(QWidget):
 
     # -- widgets -> config -------------------------------------------------------------
     def _send(self, config: SessionConfig) -> None:
-        if self._syncing or config == self.controller.requested_config:
+        if self._showing or config == self.controller.requested_config:
             return
         self._config = config
         self.controller.apply_config(config)
 
     def _learning_rate_changed(self, value: float) -> None:
-        if self._syncing:
+        if self._showing:
             return
         base = self.controller.requested_config  # the builder's latest change included
         self._send(dataclasses.replace(
             base, hyper=dataclasses.replace(base.hyper, learning_rate=value)))
 
     def _network_changed(self, *_) -> None:
-        if self._syncing:
+        if self._showing:
             return
         base = self.controller.requested_config
         scheme = self.init_scheme.currentData()

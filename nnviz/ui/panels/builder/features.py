@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QWidget
 
 from nnviz.engine.features import FEATURE_LABELS, FEATURE_NAMES, RAW_INPUTS
 
+from ...widgets.show_guard import ShowGuard
+
 COLUMNS = 4
 FEATURES_TIP = ("What the first layer sees: the two raw inputs and/or functions of them, "
                 "computed before normalization. With x1² and x2² a network with no hidden "
@@ -43,7 +45,7 @@ class InputFeatures(QWidget):
             box.toggled.connect(self._toggled)
             grid.addWidget(box, 1 + k // COLUMNS, k % COLUMNS)
             self.boxes[name] = box
-        self._syncing = False
+        self._showing = ShowGuard()
         self.set_features(())
 
     def features(self) -> tuple[str, ...]:
@@ -54,17 +56,14 @@ class InputFeatures(QWidget):
     def set_features(self, names) -> None:
         """Show ``names`` (``()``: x1 and x2) without emitting ``changed``."""
         chosen = set(names) or set(RAW_INPUTS)
-        self._syncing = True
-        try:
+        with self._showing:
             for name, box in self.boxes.items():
                 box.setChecked(name in chosen)
-        finally:
-            self._syncing = False
         self._guard_last()
 
     def _toggled(self, _checked: bool) -> None:
         self._guard_last()
-        if not self._syncing:
+        if not self._showing:
             self.changed.emit()
 
     def _guard_last(self) -> None:

@@ -8,7 +8,6 @@ the data (sizes, fitted mean and std, output head) comes from the snapshots.
 from __future__ import annotations
 
 import dataclasses
-from contextlib import contextmanager
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout,
@@ -22,6 +21,7 @@ from nnviz.training.config import (BETA2_MAX, BETA_MAX, CSV_DATASET, MAX_BATCH_S
                                    MAX_SEED, MIN_KEEP_PROB, SessionConfig)
 
 from ...widgets.controls import LayerRow, collapsible, combo, dspin, spin
+from ...widgets.show_guard import ShowGuard
 from ...widgets.hyper_bar import INIT_SCALE_TIP, init_scale_slider, learning_rate_slider
 from nnviz.analysis import builder_readouts as text
 from nnviz.analysis import tooltips as tips
@@ -48,7 +48,7 @@ class BuilderPanel(Panel):
         self._config: SessionConfig = context.controller.requested_config
         self._data_summary = None
         self._layer_dims: tuple[int, ...] = ()
-        self._syncing = False
+        self._showing = ShowGuard()  # on while settings are shown, not changed
         self._shown: dict = {}  # field -> (the value it shows, the exact setting shown)
         self.layer_rows: list[LayerRow] = []
 
@@ -74,15 +74,6 @@ class BuilderPanel(Panel):
         self.setMinimumWidth(MIN_WIDTH)
         self.setMaximumWidth(MAX_WIDTH)  # the plots, not the spin boxes, get a wide screen
         self.set_config(self._config)
-
-    @contextmanager
-    def _showing(self):
-        """Show settings in the widgets without sending them back as changes."""
-        self._syncing = True
-        try:
-            yield
-        finally:
-            self._syncing = False
 
     def _show(self, field, exact: float, shown: float | None = None) -> None:
         """Show setting ``exact`` in ``field`` (as ``shown`` in the field's unit); reading the
@@ -237,7 +228,7 @@ class BuilderPanel(Panel):
     # -- config -> widgets -------------------------------------------------------------
     def set_config(self, config: SessionConfig) -> None:
         """Show ``config`` without sending anything back."""
-        with self._showing():
+        with self._showing:
             self._config = config
             self._show_data(config)
             self._show_layers(config)
@@ -322,14 +313,14 @@ class BuilderPanel(Panel):
 
     # -- widgets -> config -------------------------------------------------------------
     def _send(self, config: SessionConfig) -> None:
-        if self._syncing or config == self._config:
+        if self._showing or config == self._config:
             return
         self._config = config
         self.controller.apply_config(config)
         self._update_derived()
 
     def _dataset_changed(self) -> None:
-        if self._syncing:
+        if self._showing:
             return
         name = self.dataset.currentData()
         if name is None:
@@ -346,12 +337,12 @@ class BuilderPanel(Panel):
         config = config.with_course_exact(self._config.course_exact
                                           and name in COURSE_EXACT_DATA)
         # Show the new set's defaults in the widgets.
-        with self._showing():
+        with self._showing:
             self._show_data(config)
         self._send(config)
 
     def _data_changed(self, *_) -> None:
-        if self._syncing:
+        if self._showing:
             return
         d = self._config.data
         params = d.params
@@ -362,11 +353,11 @@ class BuilderPanel(Panel):
         dev = self._read(self.dev_percent, lambda p: p / 100.0)
         if dev != d.dev_fraction:  # the dev share comes from (and goes back to) training
             train = round(min(max(train + d.dev_fraction - dev, 0.01), 1.0 - dev), 4)
-            with self._showing():
+            with self._showing:
                 self._show(self.train_percent, train, train * 100)
         elif train + dev > 1.0:  # more training: the dev set gives way
             dev = round(1.0 - train, 4)
-            with self._showing():
+            with self._showing:
                 self._show(self.dev_percent, dev, dev * 100)
         data = dataclasses.replace(d, params=params, train_fraction=train, dev_fraction=dev,
                                    normalize=self.normalize.isChecked(),
@@ -376,16 +367,16 @@ class BuilderPanel(Panel):
         self._send(dataclasses.replace(self._config, data=data))
 
     def _course_exact_changed(self, on: bool) -> None:
-        if self._syncing:
+        if self._showing:
             return
         config = self._config.with_course_exact(on)
         config = dataclasses.replace(config, data=config.data.without_edits())  # other draws
-        with self._showing():
+        with self._showing:
             self._show_init(config)  # the course's initialization seed
         self._send(config)
 
     def _network_changed(self, *_) -> None:
-        if self._syncing:
+        if self._showing:
             return
         scheme = self.init_scheme.currentData()
         network = dataclasses.replace(
@@ -396,16 +387,16 @@ class BuilderPanel(Panel):
         self._send(dataclasses.replace(self._config, network=network))
 
     def _scheme_changed(self) -> None:
-        if self._syncing:
+        if self._showing:
             return
         scheme = self.init_scheme.currentData()
         network = dataclasses.replace(self._config.network, init=scheme)
-        with self._showing():
+        with self._showing:
             self._show_init(dataclasses.replace(self._config, network=network))
         self._network_changed()
 
     def _hyper_changed(self, *_) -> None:
-        if self._syncing:
+        if self._showing:
             return
         opt = self.optimizer.currentData()
         hyper = dataclasses.replace(
@@ -424,7 +415,7 @@ class BuilderPanel(Panel):
         network = dataclasses.replace(n, hidden_units=n.hidden_units + (units,),
                                       activations=n.activations + (act,))
         config = dataclasses.replace(self._config, network=network)
-        with self._showing():
+        with self._showing:
             self._show_layers(config)
         self._send(config)
 
@@ -435,7 +426,7 @@ class BuilderPanel(Panel):
         acts = n.activations[:index] + n.activations[index + 1:]
         config = dataclasses.replace(self._config, network=dataclasses.replace(
             n, hidden_units=units, activations=acts))
-        with self._showing():
+        with self._showing:
             self._show_layers(config)
         self._send(config)
 
