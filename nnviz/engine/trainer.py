@@ -10,6 +10,7 @@ from typing import NamedTuple, Sequence
 
 import numpy as np
 
+from .lr_schedules import LearningRateSchedule
 from .memory import reuse_large_allocations
 from .network import Network
 from .optimizers import GradientDescent
@@ -84,10 +85,30 @@ class Trainer:
         # The last step's D[l] (references: copied only when last_masks is read).
         self._mask_source = None
         self._last_masks: StepMasks | None = None
+        self._lr_schedule: LearningRateSchedule | None = None
 
     @property
     def m(self) -> int:
         return self.X.shape[1]
+
+    @property
+    def lr_schedule(self) -> LearningRateSchedule | None:
+        """Learning-rate decay: each step sets the optimizer's α to ``schedule.at(epoch)``
+        (the epoch the step is in, from 0). None: the optimizer's α as it is."""
+        return self._lr_schedule
+
+    @lr_schedule.setter
+    def lr_schedule(self, schedule: LearningRateSchedule | None) -> None:
+        self._lr_schedule = schedule
+        if schedule is not None:  # what the optimizer shows (next_step) is α now
+            self.optimizer.learning_rate = schedule.at(self.epoch)
+
+    @property
+    def learning_rate(self) -> float:
+        """The α the next step uses (after decay), a Python float."""
+        if self._lr_schedule is not None:
+            return self._lr_schedule.at(self.epoch)
+        return float(self.optimizer.learning_rate)
 
     @property
     def keep_prob(self):
@@ -147,12 +168,16 @@ class Trainer:
                 self.epoch, self._position = epoch, position
                 return self._diverge(cost, "the cost or its gradient became NaN or infinite")
             np.copyto(self._backup, self.net.theta)
+            if self._lr_schedule is not None:  # this step's α: its epoch's (from 0)
+                self.optimizer.learning_rate = self._lr_schedule.at(epoch)
             self.optimizer.step(self.net.theta, self.net.grad)
             if not np.isfinite(self.net.theta @ self.net.theta):
                 np.copyto(self.net.theta, self._backup)
                 self.epoch, self._position = epoch, position
                 return self._diverge(cost, "a parameter became NaN or infinite")
         self.iteration += 1
+        if self._lr_schedule is not None and self.epoch != epoch:  # the next step's α
+            self.optimizer.learning_rate = self._lr_schedule.at(self.epoch)
         self._mask_source = (None if kps is None else  # the hidden layers' masks
                              (self.iteration, kps, [c.D for c in caches[:-1]], X.shape[1]))
         self._last_masks = None
@@ -185,3 +210,4 @@ class Trainer:
         self.diverged = False
         self._mask_source = self._last_masks = None
         self.optimizer.reset()
+        self.lr_schedule = self._lr_schedule  # back to α0

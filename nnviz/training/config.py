@@ -21,6 +21,8 @@ from nnviz.engine.course_exact import COURSE_EXACT_DATA, COURSE_INIT_SEEDS
 from nnviz.engine.features import FeatureMap
 from nnviz.engine.initialization import INIT_SCHEMES, RANDOM_BASE_STD
 from nnviz.engine.limits import MAX_EXAMPLES
+from nnviz.engine.lr_schedules import (DEFAULT_DECAY_INTERVAL, LearningRateSchedule,
+                                       schedule_problem)
 from nnviz.engine.network import MAX_LAYERS, MAX_UNITS
 from nnviz.engine.optimizers import OPTIMIZERS
 
@@ -250,6 +252,12 @@ class Hyperparameters:
     batch_size: int | None = None  # None = full batch
     lambd: float = 0.0           # L2
     keep_prob: float = 1.0       # dropout on hidden layers
+    # Learning-rate decay per epoch (nnviz.engine.lr_schedules): none, inverse, exponential
+    # or staircase; decay_rate None = the course's value for the schedule (1; 0.95 for
+    # exponential); decay_interval: the staircase's epochs per step.
+    lr_decay: str = "none"
+    decay_rate: float | None = None
+    decay_interval: int = DEFAULT_DECAY_INTERVAL
 
     def __post_init__(self):
         if self.optimizer not in OPTIMIZERS:
@@ -274,6 +282,14 @@ class Hyperparameters:
                              f"got {self.bias_correction!r}")
         _in_range("the L2 λ", self.lambd, 0.0, MAX_L2)
         _in_range("keep_prob", self.keep_prob, MIN_KEEP_PROB, 1.0)
+        problem = schedule_problem(self.lr_decay, self.decay_rate, self.decay_interval)
+        if problem:
+            raise ValueError(problem)
+
+    def lr_schedule(self) -> LearningRateSchedule:
+        """α per epoch from this learning rate (α0) and the decay settings."""
+        return LearningRateSchedule(self.learning_rate, self.lr_decay, self.decay_rate,
+                                    self.decay_interval)
 
     def optimizer_kwargs(self) -> dict:
         kw = {"learning_rate": self.learning_rate}

@@ -56,6 +56,11 @@ def describe_changes(old: SessionConfig | None, new: SessionConfig) -> str:
     return "none"
 
 
+def _schedule(hyper: Hyperparameters):
+    """The trainer's learning-rate decay (None: α stays the optimizer's own)."""
+    return hyper.lr_schedule() if hyper.lr_decay != "none" else None
+
+
 class TrainingSession:
     def __init__(self, config: SessionConfig | None = None, history_capacity: int = 1024,
                  trajectory_capacity: int = 256):
@@ -122,6 +127,7 @@ class TrainingSession:
         data = build_data(config.data, self._datasets) if change == "data" else self._data
         net = build_network(config.network, data.summary)
         trainer = build_trainer(net, data.summary, config.hyper)
+        trainer.lr_schedule = _schedule(config.hyper)
         # Everything built without error: swap it in.
         self._data, self.net, self.trainer, self.config = data, net, trainer, config
         self._adopt_data()
@@ -146,6 +152,7 @@ class TrainingSession:
                           batch_size=old.batch_size, lambd=old.lambd, keep_prob=old.keep_prob,
                           seed=self.net.seed)
         trainer.iteration, trainer.epoch, trainer.rng = old.iteration, old.epoch, old.rng
+        trainer.lr_schedule = old.lr_schedule
         trainer.diverged = old.diverged
         self._data, self.trainer, self.config = data, trainer, config
         self._adopt_data()
@@ -168,6 +175,7 @@ class TrainingSession:
         trainer.batch_size = hyper.batch_size
         trainer.lambd = hyper.lambd
         trainer.keep_prob = hyper.keep_prob
+        trainer.lr_schedule = _schedule(hyper)  # after the optimizer's α0: α now
         self.config = dataclasses.replace(self.config, hyper=hyper)
         self._watch_costs()  # a verdict on the old settings says nothing about the new
 
@@ -176,6 +184,7 @@ class TrainingSession:
         self.net.initialize()
         start_from(self.net, self.config.network)
         self.trainer = build_trainer(self.net, self.data, self.config.hyper)
+        self.trainer.lr_schedule = _schedule(self.config.hyper)
         self._restart()
 
     def _restart(self) -> None:
@@ -382,6 +391,7 @@ class TrainingSession:
             # Last: it needs the training set's gradient still in net.grad.
             optimizer=optimizer_view(net, self.trainer, self.gradient_trace),
             dropout_masks=self._dropout_masks(),
+            learning_rate=self.trainer.learning_rate,
         )
 
     def _dropout_masks(self):

@@ -7,6 +7,7 @@ after a divergence it shows the last finite state.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -255,6 +256,8 @@ class TrainingSnapshot:
     # The last step's dropout masks (nnviz.engine.trainer.StepMasks: hidden layers, first
     # units and examples, read-only); None when keep_prob = 1 or before the first step.
     dropout_masks: Any = None
+    # The α the next step uses, after learning-rate decay (NaN: not known, see hyper).
+    learning_rate: float = math.nan
 
     @property
     def L(self) -> int:
