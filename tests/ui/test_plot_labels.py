@@ -4,25 +4,12 @@ from itertools import combinations
 from types import SimpleNamespace
 
 import numpy as np
-from PySide6.QtGui import QPainter, QPicture
 
 from nnviz.training.snapshot import Evaluation
 from nnviz.ui.widgets.outcome_views import ConfusionView
+from tests.ui.layout_rules import tick_texts
 
 IRIS = ("setosa", "versicolor", "virginica")
-
-
-def tick_texts(axis) -> list:
-    """What the axis draws: ``(rect, flags, text)`` per tick label, as its paint computes
-    them."""
-    picture = QPicture()
-    painter = QPainter(picture)
-    try:
-        if axis.style["tickFont"]:
-            painter.setFont(axis.style["tickFont"])
-        return axis.generateDrawSpecs(painter)[2]
-    finally:
-        painter.end()
 
 
 def confusion_view(qtbot, names, size):
@@ -44,9 +31,9 @@ def test_class_names_under_a_narrow_confusion_matrix_never_overlap(qtbot):
     axis = view.getPlotItem().getAxis("bottom")
     texts = tick_texts(axis)
     assert len(texts) == 3
-    for (a, _, ta), (b, _, tb) in combinations(texts, 2):
+    for (a, _, ta, _), (b, _, tb, _) in combinations(texts, 2):
         assert not a.intersects(b), (ta, tb)
-    shown = [text for _, _, text in texts]
+    shown = [text for _, _, text, _ in texts]
     assert any(text.endswith("…") for text in shown)  # too narrow for "versicolor"
     for text, name in zip(shown, IRIS):
         assert name.startswith(text.rstrip("…")) and text.rstrip("…")
@@ -56,9 +43,9 @@ def test_class_names_under_a_narrow_confusion_matrix_never_overlap(qtbot):
 def test_class_names_are_whole_when_there_is_room(qtbot):
     view = confusion_view(qtbot, IRIS, (700, 600))
     texts = tick_texts(view.getPlotItem().getAxis("bottom"))
-    assert [text for _, _, text in texts] == list(IRIS)
-    for (a, _, _), (b, _, _) in combinations(texts, 2):
+    assert [text for _, _, text, _ in texts] == list(IRIS)
+    for (a, _, _, _), (b, _, _, _) in combinations(texts, 2):
         assert not a.intersects(b)
     # The true-class axis (names beside the rows) has them whole too.
-    left = [text for _, _, text in tick_texts(view.getPlotItem().getAxis("left"))]
+    left = [text for _, _, text, _ in tick_texts(view.getPlotItem().getAxis("left"))]
     assert left == list(IRIS)

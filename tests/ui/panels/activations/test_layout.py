@@ -3,15 +3,11 @@ workspace at 1366x768 and 1920x1080, or smaller), and its g(z) axis keeps the S-
 readable next to unbounded functions."""
 import numpy as np
 import pytest
-from PySide6.QtWidgets import QVBoxLayout, QWidget
-
 from nnviz.engine.activations import activation_value
-from nnviz.training.config import course_default
-from nnviz.training.session import TrainingSession
 from nnviz.ui.panels.activations.layout import FOLD_BELOW
 from nnviz.ui.panels.activations.panel import ActivationExplorerPanel
 from nnviz.ui.panels.activations.plots import value_window
-from tests.ui.panels.gradient_flow.layout_rules import layout_problems
+from tests.ui.layout_rules import layout_problems, panel_alone, paused_snapshot
 
 WORKSPACE = {"1366x768": ((1366, 680), 250), "1920x1080": ((1920, 990), 300)}
 SMALL = (700, 500)
@@ -19,24 +15,14 @@ SMALL = (700, 500)
 
 @pytest.fixture(scope="module")
 def trained_snapshot():
-    session = TrainingSession(course_default())
-    session.step(300)
-    return session.snapshot(state="paused")
+    return paused_snapshot()
 
 
 def shown_panel(qtbot, size, snapshot=None):
-    host = QWidget()
-    qtbot.addWidget(host)
-    layout = QVBoxLayout(host)
-    layout.setContentsMargins(0, 0, 0, 0)
-    panel = ActivationExplorerPanel(parent=host)
-    layout.addWidget(panel)
-    host.resize(*size)
-    host.show()
+    panel = panel_alone(qtbot, ActivationExplorerPanel, size)
     if snapshot is not None:
         panel.on_snapshot(snapshot)
     qtbot.wait(50)
-    panel._host = host  # pytest-qt holds only a weak reference
     return panel
 
 

@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QWidget
 
 from nnviz.engine.activations import (
     ACTIVATIONS, activation_slope, activation_value, preactivation_statistics, saturated_intervals,
@@ -14,6 +13,7 @@ from nnviz.engine.activations import (
 from nnviz.training.config import NetworkSpec, course_default
 from nnviz.training.session import TrainingSession
 from nnviz.ui.panels.activations.panel import ActivationExplorerPanel
+from tests.ui.layout_rules import panel_in_plain_host
 
 
 @pytest.fixture
@@ -21,11 +21,7 @@ def panel(qtbot):
     """A panel inside a plain, not yet shown, top-level host, as a dock would hold it; never
     painted unless a test shows the host. (Shown as a top-level window itself, the panel's
     layout minimum size makes the offscreen platform warn.)"""
-    host = QWidget()
-    qtbot.addWidget(host)
-    host.resize(1000, 650)
-    widget = ActivationExplorerPanel(parent=host)
-    widget.resize(1000, 650)
+    widget = panel_in_plain_host(qtbot, ActivationExplorerPanel, (1000, 650))
     yield widget  # the fixture holds `host`: pytest-qt keeps only a weak reference
 
 

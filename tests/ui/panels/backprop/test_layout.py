@@ -7,14 +7,12 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from nnviz.training.config import NetworkSpec, course_default
-from nnviz.training.session import TrainingSession
 from nnviz.ui.panels.backprop.graph_view import short_product
 from nnviz.ui.panels.backprop.panel import BackpropPanel
 from nnviz.ui.panels.backprop.vectorized_page import MAPS
-from tests.ui.panels.gradient_flow.layout_rules import layout_problems
+from tests.ui.layout_rules import layout_problems, panel_alone, paused_snapshot
 
 TIMEOUT = 20000
 WORKSPACE = {"1366x768": (1366, 680), "1920x1080": (1920, 990)}
@@ -23,9 +21,7 @@ WORKSPACE = {"1366x768": (1366, 680), "1920x1080": (1920, 990)}
 def trained_snapshot(hidden=(4,)):
     config = dataclasses.replace(course_default(), network=NetworkSpec(
         hidden_units=hidden, activations=("tanh",) * len(hidden)))
-    session = TrainingSession(config)
-    session.step(300)
-    return session.snapshot(state="paused")
+    return paused_snapshot(config)
 
 
 @pytest.fixture(scope="module")
@@ -34,16 +30,8 @@ def snapshot():
 
 
 def shown_panel(qtbot, size, snapshot):
-    host = QWidget()
-    qtbot.addWidget(host)
-    layout = QVBoxLayout(host)
-    layout.setContentsMargins(0, 0, 0, 0)
-    panel = BackpropPanel(parent=host)
-    layout.addWidget(panel)
-    host.resize(*size)
-    host.show()
+    panel = panel_alone(qtbot, BackpropPanel, size)
     panel.on_snapshot(snapshot)
-    panel._host = host  # pytest-qt holds only a weak reference
     return panel
 
 

@@ -16,6 +16,7 @@ from nnviz.ui.panels.backprop import jobs as backprop_jobs
 from nnviz.ui.panels.backprop.graph_view import derivative_name
 from nnviz.ui.panels.backprop.panel import BackpropPanel
 from nnviz.ui.workspaces import workspace_of
+from tests.ui.layout_rules import panel_in_plain_host
 
 TIMEOUT = 20000
 
@@ -30,11 +31,7 @@ def session(hidden=(4,), activations=("tanh",), data="flower", steps=5, **hyper)
 
 @pytest.fixture
 def panel(qtbot):
-    host = QWidget()
-    qtbot.addWidget(host)
-    host.resize(1200, 700)
-    widget = BackpropPanel(parent=host)
-    widget.resize(1200, 700)
+    widget = panel_in_plain_host(qtbot, BackpropPanel, (1200, 700))
     yield widget
     widget.shutdown()
     for page in (widget.numbers, widget.example_page, widget.vectorized):

@@ -3,13 +3,11 @@ the settings fold into a strip above it, the texts under it are whole, nothing s
 sideways. Sizes: the old dock (407x446) and the Landscape workspace at 1366x768 and
 1920x1080."""
 import pytest
-from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QScrollArea
 
-from nnviz.training.config import course_default
-from nnviz.training.session import TrainingSession
 from nnviz.ui.panels.cost_surface.panel import PLOT_SHARE, CostSurfacePanel
-from tests.ui.panels.gradient_flow.layout_rules import (clipped_widgets, layout_problems,
-                                                        sideways_scrolling)
+from tests.ui.layout_rules import (clipped_widgets, layout_problems, panel_alone,
+                                   paused_snapshot, sideways_scrolling)
 
 TIMEOUT = 20000
 NARROW = (407, 446)
@@ -19,21 +17,12 @@ MIN_SURFACE_VIEW = (400, 300)
 
 @pytest.fixture(scope="module")
 def trained_snapshot():
-    session = TrainingSession(course_default())
-    session.step(300)
-    return session.snapshot(state="paused")
+    return paused_snapshot()
 
 
 def shown_panel(qtbot, snapshot, size, open_settings=False):
     """The panel alone in a window of ``size``, showing the fine surface of ``snapshot``."""
-    host = QWidget()
-    qtbot.addWidget(host)
-    layout = QVBoxLayout(host)
-    layout.setContentsMargins(0, 0, 0, 0)
-    panel = CostSurfacePanel(parent=host)
-    layout.addWidget(panel)
-    host.resize(*size)
-    host.show()
+    panel = panel_alone(qtbot, CostSurfacePanel, size)
     panel.settings_toggle.setChecked(open_settings)
     panel.on_snapshot(snapshot)
     qtbot.waitUntil(lambda: panel.result is not None and not panel.runner.busy
@@ -41,7 +30,6 @@ def shown_panel(qtbot, snapshot, size, open_settings=False):
     qtbot.wait(300)  # a grid for the plot's final shape, then the texts' layout
     qtbot.waitUntil(lambda: not panel.runner.busy, timeout=TIMEOUT)
     qtbot.wait(50)
-    panel._host = host  # pytest-qt holds only a weak reference
     return panel
 
 

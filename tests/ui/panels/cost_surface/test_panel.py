@@ -18,6 +18,7 @@ from nnviz.analysis.cost_surface import (
 )
 from nnviz.ui.theme import DARK
 from nnviz.ui.workspaces import workspace_of
+from tests.ui.layout_rules import panel_in_plain_host
 
 TIMEOUT = 20000
 
@@ -26,11 +27,7 @@ TIMEOUT = 20000
 def panel(qtbot):
     """The panel in a plain, not shown host, as a dock holds it; its job thread is shut down
     at the end (the fixture holds `host`: pytest-qt keeps only a weak reference)."""
-    host = QWidget()
-    qtbot.addWidget(host)
-    host.resize(1100, 650)
-    widget = CostSurfacePanel(parent=host)
-    widget.resize(1100, 650)
+    widget = panel_in_plain_host(qtbot, CostSurfacePanel, (1100, 650))
     yield widget
     widget.shutdown()
 

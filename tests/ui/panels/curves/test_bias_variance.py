@@ -14,7 +14,7 @@ from nnviz.training.session import TrainingSession
 from nnviz.ui.panels.base import PanelContext
 from nnviz.ui.panels.curves.panel import DEV_NAME, L2_NAME, CurvesPanel
 from nnviz.ui.theme import LIGHT
-from tests.ui.panels.gradient_flow.layout_rules import layout_problems
+from tests.ui.layout_rules import layout_problems
 
 SIZES = {"1366x768": (460, 680), "1920x1080": (650, 990)}
 # A big network on few noisy points: it overfits (train error ~0, dev error well above).

@@ -5,23 +5,19 @@ import dataclasses
 
 import numpy as np
 import pytest
-from PySide6.QtWidgets import QWidget
 
 from nnviz.engine.gradient_check import gradient_check
 from nnviz.training.config import course_default
 from nnviz.training.session import TrainingSession
 from nnviz.ui.panels.gradient_check.panel import GradientCheckPanel
+from tests.ui.layout_rules import panel_in_plain_host
 
 TIMEOUT = 20000
 
 
 @pytest.fixture
 def panel(qtbot):
-    host = QWidget()
-    qtbot.addWidget(host)
-    host.resize(620, 680)
-    widget = GradientCheckPanel(parent=host)
-    widget.resize(620, 680)
+    widget = panel_in_plain_host(qtbot, GradientCheckPanel, (620, 680))
     yield widget
     widget.shutdown()
 

@@ -6,29 +6,23 @@ from itertools import combinations
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QRectF
-from PySide6.QtWidgets import QWidget
 
 from nnviz.ui.panels.gradient_check.panel import GradientCheckPanel
 from tests.ui.panels.gradient_check.test_panel import run
-from tests.ui.test_plot_labels import tick_texts
+from tests.ui.layout_rules import panel_in_plain_host, tick_texts
 
 
 @pytest.fixture
 def panel(qtbot):
     """The panel in a shown host of the size the other panel tests use."""
-    host = QWidget()
-    qtbot.addWidget(host)
-    host.resize(1400, 850)
-    widget = GradientCheckPanel(parent=host)
-    widget.resize(1400, 850)
-    host.show()
+    widget = panel_in_plain_host(qtbot, GradientCheckPanel, (1400, 850), show=True)
     yield widget
     widget.shutdown()
 
 
 def scene_texts(axis) -> dict:
     """Each name the axis draws -> its rectangle in scene coordinates."""
-    return {text: axis.mapRectToScene(rect) for rect, _, text in tick_texts(axis)}
+    return {text: axis.mapRectToScene(rect) for rect, _, text, _ in tick_texts(axis)}
 
 
 def bar_rects(bars: pg.BarGraphItem) -> list:

@@ -8,8 +8,7 @@ from nnviz.training.config import DataSpec, Hyperparameters, NetworkSpec, Sessio
 from nnviz.training.session import TrainingSession
 from nnviz.ui.panels.gradient_check.panel import GradientCheckPanel
 from tests.ui.panels.gradient_check.test_panel import run
-from tests.ui.panels.gradient_flow.layout_rules import (CHECK_SIZES, layout_problems,
-                                                        tick_texts)
+from tests.ui.layout_rules import CHECK_SIZES, layout_problems, panel_standalone, tick_texts
 
 TIMEOUT = 20000
 
@@ -30,12 +29,8 @@ def make_panel(qtbot):
     made = []
 
     def make(size, snapshot):
-        panel = GradientCheckPanel()
-        qtbot.addWidget(panel)
+        panel = panel_standalone(qtbot, GradientCheckPanel, size)
         made.append(panel)
-        panel.resize(*size)
-        panel.show()
-        qtbot.waitExposed(panel)
         panel.on_snapshot(snapshot)  # shown: checks the small network at once
         qtbot.waitUntil(lambda: panel.outcome is not None and not panel.busy, timeout=TIMEOUT)
         return panel

@@ -5,7 +5,7 @@ import threading
 import numpy as np
 import pytest
 from PySide6.QtCore import QThread, Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from nnviz.engine.gradient_check import course_exercise
 from nnviz.training.config import DataSpec, Hyperparameters, NetworkSpec, SessionConfig
@@ -19,6 +19,7 @@ from nnviz.ui.panels.gradient_check.model import (ANALYTIC, KINK, NUMERICAL, PAR
 from nnviz.ui.theme import DARK, LIGHT
 
 from tests.engine.numerical import numerical_gradient
+from tests.ui.layout_rules import panel_in_plain_host
 
 TIMEOUT = 20000
 
@@ -27,11 +28,7 @@ TIMEOUT = 20000
 def panel(qtbot):
     """The panel in a plain, not shown host, as a dock holds it; its job threads are shut
     down after the test."""
-    host = QWidget()
-    qtbot.addWidget(host)
-    host.resize(1400, 850)
-    widget = GradientCheckPanel(parent=host)
-    widget.resize(1400, 850)
+    widget = panel_in_plain_host(qtbot, GradientCheckPanel, (1400, 850))
     yield widget
     widget.shutdown()
     assert not widget.jobs._thread.isRunning() and not widget.sweep_jobs._thread.isRunning()

@@ -8,7 +8,7 @@ import pytest
 from nnviz.training.config import DataSpec, Hyperparameters, NetworkSpec, SessionConfig
 from nnviz.training.session import TrainingSession
 from nnviz.ui.panels.gradient_flow.panel import GradientFlowPanel
-from tests.ui.panels.gradient_flow.layout_rules import FLOW_SIZES, layout_problems, tick_texts
+from tests.ui.layout_rules import FLOW_SIZES, layout_problems, panel_standalone, tick_texts
 
 # hidden layers, activation, init: one hidden layer (the course's flower network), six
 # (the deep case: bars dW1..dW7) and nineteen (thinned layer ticks, a two-column legend)
@@ -30,11 +30,7 @@ def trained_snapshots(hidden, activation, init, rounds=4, steps=30):
 
 
 def shown_panel(qtbot, size, snapshots):
-    panel = GradientFlowPanel()
-    qtbot.addWidget(panel)
-    panel.resize(*size)
-    panel.show()
-    qtbot.waitExposed(panel)
+    panel = panel_standalone(qtbot, GradientFlowPanel, size)
     for snapshot in snapshots:
         panel.on_snapshot(snapshot)
     qtbot.wait(60)  # laid out and painted with the data

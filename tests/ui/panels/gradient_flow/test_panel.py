@@ -14,6 +14,7 @@ from nnviz.ui.panels.gradient_flow.axes import DecadeAxis, decade_label
 from nnviz.analysis.gradient_flow import EXPLODING, HEALTHY, VANISHING
 from nnviz.analysis.gradient_flow_stats import flow_stats
 from nnviz.ui.theme import DARK, LIGHT
+from tests.ui.layout_rules import panel_in_plain_host
 
 DEPTH, WIDTH = 20, 16            # 19 hidden layers of 16 units + 1 output unit
 TIMEOUT = 20000
@@ -51,11 +52,7 @@ def deep_config(activation="relu", init="he", scale=1.0, depth=DEPTH, lr=0.01):
 @pytest.fixture
 def panel(qtbot):
     """A panel inside a plain, not yet shown host, as a dock would hold it."""
-    host = QWidget()
-    qtbot.addWidget(host)
-    host.resize(1200, 800)
-    widget = GradientFlowPanel(parent=host)
-    widget.resize(1200, 800)
+    widget = panel_in_plain_host(qtbot, GradientFlowPanel, (1200, 800))
     yield widget
 
 

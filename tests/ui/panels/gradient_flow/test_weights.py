@@ -6,7 +6,7 @@ import pytest
 from nnviz.training.config import DataSpec, Hyperparameters, NetworkSpec, SessionConfig
 from nnviz.training.session import TrainingSession
 from nnviz.ui.panels.gradient_flow.panel import GradientFlowPanel
-from tests.ui.panels.gradient_flow.layout_rules import FLOW_SIZES, layout_problems
+from tests.ui.layout_rules import FLOW_SIZES, layout_problems, panel_standalone
 
 
 def snapshots(lambd, rounds=6, steps=60):
@@ -23,11 +23,7 @@ def snapshots(lambd, rounds=6, steps=60):
 
 
 def shown(qtbot, size, snaps):
-    panel = GradientFlowPanel()
-    qtbot.addWidget(panel)
-    panel.resize(*size)
-    panel.show()
-    qtbot.waitExposed(panel)
+    panel = panel_standalone(qtbot, GradientFlowPanel, size)
     panel.fourth_combo.setCurrentIndex(1)  # weights ||W[l]||
     for s in snaps:
         panel.on_snapshot(s)

@@ -1,14 +1,20 @@
 """The layout rules a panel must meet at whatever size it is given: every plot's view box
 large enough, every text whole (tick labels, axis labels, titles, legends, labels, tabs,
 buttons) and no sideways scrolling. Each check returns a list of problems (empty: all well),
-so one failing test names every broken thing at once."""
+so one failing test names every broken thing at once.
+
+Also the ways the panel tests give a panel its area (``panel_alone``, ``panel_standalone``,
+``panel_in_plain_host``) and a trained snapshot to show (``paused_snapshot``)."""
 from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter, QPicture
 from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QComboBox, QLabel,
-                               QTabBar, QWidget)
+                               QTabBar, QVBoxLayout, QWidget)
+
+from nnviz.training.config import SessionConfig, course_default
+from nnviz.training.session import TrainingSession
 
 MIN_VIEW = (200, 150)
 SLACK = 1.5  # px: rounding between Qt's integer and pyqtgraph's float geometry
@@ -16,6 +22,53 @@ SLACK = 1.5  # px: rounding between Qt's integer and pyqtgraph's float geometry
 # The sizes the Gradients workspace gives its two panels at 1366x768 and 1920x1080.
 FLOW_SIZES = {"1366x768": (740, 680), "1920x1080": (1050, 990)}
 CHECK_SIZES = {"1366x768": (620, 680), "1920x1080": (870, 990)}
+
+
+def paused_snapshot(config: SessionConfig | None = None, steps: int = 300):
+    """The paused snapshot after ``steps`` iterations of ``config`` (the course's flower
+    network by default)."""
+    session = TrainingSession(config or course_default())
+    session.step(steps)
+    return session.snapshot(state="paused")
+
+
+def panel_alone(qtbot, panel_class, size) -> QWidget:
+    """A new ``panel_class`` filling a shown window of ``size`` with no margin, as a
+    workspace gives it that area."""
+    host = QWidget()
+    qtbot.addWidget(host)
+    layout = QVBoxLayout(host)
+    layout.setContentsMargins(0, 0, 0, 0)
+    panel = panel_class(parent=host)
+    layout.addWidget(panel)
+    host.resize(*size)
+    host.show()
+    panel._host = host  # pytest-qt holds only a weak reference
+    return panel
+
+
+def panel_standalone(qtbot, panel_class, size) -> QWidget:
+    """A new ``panel_class`` shown as its own window of ``size``."""
+    panel = panel_class()
+    qtbot.addWidget(panel)
+    panel.resize(*size)
+    panel.show()
+    qtbot.waitExposed(panel)
+    return panel
+
+
+def panel_in_plain_host(qtbot, panel_class, size, show: bool = False) -> QWidget:
+    """A new ``panel_class`` of ``size`` in a host of that size with no layout, not shown
+    unless ``show`` (as a hidden dock or workspace holds it)."""
+    host = QWidget()
+    qtbot.addWidget(host)
+    host.resize(*size)
+    panel = panel_class(parent=host)
+    panel.resize(*size)
+    if show:
+        host.show()
+    panel._host = host  # pytest-qt holds only a weak reference
+    return panel
 
 
 def shown_views(panel: QWidget) -> list[pg.GraphicsView]:
