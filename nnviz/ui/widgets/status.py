@@ -40,11 +40,15 @@ class StatusReadout:
         self.speed = QLabel()
         self.speed.setToolTip("Training steps per second in the worker thread, while "
                               "training runs")
+        self.alpha = QLabel()  # the learning rate now, after decay
+        self._alpha_hyper = None
         # Room for the longest text up front, so changing numbers do not relayout the bar.
         widths = {self.iteration: "iteration 000,000,000", self.epoch: "epoch 000,000,000",
+                  self.alpha: "α 0.0000e-00",
                   self.cost: "J train 0.0000 / test 0.0000",
                   self.metric: "accuracy 100.0% / 100.0%", self.speed: "000,000 steps/s"}
-        for w in (self.iteration, self.epoch, self.cost, self.metric, self.speed, self.state):
+        for w in (self.iteration, self.epoch, self.alpha, self.cost, self.metric, self.speed,
+                  self.state):
             w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             if w in widths:
                 w.setMinimumWidth(w.fontMetrics().horizontalAdvance(widths[w]) + 8)
@@ -66,6 +70,7 @@ class StatusReadout:
         pct = s.metric_name == "accuracy"
         self.iteration.setText(f"iteration {s.iteration:,}")
         self.epoch.setText(f"epoch {s.epoch:,}")
+        self._show_alpha(s)
         self.cost.setText(f"J train {_fmt(s.train_cost)} / test {_fmt(s.test_cost)}")
         self.metric.setText(f"{s.metric_name} {_fmt(s.train_metric, pct)} / "
                             f"{_fmt(s.test_metric, pct)}")
@@ -73,10 +78,28 @@ class StatusReadout:
         if s.state == "running":
             self.speed.setText(f"{s.steps_per_second:,.0f} steps/s")
 
+    def _show_alpha(self, s) -> None:
+        hyper = s.config.hyper
+        alpha = s.learning_rate if math.isfinite(s.learning_rate) else hyper.learning_rate
+        self.alpha.setText(f"α {alpha:.4g}")
+        if hyper != self._alpha_hyper:  # the schedule's words change only with the settings
+            self._alpha_hyper = hyper
+            self.alpha.setToolTip(alpha_tooltip(hyper.lr_schedule()))
+
     def on_theme(self, c: PlotColors) -> None:
         self._colors = c
         state, self._state = self._state, None
         self.set_state(state)
+
+
+def alpha_tooltip(schedule) -> str:
+    """The status bar's α: what it is and the schedule that sets it."""
+    if not schedule.decays:
+        return (f"Learning rate α of the next step: constant, α = α0 = "
+                f"{schedule.initial_rate:g} (no learning-rate decay; choose one in the "
+                "builder's Optimization)")
+    return (f"Learning rate α of the next step, after learning-rate decay per epoch (epoch "
+            f"counted from 0): {schedule.describe()}")
 
 
 class ElidedLine(QWidget):
