@@ -37,7 +37,7 @@ import numpy as np
 
 from .activations import get_activation
 from .losses import get_head
-from .propagation import LayerCache
+from .propagation import LayerCache, dropout_mask
 
 
 def _sigmoid(Z):
@@ -97,15 +97,8 @@ def forward(X, params: dict, activations: Sequence[str], head: str = "sigmoid", 
                 caches.append(LayerCache(A_prev, W, b, Z, A, None, 1.0))
                 break
             A = course_activation(activations[l - 1], Z, alpha)
-            kp = 1.0 if keep_probs is None else float(keep_probs[l - 1])
-            D = None
-            if kp < 1.0:
-                if masks is not None and masks[l - 1] is not None:
-                    D = masks[l - 1]
-                else:
-                    if rng is None:
-                        raise ValueError("dropout needs either fixed masks or an rng")
-                    D = (rng.random(A.shape) < kp).astype(A.dtype)
+            kp, D = dropout_mask(A, l, keep_probs, masks, rng)
+            if D is not None:
                 A = A * D
                 A = A / kp
             caches.append(LayerCache(A_prev, W, b, Z, A, D, kp))

@@ -46,6 +46,21 @@ def linear_activation_forward(A_prev, W, b, activation: str, alpha=None):
     return act.g(Z, act.default_alpha if alpha is None else alpha), Z
 
 
+def dropout_mask(A, l: int, keep_probs: Sequence[float] | None,
+                 masks: Sequence[np.ndarray | None] | None, rng):
+    """Hidden layer ``l``'s ``keep_prob`` and keep-mask ``D`` (0/1, shaped as its ``A``):
+    the fixed mask if ``masks`` has one, else one drawn from ``rng``; ``D`` is None when the
+    layer keeps every unit."""
+    kp = 1.0 if keep_probs is None else float(keep_probs[l - 1])
+    if not kp < 1.0:
+        return kp, None
+    if masks is not None and masks[l - 1] is not None:
+        return kp, masks[l - 1]
+    if rng is None:
+        raise ValueError("dropout needs either fixed masks or an rng")
+    return kp, (rng.random(A.shape) < kp).astype(A.dtype)
+
+
 def forward(X, params: dict, activations: Sequence[str], head: str = "sigmoid",
             alpha=None, keep_probs: Sequence[float] | None = None,
             masks: Sequence[np.ndarray | None] | None = None, rng=None):
@@ -69,15 +84,8 @@ def forward(X, params: dict, activations: Sequence[str], head: str = "sigmoid",
             break
         act = get_activation(activations[l - 1])
         A = act.g(Z, act.default_alpha if alpha is None else alpha)
-        kp = 1.0 if keep_probs is None else float(keep_probs[l - 1])
-        D = None
-        if kp < 1.0:
-            if masks is not None and masks[l - 1] is not None:
-                D = masks[l - 1]
-            else:
-                if rng is None:
-                    raise ValueError("dropout needs either fixed masks or an rng")
-                D = (rng.random(A.shape) < kp).astype(A.dtype)
+        kp, D = dropout_mask(A, l, keep_probs, masks, rng)
+        if D is not None:
             A = A * D / kp
         caches.append(LayerCache(A_prev, W, b, Z, A, D, kp))
     return Z, caches
