@@ -134,7 +134,7 @@ def test_the_curves_end_at_the_snapshots_own_iteration():
     from types import SimpleNamespace
 
     from nnviz.training.snapshot import History
-    from nnviz.ui.panels.training.panel import with_latest
+    from nnviz.ui.widgets.curves import with_latest
 
     h = History(np.array([0, 16, 32]), np.array([0.69, 0.5, 0.4]), np.array([0.7, 0.55, 0.45]),
                 np.array([0.5, 0.7, 0.8]), np.array([0.5, 0.6, 0.7]))

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QSplitter, QStackedWidget, QVBoxLayou
 
 from ...theme import PlotColors
 from ...widgets.boundary_box import BoundaryBox
-from ...widgets.curves import MAX_CURVE_POINTS, CurvesView, with_latest  # noqa: F401
+from ...widgets.curves import CurvesView
 from ...widgets.image_views import ImageDataView
 from ...widgets.outcome_views import ConfusionView, PredictedVsTrueView, ResponseView
 from ..base import Panel, PanelContext
