@@ -17,8 +17,10 @@ from .comparison import (ComparisonResult, Sweep, compare, comparison_report, de
                          label_differences, record_from_history, results_table, with_setting,
                          with_settings)
 from .lessons.activation_functions import ActivationFunctionsExperiment
+from .lessons.bias_variance import BiasVarianceExperiment
 from .lessons.cost_function import CostFunctionExperiment
 from .lessons.deep_gradients import DeepGradientsExperiment
+from .lessons.dropout import DropoutExperiment
 from .lessons.features import FeaturesExperiment
 from .lessons.gradient_checking import GradientCheckingExperiment
 from .lessons.hidden_units import HiddenUnitsExperiment
@@ -37,7 +39,9 @@ EXPERIMENTS: dict[str, Experiment] = {e.key: e for e in sorted(
     (CostFunctionExperiment(), NormalizationExperiment(), LearningRateExperiment(),
      HiddenUnitsExperiment(), SymmetryExperiment(), InitSchemesExperiment(),
      DeepGradientsExperiment(), ActivationFunctionsExperiment(), GradientCheckingExperiment(),
-     VectorizationExperiment(), FeaturesExperiment()), key=lambda e: e.number)}
+     VectorizationExperiment(), FeaturesExperiment(),
+     # the course's second part: regularization and optimization
+     BiasVarianceExperiment(), DropoutExperiment()), key=lambda e: e.number)}
 
 
 def get_experiment(key, **params) -> Experiment:
