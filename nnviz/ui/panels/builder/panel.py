@@ -28,6 +28,7 @@ from nnviz.analysis import tooltips as tips
 from ..base import Panel, PanelContext
 from . import optimizer as optimizer_tips
 from .features import InputFeatures, course_exact_check
+from .lr_decay import LearningRateDecay
 
 INIT_LABELS = {"zeros": "zeros", "random": "random  (randn × 0.01)",
                "xavier": "Xavier  √(1/n[l-1])",
@@ -211,6 +212,9 @@ class BuilderPanel(Panel):
         self.form_opt = QFormLayout(box)
         self.form_opt.addRow("Optimizer", self.optimizer)
         self.form_opt.addRow("Learning rate α", self.learning_rate)
+        self.lr_decay = LearningRateDecay(self)
+        for label, widget in self.lr_decay.rows():
+            self.form_opt.addRow(label, widget)
         self.form_opt.addRow("β (momentum)", self.beta)
         self.form_opt.addRow("β₁ (Adam)", self.beta1)
         self.form_opt.addRow("β₂ (RMSprop, Adam)", self.beta2)
@@ -223,6 +227,7 @@ class BuilderPanel(Panel):
         for w in (self.beta, self.beta1, self.beta2, self.lambd, self.keep_prob, self.batch_size):
             w.valueChanged.connect(self._hyper_changed)
         self.bias_correction.toggled.connect(self._hyper_changed)
+        self.lr_decay.changed.connect(self._hyper_changed)
         return box
 
     # -- config -> widgets -------------------------------------------------------------
@@ -305,11 +310,14 @@ class BuilderPanel(Panel):
             self._show(field, exact)
         self.batch_size.setValue(h.batch_size or 0)
         self.bias_correction.setChecked(h.bias_correction)
+        self.lr_decay.show(h)
         self._show_optimizer_rows(h.optimizer)
 
     def _show_optimizer_rows(self, opt: str) -> None:
         for name, visible in optimizer_tips.shown_rows(opt).items():
             self.form_opt.setRowVisible(getattr(self, name), visible)
+        for widget, visible in self.lr_decay.shown_rows().items():
+            self.form_opt.setRowVisible(widget, visible)
 
     # -- widgets -> config -------------------------------------------------------------
     def _send(self, config: SessionConfig) -> None:
@@ -404,7 +412,8 @@ class BuilderPanel(Panel):
             beta=self._read(self.beta), beta1=self._read(self.beta1),
             beta2=self._read(self.beta2), batch_size=self.batch_size.value() or None,
             lambd=self._read(self.lambd), keep_prob=self._read(self.keep_prob),
-            bias_correction=self.bias_correction.isChecked())
+            bias_correction=self.bias_correction.isChecked(), **self.lr_decay.values())
+        self.lr_decay.preview(hyper)
         self._show_optimizer_rows(opt)
         self._send(dataclasses.replace(self._config, hyper=hyper))
 
@@ -443,6 +452,7 @@ class BuilderPanel(Panel):
             self.set_config(config)
 
     def on_snapshot(self, snapshot) -> None:
+        self.lr_decay.show_epoch(snapshot.epoch)
         if snapshot.data is not self._data_summary or snapshot.layer_dims != self._layer_dims:
             self._data_summary = snapshot.data
             self._layer_dims = tuple(snapshot.layer_dims)
