@@ -27,6 +27,7 @@ from .lessons.hidden_units import HiddenUnitsExperiment
 from .lessons.init_schemes import InitSchemesExperiment
 from .lessons.learning_rate import LearningRateExperiment
 from .lessons.normalization import NormalizationExperiment
+from .lessons.optimizers import OptimizersExperiment
 from .lessons.symmetry import SymmetryExperiment
 from .lessons.vectorization import VectorizationExperiment
 from .progress import ExperimentCancelled, Reporter
@@ -41,7 +42,7 @@ EXPERIMENTS: dict[str, Experiment] = {e.key: e for e in sorted(
      DeepGradientsExperiment(), ActivationFunctionsExperiment(), GradientCheckingExperiment(),
      VectorizationExperiment(), FeaturesExperiment(),
      # the course's second part: regularization and optimization
-     BiasVarianceExperiment(), DropoutExperiment()), key=lambda e: e.number)}
+     BiasVarianceExperiment(), DropoutExperiment(), OptimizersExperiment()), key=lambda e: e.number)}
 
 
 def get_experiment(key, **params) -> Experiment:
