@@ -105,6 +105,10 @@ def _add_data_network_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--data-seed", type=int, metavar="N", help="seed of a generated data set")
     g.add_argument("--test-fraction", type=finite_float, metavar="F",
                    help="share of examples held out for testing (default: 0.2)")
+    g.add_argument("--dev-fraction", type=finite_float, metavar="F",
+                   help="share of examples held out as a dev set, to choose settings by, "
+                        "taken from training (0.2: 60 %% train / 20 %% dev / 20 %% test; "
+                        "default: 0, no dev set)")
     g.add_argument("--split-seed", type=int, metavar="N", help="seed of the train/test split")
     g.add_argument("--normalize", action=argparse.BooleanOptionalAction, default=None,
                    help="standardize inputs with the training split's mean and std "
@@ -139,6 +143,7 @@ def _add_data_network_options(p: argparse.ArgumentParser) -> None:
 
 
 def _add_training_options(p: argparse.ArgumentParser, iterations_help: str) -> None:
+    from nnviz.engine.lr_schedules import SCHEDULES
     from nnviz.engine.optimizers import OPTIMIZERS
 
     g = p.add_argument_group("training")
@@ -161,6 +166,14 @@ def _add_training_options(p: argparse.ArgumentParser, iterations_help: str) -> N
     g.add_argument("--l2", type=finite_float, metavar="LAMBDA", help="L2 lambda (default: 0)")
     g.add_argument("--keep-prob", type=finite_float, metavar="P",
                    help="dropout keep probability of hidden units (default: 1 = off)")
+    g.add_argument("--lr-decay", choices=list(SCHEDULES),
+                   help="learning-rate decay per epoch (from 0): inverse alpha0 / (1 + "
+                        "rate*epoch), exponential rate^epoch * alpha0, staircase alpha0 / "
+                        "(1 + rate*floor(epoch / interval)) (default: none)")
+    g.add_argument("--decay-rate", type=finite_float, metavar="R",
+                   help="the decay's rate (default: the course's, 1; 0.95 for exponential)")
+    g.add_argument("--decay-interval", type=int, metavar="N",
+                   help="staircase: epochs between two drops of alpha (default: 1000)")
 
 
 def _panel_key(name: str) -> str:

@@ -51,8 +51,12 @@ _FLAT_KEYS = {
     "l2": ("hyper", "lambd"),
     "lambd": ("hyper", "lambd"),
     "keep_prob": ("hyper", "keep_prob"),
+    "lr_decay": ("hyper", "lr_decay"),
+    "decay_rate": ("hyper", "decay_rate"),
+    "decay_interval": ("hyper", "decay_interval"),
 }
 _SPECIAL = ("dataset", "csv", "label", "noise", "samples", "data_seed", "test_fraction",
+            "dev_fraction",
             "layers", "activation", "batch_size", "iterations", "head", "course_exact",
             "features")
 FLAT_KEYS = tuple(_FLAT_KEYS) + _SPECIAL
@@ -197,12 +201,20 @@ def _apply_flat(d: dict, flat: dict) -> None:
     for key, param in (("noise", "noise"), ("samples", "m"), ("data_seed", "seed")):
         if key in flat:
             data["params"][param] = flat[key]
-    if "test_fraction" in flat:
-        fraction = float(flat["test_fraction"])
-        if not 0.0 <= fraction < 1.0:
-            raise ConfigError(f"test fraction must be in [0, 1), got {fraction}")
-        # The decimal meant: 1 - 0.95 is 0.050000000000000044, 0.05 after rounding.
-        data["train_fraction"] = round(1.0 - fraction, 12)
+    if "test_fraction" in flat or "dev_fraction" in flat:
+        dev_before = float(data.get("dev_fraction", 0.0))
+        dev = float(flat.get("dev_fraction", dev_before))
+        test = float(flat.get("test_fraction", 1.0 - data["train_fraction"] - dev_before))
+        for name, fraction in (("test", test), ("dev", dev)):
+            if not 0.0 <= fraction < 1.0:
+                raise ConfigError(f"{name} fraction must be in [0, 1), got {fraction:g}")
+        if test + dev >= 1.0:
+            raise ConfigError(f"the test ({test:g}) and dev ({dev:g}) fractions leave nothing "
+                              "to train on; lower one of them")
+        # The dev set comes out of training. The decimal meant: 1 - 0.95 is
+        # 0.050000000000000044, 0.05 after rounding.
+        data["train_fraction"] = round(1.0 - test - dev, 12)
+        data["dev_fraction"] = dev
     for key, (section, name) in _FLAT_KEYS.items():
         if key in flat:
             d[section][name] = flat[key]
@@ -363,8 +375,12 @@ def final_metrics(session) -> dict:
         train = evaluate(net, trainer.X, trainer.Y, trainer.lambd)
         test = (evaluate(net, data.X_test.astype(net.dtype), data.Y_test.astype(net.dtype))
                 if data.m_test else {})
+        dev = (evaluate(net, data.X_dev.astype(net.dtype), data.Y_dev.astype(net.dtype))
+               if data.m_dev else {})
     return {"iterations": int(trainer.iteration), "epochs": int(trainer.epoch),
+            "learning_rate": trainer.learning_rate,  # after decay: the next step's
             "train": {k: float(v) for k, v in train.items()},
+            "dev": {k: float(v) for k, v in dev.items()},
             "test": {k: float(v) for k, v in test.items()}}
 
 
