@@ -26,6 +26,7 @@ from .lessons.gradient_checking import GradientCheckingExperiment
 from .lessons.hidden_units import HiddenUnitsExperiment
 from .lessons.init_schemes import InitSchemesExperiment
 from .lessons.learning_rate import LearningRateExperiment
+from .lessons.mini_batch import MiniBatchExperiment
 from .lessons.normalization import NormalizationExperiment
 from .lessons.optimizers import OptimizersExperiment
 from .lessons.symmetry import SymmetryExperiment
@@ -42,7 +43,8 @@ EXPERIMENTS: dict[str, Experiment] = {e.key: e for e in sorted(
      DeepGradientsExperiment(), ActivationFunctionsExperiment(), GradientCheckingExperiment(),
      VectorizationExperiment(), FeaturesExperiment(),
      # the course's second part: regularization and optimization
-     BiasVarianceExperiment(), DropoutExperiment(), OptimizersExperiment()), key=lambda e: e.number)}
+     BiasVarianceExperiment(), DropoutExperiment(), OptimizersExperiment(),
+     MiniBatchExperiment()), key=lambda e: e.number)}
 
 
 def get_experiment(key, **params) -> Experiment:
