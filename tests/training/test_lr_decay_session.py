@@ -69,6 +69,8 @@ def test_a_schedule_is_saved_and_restored_and_training_continues_alike(tmp_path)
     restored = restore_session(load_session(path), tmp_path).session
     assert restored.config.hyper == CONFIG.hyper
     assert restored.snapshot().learning_rate == original.snapshot().learning_rate
+    # The optimizer (whose next step the cost surface draws) has α at the restored epoch.
+    assert restored.trainer.optimizer.learning_rate == original.trainer.optimizer.learning_rate
     original.step(10)
     restored.step(10)
     assert restored.net.theta.tobytes() == original.net.theta.tobytes()

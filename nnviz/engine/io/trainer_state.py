@@ -147,6 +147,8 @@ def restore_trainer_state(trainer, state: dict) -> None:
     for attr in _OPTIMIZER_COUNTERS:
         if attr in saved.get("state", {}):
             setattr(optimizer, attr, int(saved["state"][attr]))
+    if getattr(trainer, "lr_schedule", None) is not None:  # α at the restored epoch
+        trainer.lr_schedule = trainer.lr_schedule
 
 
 def _plain(value):
