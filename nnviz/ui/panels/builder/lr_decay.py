@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -57,16 +57,26 @@ class DecayCurve(QWidget):
         super().__init__(parent)
         self.setToolTip(CURVE_TIP)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setFixedHeight(self.HEIGHT)
+        self._fit_font()
         self.schedule = LearningRateSchedule(1.0)
         self.epoch = 0
         self.epochs, self.xs, self.ys = 100, [0, 100], [1.0, 1.0]
 
+    def _fit_font(self) -> None:
+        # Room for the two text lines and a curve of three more (presentation mode's
+        # larger text gets a taller picture).
+        self.setFixedHeight(max(self.HEIGHT, 5 * self.fontMetrics().height()))
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_font()
+
     def sizeHint(self):  # noqa: N802
-        return QSize(300, self.HEIGHT)
+        return QSize(300, self.height())
 
     def minimumSizeHint(self):  # noqa: N802
-        return QSize(160, self.HEIGHT)
+        return QSize(160, self.height())
 
     def set_schedule(self, schedule: LearningRateSchedule) -> None:
         if schedule != self.schedule:

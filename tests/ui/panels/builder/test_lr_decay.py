@@ -87,3 +87,12 @@ def test_the_dot_follows_the_training_epoch(qtbot, controller, builder):
     applied(qtbot, controller, lambda c: c.hyper.lr_decay == "inverse")
     controller.step(5)
     qtbot.waitUntil(lambda: builder.lr_decay.curve.epoch == 5, timeout=TIMEOUT)
+
+
+def test_larger_text_gets_a_taller_picture(builder):
+    curve = builder.lr_decay.curve
+    assert curve.height() >= 5 * curve.fontMetrics().height()
+    font = curve.font()
+    font.setPointSizeF(font.pointSizeF() * 2)
+    curve.setFont(font)
+    assert curve.height() >= 5 * curve.fontMetrics().height() > curve.HEIGHT
