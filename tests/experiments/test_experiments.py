@@ -32,7 +32,7 @@ def _numerical_gradient(f, w, eps=1e-6):
 
 def test_registry_lists_the_lessons_in_course_order():
     numbers = [e.number for e in EXPERIMENTS.values()]
-    assert numbers == list(range(1, 12))
+    assert numbers == list(range(1, 16))
     for e in EXPERIMENTS.values():
         assert e.title and e.summary and len(e.text) > 200, e.key
         assert "\n" not in e.summary
@@ -47,8 +47,8 @@ def test_registry_lists_the_lessons_in_course_order():
 def test_unknown_experiment_and_knob_are_named():
     with pytest.raises(ValueError, match="unknown experiment 'nope'"):
         get_experiment("nope")
-    with pytest.raises(ValueError, match="number 12"):
-        get_experiment(12)
+    with pytest.raises(ValueError, match="number 16"):
+        get_experiment(16)
     with pytest.raises(ValueError, match=r"no setting \['iteratons'\]"):
         get_experiment("symmetry", iteratons=3)
 

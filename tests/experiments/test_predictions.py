@@ -119,6 +119,28 @@ def oracle_features(q, r, e):
     return r.runs[1].final["train_metric"]
 
 
+def oracle_bias_variance(q, r, e):
+    return _best([f"{v:g}" for v in _column(r, "lambda")], _column(r, "dev error"), min)
+
+
+def oracle_dropout(q, r, e):
+    gaps = dict(zip(_column(r, "run"), _column(r, "train - test")))
+    return _bucket(q, gaps[f"keep_prob {min(e.keep_probs):g}"] - gaps["keep_prob 1"])
+
+
+def oracle_optimizers(q, r, e):
+    costs = next(p for p in r.plots if isinstance(p, CurvePlot))
+    keys = {"Gradient descent": "gd", "Momentum": "momentum", "RMSprop": "rmsprop",
+            "Adam": "adam"}
+    return _best([keys[s.label] for s in costs.series], [s.y[-1] for s in costs.series], min)
+
+
+def oracle_mini_batch(q, r, e):
+    keys = {"batch 1": "1", "batch 64": "64"}
+    return _best([keys.get(label, "full") for label in _column(r, "batch")],
+                 _column(r, f"J after {e.seconds:g} s"), min)
+
+
 SMALL = {"init_schemes": dict(iterations=300), "hidden_units": dict(iterations=300,
                                                                      resolution=10),
          "deep_gradients": dict(seeds=1, scales=(0.5, 1.0), activations=("sigmoid",),
@@ -126,10 +148,15 @@ SMALL = {"init_schemes": dict(iterations=300), "hidden_units": dict(iterations=3
          "normalization": dict(iterations=600, resolution=11),
          "activation_functions": dict(resolution=10, iterations=1500),
          "features": dict(resolution=10), "cost_function": dict(resolution=21),
-         "learning_rate": dict(resolution=11), "vectorization": dict(sizes=(16,), m=64)}
+         "learning_rate": dict(resolution=11), "vectorization": dict(sizes=(16,), m=64),
+         "bias_variance": dict(iterations=300), "dropout": dict(iterations=300, resolution=10),
+         "optimizers": dict(steps=100, resolution=11), "mini_batch": dict(seconds=0.1, m=1000)}
 # A second seed where the lesson trains; a changed setting where it has no seed.
 CHANGED = {"cost_function": dict(m=120, noise=0.4), "gradient_checking": dict(bugs=("dW2 doubled",)),
-           "deep_gradients": dict(depth=12), "vectorization": dict(seed=3, n=16)}
+           "deep_gradients": dict(depth=12), "vectorization": dict(seed=3, n=16),
+           # these seed their data and weights with a knob (they train outside run_session)
+           "bias_variance": dict(seed=7), "optimizers": dict(seed=7),
+           "mini_batch": dict(seed=7, batch_sizes=(1, 64, None))}
 ORACLES = {key: globals()[f"oracle_{key}"] for key in EXPERIMENTS}
 
 

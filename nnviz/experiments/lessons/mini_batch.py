@@ -19,8 +19,8 @@ CHUNK = 16  # steps between clock readings and cancel checks
 NOISE_STEPS = 300  # the first steps whose batch costs the noise plot shows
 
 
-def batch_label(batch_size: int | None, m_train: int) -> str:
-    return f"full batch ({m_train:,})" if batch_size is None else f"batch {batch_size}"
+def batch_label(batch_size: int | None) -> str:
+    return "full batch" if batch_size is None else f"batch {batch_size}"
 
 
 def relative_jump(costs) -> float:
@@ -60,7 +60,7 @@ class MiniBatchExperiment(Experiment):
         return tuple(with_setting(self.base(), "batch_size", b) for b in self.batch_sizes)
 
     def labels(self):
-        return tuple(batch_label(b, self.m_train) for b in self.batch_sizes)
+        return tuple(batch_label(b) for b in self.batch_sizes)
 
     def live_config(self):
         return self.configs()[list(self.batch_sizes).index(64)] if 64 in self.batch_sizes \
@@ -147,7 +147,7 @@ class MiniBatchExperiment(Experiment):
                   for r in runs if np.all(r.step_costs[:first] > 0)),
             log_y=True, note="One example's cost jumps from step to step; 64 examples' less; "
                              "the whole set's falls smoothly.")
-        table = Table(("batch", "steps", "ms per step", "epochs", "J after one epoch",
+        table = Table((f"batch (of {self.m_train:,} examples)", "steps", "ms per step", "epochs", "J after one epoch",
                        f"J after {self.seconds:g} s", "step-to-step jump of J"),
                       tuple((r.label, r.iterations_run, ms_per_step[r.label] / 1e3,
                              epochs_done[r.label], after_epoch[r.label], final[r.label],
