@@ -35,6 +35,7 @@ def main() -> int:
     window.show()
     screen = QGuiApplication.primaryScreen().size()
     size = f"{screen.width()}x{screen.height()}"
+    large = screen.width() >= 1600
     c = window.controller
     steps: list = []
 
@@ -51,6 +52,11 @@ def main() -> int:
             fn()
             run_next()
         QTimer.singleShot(ms, go)
+
+    def save_screen(name):  # the whole screen: dialogs and a full-screen window too
+        path = HERE / f"{name}_{size}.png"
+        QGuiApplication.primaryScreen().grabWindow(0).save(str(path))
+        print("saved", path.name)
 
     def save_window(name):
         path = HERE / f"{name}_{size}.png"
@@ -101,6 +107,7 @@ def main() -> int:
     later(10, workspace("challenges"))
     later(10, lambda: window.panels["challenges"].start("vanishing"))
     later(1500, lambda: save_window("challenges"))
+    later(10, lambda: window.panels["challenges"].stop())
     # Train on the digits: first-layer weights as pictures and the misclassified images.
     later(10, workspace("train"))
     later(10, lambda: config(
@@ -109,8 +116,61 @@ def main() -> int:
         Hyperparameters(optimizer="adam", learning_rate=0.003)))
     later(2000, lambda: c.step(300))
     later(6000, lambda: save_window("digits"))
+    if not large:
+        laptop_scenes(window, later, config, workspace, save_screen)
     run_next()
     return app.exec()
+
+
+def laptop_scenes(window, later, config, workspace, save_screen):
+    """The README's 1366x768 pictures of the optimizer race, the dropout masks, the
+    bias/variance readout with its sweep, the start page, presentation mode and the
+    colour-blind palette."""
+    from nnviz.training.config import DataSpec, Hyperparameters, NetworkSpec, SessionConfig
+    from nnviz.ui.start_page import show_start_page
+
+    c = window.controller
+    # The optimizer race on the real cost surface (Landscape).
+    later(10, lambda: c.apply_config(SessionConfig()))
+    later(1500, lambda: c.step(200))
+    later(1500, workspace("landscape"))
+    surface = lambda: window.panels["cost_surface"]  # noqa: E731
+    later(500, lambda: surface().tabs.setCurrentWidget(surface().race))
+    later(300, lambda: surface().race.start.click())
+    later(8000, lambda: save_screen("race"))
+    later(10, lambda: surface().tabs.setCurrentIndex(0))
+    # The dropout masks, stepping (Train).
+    later(10, workspace("train"))
+    later(10, lambda: config(DataSpec(name="flower"),
+                             NetworkSpec(hidden_units=(8,), activations=("tanh",)),
+                             Hyperparameters(learning_rate=1.2, keep_prob=0.5)))
+    later(1500, lambda: c.step(300))
+    later(2000, lambda: c.step(1))
+    later(1500, lambda: save_screen("dropout"))
+    # Bias and variance: a dev split, an overfitting network, then the λ sweep (Landscape).
+    later(10, lambda: config(
+        DataSpec(name="moons", params=(("m", 200), ("noise", 0.35)), train_fraction=0.6,
+                 dev_fraction=0.2),
+        NetworkSpec(hidden_units=(40, 40), activations=("relu", "relu"), init="he"),
+        Hyperparameters(optimizer="adam", learning_rate=0.01)))
+    later(1500, lambda: c.step(1500))
+    later(6000, workspace("landscape"))
+    later(500, lambda: window.panels["curves"].open_sweep("lambd"))
+    later(15000, lambda: save_screen("bias_variance"))
+    later(10, lambda: window.panels["curves"].sweep_dialog.close())
+    # The start page, presentation mode, the colour-blind palette (the course network).
+    later(10, lambda: c.apply_config(SessionConfig()))
+    later(10, workspace("train"))
+    later(1500, lambda: c.step(2000))
+    later(3000, lambda: setattr(window, "_start_page", show_start_page(window)))
+    later(1500, lambda: save_screen("start_page"))
+    later(10, lambda: window._start_page.close())
+    later(10, lambda: window.appearance.set_palette("colour_blind"))
+    later(2000, lambda: save_screen("colour_blind"))
+    later(10, lambda: window.appearance.set_palette("default"))
+    later(10, lambda: window.presentation.set_active(True))
+    later(3000, lambda: save_screen("presentation"))
+    later(10, lambda: window.presentation.set_active(False))
 
 
 if __name__ == "__main__":

@@ -97,6 +97,9 @@ class PresentationMode(QObject):
         else:
             self.appearance.set_scale(1.0)
             window.showNormal()
+        workspaces = getattr(window, "workspaces", None)
+        if workspaces is not None:  # the builder's column grows with its text, and back
+            workspaces.set_scale(self.appearance.scale)
             if self._was_maximized:
                 window.showMaximized()
             elif self._geometry is not None:
@@ -114,6 +117,9 @@ class PresentationMode(QObject):
                         MIN_PRESENTATION_SCALE), MAX_SCALE)
         self.window.settings.setValue(SCALE_KEY, scale)
         self.appearance.set_scale(scale)
+        workspaces = getattr(self.window, "workspaces", None)
+        if workspaces is not None:
+            workspaces.set_scale(scale)
         self.window.statusBar().showMessage(f"Text and lines at {scale:g}x", 3000)
 
     def rescale(self, scale: float | None = None, visible_only: bool = True) -> None:

@@ -23,6 +23,8 @@ OPTIMIZERS = {"gd": "gradient descent", "momentum": "momentum", "rmsprop": "RMSp
               "adam": "Adam"}
 # (part of SessionConfig, field) -> the setting's name as the builder shows it
 LABELS = {
+    ("hyper", "lr_decay"): "α decay", ("hyper", "decay_rate"): "decay rate",
+    ("hyper", "decay_interval"): "decay interval",
     ("data", "train_fraction"): "training share", ("data", "dev_fraction"): "dev share",
     ("data", "split_seed"): "split seed", ("data", "normalize"): "normalize inputs",
     ("data", "features"): "input features", ("data", "csv_label_column"): "label column",

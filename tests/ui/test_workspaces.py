@@ -15,6 +15,7 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QLabel, QMessageBox
 
 from nnviz.ui.main_window import MainWindow
+from nnviz.ui.presentation import DEFAULT_SCALE
 from nnviz.ui.settings import open_settings
 from nnviz.ui.workspaces import WORKSPACES
 
@@ -104,6 +105,36 @@ def sideways_scrolling(panel_slot) -> list[str]:
 def test_every_panel_of_every_workspace_is_readable(window, qtbot, workspace):
     window.show_workspace(workspace)
     qtbot.wait(150)  # the panels draw the latest snapshot at their new size
+    problems = readability_problems(window)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("workspace", [w.key for w in WORKSPACES])
+def test_presentation_mode_at_1920_keeps_every_workspace_readable(qtbot, isolated_settings,
+                                                                   monkeypatch, workspace):
+    """F11 on a 1920x1080 projector: text and lines 1.5x, the same rules hold."""
+    area = SCREENS["desktop"]
+    monkeypatch.setattr(MainWindow, "_available", lambda self: area)
+    # Offscreen's one screen is 800x800: "full screen" is the projector's area here.
+    monkeypatch.setattr(MainWindow, "showFullScreen", lambda self: self.setGeometry(area))
+    w = MainWindow(settings=open_settings(isolated_settings))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.controller.snapshots_delivered > 0, timeout=TIMEOUT)
+    w.build_pending_panels()
+    try:
+        w.presentation.set_active(True)
+        w.show_workspace(workspace)
+        qtbot.wait(300)
+        assert w.appearance.scale == DEFAULT_SCALE
+        problems = readability_problems(w)
+        assert not problems, "\n".join(problems)
+    finally:
+        w.presentation.set_active(False)
+        w.close()
+
+
+def readability_problems(window) -> list[str]:
     keys = window.workspaces.panels_shown()
     assert keys, f"workspace {workspace} shows no panel"
     problems = []
@@ -126,7 +157,7 @@ def test_every_panel_of_every_workspace_is_readable(window, qtbot, workspace):
         if slot.verticalScrollBar().isVisible():  # the panel fits its place, nothing below
             problems.append(f"{key}: needs {slot.widget().minimumSizeHint().height()} px of "
                             f"height, has {slot.height()}")
-    assert not problems, "\n".join(problems)
+    return problems
 
 
 def test_the_builder_stays_narrow_and_the_plots_get_the_rest(window):

@@ -13,7 +13,7 @@ from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, Signal
 from PySide6.QtWidgets import (QLabel, QScrollArea, QSplitter, QStackedWidget, QStyle, QTabBar,
                                QVBoxLayout, QWidget)
 
-from .spec import Pane, Split, Workspace
+from .spec import Split, Workspace
 
 SETTINGS_GROUP = "workspaces"
 
@@ -85,6 +85,7 @@ class WorkspacePage(QWidget):
         self._nodes: dict[int, Split] = {}
         self._arranged = False
         self._saved: list[QByteArray] | None = None
+        self.scale = 1.0  # presentation mode: side columns (pixels) grow with the text
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         root = self._build(workspace.layout, slots)
@@ -142,10 +143,11 @@ class WorkspacePage(QWidget):
         node = self._nodes[id(splitter)]
         length = height if node.vertical else width
         length -= splitter.handleWidth() * (splitter.count() - 1)
-        fixed = sum(p.pixels for p in node.panes if p.pixels)
+        pixels = [int(p.pixels * self.scale) if p.pixels else 0 for p in node.panes]
         shares = sum(p.share for p in node.panes if not p.pixels) or 1.0
-        rest = max(0, length - fixed)
-        sizes = [p.pixels if p.pixels else int(rest * p.share / shares) for p in node.panes]
+        rest = max(0, length - sum(pixels))
+        sizes = [px if px else int(rest * p.share / shares)
+                 for p, px in zip(node.panes, pixels)]
         splitter.setSizes(sizes)
         for index, size in enumerate(sizes):
             child = splitter.widget(index)
@@ -186,6 +188,7 @@ class WorkspaceStack(QStackedWidget):
             self.pages[workspace.key] = page
             page.restore(self._saved_states(workspace.key))
             self.addWidget(page)
+        self._before_scale: dict[str, list[QByteArray]] | None = None
         self.switcher = WorkspaceSwitcher(self.workspaces)
         self.switcher.currentChanged.connect(self._tab_changed)
 
@@ -234,6 +237,22 @@ class WorkspaceStack(QStackedWidget):
     def saved_current(self) -> str | None:
         key = self.settings.value(f"{SETTINGS_GROUP}/current")
         return key if key in self.pages else None
+
+    def set_scale(self, scale: float) -> None:
+        """Presentation mode: every workspace laid out again for text ``scale`` times its size
+        (side columns such as the builder grow with it); back at 1, the arrangement the user
+        had before is restored."""
+        if scale != 1.0 and self._before_scale is None:
+            self._before_scale = {key: page.states() for key, page in self.pages.items()}
+        for page in self.pages.values():
+            page.scale = scale
+            if page._arranged:
+                page.arrange()
+        if scale == 1.0 and self._before_scale is not None:
+            for key, states in self._before_scale.items():
+                for splitter, state in zip(self.pages[key].splitters, states):
+                    splitter.restoreState(state)
+            self._before_scale = None
 
     def reset(self, key: str | None = None) -> None:
         """Back to the default proportions (the current workspace's, or ``key``'s)."""

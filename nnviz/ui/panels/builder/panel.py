@@ -445,6 +445,10 @@ class BuilderPanel(Panel):
             window.open_data()
 
     # -- from the worker ---------------------------------------------------------------
+    def on_theme(self, colors) -> None:
+        # In presentation mode the text is larger: so is the column's limit.
+        self.setMaximumWidth(int(MAX_WIDTH * getattr(colors, "scale", 1.0)))
+
     def on_config(self, config: SessionConfig) -> None:
         # Only resync once the latest request is done (or was refused), so a slider being
         # dragged is never pulled back to an older value.
