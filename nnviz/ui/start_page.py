@@ -45,6 +45,8 @@ class StartPage(QDialog):
         self.data_button = self._way("Open your own data (CSV)", DATA_TEXT, self.open_data)
 
         self.recent_list = QListWidget()
+        self.recent_list.setWordWrap(True)  # long names and the empty list's hint wrap
+        self.recent_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.recent_list.setObjectName("startRecent")
         self.recent_list.setToolTip("Double-click (or Enter) to open")
         self.recent_list.itemActivated.connect(self._open_item)
