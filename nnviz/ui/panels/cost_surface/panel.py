@@ -32,6 +32,8 @@ from .plots import SurfacePlot, legend_html
 
 LIVE_RESOLUTION = 21     # grid points per axis while training runs
 LIVE_RATE_HZ = 4.0       # at most this many live recomputations a second
+FAST_RATE_HZ = 1.0       # ... while training runs faster than FAST_STEPS a second: each grid
+FAST_STEPS = 1000.0      # and its redraw hold the GIL the worker needs at Max speed
 ASPECT_STEP = 1.08       # a resize that changes the plot's shape by more asks for a new grid
 PLOT_SHARE = 0.7         # the map keeps at least this share of the panel's height
 SPACING = 2
@@ -300,18 +302,24 @@ class CostSurfacePanel(Panel):
         elif self.runner.busy:
             self._waiting = True
         else:
-            wait = 1.0 / LIVE_RATE_HZ - (time.monotonic() - self._last_submit)
+            wait = self._live_interval() - (time.monotonic() - self._last_submit)
             if wait <= 0:
                 self._submit(snapshot, live)
             elif not self._timer.isActive():
                 self._timer.start(int(wait * 1000) + 1)
+
+    def _live_interval(self) -> float:
+        """Seconds between two live grids: fewer when training runs fast."""
+        snapshot = self._snapshot
+        fast = snapshot is not None and snapshot.steps_per_second > FAST_STEPS
+        return 1.0 / (FAST_RATE_HZ if fast else LIVE_RATE_HZ)
 
     def _submit_latest(self) -> None:
         snapshot = self._snapshot
         if snapshot is None or self.runner.busy:
             return
         live = snapshot.state == RUNNING
-        wait = 1.0 / LIVE_RATE_HZ - (time.monotonic() - self._last_submit) if live else 0.0
+        wait = self._live_interval() - (time.monotonic() - self._last_submit) if live else 0.0
         if wait > 0:  # a timer may fire a little early
             self._timer.start(int(wait * 1000) + 1)
         else:
