@@ -84,7 +84,7 @@ class DropoutExperiment(Experiment):
                             for r in runs),
                       ("s", "pct", "pct", "pct", "g", "pct"))
         step_plot = CurvePlot(
-            "The cost each step computes (with that step's dropout masks)", "iteration",
+            "Each step's cost, with its masks", "iteration",
             "J (log scale)",
             tuple(Series(r.label, np.arange(1, r.step_costs.size + 1), r.step_costs)
                   for r in runs if np.all(r.step_costs > 0)),

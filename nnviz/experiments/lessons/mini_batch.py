@@ -31,6 +31,10 @@ def relative_jump(costs) -> float:
         else float("nan")
 
 
+def _epochs_text(epochs: float) -> str:
+    return f"{epochs:.3g}" if epochs < 100 else f"{epochs:,.0f}"
+
+
 @dataclass(frozen=True)
 class MiniBatchExperiment(Experiment):
     key = "mini_batch"
@@ -131,22 +135,23 @@ class MiniBatchExperiment(Experiment):
                     "best_cost": final[best], "seconds": self.seconds,
                     "start_cost": runs[0].initial_cost}
         per_second = CurvePlot(
-            f"Training cost J against training time ({self.seconds:g} s each)",
+            "J against seconds of training",
             "seconds of training", "J (log scale)",
             tuple(Series(r.label, seconds[r.label], r.train_cost) for r in runs), log_y=True,
-            note="The clock runs only while steps are taken (measuring J is not counted).")
+            note=f"{self.seconds:g} s each; the clock runs only while steps are taken.")
         per_epoch = CurvePlot(
-            "Training cost J against epochs (passes over the training set)",
+            "J against epochs",
             "epoch (log scale)", "J (log scale)",
             tuple(Series(r.label, epochs[r.label][1:], r.train_cost[1:]) for r in runs),
             log_x=True, log_y=True,
-            note="Batch 1 takes one step per example: the most progress per pass.")
+            note="An epoch is one pass over the training set; batch 1 takes a step per "
+                 "example.")
         noise_plot = CurvePlot(
-            f"The cost of each step's batch (first {first} steps)", "step", "J (log scale)",
+            "Each step's batch cost", "step", "J (log scale)",
             tuple(Series(r.label, np.arange(1, first + 1), r.step_costs[:first])
                   for r in runs if np.all(r.step_costs[:first] > 0)),
-            log_y=True, note="One example's cost jumps from step to step; 64 examples' less; "
-                             "the whole set's falls smoothly.")
+            log_y=True, note=f"The first {first} steps: one example's cost jumps, 64 "
+                             "examples' less, the whole set's falls smoothly.")
         table = Table((f"batch (of {self.m_train:,} examples)", "steps", "ms per step", "epochs", "J after one epoch",
                        f"J after {self.seconds:g} s", "step-to-step jump of J"),
                       tuple((r.label, r.iterations_run, ms_per_step[r.label] / 1e3,
@@ -154,7 +159,8 @@ class MiniBatchExperiment(Experiment):
                              noise[r.label]) for r in runs),
                       ("s", "int", "ms", "g", "g", "g", "pct"))
         parts = [f"{r.label}: {r.iterations_run:,} steps of {ms_per_step[r.label]:.3g} ms, "
-                 f"{epochs_done[r.label]:.3g} epochs, J = {final[r.label]:.3g}" for r in runs]
+                 f"{_epochs_text(epochs_done[r.label])} epochs, J = {final[r.label]:.3g}"
+                 for r in runs]
         noisiest = max(noise, key=lambda k: noise[k] if math.isfinite(noise[k]) else -1)
         conclusion = (
             f"In {self.seconds:g} s of training each: " + "; ".join(parts) + f". Lowest J: "

@@ -90,16 +90,16 @@ class OptimizersExperiment(Experiment):
                     "path_length": length, "diverged": dict(zip(names, race.diverged)),
                     "best_cost": final[best], "gd_cost": final[names[0]]}
         surface = SurfacePlot(
-            "J on the plane of the paths (their first two principal directions)",
+            "J on the plane of the four paths",
             race.axis_labels[0], race.axis_labels[1], race.alphas, race.betas, race.grid,
             tuple(Series(n, p[:, 0], p[:, 1], kind="path") for n, p in zip(names, race.paths)),
-            note="All four start at the centre (0, 0) with the same weights and data.")
+            note="The plane through the start along the paths' two main directions; all four "
+                 "start at (0, 0).")
         costs = CurvePlot(
-            f"Training cost J, the same alpha = {self.learning_rate:g} for all", "step",
-            "J (log scale)",
+            "Training cost J", "step", "J (log scale)",
             tuple(Series(n, s, c) for n, s, c in zip(names, race.path_steps, race.costs)
                   if np.all(np.asarray(c) > 0)),
-            log_y=True)
+            log_y=True, note=f"The same alpha = {self.learning_rate:g} for all four.")
         table = Table(("optimizer", "J at start", f"J after {self.steps} steps",
                        "steps to halve J", "path length on the plane", "diverged"),
                       tuple((n, start_cost, final[n], half[n], length[n], bool(msg))
