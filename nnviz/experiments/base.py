@@ -4,7 +4,7 @@ A lesson is a frozen dataclass whose fields are its knobs (iterations, sizes...)
 real settings as defaults; ``with_params(iterations=200)`` gives a smaller copy for tests.
 Class attributes describe it for the menu and the start page:
 
-- ``key`` (stable id), ``number`` (1-10, the course order), ``title``, ``summary`` (one
+- ``key`` (stable id), ``number`` (1-15, the course order), ``title``, ``summary`` (one
   line), ``text`` (what to look at and why, in the course's notation);
 - ``panel``: the app panel that shows the same thing live ("cost_surface", "gradient_flow",
   "gradient_check" or None).
