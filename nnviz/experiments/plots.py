@@ -9,6 +9,7 @@ from nnviz.engine.cost_surface import cost_surface, parameter_directions
 from nnviz.training import probes
 
 from .results import BoundaryCell, CurvePlot, RunRecord, Series, SurfacePlot, format_cell
+from .runs import run_session
 
 
 def cost_curves(runs: Sequence[RunRecord], title: str = "Training cost J",
@@ -66,6 +67,17 @@ def boundary_cell(session, label: str, record: RunRecord | None = None,
     probability = grid.values if grid is not None else np.full((ys.size, xs.size), 0.5)
     return BoundaryCell(label, xs, ys, probability, d.X_train_raw, d.y_train,
                         accuracy_text(record) if record is not None else "")
+
+
+def runs_with_boundaries(configs, labels, iterations: int, reporter, resolution: int):
+    """Train each of ``configs`` for ``iterations`` (a share of ``reporter``'s progress
+    each); their records and their decision-boundary cells, in order."""
+    runs, cells = [], []
+    for config, label, part in zip(configs, labels, reporter.parts([1] * len(configs))):
+        record, session = run_session(config, iterations, label=label, progress=part)
+        runs.append(record)
+        cells.append(boundary_cell(session, label, record, resolution))
+    return runs, cells
 
 
 def square_window(points: np.ndarray, margin: float = 0.25,

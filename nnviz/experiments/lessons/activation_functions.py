@@ -10,9 +10,8 @@ from nnviz.training.config import DataSpec, Hyperparameters, NetworkSpec, Sessio
 from ..base import Experiment
 from ..lesson_words import lesson_words
 from ..comparison import Sweep
-from ..plots import boundary_cell, cost_curves
+from ..plots import cost_curves, runs_with_boundaries
 from ..results import BarPlot, BoundaryPlot, Table
-from ..runs import run_session
 
 
 @dataclass(frozen=True)
@@ -43,12 +42,8 @@ class ActivationFunctionsExperiment(Experiment):
         return tuple(self.sweep().run_labels())
 
     def _run(self, reporter):
-        runs, cells = [], []
-        for config, label, part in zip(self.configs(), self.labels(),
-                                       reporter.parts([1] * len(self.activations))):
-            record, session = run_session(config, self.iterations, label=label, progress=part)
-            runs.append(record)
-            cells.append(boundary_cell(session, label, record, self.resolution))
+        runs, cells = runs_with_boundaries(self.configs(), self.labels(), self.iterations,
+                                           reporter, self.resolution)
         reached = {r.label: r.iterations_to(self.target) for r in runs}
         per_iteration = {r.label: r.seconds / max(r.iterations_run, 1) for r in runs}
         findings = {"iterations_to_target": reached, "seconds_per_iteration": per_iteration,

@@ -10,9 +10,8 @@ from nnviz.training.config import DataSpec, Hyperparameters, NetworkSpec, Sessio
 from ..base import Experiment
 from ..comparison import Sweep
 from ..lesson_words import lesson_words
-from ..plots import boundary_cell, metric_curves
+from ..plots import metric_curves, runs_with_boundaries
 from ..results import BoundaryPlot, CurvePlot, Series, Table
-from ..runs import run_session
 
 
 def keep_label(keep_prob: float) -> str:
@@ -58,12 +57,8 @@ class DropoutExperiment(Experiment):
         return tuple(self.sweep().run_labels())
 
     def _run(self, reporter):
-        runs, cells = [], []
-        for config, label, part in zip(self.configs(), self.labels(),
-                                       reporter.parts([1] * len(self.keep_probs))):
-            record, session = run_session(config, self.iterations, label=label, progress=part)
-            runs.append(record)
-            cells.append(boundary_cell(session, label, record, self.resolution))
+        runs, cells = runs_with_boundaries(self.configs(), self.labels(), self.iterations,
+                                           reporter, self.resolution)
         gap = {r.label: r.final["train_metric"] - r.final["test_metric"] for r in runs}
         noise = {r.label: cost_noise(r.step_costs) for r in runs}
         without = next((r for r, k in zip(runs, self.keep_probs) if k == 1.0), runs[0])
