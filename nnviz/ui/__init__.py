@@ -1,2 +1,2 @@
-"""The desktop app: ``app.run_app()`` opens :class:`main_window.MainWindow`; each dock is a
-panel from :data:`panels.PANELS`."""
+"""The desktop app: ``app.run_app()`` opens :class:`main_window.MainWindow`; its workspaces
+(:mod:`workspaces`) show the panels of :data:`panels.PANELS`."""

@@ -98,7 +98,7 @@ def run_app(argv: list[str] | None = None, screenshot: str | None = None, steps:
             panel: str | None = None,
             on_window: Callable[[object], None] | None = None) -> int:
     """Open the main window and run until it closes. With ``screenshot``, train ``steps``
-    steps, save a PNG of the window (or of the dock ``panel``) and exit. ``on_window``
+    steps, save a PNG of the window (or of ``panel`` in its workspace) and exit. ``on_window``
     (scripts and stress tests) is called with the shown window before the event loop."""
     app = create_application(argv)
     enable_crash_log()

@@ -1,4 +1,4 @@
-"""The base class of every dock panel and what it is given to work with."""
+"""The base class of every panel and what it is given to work with."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,11 +23,11 @@ class PanelContext:
 
 
 class Panel(QWidget):
-    """A dock's content. The main window builds it with ``cls(context)`` (a plain ``QWidget``
-    with an ``on_snapshot`` method works too: it is built with ``cls()`` and the optional
-    methods below are only called if present). The main window calls, on the GUI thread:
+    """A panel: what a workspace shows in one of its places. The main window builds it with
+    ``cls(context)`` (a plain ``QWidget`` with an ``on_snapshot`` method works too: it is
+    built with ``cls()`` and the optional methods below are only called if present). The main window calls, on the GUI thread:
 
-    - ``on_snapshot(snapshot)`` with the latest snapshot, only while the dock is visible (a
+    - ``on_snapshot(snapshot)`` with the latest snapshot, only while its workspace is on screen (a
       panel that is shown again gets the latest one at once). Keep it cheap: update plot
       items created once (``setData``/``setImage``); anything expensive belongs on a worker.
     - ``on_config(config)`` when the settings in use change (after the worker applied them).

@@ -1,1 +1,1 @@
-"""The activations panel (dock widget in panel.py)."""
+"""The activations panel (the panel widget in panel.py)."""

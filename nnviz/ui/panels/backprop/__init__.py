@@ -1,1 +1,1 @@
-"""The Backprop panel (dock widget in panel.py): backpropagation step by step."""
+"""The Backprop panel (the panel widget in panel.py): backpropagation step by step."""

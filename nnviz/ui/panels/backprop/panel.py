@@ -1,4 +1,4 @@
-"""Backprop, step by step: the course's three pictures of backpropagation, as one dock.
+"""Backprop, step by step: the course's three pictures of backpropagation, as one panel.
 
 1. The computation graph of ``J = 3(a + bc)`` on numbers: Forward fills one node's value at a
    time, Backward one node's ``dJ/dnode``, with the chain-rule product beside each edge.

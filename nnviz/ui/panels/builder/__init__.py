@@ -1,1 +1,1 @@
-"""The builder panel (dock widget in panel.py)."""
+"""The builder panel (the panel widget in panel.py)."""

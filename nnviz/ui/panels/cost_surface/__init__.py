@@ -1,1 +1,1 @@
-"""The cost surface panel (dock widget in panel.py)."""
+"""The cost surface panel (the panel widget in panel.py)."""

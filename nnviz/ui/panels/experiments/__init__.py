@@ -1,1 +1,1 @@
-"""The experiments panel (dock widget in panel.py)."""
+"""The experiments panel (the panel widget in panel.py)."""

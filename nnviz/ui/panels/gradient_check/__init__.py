@@ -1,1 +1,1 @@
-"""The gradient check panel (dock widget in panel.py)."""
+"""The gradient check panel (the panel widget in panel.py)."""

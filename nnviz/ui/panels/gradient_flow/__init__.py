@@ -1,1 +1,1 @@
-"""The gradient flow panel (dock widget in panel.py)."""
+"""The gradient flow panel (the panel widget in panel.py)."""

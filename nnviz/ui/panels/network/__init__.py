@@ -1,1 +1,1 @@
-"""The network panel (dock widget in panel.py)."""
+"""The network panel (the panel widget in panel.py)."""

@@ -1,1 +1,1 @@
-"""The training panel (dock widget in panel.py)."""
+"""The training panel (the panel widget in panel.py)."""
