@@ -84,3 +84,18 @@ class Experiment:
     @property
     def heading(self) -> str:
         return f"{self.number}. {self.title}"
+
+
+@dataclass(frozen=True)
+class SweepExperiment(Experiment):
+    """A lesson whose runs are one :class:`~nnviz.experiments.comparison.Sweep`: its settings
+    and their labels come from ``sweep()``."""
+
+    def sweep(self):
+        raise NotImplementedError
+
+    def configs(self) -> tuple[SessionConfig, ...]:
+        return tuple(self.sweep().configs())
+
+    def labels(self) -> tuple[str, ...]:
+        return tuple(self.sweep().run_labels())

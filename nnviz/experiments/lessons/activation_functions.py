@@ -7,7 +7,7 @@ import numpy as np
 
 from nnviz.training.config import DataSpec, Hyperparameters, NetworkSpec, SessionConfig
 
-from ..base import Experiment
+from ..base import SweepExperiment
 from ..lesson_words import lesson_words
 from ..comparison import Sweep
 from ..plots import cost_curves, runs_with_boundaries
@@ -15,7 +15,7 @@ from ..results import BarPlot, BoundaryPlot, Table
 
 
 @dataclass(frozen=True)
-class ActivationFunctionsExperiment(Experiment):
+class ActivationFunctionsExperiment(SweepExperiment):
     key = "activation_functions"
     number = 8
     title, summary, text = lesson_words(key)  # lessons/questions/<key>.toml
@@ -34,12 +34,6 @@ class ActivationFunctionsExperiment(Experiment):
                         activations=("tanh",) * len(self.hidden_units), init="xavier"),
             Hyperparameters(optimizer="gd", learning_rate=self.learning_rate))
         return Sweep(base, "activation", self.activations, self.iterations)
-
-    def configs(self):
-        return tuple(self.sweep().configs())
-
-    def labels(self):
-        return tuple(self.sweep().run_labels())
 
     def _run(self, reporter):
         runs, cells = runs_with_boundaries(self.configs(), self.labels(), self.iterations,

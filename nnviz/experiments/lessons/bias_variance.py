@@ -8,7 +8,7 @@ import numpy as np
 from nnviz.analysis.bias_variance import read_bias_variance
 from nnviz.training.config import DataSpec, Hyperparameters, NetworkSpec, SessionConfig
 
-from ..base import Experiment
+from ..base import SweepExperiment
 from ..comparison import Sweep
 from ..error_sweep import run_error_sweep
 from ..lesson_words import lesson_words
@@ -39,7 +39,7 @@ def moons_bayes_error(noise: float, samples: int = 8000, arc_points: int = 256,
 
 
 @dataclass(frozen=True)
-class BiasVarianceExperiment(Experiment):
+class BiasVarianceExperiment(SweepExperiment):
     key = "bias_variance"
     number = 12
     title, summary, text = lesson_words(key)  # lessons/questions/<key>.toml
@@ -62,12 +62,6 @@ class BiasVarianceExperiment(Experiment):
     def sweep(self) -> Sweep:
         return Sweep(self.base(), "lambd", self.lambdas, self.iterations,
                      labels=tuple(lambda_label(v) for v in self.lambdas))
-
-    def configs(self):
-        return tuple(self.sweep().configs())
-
-    def labels(self):
-        return tuple(self.sweep().run_labels())
 
     def live_config(self):
         return self.base()  # λ = 0: the learner raises it and watches the dev error

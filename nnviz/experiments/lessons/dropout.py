@@ -7,7 +7,7 @@ import numpy as np
 
 from nnviz.training.config import DataSpec, Hyperparameters, NetworkSpec, SessionConfig
 
-from ..base import Experiment
+from ..base import SweepExperiment
 from ..comparison import Sweep
 from ..lesson_words import lesson_words
 from ..plots import metric_curves, runs_with_boundaries
@@ -29,7 +29,7 @@ def cost_noise(step_costs) -> float:
 
 
 @dataclass(frozen=True)
-class DropoutExperiment(Experiment):
+class DropoutExperiment(SweepExperiment):
     key = "dropout"
     number = 13
     title, summary, text = lesson_words(key)  # lessons/questions/<key>.toml
@@ -49,12 +49,6 @@ class DropoutExperiment(Experiment):
     def sweep(self) -> Sweep:
         return Sweep(self.base(), "keep_prob", self.keep_probs, self.iterations,
                      labels=tuple(keep_label(k) for k in self.keep_probs))
-
-    def configs(self):
-        return tuple(self.sweep().configs())
-
-    def labels(self):
-        return tuple(self.sweep().run_labels())
 
     def _run(self, reporter):
         runs, cells = runs_with_boundaries(self.configs(), self.labels(), self.iterations,

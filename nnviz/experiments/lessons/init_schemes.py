@@ -7,7 +7,7 @@ import numpy as np
 
 from nnviz.training.config import DataSpec, Hyperparameters, NetworkSpec, SessionConfig
 
-from ..base import Experiment
+from ..base import SweepExperiment
 from ..lesson_words import lesson_words
 from ..comparison import Sweep, results_table
 from ..plots import boundary_cell, cost_curves
@@ -20,7 +20,7 @@ SCHEMES = ({"init": "zeros", "init_scale": 1.0},
 
 
 @dataclass(frozen=True)
-class InitSchemesExperiment(Experiment):
+class InitSchemesExperiment(SweepExperiment):
     key = "init_schemes"
     number = 6
     title, summary, text = lesson_words(key)  # lessons/questions/<key>.toml
@@ -41,12 +41,6 @@ class InitSchemesExperiment(Experiment):
             base = SessionConfig(DataSpec("circles"), base.network,
                                  base.hyper).with_course_exact()
         return Sweep(base, "", SCHEMES, self.iterations)
-
-    def configs(self):
-        return tuple(self.sweep().configs())
-
-    def labels(self):
-        return tuple(self.sweep().run_labels())
 
     def _run(self, reporter):
         runs, cells = [], []
