@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPointF, Qt
 
 from nnviz.analysis.math_text import math_html
 from nnviz.experiments import get_experiment
 from nnviz.experiments.questions import question_for
 from nnviz.training.progress import ProgressStore
-from nnviz.ui.panels.experiments.panel import ExperimentsPanel
+
+from .standalone import small_lessons_panel
 
 TIMEOUT = 60000
 SMALL = {"symmetry": dict(iterations=60), "learning_rate": dict(resolution=11),
@@ -22,12 +23,7 @@ SMALL = {"symmetry": dict(iterations=60), "learning_rate": dict(resolution=11),
 
 @pytest.fixture
 def panel(qtbot, tmp_path):
-    p = ExperimentsPanel()
-    qtbot.addWidget(p)
-    p.prediction.progress_folder = tmp_path
-    p.experiment_for = lambda key: get_experiment(key, **SMALL.get(key, {}))
-    p.resize(980, 680)
-    p.show()
+    p = small_lessons_panel(qtbot, tmp_path, SMALL, (980, 680))
     yield p
     p.shutdown()
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from nnviz.experiments import EXPERIMENTS, get_experiment
+from nnviz.experiments import EXPERIMENTS
 from nnviz.experiments.questions import question_for
-from nnviz.ui.panels.experiments.panel import ExperimentsPanel
+
+from .standalone import small_lessons_panel
 
 NEW = ("bias_variance", "dropout", "optimizers", "mini_batch")
 SMALL = {"mini_batch": dict(seconds=0.1, m=1000), "optimizers": dict(steps=60, resolution=11)}
@@ -16,12 +17,7 @@ SMALL = {"mini_batch": dict(seconds=0.1, m=1000), "optimizers": dict(steps=60, r
 
 @pytest.fixture
 def panel(qtbot, tmp_path):
-    p = ExperimentsPanel()
-    qtbot.addWidget(p)
-    p.prediction.progress_folder = tmp_path
-    p.experiment_for = lambda key: get_experiment(key, **SMALL.get(key, {}))
-    p.resize(1366, 680)
-    p.show()
+    p = small_lessons_panel(qtbot, tmp_path, SMALL, (1366, 680))
     yield p
     p.shutdown()
 
