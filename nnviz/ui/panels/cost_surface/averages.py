@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from nnviz.engine.optimizers_trace import FIRST_STEPS, RECENT_STEPS, bias_corrected
 
+from ...plotting import style_plot
+
 RAW, EWA, CORRECTED = "#8c8c8c", "#ff8c1a", "#1f77b4"
 WINDOWS = {"first": f"first {FIRST_STEPS} steps", "recent": f"latest {RECENT_STEPS} steps"}
 
@@ -114,9 +116,4 @@ class AveragesView(QWidget):
                 "adam": "Adam"}.get(self._optimizer, self._optimizer)
 
     def apply_theme(self, colors) -> None:
-        self.plot_widget.setBackground(colors.background)
-        for side in ("left", "bottom"):
-            axis = self.plot.getAxis(side)
-            axis.setPen(pg.mkPen(colors.foreground))
-            axis.setTextPen(pg.mkPen(colors.foreground))
-        self.legend.setLabelTextColor(colors.foreground)
+        style_plot(self.plot_widget, colors)  # axes, title, legend; scaled when presenting

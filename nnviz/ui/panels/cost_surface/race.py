@@ -14,6 +14,7 @@ from nnviz.analysis.optimizer_race import (MAX_RACERS, MAX_STEPS, MIN_RACERS, RA
                                            RACE_NAMES, RaceRequest, Racer, run_race)
 from nnviz.training.jobs import JobRunner
 
+from ...plotting import style_plot
 from .plots import PATH_HALO, SurfacePlot
 
 DEFAULT_RATES = {"gd": 0.5, "momentum": 0.5, "rmsprop": 0.01, "adam": 0.01}
@@ -201,12 +202,7 @@ class RaceView(QWidget):
 
     def apply_theme(self, colors) -> None:
         self.surface.apply_theme(colors)
-        self.costs_widget.setBackground(colors.background)
-        for side in ("left", "bottom"):
-            axis = self.costs_plot.getAxis(side)
-            axis.setPen(pg.mkPen(colors.foreground))
-            axis.setTextPen(pg.mkPen(colors.foreground))
-        self.costs_legend.setLabelTextColor(colors.foreground)
+        style_plot(self.costs_widget, colors)  # axes, title, legend; scaled when presenting
 
     def shutdown(self) -> None:
         self.runner.shutdown()
