@@ -4,15 +4,14 @@ The keys are window shortcuts, and a text field that has the focus keeps them fo
 spin box takes Space, → and R as typing). Qt leaves the focus in a field after Enter, so
 before this filter the keys did nothing after editing a builder value. :class:`FieldFocus`
 ends every edit the same way, whatever the field: Enter applies the typed value, Escape drops
-it (back to the value in use), and either gives the focus back to the field's window (the
-main window, or a floating dock that carries the same shortcuts). Only the window's own
-fields are concerned, never a dialog's (Enter there presses the default button).
+it (back to the value in use), and either gives the focus back to the main window. Only
+the window's own fields are concerned, never a dialog's (Enter there presses the default button).
 """
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QDockWidget, QLineEdit,
-                               QPlainTextEdit, QTextEdit, QWidget)
+from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QLineEdit, QPlainTextEdit,
+                               QTextEdit, QWidget)
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 END_KEYS = (*ENTER_KEYS, Qt.Key.Key_Escape)
@@ -60,9 +59,7 @@ class FieldFocus(QObject):
         QApplication.instance().focusChanged.connect(self._focus_changed)
 
     def owns(self, widget: QWidget) -> bool:
-        top = widget.window()
-        return top is self.window or (isinstance(top, QDockWidget)
-                                      and top.parentWidget() is self.window)
+        return widget.window() is self.window
 
     def _focus_changed(self, _old, now) -> None:
         if self._field is not None:
