@@ -34,7 +34,7 @@ TARGET_EXIT_S = 2.0  # from window.close() to the process's exit, on an idle mac
 DEEP = ("deep_training", "deep_gradient_check", "deep_cost_surface")
 CLOSE_TEST = ("tests/ui/panels/experiments/test_panel.py::"
               "test_closing_while_an_experiment_runs_exits_cleanly")
-# Said by Qt's offscreen platform whenever docks are laid out: not a problem of nnviz.
+# Said by Qt's offscreen platform whenever a window is laid out: not a problem of nnviz.
 LOG_DIR: Path | None = None  # --log-dir: full stderr of every run that went wrong
 PLATFORM_NOISE = ("This plugin does not support propagateSizeHints()",
                   "This plugin does not support raise()")
@@ -86,11 +86,7 @@ SCRIPT = textwrap.dedent("""
                 panel.set_mode("full")
                 panel.run_check()
             elif scenario == "cost_surface":
-                if hasattr(window, "show_panel"):  # workspaces
-                    window.show_panel("cost_surface")
-                else:
-                    window.docks["cost_surface"].show()
-                    window.docks["cost_surface"].raise_()
+                window.show_panel("cost_surface")
                 c.step(2)
             else:
                 window.panels["experiments"].run_experiment("hidden_units")
