@@ -15,9 +15,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPen
 
+from .plot_menus import use_lazy_menus
 from .theme import PlotColors, base_font, colors, scaled_font
 
 pg.setConfigOptions(antialias=True)
+use_lazy_menus()  # right-click menus made when first opened: ~0.2 s less start-up
 
 
 def make_plot(title: str = "", x_label: str = "", y_label: str = "", **kwargs) -> pg.PlotWidget:
