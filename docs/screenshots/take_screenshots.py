@@ -135,7 +135,7 @@ def laptop_scenes(window, later, config, workspace, save_screen):
     later(1500, lambda: c.step(200))
     later(1500, workspace("landscape"))
     surface = lambda: window.panels["cost_surface"]  # noqa: E731
-    later(500, lambda: surface().tabs.setCurrentWidget(surface().race))
+    later(500, lambda: surface().tabs.setCurrentWidget(surface().race_page))
     later(300, lambda: surface().race.start.click())
     later(8000, lambda: save_screen("race"))
     later(10, lambda: surface().tabs.setCurrentIndex(0))

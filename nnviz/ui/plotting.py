@@ -50,6 +50,8 @@ def style_plot(widget: pg.PlotWidget, c: PlotColors) -> None:
     fg = QColor(c.foreground)
     for name in ("left", "bottom", "right", "top"):
         axis = item.getAxis(name)
+        if axis.autoSIPrefix:  # none anywhere: and each range change re-set its label
+            axis.enableAutoSIPrefix(False)
         axis.setPen(pg.mkPen(fg))
         axis.setTextPen(pg.mkPen(fg))
     title = item.titleLabel.text

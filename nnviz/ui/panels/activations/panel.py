@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Sequence
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt
 from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import QLabel, QTextBrowser, QWidget
 
@@ -376,10 +376,12 @@ class ActivationExplorerPanel(Panel):
             base, text = QColor(self._theme.background), QColor(self._theme.foreground)
         colours = {name: self._colour(name) for name in ACTIVATIONS}
         self.plots.apply_colours(base, text, colours)
-        for row, name in enumerate(ACTIVATIONS):
-            pixmap = QPixmap(12, 12)
-            pixmap.fill(QColor(colours[name]))
-            self.function_list.item(row).setIcon(QIcon(pixmap))
+        # An icon is an item change too: without the blocker each redrew every curve.
+        with QSignalBlocker(self.function_list):
+            for row, name in enumerate(ACTIVATIONS):
+                pixmap = QPixmap(12, 12)
+                pixmap.fill(QColor(colours[name]))
+                self.function_list.item(row).setIcon(QIcon(pixmap))
 
     def _function_items(self):
         return [self.function_list.item(row) for row in range(self.function_list.count())]

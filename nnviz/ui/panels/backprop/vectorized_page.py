@@ -52,19 +52,10 @@ class VectorizedPage(QWidget):
         self.status.hide()
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setMinimumHeight(140)
+        # The maps (ten plot items with their colour bars) are made when the page is first
+        # shown: most sessions open the page late or never, and they cost start-up time.
         self.plots, self.images, self.colour_bars = {}, {}, {}
-        for name, title in MAPS:
-            plot = pg.PlotItem()
-            plot.invertY(True)
-            plot.setMouseEnabled(x=False, y=False)
-            plot.hideButtons()
-            plot.setTitle(title, size="9pt")
-            image = pg.ImageItem(axisOrder="row-major")
-            plot.addItem(image)
-            bar = pg.ColorBarItem(values=(-1.0, 1.0), interactive=False, width=10,
-                                  colorMapMenu=False)
-            bar.setImageItem(image, insert_in=plot)  # its own scale, beside its map
-            self.plots[name], self.images[name], self.colour_bars[name] = plot, image, bar
+        self.key: pg.LabelItem | None = None  # how to read the maps, in the free cell
         self.graphics.setToolTip("Heat maps of the matrices in this layer's equations: rows "
                                  "are units, columns examples (or inputs, for dW). Colour: "
                                  "sign and size, 0 in the middle; each map has its own "
@@ -95,8 +86,6 @@ class VectorizedPage(QWidget):
         self._colors = colors()
         self._shown_per_row = 0
         self._map_columns = 0
-        self.key = pg.LabelItem(justify="left")  # how to read the maps, in the free cell
-        self._arrange_maps()
         self._update_buttons()
 
     # -- public -----------------------------------------------------------------------
@@ -136,6 +125,35 @@ class VectorizedPage(QWidget):
     def on_theme(self, c: PlotColors) -> None:
         self._colors = c
         self.graphics.setBackground(c.background)
+        self._style_maps(c)
+        self._show()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        if not self.plots:
+            self._build_maps()
+            self._show()
+
+    # -- internals --------------------------------------------------------------------
+    def _build_maps(self) -> None:
+        for name, title in MAPS:
+            plot = pg.PlotItem()
+            plot.invertY(True)
+            plot.setMouseEnabled(x=False, y=False)
+            plot.hideButtons()
+            plot.setTitle(title, size="9pt")
+            image = pg.ImageItem(axisOrder="row-major")
+            plot.addItem(image)
+            bar = pg.ColorBarItem(values=(-1.0, 1.0), interactive=False, width=10,
+                                  colorMapMenu=False)
+            bar.setImageItem(image, insert_in=plot)  # its own scale, beside its map
+            self.plots[name], self.images[name], self.colour_bars[name] = plot, image, bar
+        self.key = pg.LabelItem(justify="left")
+        self._map_columns = 0
+        self._arrange_maps()
+        self._style_maps(self._colors)
+
+    def _style_maps(self, c: PlotColors) -> None:
         cmap = pg.colormap.get(c.diverging_map)
         for name, plot in self.plots.items():
             for side in ("left", "bottom"):
@@ -146,13 +164,12 @@ class VectorizedPage(QWidget):
             axis = self.colour_bars[name].axis
             axis.setPen(pg.mkPen(c.foreground))
             axis.setTextPen(pg.mkPen(c.foreground))
-        self.key.setText(MAP_KEY, color=c.foreground, size="9pt")
-        self._show()
+        if self.key is not None:
+            self.key.setText(MAP_KEY, color=c.foreground, size="9pt")
 
     def shutdown(self) -> None:
         self.jobs.shutdown()
 
-    # -- internals --------------------------------------------------------------------
     def _on_finished(self, tag, result: jobs.VectorizedResult) -> None:
         if tag != self._serial:
             return
@@ -176,7 +193,7 @@ class VectorizedPage(QWidget):
     def _arrange_maps(self) -> None:
         """The maps in rows of three (two on a narrow page), in the order of MAPS."""
         columns = 3 if self.width() >= WIDE_MAPS else 2
-        if columns == self._map_columns:
+        if not self.plots or columns == self._map_columns:
             return
         self._map_columns = columns
         layout = self.graphics.ci
@@ -232,7 +249,7 @@ class VectorizedPage(QWidget):
         self._shown_per_row = per_row
         self.equations.setToolTip("The course's backward equations for this layer: symbolic "
                                   "shapes, then the shapes they have now.")
-        for name, title in MAPS:
+        for name, title in MAPS if self.plots else ():
             value = getattr(step, name)
             shown = value[:, :MAX_SHOWN_COLUMNS] if value.shape[1] > MAX_SHOWN_COLUMNS \
                 else value

@@ -20,6 +20,7 @@ from nnviz.training.jobs import JobRunner
 from nnviz.training.snapshot import RUNNING
 
 from nnviz.analysis import cost_surface_text as text
+from ...widgets.lazy_page import LazyPage
 from ..base import Panel, PanelContext
 from .view3d import make_view
 from nnviz.analysis.cost_surface import SurfaceRequest, compute_surface, path_thetas
@@ -84,22 +85,45 @@ class CostSurfacePanel(Panel):
             self._path_cache.clear()
         self._update_path()
         self._schedule()
-        self.race.snapshot = snapshot
+        if self.race_page.made() is not None:
+            self.race.snapshot = snapshot
         hyper = snapshot.config.hyper
         self.arrow_bar.show_batch_size(hyper.batch_size, snapshot.data.m_train)
-        if self.tabs.currentWidget() is self.averages:
+        if self.tabs.currentWidget() is self.averages_page:
             self.averages.show_view(snapshot.optimizer)
 
     def on_theme(self, colors) -> None:
         self._colors = colors
         self.surface_plot.apply_theme(colors)
-        self.averages.apply_theme(colors)
-        self.race.apply_theme(colors)
+        for page in (self.averages_page, self.race_page):
+            if page.made() is not None:
+                page.made().apply_theme(colors)
         self._update_legend()
         if self._view3d is not None:
             self._view3d.set_background(colors.background)
         if self.result is not None:
             self._draw_result(self.result)
+
+    @property
+    def averages(self) -> AveragesView:
+        """The "Gradient average" tab's view (made now if it was still waiting)."""
+        return self.averages_page.content()
+
+    @property
+    def race(self) -> RaceView:
+        """The "Race" tab's view (made now if it was still waiting)."""
+        return self.race_page.content()
+
+    def _make_averages(self) -> AveragesView:
+        view = AveragesView()
+        view.apply_theme(self._colors)
+        return view
+
+    def _make_race(self) -> RaceView:
+        view = RaceView()
+        view.apply_theme(self._colors)
+        view.snapshot = self._snapshot
+        return view
 
     def figures(self) -> dict[str, object]:
         return {"cost_surface": self.surface_plot.ci}
@@ -109,7 +133,8 @@ class CostSurfacePanel(Panel):
         self._timer.stop()
         self._resize_timer.stop()
         self.runner.shutdown()
-        self.race.shutdown()
+        if self.race_page.made() is not None:
+            self.race.shutdown()
 
     # ----- public helpers (also for tests and scripts) -----------------------------------
     def mode(self) -> str:
@@ -180,14 +205,15 @@ class CostSurfacePanel(Panel):
         self.views = QStackedWidget()
         self.views.addWidget(self.surface_plot)
         self.arrows = SurfaceArrows(self.surface_plot.plot)
-        self.averages = AveragesView()
-        self.race = RaceView()
+        # The two other tabs are made when first opened (their plots cost start-up time).
+        self.averages_page = LazyPage(self._make_averages)
+        self.race_page = LazyPage(self._make_race)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.setStyleSheet("QTabBar::tab { padding: 1px 10px; }")  # a thin bar
         self.tabs.addTab(self.views, "Surface")
-        self.tabs.addTab(self.averages, "Gradient average")
-        self.tabs.addTab(self.race, "Race")
+        self.tabs.addTab(self.averages_page, "Gradient average")
+        self.tabs.addTab(self.race_page, "Race")
         self.tabs.setCornerWidget(self.arrow_bar)  # beside the tabs: no height of its own
         self.arrow_bar.set_compact(True)  # until the panel is known to be wide enough
         self.tabs.setTabToolTip(1, "The exponentially weighted average v of one parameter's "
@@ -243,7 +269,7 @@ class CostSurfacePanel(Panel):
         self.notes.setVisible(index == 0)
         self.strip.setVisible(index == 0 and self.settings_toggle.isChecked())
         self.settings_toggle.setEnabled(index == 0)
-        if self.tabs.currentWidget() is self.averages and self._snapshot is not None:
+        if self.tabs.currentWidget() is self.averages_page and self._snapshot is not None:
             self.averages.show_view(self._snapshot.optimizer)
 
     def _choose_batch_size(self, size) -> None:

@@ -14,6 +14,7 @@ from nnviz.training.session import TrainingSession
 from nnviz.ui.panels import panel_spec
 from nnviz.ui.panels.backprop import jobs as backprop_jobs
 from nnviz.ui.panels.backprop.graph_view import derivative_name
+from nnviz.ui.panels.backprop.vectorized_page import MAPS
 from nnviz.ui.panels.backprop.panel import BackpropPanel
 from nnviz.ui.workspaces import workspace_of
 from tests.ui.layout_rules import panel_in_plain_host
@@ -198,6 +199,7 @@ def test_vectorized_page_steps_from_L_back_to_1_with_the_engines_gradients(qtbot
     s = session(hidden=(5, 3), activations=("relu", "tanh"), lambd=0.3)
     snap = s.snapshot()
     panel.on_snapshot(snap)
+    panel._host.show()  # the maps are made when the page is shown
     panel.tabs.setCurrentWidget(panel.vectorized)
     page = panel.vectorized
     qtbot.waitUntil(lambda: page.result is not None, timeout=TIMEOUT)
@@ -320,3 +322,19 @@ def test_ctrl_click_on_a_point_of_the_boundary_plot_follows_it_in_the_panel(qtbo
         assert panel.tabs.currentWidget() is page
     finally:
         window.close()
+
+
+def test_vectorized_maps_are_made_when_the_page_is_first_shown(qtbot, panel):
+    # Ten plot items the learner may never open: none of them costs start-up time.
+    page = panel.vectorized
+    panel.on_snapshot(session(hidden=(3,)).snapshot())
+    panel._host.show()
+    assert panel.tabs.currentWidget() is not page
+    assert page.plots == {} and page.images == {} and page.key is None
+    panel.tabs.setCurrentWidget(page)
+    qtbot.waitUntil(lambda: page.result is not None, timeout=TIMEOUT)
+    settle(qtbot, panel)
+    assert [name for name, _title in MAPS] == list(page.plots)
+    step = page.result.steps[page.position_index]
+    np.testing.assert_array_equal(page.images["dZ"].image, step.dZ)  # drawn once made
+    assert page.key.text  # the key to the maps is there too

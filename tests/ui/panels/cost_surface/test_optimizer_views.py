@@ -95,7 +95,7 @@ def test_display_scale_is_round_and_keeps_the_longest_in_range():
 def test_gradient_average_tab_draws_raw_average_and_bias_correction(qtbot):
     snap = snapshot_of("momentum", 64, steps=25, lr=0.5)
     panel, _ = shown(qtbot, snap)
-    panel.tabs.setCurrentWidget(panel.averages)
+    panel.tabs.setCurrentWidget(panel.averages_page)
     view = panel.averages
     view.parameter.setCurrentText("W1[1,0]")
     k = list(snap.optimizer.averages.labels).index("W1[1,0]")
@@ -148,4 +148,19 @@ def test_race_runs_on_its_thread_and_cancels(qtbot):
         check.setChecked(name == "adam")
     race.run()
     assert "Choose 2 to 4" in race.status.text() and not race.runner.busy
+    panel.shutdown()
+
+
+def test_the_gradient_average_and_race_tabs_are_made_when_first_opened(qtbot):
+    # Their plots cost start-up time for tabs most sessions open late or never.
+    snap = snapshot_of("adam", 64, steps=12)
+    panel, _ = shown(qtbot, snap)
+    assert panel.averages_page.made() is None and panel.race_page.made() is None
+    panel.tabs.setCurrentWidget(panel.race_page)
+    race = panel.race_page.made()
+    assert race is not None and race.isVisible()
+    assert race.snapshot is snap  # made with what the panel already had
+    panel.tabs.setCurrentWidget(panel.averages_page)
+    assert panel.averages_page.made() is panel.averages  # one view, made once
+    assert panel.averages.curves()["raw"][1].size == 12  # and drawn at once
     panel.shutdown()
