@@ -33,6 +33,7 @@ PACE_SLACK = 0.05             # a set pace is kept while fewer than 5 % of a sec
 PACED_IN_FLIGHT = 2           # ... and then snapshots not yet taken by the GUI may be this many
 ACK_TIMEOUT = 1.0             # emit anyway if the GUI has not taken the last snapshot by then
 FRAME_WAIT_LIMIT = 0.1        # never wait longer than this for the GUI to finish a frame
+TICK_SLACK = THROTTLED_INTERVAL_MS / 2000  # at a set pace, emit on the tick nearest the due time
 
 
 class TrainingWorker(QObject):
@@ -70,7 +71,8 @@ class TrainingWorker(QObject):
         self._speed = 0.0                  # steps per second; 0 = as fast as possible
         self._budget = 0                   # pause at this iteration (0 = never)
         self._budget_armed = False         # a run that started below the budget
-        self._last_emit = 0.0
+        self._last_emit = 0.0              # when the last snapshot was sent
+        self._emit_started = 0.0           # when making it began
         self._acknowledged = 0             # serial of the last snapshot the GUI took
         self._steps_per_call = 1
         self._last_outcome = 0.0
@@ -396,7 +398,11 @@ class TrainingWorker(QObject):
         in_flight = self._serial - self._acknowledged
         limit = PACED_IN_FLIGHT if paced else 1
         waiting = in_flight >= limit and now - self._last_emit < ACK_TIMEOUT
-        if self._steps_since_emit and not waiting and now - self._last_emit >= interval:
+        # At a set pace, frames keep time: one interval after the last one *began* (its
+        # own cost and the timer's 5 ms ticks would otherwise stretch 33 ms to about 42).
+        due = (self._emit_started + interval - TICK_SLACK if paced
+               else self._last_emit + interval)
+        if self._steps_since_emit and not waiting and now >= due:
             elapsed = now - self._rate_t0
             if elapsed > 0:
                 self._steps_per_second = self._rate_steps / elapsed
@@ -425,6 +431,7 @@ class TrainingWorker(QObject):
         if self.session is None:
             return
         t0 = time.perf_counter()
+        self._emit_started = t0
         self._serial += 1
         rate = self._steps_per_second if self.state in (RUNNING, PAUSED, DIVERGED) else 0.0
         refresh = (self.state != RUNNING or self._keeping_pace(t0)

@@ -14,6 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPen
+from PySide6.QtWidgets import QGraphicsItem
 
 from .plot_menus import use_lazy_menus
 from .theme import PlotColors, base_font, colors, scaled_font
@@ -52,6 +53,9 @@ def style_plot(widget: pg.PlotWidget, c: PlotColors) -> None:
         axis = item.getAxis(name)
         if axis.autoSIPrefix:  # none anywhere: and each range change re-set its label
             axis.enableAutoSIPrefix(False)
+        # A live curve repaints its whole view, axes and grid included: blit the axis from
+        # a pixmap while its range holds (replaying its labels cost ~1 ms an axis a frame).
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         axis.setPen(pg.mkPen(fg))
         axis.setTextPen(pg.mkPen(fg))
     title = item.titleLabel.text
