@@ -1,12 +1,16 @@
 """A per-step record of a few parameters' gradients and their exponentially weighted average
 (the course's ``v := β v + (1-β) dW``), for plotting the average against the raw gradient.
 
-Recording costs one gather of a few dozen values and three tiny array operations per step,
-so it can run on every step of training. Two windows are kept: the first
+Recording a step is one gather of a few dozen values into a ring buffer (under half a
+microsecond), so it runs on every step of training; the averages of the gradients gathered
+since are computed together, a block at a time (:meth:`GradientTrace.windows` asks for
+them), as the same recurrence written as one product. Two windows are kept: the first
 :data:`FIRST_STEPS` steps after a reset (where bias correction ``v / (1-βᵗ)`` matters) and
 the latest :data:`RECENT_STEPS`.
 """
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 
@@ -14,6 +18,7 @@ FIRST_STEPS = 100
 RECENT_STEPS = 400
 PER_AXIS = 4  # trace W[l][i, j] for i, j < 4 and b[l][i] for i < 4 (all of a small network)
 DEFAULT_BETA = 0.9  # the average shown for optimizers without one (gradient descent, RMSprop)
+FOLD_STEPS = 100  # gradients gathered before their averages are computed (<= RECENT_STEPS)
 
 
 def traced_parameters(layout, per_axis: int = PER_AXIS) -> tuple[np.ndarray, tuple[str, ...]]:
@@ -56,34 +61,53 @@ class GradientTrace:
         return cls(*traced_parameters(layout))
 
     def reset(self) -> None:
-        self.t = 0
-        self.v = np.zeros(self.indices.size)
+        self.t = 0                # steps recorded
+        self.v = np.zeros(self.indices.size)  # the average after the last folded step
         self.first_beta = DEFAULT_BETA
-        self._position = 0
+        self._position = 0        # the ring row the next step goes to
+        self._pending = 0         # steps gathered whose averages are not computed yet
+        self._pending_beta = DEFAULT_BETA
 
     def record(self, grad: np.ndarray, beta: float) -> None:
         """One step's gradient (the flat ``dθ`` the step used) with the average's ``β``."""
-        g = grad.take(self.indices).astype(np.float64, copy=False)
-        v = self.v
-        v *= beta
-        v += (1.0 - beta) * g
-        t = self.t = self.t + 1
-        if t <= FIRST_STEPS:
-            self.first_raw[t - 1] = g
-            self.first_ewa[t - 1] = v
-            if t == 1:
-                self.first_beta = beta
+        if self._pending and (beta != self._pending_beta or self._pending >= FOLD_STEPS):
+            self._fold()
         p = self._position
-        self.recent_raw[p] = g
-        self.recent_ewa[p] = v
-        self.recent_t[p] = t
-        self.recent_beta[p] = beta
+        self.recent_raw[p] = grad[self.indices]
+        self._pending_beta = beta
+        self._pending += 1
         self._position = (p + 1) % RECENT_STEPS
+
+    def _fold(self) -> None:
+        """Averages of the pending steps: ``v_i = β v_(i-1) + (1-β) g_i`` for i = 1..n, as
+        ``v_i = βⁱ v_0 + (1-β) Σ_(j<=i) β^(i-j) g_j`` (one lower-triangular product)."""
+        n = self._pending
+        if n == 0:
+            return
+        beta = float(self._pending_beta)
+        rows = np.arange(self._position - n, self._position) % RECENT_STEPS
+        g = self.recent_raw[rows]
+        weights, decay = _fold_weights(beta, n)
+        ewa = decay[:, None] * self.v + weights @ g
+        t = self.t + 1 + np.arange(n)
+        self.recent_ewa[rows] = ewa
+        self.recent_t[rows] = t
+        self.recent_beta[rows] = beta
+        early = t <= FIRST_STEPS
+        if early.any():
+            self.first_raw[t[early] - 1] = g[early]
+            self.first_ewa[t[early] - 1] = ewa[early]
+            if t[0] == 1:
+                self.first_beta = beta
+        self.v = ewa[-1].copy()
+        self.t += n
+        self._pending = 0
 
     def windows(self) -> dict:
         """Copies, oldest first: ``{"first": (t, raw, ewa), "recent": (t, raw, ewa)}``
         (``t`` the step numbers 1, 2, ...; ``raw``/``ewa`` ``(steps, parameters)``) and the
         β of each window's last step."""
+        self._fold()
         n_first = min(self.t, FIRST_STEPS)
         n_recent = min(self.t, RECENT_STEPS)
         order = (np.arange(self._position - n_recent, self._position)) % RECENT_STEPS
@@ -94,6 +118,18 @@ class GradientTrace:
             "first_beta": float(self.first_beta),
             "beta": float(self.recent_beta[order[-1]]) if n_recent else DEFAULT_BETA,
         }
+
+
+@functools.lru_cache(maxsize=8)
+def _fold_weights(beta: float, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(1-β) β^(i-j)`` for j <= i (else 0), ``(n, n)``, and ``β^(i+1)``, ``(n,)``: the same
+    few β and block lengths come back every fold, so they are made once."""
+    steps = np.arange(n)
+    lag = steps[:, None] - steps[None, :]
+    weights = np.where(lag >= 0, (1.0 - beta) * beta ** np.maximum(lag, 0), 0.0)
+    decay = beta ** (steps + 1.0)
+    weights.flags.writeable = decay.flags.writeable = False
+    return weights, decay
 
 
 def bias_corrected(ewa: np.ndarray, t: np.ndarray, beta: float) -> np.ndarray:

@@ -33,6 +33,8 @@ from .worker import TrainingWorker
 # running thread is never destroyed by garbage collection (Qt aborts the process when a
 # running QThread is destroyed), and tests can assert that nothing is left running.
 RUNNING_CONTROLLERS: "set[TrainingController]" = set()
+GUI_BUDGET = 0.08         # share of a core the drawing may use at Max (each ms drawn is one
+                          # the parked worker does not train): ~4 frames/s in Landscape
 MAX_DRAW_INTERVAL = 0.25  # draw at least 4 times a second while training runs
 PACED_GUI_BUDGET = 0.75   # share of a core the drawing may use at a set pace the worker keeps
 KEEPING_PACE = 0.8        # ... judged by the worker's smoothed rate against the pace
@@ -82,7 +84,7 @@ class TrainingController(QObject):
         self.gradient_check_done.emit(result)
 
     def __init__(self, config: SessionConfig | None = None, max_snapshot_rate: float = 30.0,
-                 parent: QObject | None = None, gui_budget: float = 0.12,
+                 parent: QObject | None = None, gui_budget: float = GUI_BUDGET,
                  paced_gui_budget: float = PACED_GUI_BUDGET):
         super().__init__(parent)
         self.config = config if config is not None else course_default()  # in use

@@ -34,6 +34,10 @@ class DecimatingRecorder:
     def __len__(self) -> int:
         return len(self.iterations)
 
+    def period(self, iteration: int) -> int:
+        """``due`` can be true only at multiples of this (a power of two)."""
+        return max(self.stride, self.min_stride)
+
     def due(self, iteration: int) -> bool:
         """Whether ``iteration`` should be recorded (and was not yet)."""
         if iteration % max(self.stride, self.min_stride):
@@ -105,6 +109,10 @@ class MetricHistory:
 
     def __len__(self) -> int:
         return self._n
+
+    def period(self, iteration: int) -> int:
+        """``due`` can be true only at multiples of this (every iteration while early)."""
+        return 1 if iteration < self.early else max(self.stride, self.min_stride)
 
     def due(self, iteration: int) -> bool:
         if iteration >= self.early and iteration % max(self.stride, self.min_stride):
@@ -198,6 +206,9 @@ class Trajectory:
 
     def due(self, iteration: int) -> bool:
         return self._recorder.due(iteration)
+
+    def period(self, iteration: int) -> int:
+        return self._recorder.period(iteration)
 
     @property
     def min_stride(self) -> int:

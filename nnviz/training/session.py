@@ -238,22 +238,31 @@ class TrainingSession:
 
     def step(self, n: int = 1) -> StepResult:
         """Up to ``n`` steps; stops at a divergence (the returned result says so)."""
-        result = StepResult(self.trainer.iteration, self.trainer.epoch, float("nan"))
+        trainer = self.trainer
+        result = StepResult(trainer.iteration, trainer.epoch, float("nan"))
         watch = self.cost_watch.add if self._exact_costs else None
         trace, grad = self.gradient_trace.record, self.net.grad
-        beta = average_beta(self.trainer.optimizer)
+        beta = average_beta(trainer.optimizer)
+        # Records are due only at multiples of this: one modulo a step, not two calls.
+        every = self._record_period()
         for _ in range(n):
-            result = self.trainer.step()
-            if not result.diverged:
-                trace(grad, beta)  # the gradient this step used
+            result = trainer.step()
             if result.diverged:
                 climb = self._drop_runaway()
                 return dataclasses.replace(result,
                                            message=self.divergence_message(result, climb))
+            trace(grad, beta)  # the gradient this step used
             if watch is not None:
                 watch(result.cost)  # full batch: the training cost before this step
-            self._record()
+            if trainer.iteration % every == 0:
+                self._record()
+                every = self._record_period()
         return result
+
+    def _record_period(self) -> int:
+        """History and path records fall on multiples of their periods (powers of two)."""
+        it = self.trainer.iteration
+        return min(self.history.period(it + 1), self.trajectory.period(it + 1))
 
     def set_parameter(self, name: str, index, value: float) -> float:
         """The weight editor: ``W[l][i, j]`` (``"W2", (i, j)``) or ``b[l][i]`` (``"b1", i``,
