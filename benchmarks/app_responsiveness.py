@@ -122,6 +122,8 @@ def app_run(seconds: float, panels=None, workspace: str | None = None, config=No
         window.build_pending_panels()
         window.show_workspace(workspace)
     c = window.controller
+    errors: list[str] = []
+    c.error.connect(errors.append)  # a measurement of a stopped worker says so
 
     def wait(ms: int) -> None:
         loop = QEventLoop()
@@ -178,6 +180,8 @@ def app_run(seconds: float, panels=None, workspace: str | None = None, config=No
         "default_pace": default_pace,
         "paced_steps_per_second": paced,
         "paced_lateness_ms": paced_lateness,
+        "errors": errors,
+        "state": c.state,
     }
     window.close()
     return result
@@ -362,6 +366,9 @@ def main() -> int:
     landscape = app_run(args.seconds, panels, workspace="landscape", config=adam_config())
     adam_after = headless_rate(3.0, adam_config())
     adam_headless = (adam_before + adam_after) / 2
+    for run in (app, landscape):
+        if run["errors"] or run["state"] != "running":
+            print(f"!! the worker was {run['state']} at the end: {run['errors']}")
     p50, p95, worst = app["lateness_ms"]
     print("course default: flower, [2, 4, 1] tanh/sigmoid, gradient descent, full batch")
     print(f"headless engine        {headless:10.0f} steps/s  (before {headless_before:.0f}, "
