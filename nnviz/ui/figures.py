@@ -1,6 +1,7 @@
 """File > Export figures: every plot of the visible panels as PNG (and SVG for plots)."""
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -11,7 +12,7 @@ import pyqtgraph.exporters  # noqa: F401  (registers the exporters)
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter, QPicture
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 
 def _safe(name: str) -> str:
@@ -47,12 +48,29 @@ def export_figure(item, path: Path) -> None:
         # pyqtgraph 0.14's SVGExporter fails on Qt 6 for every plot here ("not enough values
         # to unpack": it cannot parse the closed paths Qt writes), so Qt renders the item's
         # part of the scene as vector SVG itself.
-        _atomic_export(path, lambda tmp: _render_svg(item, tmp))
+        with _uncached(item.scene()):
+            _atomic_export(path, lambda tmp: _render_svg(item, tmp))
         return
     exporter = pg.exporters.ImageExporter(item)
     width = int(item.sceneBoundingRect().width())
     exporter.parameters()["width"] = max(2 * width, 800)  # crisp at twice screen size
-    _atomic_export(path, exporter.export)
+    with _uncached(item.scene()):
+        _atomic_export(path, exporter.export)
+
+
+@contextlib.contextmanager
+def _uncached(scene):
+    """Items drawn afresh, not from their screen caches (the axes keep a pixmap while their
+    range holds): an SVG gets vector ticks and text, a 2x PNG sharp ones."""
+    cached = [(item, item.cacheMode()) for item in scene.items()
+              if item.cacheMode() != QGraphicsItem.CacheMode.NoCache]
+    for item, _mode in cached:
+        item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+    try:
+        yield
+    finally:
+        for item, mode in cached:
+            item.setCacheMode(mode)
 
 
 def _render_svg(item, filename: str) -> None:
