@@ -33,8 +33,9 @@ from .plots import SurfacePlot, legend_html
 
 LIVE_RESOLUTION = 21     # grid points per axis while training runs
 LIVE_RATE_HZ = 4.0       # at most this many live recomputations a second
-FAST_RATE_HZ = 1.0       # ... while training runs faster than FAST_STEPS a second: each grid
-FAST_STEPS = 1000.0      # and its redraw hold the GIL the worker needs at Max speed
+FAST_RATE_HZ = 0.5       # ... while training runs faster than FAST_STEPS a second: each grid
+FAST_STEPS = 1000.0      # and its redraw hold the GIL the worker needs at Max speed (the path
+                         # and arrows still move with every frame)
 ASPECT_STEP = 1.08       # a resize that changes the plot's shape by more asks for a new grid
 PLOT_SHARE = 0.7         # the map keeps at least this share of the panel's height
 SPACING = 2
