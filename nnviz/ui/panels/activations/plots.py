@@ -69,8 +69,10 @@ class ActivationPlots(pg.GraphicsLayoutWidget):
         self.value_plot.getAxis("bottom").setStyle(showValues=False)
         self.slope_plot.getAxis("right").setStyle(showValues=False)
 
-        self.curves = {name: FunctionCurves(self.value_plot, self.slope_plot)
-                       for name in ACTIVATIONS}
+        # A function's curves are made the first time it is shown (three of nine at first:
+        # each curve item costs start-up time).
+        self.curves: dict[str, FunctionCurves] = {}
+        self._pens: tuple[dict[str, str], object] | None = None  # (colours, base) for new ones
         self.value_regions = self._region_pool(self.value_plot)
         self.slope_regions = self._region_pool(self.slope_plot)
         self.cursor_lines = []
@@ -130,7 +132,9 @@ class ActivationPlots(pg.GraphicsLayoutWidget):
         z = np.linspace(z_min, z_max, CURVE_SAMPLES)
         step = (z_max - z_min) / NUMERIC_SAMPLES
         z_num = z_min + step * (np.arange(NUMERIC_SAMPLES) + 0.5)
-        shown = [name for name in self.curves if name in set(shown)]
+        shown = [name for name in ACTIVATIONS if name in set(shown)]
+        for name in shown:
+            self.curves_of(name)
         values = {}
         for name, curves in self.curves.items():
             for item in curves.items():
@@ -251,11 +255,25 @@ class ActivationPlots(pg.GraphicsLayoutWidget):
         backdrop = QColor(base)
         backdrop.setAlpha(210)  # the note stays readable over the histogram's bars
         self.clip_note.fill = pg.mkBrush(backdrop)
+        self._pens = (dict(colours), base)
         for name, curves in self.curves.items():
-            curves.value.setPen(pg.mkPen(colours[name], width=2))
-            curves.slope.setPen(pg.mkPen(colours[name], width=2))
-            curves.numeric.setSymbolPen(pg.mkPen(colours[name], width=1.5))
-            curves.numeric.setSymbolBrush(base)
+            self._colour_curves(name, curves)
+
+    def curves_of(self, name: str) -> FunctionCurves:
+        """The plot items of function ``name``, made now if it was never shown."""
+        curves = self.curves.get(name)
+        if curves is None:
+            curves = self.curves[name] = FunctionCurves(self.value_plot, self.slope_plot)
+            if self._pens is not None:
+                self._colour_curves(name, curves)
+        return curves
+
+    def _colour_curves(self, name: str, curves: FunctionCurves) -> None:
+        colours, base = self._pens
+        curves.value.setPen(pg.mkPen(colours[name], width=2))
+        curves.slope.setPen(pg.mkPen(colours[name], width=2))
+        curves.numeric.setSymbolPen(pg.mkPen(colours[name], width=1.5))
+        curves.numeric.setSymbolBrush(base)
 
     # ----- internals ---------------------------------------------------------------------
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)

@@ -44,8 +44,11 @@ def sigmoid(z):
 
 def test_panel_builds_with_default_functions(panel):
     assert panel.shown_functions() == ["sigmoid", "tanh", "relu"]
-    for name, curves in panel.plots.curves.items():
-        assert curves.value.isVisible() == (name in ("sigmoid", "tanh", "relu"))
+    for name in ACTIVATIONS:
+        curves = panel.plots.curves.get(name)  # made when first shown
+        shown = curves is not None and curves.value.isVisible()
+        assert shown == (name in ("sigmoid", "tanh", "relu"))
+    assert set(panel.plots.curves) == {"sigmoid", "tanh", "relu"}  # the others not made yet
     assert panel.histogram_data() is None  # no network yet
     assert "sigmoid" in panel.info.toPlainText()
 
@@ -308,3 +311,12 @@ def test_preactivation_statistics_on_exploded_values():
     relu = preactivation_statistics("relu", np.array([[-1.0, 0.0], [1.0, -2.0]]), 0.05)
     assert relu.dead_units == 1 and relu.saturated_fraction == pytest.approx(3 / 4)
     assert np.isnan(preactivation_statistics("softmax", Z, 0.05).saturated_fraction)
+
+
+def test_a_function_shown_later_is_drawn_in_its_colour(panel):
+    assert "gelu" not in panel.plots.curves
+    panel.set_shown_functions(["gelu"])
+    curves = panel.plots.curves["gelu"]
+    assert curves.value.opts["pen"].color().name() == panel._colour("gelu")
+    assert curves.slope.opts["pen"].color().name() == panel._colour("gelu")
+    assert curves.value.isVisible() and curves.value.getData()[0].size > 0
