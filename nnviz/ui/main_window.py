@@ -60,6 +60,10 @@ class MainWindow(MenusMixin, PaceMixin, PanelHostMixin, QMainWindow):
         self.appearance = appearance or app.findChild(Appearance) or Appearance(
             app, str(self.settings.value("appearance/mode", "system")))
         self.controller = controller or TrainingController(config, parent=self)
+        # The worker builds the session and its first snapshot while the window is built,
+        # so the first paint already shows it (its signals reach this window through the
+        # controller, whose slots are connected below, before the event loop runs).
+        self.controller.start()
         self.context = PanelContext(self.controller, self.settings, self.appearance, self)
         self.file_actions = FileActions(self)
         self.panels: dict[str, Panel] = {}
@@ -103,7 +107,6 @@ class MainWindow(MenusMixin, PaceMixin, PanelHostMixin, QMainWindow):
         install_presentation(self)  # View > Colours, Presentation mode (F11), Ctrl+= / Ctrl+-
         app.aboutToQuit.connect(self._shutdown)
         self._on_theme(self.appearance.colors)
-        c.start()
 
     # -- construction ------------------------------------------------------------------
     def _build_toolbars(self) -> None:
