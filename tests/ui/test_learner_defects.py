@@ -123,10 +123,12 @@ def test_loading_a_session_after_a_diverged_run_shows_only_the_loaded_session(
     accuracy = np.trace(loaded.evaluation.confusion) / loaded.evaluation.confusion.sum()
     assert f"accuracy {accuracy:.1%}" in confusion.getPlotItem().titleLabel.text
     # The cost curve ends at the loaded iteration with the J the status bar shows.
-    x, y = training.train_cost.getData()
+    # (the data's own iterations: past 2,000 the axis turns logarithmic by itself, and
+    # getData() would give log10 of them)
+    x, y = training.train_cost.getOriginalDataset()
     assert x[-1] == saved.iteration and y[-1] == pytest.approx(saved.train_cost, rel=1e-12)
     assert set(x[:-1]) <= set(loaded.history.iterations.tolist())
-    x, y = training.train_metric.getData()
+    x, y = training.train_metric.getOriginalDataset()
     assert x[-1] == saved.iteration and y[-1] == pytest.approx(saved.train_metric)
 
 

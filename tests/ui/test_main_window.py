@@ -120,7 +120,7 @@ def test_play_trains_until_the_cost_falls_and_space_pauses(qtbot, window):
     assert "paused" in window.status.state.text()
     # The panels drew it: the cost curve has the history and ends at the paused iteration
     # with the J the status bar shows.
-    x, y = window.panels["training"].train_cost.getData()
+    x, y = window.panels["training"].train_cost.getOriginalDataset()
     assert set(x[:-1]) <= set(snap.history.iterations.tolist())
     assert x[-1] == snap.iteration and y[-1] == pytest.approx(snap.train_cost)
     assert f"{snap.train_cost:.4g}" in window.status.cost.text()
