@@ -91,3 +91,28 @@ def test_the_guard_is_installed_once_and_sets_strong_focus_on_new_controls(qtbot
     combo.setFocusPolicy(Qt.FocusPolicy.WheelFocus)
     combo.show()  # polished now
     assert combo.focusPolicy() == Qt.FocusPolicy.StrongFocus
+
+
+def test_a_control_made_later_inside_a_shown_panel_is_guarded_too(qtbot, guard, qapp):
+    # The guard meets controls as Qt polishes them (a proxy of the platform's style), not
+    # through an application-wide event filter that would see every event of every object.
+    assert qapp.style().guard is guard
+    window = QScrollArea()
+    qtbot.addWidget(window)
+    inner = QWidget()
+    layout = QVBoxLayout(inner)
+    for _ in range(30):
+        layout.addWidget(QLineEdit())
+    window.setWidget(inner)
+    window.setWidgetResizable(True)
+    window.resize(200, 150)
+    window.show()
+    qtbot.waitUntil(lambda: window.verticalScrollBar().maximum() > 0, timeout=TIMEOUT)
+    combo = QComboBox()  # added to a panel already on screen, as a new layer row is
+    combo.addItems(["random", "He", "Glorot"])
+    layout.insertWidget(0, combo)
+    qtbot.waitUntil(combo.isVisible, timeout=TIMEOUT)
+    assert combo.focusPolicy() == Qt.FocusPolicy.StrongFocus
+    wheel(combo)
+    assert combo.currentIndex() == 0  # unchanged
+    assert window.verticalScrollBar().value() > 0  # the panel scrolled instead
