@@ -71,6 +71,7 @@ class TrainingController(QObject):
     _apply = Signal(object)
     _speed = Signal(float)
     _budget = Signal(int)
+    _outcome_wanted = Signal(bool)
     _snapshot_request = Signal()
     _set_parameter = Signal(str, object, float)
     _edit_points = Signal(object)
@@ -123,6 +124,7 @@ class TrainingController(QObject):
                               (self._apply, self.worker.apply_config),
                               (self._speed, self.worker.set_speed),
                               (self._budget, self.worker.set_budget),
+                              (self._outcome_wanted, self.worker.set_outcome_wanted),
                               (self._snapshot_request, self.worker.request_snapshot),
                               (self._set_parameter, self.worker.set_parameter),
                               (self._edit_points, self.worker.edit_points),
@@ -225,6 +227,11 @@ class TrainingController(QObject):
     def set_budget(self, iterations: int) -> None:
         """Pause by itself at ``iterations`` (0: train until paused)."""
         self._budget.emit(int(iterations))
+
+    def want_outcome(self, wanted: bool) -> None:
+        """Whether a view on screen draws the decision boundary / evaluation: while none
+        does, running snapshots skip recomputing it (a paused one always has it fresh)."""
+        self._outcome_wanted.emit(bool(wanted))
 
     def request_snapshot(self) -> None:
         self._snapshot_request.emit()

@@ -76,6 +76,7 @@ class TrainingWorker(QObject):
         self._acknowledged = 0             # serial of the last snapshot the GUI took
         self._steps_per_call = 1
         self._last_outcome = 0.0
+        self._outcome_wanted = True        # a view on screen draws the boundary
         self._steps_since_emit = 0
         self._snapshot_cost = 0.0
         self._rate_steps = 0               # steps since the last rate measurement
@@ -217,6 +218,10 @@ class TrainingWorker(QObject):
         self._budget = max(0, int(iterations))
         self._budget_armed = (self.state == RUNNING and self.session is not None
                               and bool(self._budget) and self.session.iteration < self._budget)
+
+    @Slot(bool)
+    def set_outcome_wanted(self, wanted: bool) -> None:
+        self._outcome_wanted = bool(wanted)
 
     @Slot()
     def request_snapshot(self) -> None:
@@ -434,8 +439,10 @@ class TrainingWorker(QObject):
         self._emit_started = t0
         self._serial += 1
         rate = self._steps_per_second if self.state in (RUNNING, PAUSED, DIVERGED) else 0.0
-        refresh = (self.state != RUNNING or self._keeping_pace(t0)
-                   or t0 - self._last_outcome >= OUTCOME_INTERVAL)
+        # The boundary grid is most of a snapshot's cost: while running, only for a view
+        # that draws it, at a kept pace every frame, at Max a few times a second.
+        refresh = self.state != RUNNING or (self._outcome_wanted and (
+            self._keeping_pace(t0) or t0 - self._last_outcome >= OUTCOME_INTERVAL))
         if refresh:
             self._last_outcome = t0
         snap = self.session.snapshot(self.state, rate, message, self._serial,

@@ -37,6 +37,7 @@ class PanelHostMixin:
                 self._install_panel(spec.key, self._make_panel(spec))
         self.workspaces.show_workspace(start)
         self.workspaces.workspace_changed.connect(self._workspace_changed)
+        self._want_outcome()
 
     def _install_panel(self, key: str, panel) -> None:
         self.slots[key].set_panel(panel)
@@ -139,11 +140,18 @@ class PanelHostMixin:
     def _workspace_changed(self, key: str) -> None:
         for action_key, action in getattr(self, "workspace_actions", {}).items():
             action.setChecked(action_key == key)
+        self._want_outcome()
         for panel_key in self.workspaces.panels_shown():
             if panel_key in self._pending:
                 self._build_pending(panel_key)
             elif panel_key in self._stale and self.controller.latest is not None:
                 self._feed(panel_key, self.controller.latest)
+
+    def _want_outcome(self) -> None:
+        """Tell the worker whether a panel on screen draws the decision boundary."""
+        self.controller.want_outcome(any(self.specs[key].draws_outcome
+                                         for key in self.workspaces.panels_shown()
+                                         if key in self.specs))
 
     def _panel_shown(self, key: str) -> bool:
         return key in self.workspaces.panels_shown()

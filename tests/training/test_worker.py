@@ -226,3 +226,30 @@ def test_garbage_is_collected_on_the_gui_thread_while_training_runs(qtbot, make_
     finally:
         gc.callbacks.remove(on_gc)
     assert collecting_threads and set(collecting_threads) == {gui}
+
+
+def test_the_boundary_is_computed_only_while_a_view_draws_it(qtbot, make_controller):
+    c = make_controller()
+    c.set_speed(100)  # a kept pace: with a view that draws it, every frame has a fresh one
+    c.play()
+    wait_for(qtbot, c, lambda s: s.state == "running" and s.iteration > 20)
+    seen = []
+    c.snapshot.connect(lambda s: seen.append(s))
+    qtbot.waitUntil(lambda: len(seen) >= 4, timeout=TIMEOUT)
+    grids = [s.boundary for s in seen[-3:]]
+    assert len({id(g) for g in grids}) == 3  # drawn: a new grid every frame
+    c.want_outcome(False)  # e.g. the Landscape workspace: nothing on screen draws it
+    qtbot.wait(300)
+    seen.clear()
+    qtbot.waitUntil(lambda: len(seen) >= 5, timeout=TIMEOUT)
+    assert len({id(s.boundary) for s in seen}) == 1  # the last one, carried along
+    assert seen[-1].iteration > seen[0].iteration  # while training goes on
+    stale = seen[-1].boundary
+    paused = pause(qtbot, c)  # a still picture is always complete
+    assert paused.boundary is not stale
+    c.want_outcome(True)
+    c.play()
+    seen.clear()
+    qtbot.waitUntil(lambda: len(seen) >= 3, timeout=TIMEOUT)
+    assert len({id(s.boundary) for s in seen[-2:]}) == 2
+    pause(qtbot, c)

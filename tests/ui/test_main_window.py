@@ -380,3 +380,15 @@ def test_deferred_panels_are_built_after_the_first_paint(qtbot, isolated_setting
     assert w.panels["training"].boundary._grid is not None
     assert snap.iteration == 0
     w.close()
+
+
+def test_the_worker_makes_the_boundary_only_for_a_workspace_that_draws_it(qtbot, make_window):
+    w = make_window()
+    worker = w.controller.worker
+    assert w.workspaces.current_key == "train"
+    qtbot.waitUntil(lambda: worker._outcome_wanted is True, timeout=TIMEOUT)
+    w.show_workspace("landscape")  # the cost surface and curves: no boundary on screen
+    qtbot.waitUntil(lambda: worker._outcome_wanted is False, timeout=TIMEOUT)
+    w.show_workspace("train")
+    qtbot.waitUntil(lambda: worker._outcome_wanted is True, timeout=TIMEOUT)
+    w.close()

@@ -23,6 +23,8 @@ class PanelSpec:
     tooltip: str = ""
     max_rate: float | None = None  # updates per second while training runs (None: every
                                    # snapshot drawn); paused/stepped snapshots always go in
+    draws_outcome: bool = False    # draws the decision boundary / evaluation: while no
+                                   # panel on screen does, the worker skips computing it
 
     def load(self):
         module_name, _, class_name = self.factory.partition(":")
@@ -33,12 +35,12 @@ PANELS: list[PanelSpec] = [
     PanelSpec("builder", "Network builder", "nnviz.ui.panels.builder.panel:BuilderPanel",
               tooltip="Data, layers, initialization and optimizer settings"),
     PanelSpec("training", "Training", "nnviz.ui.panels.training.panel:TrainingPanel",
-              tooltip="Cost, accuracy and the decision boundary, live"),
+              draws_outcome=True, tooltip="Cost, accuracy and the decision boundary, live"),
     PanelSpec("curves", "Cost curves", "nnviz.ui.panels.curves.panel:CurvesPanel",
               tooltip="Cost and accuracy against iteration, stacked; the iteration axis "
                       "turns logarithmic by itself after 2,000 iterations"),
     PanelSpec("network", "Network diagram", "nnviz.ui.panels.network.panel:NetworkPanel",
-              tooltip="Units by layer; links coloured by weight sign, thick by magnitude"),
+              draws_outcome=True, tooltip="Units by layer; links coloured by weight sign, thick by magnitude"),
     PanelSpec("gradient_check", "Gradient check",
               "nnviz.ui.panels.gradient_check.panel:GradientCheckPanel",
               tooltip="Is backprop right? dθ against (J(θ+ε) - J(θ-ε)) / 2ε, per layer, "
