@@ -18,7 +18,8 @@ FIRST_STEPS = 100
 RECENT_STEPS = 400
 PER_AXIS = 4  # trace W[l][i, j] for i, j < 4 and b[l][i] for i < 4 (all of a small network)
 DEFAULT_BETA = 0.9  # the average shown for optimizers without one (gradient descent, RMSprop)
-FOLD_STEPS = 100  # gradients gathered before their averages are computed (<= RECENT_STEPS)
+FOLD_STEPS = 100  # gradients gathered before their averages are computed
+assert FOLD_STEPS <= RECENT_STEPS  # the ring holds every step not folded yet
 
 
 def traced_parameters(layout, per_axis: int = PER_AXIS) -> tuple[np.ndarray, tuple[str, ...]]:
@@ -61,7 +62,7 @@ class GradientTrace:
         return cls(*traced_parameters(layout))
 
     def reset(self) -> None:
-        self.t = 0                # steps recorded
+        self.t = 0                # steps averaged (recorded ones wait in the ring until a fold)
         self.v = np.zeros(self.indices.size)  # the average after the last folded step
         self.first_beta = DEFAULT_BETA
         self._position = 0        # the ring row the next step goes to
@@ -122,8 +123,8 @@ class GradientTrace:
 
 @functools.lru_cache(maxsize=8)
 def _fold_weights(beta: float, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """``(1-β) β^(i-j)`` for j <= i (else 0), ``(n, n)``, and ``β^(i+1)``, ``(n,)``: the same
-    few β and block lengths come back every fold, so they are made once."""
+    """``(1-β) β^(i-j)`` for j <= i (else 0), ``(n, n)``, and ``β^(i+1)``, ``(n,)``. While
+    training runs, nearly every fold is a whole block with the same β: made once."""
     steps = np.arange(n)
     lag = steps[:, None] - steps[None, :]
     weights = np.where(lag >= 0, (1.0 - beta) * beta ** np.maximum(lag, 0), 0.0)

@@ -8,6 +8,7 @@ network and the trainer from settings lives in :mod:`nnviz.training.session_buil
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 
@@ -262,7 +263,7 @@ class TrainingSession:
     def _record_period(self) -> int:
         """History and path records fall on multiples of their periods (powers of two)."""
         it = self.trainer.iteration
-        return min(self.history.period(it + 1), self.trajectory.period(it + 1))
+        return math.gcd(self.history.period(it + 1), self.trajectory.period(it + 1))
 
     def set_parameter(self, name: str, index, value: float) -> float:
         """The weight editor: ``W[l][i, j]`` (``"W2", (i, j)``) or ``b[l][i]`` (``"b1", i``,
@@ -364,8 +365,9 @@ class TrainingSession:
                  serial: int = 0, refresh_outcome: bool = True) -> TrainingSnapshot:
         """An immutable picture of the session now (worker thread; a few milliseconds).
 
-        ``refresh_outcome=False`` reuses the last decision boundary / evaluation (the worker
-        recomputes those at most ~10 times a second while training runs)."""
+        ``refresh_outcome=False`` reuses the last decision boundary / evaluation (while training
+        runs the worker recomputes those for every frame at a kept pace, a few times a second
+        at Max, and only while a view on screen draws them)."""
         net, d = self.net, self.data
         _, layers, caches, grads = probes.layer_probe(net, self.trainer.X, self.trainer.Y,
                                                       self.trainer.lambd, self._columns)

@@ -125,7 +125,8 @@ class BoundaryGrid:
     for softmax (with ``classes`` the winning class and ``probabilities`` ``(K, ny, nx)``),
     the predicted value for a linear head. Row ``i`` is ``y = ys[i]``, column ``j`` is
     ``x = xs[j]``. At a set pace it is recomputed for every snapshot; at Max speed at most a
-    few times a second, so it may then be older than the snapshot (see ``iteration``).
+    few times a second, and not at all while no view on screen draws it, so it may then be
+    older than the snapshot (see ``iteration``).
     """
 
     kind: str                      # binary / multiclass / regression

@@ -5,8 +5,10 @@ It trains in short chunks driven by a zero-interval ``QTimer``: each tick runs s
 pause, a new learning rate, ...) are handled between chunks. It emits an immutable
 :class:`~nnviz.training.snapshot.TrainingSnapshot` at most ``max_snapshot_rate`` times per
 second however fast it trains, and while running only once the GUI has taken the previous
-one (``acknowledge``; at a set pace it keeps, one more may be made while the GUI draws, and
-every snapshot has a fresh decision boundary). It never touches a widget.
+one (``acknowledge``; at a set pace it keeps, one more may be made while the GUI draws). The
+decision boundary, most of a snapshot's cost, is made fresh for every frame at a kept pace
+and a few times a second at Max, and only while a view on screen draws it
+(``set_outcome_wanted``); a paused snapshot always has it. It never touches a widget.
 
 Use it through :class:`~nnviz.training.controller.TrainingController`, which owns the
 thread, forwards the GUI's requests as queued signals and shuts everything down cleanly.
@@ -405,7 +407,9 @@ class TrainingWorker(QObject):
         waiting = in_flight >= limit and now - self._last_emit < ACK_TIMEOUT
         # At a set pace, frames keep time: one interval after the last one *began* (its
         # own cost and the timer's 5 ms ticks would otherwise stretch 33 ms to about 42).
-        due = (self._emit_started + interval - TICK_SLACK if paced
+        # A snapshot dearer than a frame still leaves the worker as long again to train.
+        due = (max(self._emit_started + interval - TICK_SLACK,
+                   self._last_emit + self._snapshot_cost) if paced
                else self._last_emit + interval)
         if self._steps_since_emit and not waiting and now >= due:
             elapsed = now - self._rate_t0

@@ -11,6 +11,7 @@ File menu: export weights, save/load sessions and export the history are done by
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from pathlib import Path
 
@@ -62,8 +63,25 @@ class MainWindow(MenusMixin, PaceMixin, PanelHostMixin, QMainWindow):
         self.controller = controller or TrainingController(config, parent=self)
         # The worker builds the session and its first snapshot while the window is built,
         # so the first paint already shows it (its signals reach this window through the
-        # controller, whose slots are connected below, before the event loop runs).
+        # controller, whose slots _build_window connects before the event loop runs).
         self.controller.start()
+        try:
+            self._build_window(app, panels, restore_layout, defer_panels)
+        except BaseException:
+            self._abandon()  # a window that failed to build leaves no thread running behind
+            raise
+
+    def _abandon(self) -> None:
+        """Stop what a window that failed to build had started: its panels' job threads
+        and the worker (the error that stopped the build is the one raised)."""
+        for panel in getattr(self, "panels", {}).values():
+            shutdown = getattr(panel, "shutdown", None)
+            if shutdown is not None:
+                with contextlib.suppress(Exception):
+                    shutdown()
+        self.controller.shutdown()
+
+    def _build_window(self, app, panels, restore_layout: bool, defer_panels: bool) -> None:
         self.context = PanelContext(self.controller, self.settings, self.appearance, self)
         self.file_actions = FileActions(self)
         self.panels: dict[str, Panel] = {}

@@ -9,7 +9,8 @@ guarded control takes the focus from a click or Tab only (``Qt.StrongFocus``), n
 wheel itself. Scroll bars keep the wheel: scrolling is what they are for.
 
 The guard meets each control when Qt polishes it (:class:`GuardingStyle`, a proxy of the
-platform's own style, sees every widget once, whenever it is made). An application-wide event
+platform's own style, sees every widget once, whenever it is made; a control given a QStyle
+of its own would not be seen: nnviz gives none). An application-wide event
 filter would see every event of every object instead: a Python call, and the GIL taken from
 the training worker, for each paint, timer and layout request in the window.
 """
@@ -78,7 +79,7 @@ class GuardingStyle(QProxyStyle):
         super().__init__()  # the default style of the platform
         self.guard = guard
 
-    def polish(self, target):  # QWidget, QApplication or QPalette (which it returns)
+    def polish(self, target):  # QWidget, QApplication or QPalette (changed in place)
         result = super().polish(target)
         if isinstance(target, QWidget) and guarded(target):
             self.guard.adopt(target)

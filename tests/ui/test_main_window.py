@@ -392,3 +392,18 @@ def test_the_worker_makes_the_boundary_only_for_a_workspace_that_draws_it(qtbot,
     w.show_workspace("train")
     qtbot.waitUntil(lambda: worker._outcome_wanted is True, timeout=TIMEOUT)
     w.close()
+
+
+def test_a_window_that_fails_to_build_leaves_no_worker_running(qtbot, isolated_settings,
+                                                               monkeypatch):
+    from nnviz.training.controller import RUNNING_CONTROLLERS
+
+    def broken(self):
+        raise RuntimeError("a panel could not be built")
+
+    monkeypatch.setattr(MainWindow, "_build_menus", broken)
+    before = set(RUNNING_CONTROLLERS)
+    with pytest.raises(RuntimeError, match="could not be built"):
+        MainWindow(settings=open_settings(isolated_settings))
+    started = RUNNING_CONTROLLERS - before
+    assert not started  # shut down: its thread finished, nothing left for Qt to abort on

@@ -40,7 +40,8 @@ PANELS: list[PanelSpec] = [
               tooltip="Cost and accuracy against iteration, stacked; the iteration axis "
                       "turns logarithmic by itself after 2,000 iterations"),
     PanelSpec("network", "Network diagram", "nnviz.ui.panels.network.panel:NetworkPanel",
-              draws_outcome=True, tooltip="Units by layer; links coloured by weight sign, thick by magnitude"),
+              draws_outcome=True,
+              tooltip="Units by layer; links coloured by weight sign, thick by magnitude"),
     PanelSpec("gradient_check", "Gradient check",
               "nnviz.ui.panels.gradient_check.panel:GradientCheckPanel",
               tooltip="Is backprop right? dθ against (J(θ+ε) - J(θ-ε)) / 2ε, per layer, "

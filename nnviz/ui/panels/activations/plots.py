@@ -30,14 +30,21 @@ CLIP_TIP = ("Sigmoid and tanh level off, and that flat S-shape is what saturatio
             "and a curve that runs off it is marked ▲/▼ where it leaves, with the value it "
             "reaches. Untick \"fit the S-curves\" to fit every curve instead.")
 
+CURVES_Z = -5.0  # the curves' depth: above the shaded regions (-20), below the markers (0)
+
 
 class FunctionCurves:
-    """The plot items of one function: g(z), analytic g'(z), numerical slope dots."""
+    """The plot items of one function: g(z), analytic g'(z), numerical slope dots.
 
-    def __init__(self, value_plot, slope_plot):
+    Made when the function is first shown, so their order of creation says nothing: a fixed
+    depth keeps them under the cursor dots and clip marks, in the functions' own order."""
+
+    def __init__(self, value_plot, slope_plot, order: int = 0):
         self.value = value_plot.plot()
         self.slope = slope_plot.plot(connect="finite")
         self.numeric = slope_plot.plot(pen=None, symbol="o", symbolSize=6)
+        for item in self.items():
+            item.setZValue(CURVES_Z + 0.01 * order)
 
     def items(self):
         return (self.value, self.slope, self.numeric)
@@ -263,7 +270,8 @@ class ActivationPlots(pg.GraphicsLayoutWidget):
         """The plot items of function ``name``, made now if it was never shown."""
         curves = self.curves.get(name)
         if curves is None:
-            curves = self.curves[name] = FunctionCurves(self.value_plot, self.slope_plot)
+            curves = self.curves[name] = FunctionCurves(self.value_plot, self.slope_plot,
+                                                        list(ACTIVATIONS).index(name))
             if self._pens is not None:
                 self._colour_curves(name, curves)
         return curves

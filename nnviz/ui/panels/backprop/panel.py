@@ -91,8 +91,11 @@ class BackpropPanel(Panel):
             page.on_theme(c)
 
     def figures(self) -> dict[str, object]:
-        return {"graph_on_numbers": self.numbers.view, "one_example": self.example_page.view,
-                "vectorized": self.vectorized.graphics.ci}
+        figures = {"graph_on_numbers": self.numbers.view,
+                   "one_example": self.example_page.view}
+        if self.vectorized.plots:  # its maps are made when the page is first opened
+            figures["vectorized"] = self.vectorized.graphics.ci
+        return figures
 
     def shutdown(self) -> None:
         for page in (self.numbers, self.example_page, self.vectorized):

@@ -249,7 +249,12 @@ class VectorizedPage(QWidget):
         self._shown_per_row = per_row
         self.equations.setToolTip("The course's backward equations for this layer: symbolic "
                                   "shapes, then the shapes they have now.")
-        for name, title in MAPS if self.plots else ():
+        if self.plots:  # made once the page is shown
+            self._show_maps(step, c)
+        self.status.hide()
+
+    def _show_maps(self, step, c: PlotColors) -> None:
+        for name, title in MAPS:
             value = getattr(step, name)
             shown = value[:, :MAX_SHOWN_COLUMNS] if value.shape[1] > MAX_SHOWN_COLUMNS \
                 else value
@@ -269,7 +274,6 @@ class VectorizedPage(QWidget):
                           yRange=(-0.5, shown.shape[0] - 0.5), padding=0.02)
             plot.getAxis("bottom").setTicks([_index_ticks(shown.shape[1]), []])
             plot.getAxis("left").setTicks([_index_ticks(shown.shape[0]), []])
-        self.status.hide()
 
 
 def _index_ticks(n: int, most: int = 4) -> list[tuple[int, str]]:

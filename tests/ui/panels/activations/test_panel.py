@@ -320,3 +320,14 @@ def test_a_function_shown_later_is_drawn_in_its_colour(panel):
     assert curves.value.opts["pen"].color().name() == panel._colour("gelu")
     assert curves.slope.opts["pen"].color().name() == panel._colour("gelu")
     assert curves.value.isVisible() and curves.value.getData()[0].size > 0
+
+
+def test_curves_lie_under_the_cursor_dots_whenever_they_were_made(panel):
+    panel.set_shown_functions(["swish", "sigmoid"])  # swish made now, after the markers
+    plots = panel.plots
+    markers = min(plots.value_markers.zValue(), plots.clip_markers.zValue(),
+                  plots.cursor_lines[0].zValue())
+    for name in ("swish", "sigmoid"):
+        assert all(item.zValue() < markers for item in plots.curves[name].items())
+    # in the functions' own order, not the order they were first shown in
+    assert plots.curves["sigmoid"].value.zValue() < plots.curves["swish"].value.zValue()
