@@ -24,6 +24,7 @@ import argparse
 import itertools
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -350,6 +351,10 @@ def main() -> int:
     parser.add_argument("--panels", help="comma-separated panel keys (default: all)")
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up timing")
     parser.add_argument("--startup-only", action="store_true", help="only the start-up timing")
+    parser.add_argument("--repeat", type=int, default=1, metavar="N",
+                        help="measure the Landscape/Adam ratio N times, each between two "
+                             "headless runs, and print the median (a shared machine moves "
+                             "one ratio by several percent)")
     parser.add_argument("--train-frames", metavar="WxH", help=argparse.SUPPRESS)
     parser.add_argument("--landscape-run", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -387,6 +392,12 @@ def main() -> int:
     landscape = landscape_run_apart(args.seconds)
     adam_after = headless_rate(3.0, adam_config())
     adam_headless = (adam_before + adam_after) / 2
+    landscape_ratios = [landscape["steps_per_second"] / adam_headless]
+    for _ in range(args.repeat - 1):
+        before = headless_rate(3.0, adam_config())
+        run = landscape_run_apart(args.seconds)
+        after = headless_rate(3.0, adam_config())
+        landscape_ratios.append(run["steps_per_second"] / ((before + after) / 2))
     for run in (app, landscape):
         if run["errors"] or run["state"] != "running":
             print(f"!! the worker was {run['state']} at the end: {run['errors']}")
@@ -403,6 +414,10 @@ def main() -> int:
           f"{landscape['steps_per_second'] / adam_headless:.0%} of headless Adam "
           f"({adam_headless:.0f} steps/s) with the cost surface and its optimizer arrows on "
           f"screen (target >= 85%; {landscape['drawn_per_second']:.1f} snapshots drawn/s)")
+    if len(landscape_ratios) > 1:
+        print(f"Landscape, Adam, Max   median {statistics.median(landscape_ratios):.0%} of headless over "
+              f"{len(landscape_ratios)} runs (from {min(landscape_ratios):.0%} to "
+              f"{max(landscape_ratios):.0%})")
     print(f"GUI timer lateness     p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {worst:.1f} ms "
           f"(target p95 < 50 ms)")
     print(f"snapshots drawn        {app['drawn_per_second']:.1f} per second (at most ~30)")
