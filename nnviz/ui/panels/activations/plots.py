@@ -16,6 +16,9 @@ from PySide6.QtGui import QColor
 from nnviz.engine.activations import (ACTIVATIONS, DISPLAY_NAMES, activation_slope,
                                       activation_value)
 
+from ...plotting import scale_scene
+from ...theme import colors
+
 CURVE_SAMPLES = 801  # points per analytic curve
 NUMERIC_SAMPLES = 40  # dots for the numerical slope, at cell midpoints (never exactly z = 0)
 NUMERIC_STEP = 1e-5  # h of the central difference; its error ~ h^2, round-off ~ 1e-16 / h
@@ -274,6 +277,9 @@ class ActivationPlots(pg.GraphicsLayoutWidget):
                                                         list(ACTIVATIONS).index(name))
             if self._pens is not None:
                 self._colour_curves(name, curves)
+            scale = colors().scale
+            if scale != 1.0:  # made while presenting: its lines as wide as the others'
+                scale_scene(self.scene(), scale)
         return curves
 
     def _colour_curves(self, name: str, curves: FunctionCurves) -> None:

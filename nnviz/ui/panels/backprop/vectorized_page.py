@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from nnviz.engine.backprop_steps import fmt
 from nnviz.training.jobs import JobRunner
 
+from ...plotting import scale_scene
 from ...theme import PlotColors, colors
 from . import jobs
 
@@ -152,6 +153,8 @@ class VectorizedPage(QWidget):
         self._map_columns = 0
         self._arrange_maps()
         self._style_maps(self._colors)
+        if self._colors.scale != 1.0:  # made while presenting: titles and ticks to match
+            scale_scene(self.graphics.scene(), self._colors.scale)
 
     def _style_maps(self, c: PlotColors) -> None:
         cmap = pg.colormap.get(c.diverging_map)
