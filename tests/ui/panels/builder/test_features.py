@@ -56,7 +56,9 @@ def test_checking_features_rebuilds_the_network_on_them(qtbot, window):
     assert snap.layer_dims[0] == 2 and snap.data.X_train_raw.shape[0] == 2
     # The network sees the squares of the raw inputs.
     assert (snap.data.X_train[0] == snap.data.X_train_raw[0] ** 2).all()
-    assert window.panels["network"].diagram._features == ("x1²", "x2²")
+    # Drawn once the window delivers it (the controller has it a moment before the panels).
+    diagram = window.panels["network"].diagram
+    qtbot.waitUntil(lambda: diagram._features == ("x1²", "x2²"), timeout=TIMEOUT)
 
 
 def test_features_hidden_for_data_with_more_inputs(qtbot, window):
