@@ -56,7 +56,9 @@ def test_snapshots_not_yet_taken_by_the_gui_stay_bounded(qtbot, make_controller)
     c = make_controller()
     w = c.worker
     in_flight = []  # at each emission (worker thread): made but not yet taken by the GUI
-    w.snapshot_ready.connect(lambda s: in_flight.append((w._speed, s.serial - w._acknowledged)))
+    # Running ones only: pausing sends its still picture at once, whatever is in flight.
+    w.snapshot_ready.connect(lambda s: s.state == "running" and in_flight.append(
+        (w._speed, s.serial - w._acknowledged)))
     for speed, limit in ((100, PACED_IN_FLIGHT), (0, 1)):  # a set pace, then Max
         c.set_speed(speed)
         c.play()
