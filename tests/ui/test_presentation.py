@@ -133,27 +133,17 @@ def test_scaling_a_plot_made_while_presenting_does_not_scale_it_twice(window, qt
         window.appearance.base_font.pointSizeF())
 
 
-def test_plots_made_later_while_presenting_are_scaled_like_the_rest(qtbot, isolated_settings):
+def test_plots_made_later_while_presenting_are_scaled_like_the_rest(window, qtbot):
     # The activation explorer makes a function's curves when it is first shown, and the
     # backprop page its heat maps when first opened: made while presenting, they match.
     from nnviz.ui.panels.activations.panel import ActivationExplorerPanel
     from nnviz.ui.theme import appearance
 
-    w = MainWindow(settings=open_settings(isolated_settings),
-                   panels=[panel_spec(k) for k in PANELS])
-    qtbot.addWidget(w)
-    install_presentation(w)
-    w.show()
-    qtbot.waitUntil(lambda: w.controller.latest is not None, timeout=TIMEOUT)
-    try:
-        explorer = ActivationExplorerPanel()
-        qtbot.addWidget(explorer)
-        width = explorer.plots.curves["sigmoid"].value.opts["pen"].widthF()
-        w.presentation.set_active(True)
-        assert appearance().scale == DEFAULT_SCALE
-        explorer.set_shown_functions(["sigmoid", "gelu"])  # gelu's curves made now
-        gelu = explorer.plots.curves["gelu"].value.opts["pen"].widthF()
-        assert gelu == pytest.approx(width * DEFAULT_SCALE)
-    finally:
-        w.presentation.set_active(False)
-        w.close()
+    explorer = ActivationExplorerPanel()
+    qtbot.addWidget(explorer)
+    width = explorer.plots.curves["sigmoid"].value.opts["pen"].widthF()
+    window.presentation.set_active(True)
+    assert appearance().scale == DEFAULT_SCALE
+    explorer.set_shown_functions(["sigmoid", "gelu"])  # gelu's curves made now
+    gelu = explorer.plots.curves["gelu"].value.opts["pen"].widthF()
+    assert gelu == pytest.approx(width * DEFAULT_SCALE)
